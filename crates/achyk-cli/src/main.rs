@@ -1,0 +1,46 @@
+//! `achyk`: the command line of the Achyk platform.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(name = "achyk", version, about = "Open data on public procurement in Kyrgyzstan: read, merge, store and check OCDS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Merge releases into one compiled (or versioned) release per ocid, as JSON Lines.
+    Compile(cmd::compile::CompileArgs),
+    /// Store publications in the database and recompute the processes they change.
+    Import(cmd::import::ImportArgs),
+    /// Write the stored compiled releases (or every stored release) as JSON Lines.
+    Export(cmd::export::ExportArgs),
+    /// Apply the database migrations.
+    Migrate(cmd::migrate::MigrateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compile(args) => cmd::compile::run(args),
+        Command::Import(args) => cmd::import::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Migrate(args) => cmd::migrate::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if cmd::is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("achyk: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! OCDS core: read every form a publication comes in, work out merge rules from the embedded
+//! 1.1.5 release schema and the extensions a package declares, and merge releases into compiled
+//! and versioned releases exactly as OCP's reference (`ocdsmerge`) does.
+//!
+//! No IO beyond readers over `impl Read`, no async, no SQL.
+
+pub mod canonical;
+pub mod merge;
+pub mod read;
+pub mod release;
+pub mod rules;
+pub mod schema;
+
+pub use merge::{MergeWarning, compile, versioned};
+pub use read::{Event, InputIssue, Item, ItemKind, Location, PackageMeta, read_publication};
+pub use release::{ReleaseHead, ReleaseProblem};
+pub use rules::MergeRules;

@@ -1,0 +1,120 @@
+//! Readers for every form OCDS comes in.
+//!
+//! A publication is a byte stream (a file or standard input), optionally gzip-compressed, holding
+//! one of: a release package, a record package, a bare release, a bare record, a JSON array of
+//! any of these, JSON Lines of any of these, or concatenated JSON values of any of these.
+//! [`read_publication`] detects the form and hands every release it finds to a sink as an
+//! [`Event::Item`], in input order, without ever holding a whole package in memory: the
+//! `releases` and `records` arrays of a package are streamed element by element.
+//!
+//! Bad data is not an error: a broken JSON line, a non-object where a release should be,
+//! invalid UTF-8 or a truncated gzip stream become [`Event::Issue`]s with where they are, and
+//! reading carries on with the rest wherever the form allows it (the next line of JSON Lines,
+//! the next element of an array). Only an IO error of the underlying reader is an `Err`.
+
+use std::sync::Arc;
+
+/// Where in the input something was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file name as given on the command line, or `-` for standard input.
+    pub source: Arc<str>,
+    /// 1-based line number of the start of the value, when the reader knows it (always for
+    /// JSON Lines; best effort for other forms).
+    pub line: Option<u64>,
+    /// 0-based position of the item among the items of this source (releases, compiled
+    /// releases and versioned releases counted together), so that an item can be named even
+    /// where lines mean nothing (a one-line package).
+    pub index: u64,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.source),
+            None => write!(f, "{} (item {})", self.source, self.index + 1),
+        }
+    }
+}
+
+/// What kind of merge input an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    /// A full release: from a release package, a bare release, or a record's embedded
+    /// `releases` when they are full releases.
+    Release,
+    /// A record's `compiledRelease` as published, read only when the record's `releases` are
+    /// linked releases (`url`, `date`, `tag`) rather than full releases.
+    CompiledRelease,
+    /// A record's `versionedRelease` as published, under the same condition.
+    VersionedRelease,
+}
+
+/// One merge input, as the exact JSON text it had in the input.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    /// The JSON text of the value exactly as received (insignificant whitespace between the
+    /// members of a top-level object may be normalised; values are byte-for-byte).
+    pub json: String,
+    pub location: Location,
+}
+
+/// Metadata of a release package or record package.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackageMeta {
+    pub source: Option<Arc<str>>,
+    pub uri: Option<String>,
+    pub version: Option<String>,
+    /// The package's `extensions` URLs, in order.
+    pub extensions: Vec<String>,
+    pub published_date: Option<String>,
+    pub publisher: Option<serde_json::Value>,
+}
+
+/// A problem with the input that made part of it unusable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputIssue {
+    pub location: Location,
+    /// The ocid of the release concerned, when one could be read.
+    pub ocid: Option<String>,
+    /// JSON path within the item or package, when it helps (for example `/releases/3`).
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.location)?;
+        if let Some(ocid) = &self.ocid {
+            write!(f, " [{ocid}]")?;
+        }
+        if let Some(path) = &self.path {
+            write!(f, " {path}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// What a reader hands to its sink.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Item(Item),
+    /// Sent once per package, when its metadata is complete (which may be after its items,
+    /// since `extensions` may follow `releases` in the file).
+    Package(PackageMeta),
+    Issue(InputIssue),
+}
+
+/// Read one publication and hand everything in it to `sink`, in input order.
+///
+/// `source` names the input in locations. Returns `Err` only for an IO error of `reader`
+/// itself; problems with the data are reported as [`Event::Issue`]s.
+pub fn read_publication<R: std::io::Read>(
+    source: &str,
+    reader: R,
+    sink: &mut dyn FnMut(Event),
+) -> std::io::Result<()> {
+    let _ = (source, reader, sink);
+    todo!("implemented in read/*.rs")
+}
