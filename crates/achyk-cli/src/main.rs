@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Parser)]
-#[command(name = "achyk", version, about = "Open data on public procurement in Kyrgyzstan: read, merge, store and check OCDS")]
+#[command(
+    name = "achyk",
+    version,
+    about = "Open data on public procurement in Kyrgyzstan: read, merge, store and check OCDS"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -69,7 +69,10 @@ mod tests {
     #[test]
     fn array_order_and_values_change_the_hash() {
         assert_ne!(content_hash(&json!([1, 2])), content_hash(&json!([2, 1])));
-        assert_ne!(content_hash(&json!({"a": "1"})), content_hash(&json!({"a": 1})));
+        assert_ne!(
+            content_hash(&json!({"a": "1"})),
+            content_hash(&json!({"a": 1}))
+        );
     }
 
     #[test]

@@ -62,8 +62,14 @@ impl ReleaseHead {
             Some(Value::String(date)) => date.clone(),
             Some(other) => return Err(ReleaseProblem::BadDate(other.to_string())),
         };
-        let instant = parse_instant(&date).ok_or_else(|| ReleaseProblem::BadDate(format!("{date:?}")))?;
-        Ok(ReleaseHead { ocid, id, date, instant })
+        let instant =
+            parse_instant(&date).ok_or_else(|| ReleaseProblem::BadDate(format!("{date:?}")))?;
+        Ok(ReleaseHead {
+            ocid,
+            id,
+            date,
+            instant,
+        })
     }
 }
 
@@ -113,7 +119,11 @@ pub fn parse_instant(text: &str) -> Option<i128> {
             }
         }
         // 24:00:00 is midnight at the end of the day; 60 seconds is a leap second.
-        if hour > 24 || minute > 59 || second > 60 || (hour == 24 && (minute, second, nanos) != (0, 0, 0)) {
+        if hour > 24
+            || minute > 59
+            || second > 60
+            || (hour == 24 && (minute, second, nanos) != (0, 0, 0))
+        {
             return None;
         }
         seconds_of_day = hour * 3600 + minute * 60 + second;
@@ -201,7 +211,8 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -217,24 +228,53 @@ mod tests {
     fn epoch_and_known_instants() {
         assert_eq!(parse_instant("1970-01-01T00:00:00Z"), Some(0));
         // `date -u -d 2000-03-01T00:00:00Z +%s` prints 951868800.
-        assert_eq!(parse_instant("2000-03-01T00:00:00Z"), Some(951_868_800 * SECOND));
+        assert_eq!(
+            parse_instant("2000-03-01T00:00:00Z"),
+            Some(951_868_800 * SECOND)
+        );
         // `date -u -d 2019-06-01T00:00:00+06:00 +%s` prints 1559325600.
-        assert_eq!(parse_instant("2019-06-01T00:00:00+06:00"), Some(1_559_325_600 * SECOND));
+        assert_eq!(
+            parse_instant("2019-06-01T00:00:00+06:00"),
+            Some(1_559_325_600 * SECOND)
+        );
         assert_eq!(parse_instant("1969-12-31T23:59:59.5Z"), Some(-SECOND / 2));
     }
 
     #[test]
     fn offsets_name_the_same_instant() {
-        assert_eq!(parse_instant("2020-01-01T06:00:00+06:00"), parse_instant("2020-01-01T00:00:00Z"));
-        assert_eq!(parse_instant("2020-01-01T06:00:00+0600"), parse_instant("2020-01-01T00:00:00Z"));
-        assert_eq!(parse_instant("2019-12-31T19:00:00-05:00"), parse_instant("2020-01-01T00:00:00Z"));
-        assert_eq!(parse_instant("2020-01-01"), parse_instant("2020-01-01T00:00:00Z"));
-        assert_eq!(parse_instant("2020-01-01T00:00"), parse_instant("2020-01-01T00:00:00Z"));
+        assert_eq!(
+            parse_instant("2020-01-01T06:00:00+06:00"),
+            parse_instant("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2020-01-01T06:00:00+0600"),
+            parse_instant("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2019-12-31T19:00:00-05:00"),
+            parse_instant("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2020-01-01"),
+            parse_instant("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2020-01-01T00:00"),
+            parse_instant("2020-01-01T00:00:00Z")
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_date() {
-        for text in ["", "2020", "2020-13-01", "2019-02-29T00:00:00Z", "2020-01-01T25:00:00Z", "yesterday", "2020-01-01T00:00:00Zx"] {
+        for text in [
+            "",
+            "2020",
+            "2020-13-01",
+            "2019-02-29T00:00:00Z",
+            "2020-01-01T25:00:00Z",
+            "yesterday",
+            "2020-01-01T00:00:00Zx",
+        ] {
             assert_eq!(parse_instant(text), None, "{text}");
         }
         assert!(parse_instant("2020-02-29T00:00:00Z").is_some());
@@ -242,12 +282,28 @@ mod tests {
 
     #[test]
     fn head_reports_each_problem() {
-        assert_eq!(ReleaseHead::of(&json!([1])), Err(ReleaseProblem::NotAnObject("an array")));
-        assert_eq!(ReleaseHead::of(&json!({"date": "2020-01-01"})), Err(ReleaseProblem::MissingOcid));
-        assert_eq!(ReleaseHead::of(&json!({"ocid": 5, "date": "2020-01-01"})), Err(ReleaseProblem::BadOcid));
-        assert_eq!(ReleaseHead::of(&json!({"ocid": "a"})), Err(ReleaseProblem::MissingDate));
-        assert!(matches!(ReleaseHead::of(&json!({"ocid": "a", "date": "soon"})), Err(ReleaseProblem::BadDate(_))));
-        let head = ReleaseHead::of(&json!({"ocid": "a", "id": 7, "date": "2020-01-01T00:00:00Z"})).unwrap();
+        assert_eq!(
+            ReleaseHead::of(&json!([1])),
+            Err(ReleaseProblem::NotAnObject("an array"))
+        );
+        assert_eq!(
+            ReleaseHead::of(&json!({"date": "2020-01-01"})),
+            Err(ReleaseProblem::MissingOcid)
+        );
+        assert_eq!(
+            ReleaseHead::of(&json!({"ocid": 5, "date": "2020-01-01"})),
+            Err(ReleaseProblem::BadOcid)
+        );
+        assert_eq!(
+            ReleaseHead::of(&json!({"ocid": "a"})),
+            Err(ReleaseProblem::MissingDate)
+        );
+        assert!(matches!(
+            ReleaseHead::of(&json!({"ocid": "a", "date": "soon"})),
+            Err(ReleaseProblem::BadDate(_))
+        ));
+        let head = ReleaseHead::of(&json!({"ocid": "a", "id": 7, "date": "2020-01-01T00:00:00Z"}))
+            .unwrap();
         assert_eq!(head.id.as_deref(), Some("7"));
         assert_eq!(head.instant, parse_instant("2020-01-01T00:00:00Z").unwrap());
     }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::schema::{self, KnownExtension};
 
 /// How one field of the release schema merges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Rule {
     /// `omitWhenMerged`: the field is left out of compiled and versioned releases.
     Omit,
@@ -48,7 +48,9 @@ impl MergeRules {
 
     /// The rules of the embedded 1.1.5 release schema patched by the extensions among `urls`
     /// that Achyk embeds, and the URLs it does not know (their fields follow the default rules).
-    pub fn for_extension_urls<'a>(urls: impl IntoIterator<Item = &'a str>) -> (MergeRules, Vec<String>) {
+    pub fn for_extension_urls<'a>(
+        urls: impl IntoIterator<Item = &'a str>,
+    ) -> (MergeRules, Vec<String>) {
         let (known, unknown) = schema::resolve_extensions(urls);
         (MergeRules::for_extensions(&known), unknown)
     }
@@ -61,6 +63,28 @@ impl MergeRules {
             collect(properties, definitions, &mut root, 0);
         }
         MergeRules { root }
+    }
+
+    /// Every rule with its dotted path (`tender.items.additionalClassifications`), sorted by
+    /// path, for comparing with other implementations.
+    pub fn listing(&self) -> Vec<(String, Rule)> {
+        fn walk(node: &RuleNode, prefix: &str, out: &mut Vec<(String, Rule)>) {
+            for (key, child) in &node.children {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                if let Some(rule) = child.rule {
+                    out.push((path.clone(), rule));
+                }
+                walk(child, &path, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, "", &mut out);
+        out.sort();
+        out
     }
 
     /// The rule at a path of member names, if any.
@@ -77,7 +101,9 @@ impl MergeRules {
 /// referenced schema replaces the referring one, and sibling keywords are ignored.
 fn dereference<'a>(mut value: &'a Value, definitions: Option<&'a Map<String, Value>>) -> &'a Value {
     for _ in 0..MAX_DEPTH {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else { return value };
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
         let Some(target) = reference
             .strip_prefix("#/definitions/")
             .and_then(|name| definitions.and_then(|definitions| definitions.get(name)))
@@ -108,7 +134,12 @@ fn is_true(schema: &Value, keyword: &str) -> bool {
     })
 }
 
-fn collect(properties: &Map<String, Value>, definitions: Option<&Map<String, Value>>, node: &mut RuleNode, depth: usize) {
+fn collect(
+    properties: &Map<String, Value>,
+    definitions: Option<&Map<String, Value>>,
+    node: &mut RuleNode,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -119,7 +150,9 @@ fn collect(properties: &Map<String, Value>, definitions: Option<&Map<String, Val
         // `omitWhenMerged` comes first; `wholeListMerge` then hides any rules nested below.
         let rule = if is_true(property, "omitWhenMerged") || merge_strategy == Some("ocdsOmit") {
             Some(Rule::Omit)
-        } else if property_types.contains(&"array") && (is_true(property, "wholeListMerge") || merge_strategy == Some("ocdsVersion")) {
+        } else if property_types.contains(&"array")
+            && (is_true(property, "wholeListMerge") || merge_strategy == Some("ocdsVersion"))
+        {
             Some(Rule::WholeList)
         } else if property_types.contains(&"object") && property.get("properties").is_some() {
             if let Some(members) = property.get("properties").and_then(Value::as_object) {
@@ -136,7 +169,12 @@ fn collect(properties: &Map<String, Value>, definitions: Option<&Map<String, Val
                 let members = items.get("properties").and_then(Value::as_object);
                 if members.is_some_and(|members| members.contains_key("id")) {
                     let child = node.children.entry(key.clone()).or_default();
-                    collect(members.expect("checked above"), definitions, child, depth + 1);
+                    collect(
+                        members.expect("checked above"),
+                        definitions,
+                        child,
+                        depth + 1,
+                    );
                     None
                 } else {
                     Some(Rule::WholeList)
@@ -168,10 +206,19 @@ mod tests {
         assert_eq!(rules.get(&["tag"]), Some(Rule::Omit));
         assert_eq!(rules.get(&["ocid"]), None);
         assert_eq!(rules.get(&["parties", "roles"]), Some(Rule::WholeList));
-        assert_eq!(rules.get(&["tender", "submissionMethod"]), Some(Rule::WholeList));
-        assert_eq!(rules.get(&["tender", "items", "additionalClassifications"]), None);
+        assert_eq!(
+            rules.get(&["tender", "submissionMethod"]),
+            Some(Rule::WholeList)
+        );
+        assert_eq!(
+            rules.get(&["tender", "items", "additionalClassifications"]),
+            Some(Rule::WholeList)
+        );
         assert_eq!(rules.get(&["awards", "suppliers"]), None);
-        assert_eq!(rules.get(&["tender", "items", "unit", "value", "amount"]), None);
+        assert_eq!(
+            rules.get(&["tender", "items", "unit", "value", "amount"]),
+            None
+        );
         assert_eq!(rules.get(&["relatedProcesses", "scheme"]), None);
     }
 

@@ -7,9 +7,11 @@
 use serde_json::{Map, Value};
 
 pub const RELEASE_SCHEMA: &str = include_str!("../schema/1.1.5/release-schema.json");
-pub const RELEASE_PACKAGE_SCHEMA: &str = include_str!("../schema/1.1.5/release-package-schema.json");
+pub const RELEASE_PACKAGE_SCHEMA: &str =
+    include_str!("../schema/1.1.5/release-package-schema.json");
 pub const RECORD_PACKAGE_SCHEMA: &str = include_str!("../schema/1.1.5/record-package-schema.json");
-pub const VERSIONED_RELEASE_SCHEMA: &str = include_str!("../schema/1.1.5/versioned-release-validation-schema.json");
+pub const VERSIONED_RELEASE_SCHEMA: &str =
+    include_str!("../schema/1.1.5/versioned-release-validation-schema.json");
 
 /// An extension embedded in the binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,7 +22,11 @@ pub enum KnownExtension {
 }
 
 impl KnownExtension {
-    pub const ALL: [KnownExtension; 3] = [KnownExtension::Lots, KnownExtension::Bid, KnownExtension::Enquiry];
+    pub const ALL: [KnownExtension; 3] = [
+        KnownExtension::Lots,
+        KnownExtension::Bid,
+        KnownExtension::Enquiry,
+    ];
 
     /// The extension's name in the OCDS extension registry.
     pub fn registry_id(self) -> &'static str {
@@ -45,7 +51,9 @@ impl KnownExtension {
         match self {
             KnownExtension::Lots => include_str!("../schema/extensions/lots/release-schema.json"),
             KnownExtension::Bid => include_str!("../schema/extensions/bid/release-schema.json"),
-            KnownExtension::Enquiry => include_str!("../schema/extensions/enquiry/release-schema.json"),
+            KnownExtension::Enquiry => {
+                include_str!("../schema/extensions/enquiry/release-schema.json")
+            }
         }
     }
 
@@ -57,7 +65,9 @@ impl KnownExtension {
             let repository = extension.repository();
             lowered.split(['/', '?', '#', '@']).any(|segment| {
                 segment == repository
-                    || segment.strip_prefix(repository).is_some_and(|rest| rest.starts_with('-') || rest.starts_with(".zip"))
+                    || segment
+                        .strip_prefix(repository)
+                        .is_some_and(|rest| rest.starts_with('-') || rest.starts_with(".zip"))
             })
         })
     }
@@ -72,22 +82,28 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     if !target.is_object() {
         *target = Value::Object(Map::new());
     }
-    let Value::Object(target_members) = target else { unreachable!("made an object above") };
+    let Value::Object(target_members) = target else {
+        unreachable!("made an object above")
+    };
     for (key, patch_value) in patch_members {
         if patch_value.is_null() {
             target_members.shift_remove(key);
         } else {
-            merge_patch(target_members.entry(key.clone()).or_insert(Value::Null), patch_value);
+            merge_patch(
+                target_members.entry(key.clone()).or_insert(Value::Null),
+                patch_value,
+            );
         }
     }
 }
 
 /// The release schema patched by the given extensions, applied in the order given.
 pub fn patched_release_schema(extensions: &[KnownExtension]) -> Value {
-    let mut schema: Value = serde_json::from_str(RELEASE_SCHEMA).expect("the embedded release schema is JSON");
+    let mut schema: Value =
+        serde_json::from_str(RELEASE_SCHEMA).expect("the embedded release schema is JSON");
     for extension in extensions {
-        let patch: Value =
-            serde_json::from_str(extension.release_schema_patch()).expect("an embedded extension is JSON");
+        let patch: Value = serde_json::from_str(extension.release_schema_patch())
+            .expect("an embedded extension is JSON");
         merge_patch(&mut schema, &patch);
     }
     schema
@@ -95,7 +111,9 @@ pub fn patched_release_schema(extensions: &[KnownExtension]) -> Value {
 
 /// Splits a package's declared extension URLs into those Achyk embeds (without duplicates, in
 /// first-declared order) and those it does not know.
-pub fn resolve_extensions<'a>(urls: impl IntoIterator<Item = &'a str>) -> (Vec<KnownExtension>, Vec<String>) {
+pub fn resolve_extensions<'a>(
+    urls: impl IntoIterator<Item = &'a str>,
+) -> (Vec<KnownExtension>, Vec<String>) {
     let mut known = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
     for url in urls {
@@ -117,13 +135,34 @@ mod tests {
     #[test]
     fn recognises_extensions_whatever_the_version() {
         for (url, expected) in [
-            ("https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.4/extension.json", Some(KnownExtension::Lots)),
-            ("https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/master/extension.json", Some(KnownExtension::Bid)),
-            ("https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/release-schema.json", Some(KnownExtension::Enquiry)),
-            ("https://github.com/open-contracting-extensions/ocds_lots_extension/archive/v1.1.5.zip", Some(KnownExtension::Lots)),
-            ("https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension-fork/master/extension.json", Some(KnownExtension::Lots)),
-            ("https://raw.githubusercontent.com/open-contracting-extensions/ocds_location_extension/master/extension.json", None),
-            ("https://example.com/not_ocds_lots_extension_at_all/extension.json", None),
+            (
+                "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.4/extension.json",
+                Some(KnownExtension::Lots),
+            ),
+            (
+                "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/master/extension.json",
+                Some(KnownExtension::Bid),
+            ),
+            (
+                "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/release-schema.json",
+                Some(KnownExtension::Enquiry),
+            ),
+            (
+                "https://github.com/open-contracting-extensions/ocds_lots_extension/archive/v1.1.5.zip",
+                Some(KnownExtension::Lots),
+            ),
+            (
+                "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension-fork/master/extension.json",
+                Some(KnownExtension::Lots),
+            ),
+            (
+                "https://raw.githubusercontent.com/open-contracting-extensions/ocds_location_extension/master/extension.json",
+                None,
+            ),
+            (
+                "https://example.com/not_ocds_lots_extension_at_all/extension.json",
+                None,
+            ),
         ] {
             assert_eq!(KnownExtension::from_url(url), expected, "{url}");
         }
@@ -136,18 +175,30 @@ mod tests {
             (json!({"a":"b"}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"b"}), json!({"b":"c"}), json!({"a":"b","b":"c"})),
             (json!({"a":"b"}), json!({"a":null}), json!({})),
-            (json!({"a":"b","b":"c"}), json!({"a":null}), json!({"b":"c"})),
+            (
+                json!({"a":"b","b":"c"}),
+                json!({"a":null}),
+                json!({"b":"c"}),
+            ),
             (json!({"a":["b"]}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"c"}), json!({"a":["b"]}), json!({"a":["b"]})),
-            (json!({"a":{"b":"c"}}), json!({"a":{"b":"d","c":null}}), json!({"a":{"b":"d"}})),
+            (
+                json!({"a":{"b":"c"}}),
+                json!({"a":{"b":"d","c":null}}),
+                json!({"a":{"b":"d"}}),
+            ),
             (json!({"a":[{"b":"c"}]}), json!({"a":[1]}), json!({"a":[1]})),
-            (json!(["a","b"]), json!(["c","d"]), json!(["c","d"])),
+            (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
             (json!({"a":"b"}), json!(["c"]), json!(["c"])),
             (json!({"a":"foo"}), json!(null), json!(null)),
             (json!({"a":"foo"}), json!("bar"), json!("bar")),
             (json!({"e":null}), json!({"a":1}), json!({"e":null,"a":1})),
-            (json!([1,2]), json!({"a":"b","c":null}), json!({"a":"b"})),
-            (json!({}), json!({"a":{"bb":{"ccc":null}}}), json!({"a":{"bb":{}}})),
+            (json!([1, 2]), json!({"a":"b","c":null}), json!({"a":"b"})),
+            (
+                json!({}),
+                json!({"a":{"bb":{"ccc":null}}}),
+                json!({"a":{"bb":{}}}),
+            ),
         ];
         for (target, patch, expected) in cases {
             let mut result = target.clone();

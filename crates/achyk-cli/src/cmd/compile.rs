@@ -1,8 +1,491 @@
+//! `achyk compile`: one compiled (or versioned) release per ocid, as JSON Lines, in ocid order.
+//!
+//! Releases are gathered as JSON text keyed by (ocid, input position). While they fit in the
+//! memory budget they stay in memory; past it, sorted runs are spilled to a temporary folder and
+//! merged back, so peak memory does not depend on how many ocids the input holds. Processes are
+//! then merged in parallel, in batches, and written in ocid order, so the output does not depend
+//! on the number of threads.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct CompileArgs {}
+use achyk_ocds::merge::Merged;
+use achyk_ocds::{Event, ItemKind, MergeRules, ReleaseHead, read_publication};
+use anyhow::Context;
+use rayon::prelude::*;
+use serde_json::Value;
 
-pub fn run(_args: CompileArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet implemented")
+#[derive(clap::Args)]
+pub struct CompileArgs {
+    /// Input files (release packages, record packages, releases, JSON Lines, concatenated JSON,
+    /// optionally gzipped); `-` or nothing reads standard input.
+    pub files: Vec<PathBuf>,
+    /// Write versioned releases instead of compiled releases (with `--package`, add them to
+    /// each record).
+    #[arg(long)]
+    pub versioned: bool,
+    /// Write one record package instead of JSON Lines.
+    #[arg(long)]
+    pub package: bool,
+    /// Memory budget for releases held before spilling to disk, in MiB.
+    #[arg(long, default_value_t = 160, env = "ACHYK_COMPILE_MEMORY_MB")]
+    pub memory_mb: usize,
+    /// Folder for spilled runs (default: the system's temporary folder).
+    #[arg(long, env = "ACHYK_TMPDIR")]
+    pub temp_dir: Option<PathBuf>,
+}
+
+/// One merge input waiting for its process.
+struct Entry {
+    ocid: String,
+    position: u64,
+    kind: ItemKind,
+    json: String,
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        self.ocid.len() + self.json.len() + 48
+    }
+}
+
+/// What reading the inputs produced besides the entries.
+#[derive(Default)]
+pub struct Gathered {
+    pub extensions: Vec<String>,
+    pub rejected: u64,
+    pub releases: u64,
+}
+
+pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
+    let budget = args.memory_mb.max(1) * 1024 * 1024;
+    let temp_dir = match &args.temp_dir {
+        Some(dir) => tempfile::Builder::new()
+            .prefix("achyk-compile")
+            .tempdir_in(dir),
+        None => tempfile::Builder::new().prefix("achyk-compile").tempdir(),
+    }
+    .context("cannot make a temporary folder for spilled runs")?;
+    let mut sorter = Sorter {
+        buffer: Vec::new(),
+        buffered: 0,
+        budget,
+        runs: Vec::new(),
+        dir: temp_dir.path().to_owned(),
+    };
+    let mut gathered = Gathered::default();
+    let mut position = 0u64;
+    let mut spill_error: Option<anyhow::Error> = None;
+    let stderr = io::stderr();
+
+    let files = if args.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.files.clone()
+    };
+    for file in &files {
+        let name = file.display().to_string();
+        let reader: Box<dyn Read> = if name == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            Box::new(File::open(file).with_context(|| format!("cannot open {name}"))?)
+        };
+        let mut sink = |event: Event| match event {
+            Event::Item(item) => {
+                gathered.releases += 1;
+                match head_of(&item.json) {
+                    Ok(ocid) => {
+                        position += 1;
+                        let entry = Entry {
+                            ocid,
+                            position,
+                            kind: item.kind,
+                            json: item.json,
+                        };
+                        if spill_error.is_none()
+                            && let Err(error) = sorter.push(entry)
+                        {
+                            spill_error = Some(error);
+                        }
+                    }
+                    Err((ocid, problem)) => {
+                        gathered.rejected += 1;
+                        let ocid = ocid.map(|ocid| format!(" [{ocid}]")).unwrap_or_default();
+                        let _ = writeln!(
+                            stderr.lock(),
+                            "achyk: {}{ocid}: release left out: {problem}",
+                            item.location
+                        );
+                    }
+                }
+            }
+            Event::Package(meta) => {
+                for url in meta.extensions {
+                    if !gathered.extensions.contains(&url) {
+                        gathered.extensions.push(url);
+                    }
+                }
+            }
+            Event::Issue(issue) => {
+                gathered.rejected += 1;
+                let _ = writeln!(stderr.lock(), "achyk: {issue}");
+            }
+        };
+        read_publication(&name, BufReader::with_capacity(1 << 20, reader), &mut sink)
+            .with_context(|| format!("cannot read {name}"))?;
+        if let Some(error) = spill_error.take() {
+            return Err(error);
+        }
+    }
+
+    let (rules, unknown) =
+        MergeRules::for_extension_urls(gathered.extensions.iter().map(String::as_str));
+    for url in &unknown {
+        eprintln!(
+            "achyk: warning: extension {url} is not embedded in achyk; its fields merge by the default rules"
+        );
+    }
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    if args.package {
+        write!(
+            out,
+            "{{\"uri\":\"\",\"publishedDate\":\"\",\"version\":\"1.1\","
+        )?;
+        if !gathered.extensions.is_empty() {
+            write!(
+                out,
+                "\"extensions\":{},",
+                serde_json::to_string(&gathered.extensions)?
+            )?;
+        }
+        write!(out, "\"records\":[")?;
+    }
+    let mut first_record = true;
+    let mode = Mode {
+        versioned: args.versioned,
+        package: args.package,
+    };
+    sorter.finish(|batch| {
+        let outputs: Vec<Output> = batch
+            .into_par_iter()
+            .map(|group| merge_group(group, &rules, mode))
+            .collect();
+        for output in outputs {
+            for warning in &output.warnings {
+                eprintln!("achyk: warning: {warning}");
+            }
+            if let Some(problem) = &output.problem {
+                eprintln!("achyk: {problem}");
+            }
+            let Some(value) = output.value else { continue };
+            if args.package {
+                if !first_record {
+                    out.write_all(b",")?;
+                }
+                first_record = false;
+            }
+            serde_json::to_writer(&mut out, &value)?;
+            if !args.package {
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    })?;
+    if args.package {
+        writeln!(out, "]}}")?;
+    }
+    out.flush()?;
+
+    if gathered.rejected > 0 {
+        eprintln!(
+            "achyk: {} of the input items were rejected (see above); the rest was compiled",
+            gathered.rejected
+        );
+        return Ok(ExitCode::from(super::EXIT_REJECTED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the ocid of an item and checks its date, without building the whole value.
+fn head_of(json: &str) -> Result<String, (Option<String>, String)> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        ocid: Option<Value>,
+        date: Option<Value>,
+    }
+    let head: Head = serde_json::from_str(json)
+        .map_err(|error| (None, format!("not a release object ({error})")))?;
+    let probe = serde_json::json!({"ocid": head.ocid, "date": head.date});
+    match ReleaseHead::of(&probe) {
+        Ok(head) => Ok(head.ocid),
+        Err(problem) => Err((
+            probe["ocid"].as_str().map(str::to_owned),
+            problem.to_string(),
+        )),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Mode {
+    versioned: bool,
+    package: bool,
+}
+
+struct Output {
+    value: Option<Value>,
+    warnings: Vec<achyk_ocds::MergeWarning>,
+    problem: Option<String>,
+}
+
+fn merge_group(group: Vec<Entry>, rules: &MergeRules, mode: Mode) -> Output {
+    let ocid = group
+        .first()
+        .map(|entry| entry.ocid.clone())
+        .unwrap_or_default();
+    let mut releases = Vec::new();
+    let mut published_compiled = None;
+    let mut published_versioned = None;
+    for entry in group {
+        let value: Value = match serde_json::from_str(&entry.json) {
+            Ok(value) => value,
+            Err(error) => {
+                return Output {
+                    value: None,
+                    warnings: Vec::new(),
+                    problem: Some(format!("{ocid}: unreadable item ({error})")),
+                };
+            }
+        };
+        match entry.kind {
+            ItemKind::Release => releases.push(value),
+            ItemKind::CompiledRelease => published_compiled = Some(value),
+            ItemKind::VersionedRelease => published_versioned = Some(value),
+        }
+    }
+    let mut warnings = Vec::new();
+    let (compiled, versioned) = if releases.is_empty() {
+        // Records whose releases are only links: use what the publisher compiled.
+        (published_compiled, published_versioned)
+    } else {
+        // Only a record package needs the releases after merging; otherwise they are moved in.
+        let needs_both = mode.versioned && mode.package;
+        let take = |releases: &mut Vec<Value>, keep: bool| {
+            if keep {
+                releases.clone()
+            } else {
+                std::mem::take(releases)
+            }
+        };
+        let compiled = (!mode.versioned || mode.package).then(|| {
+            let Merged {
+                release,
+                warnings: found,
+            } = achyk_ocds::compile(take(&mut releases, needs_both || mode.package), rules);
+            warnings.extend(found);
+            release
+        });
+        let versioned = mode.versioned.then(|| {
+            let Merged {
+                release,
+                warnings: found,
+            } = achyk_ocds::versioned(take(&mut releases, mode.package), rules);
+            if compiled.is_none() {
+                warnings.extend(found);
+            }
+            release
+        });
+        (compiled, versioned)
+    };
+    if mode.package {
+        let mut record = serde_json::Map::new();
+        record.insert("ocid".into(), Value::String(ocid.clone()));
+        record.insert("releases".into(), Value::Array(releases));
+        if let Some(compiled) = compiled {
+            record.insert("compiledRelease".into(), compiled);
+        }
+        if let Some(versioned) = versioned {
+            record.insert("versionedRelease".into(), versioned);
+        }
+        return Output {
+            value: Some(Value::Object(record)),
+            warnings,
+            problem: None,
+        };
+    }
+    let value = if mode.versioned { versioned } else { compiled };
+    let problem = value.is_none().then(|| {
+        format!("{ocid}: left out: the input has only a published compiled release, not the releases to version")
+    });
+    Output {
+        value,
+        warnings,
+        problem,
+    }
+}
+
+/// Groups entries by ocid in ocid order, in memory while they fit and through sorted runs on
+/// disk when they do not.
+struct Sorter {
+    buffer: Vec<Entry>,
+    buffered: usize,
+    budget: usize,
+    runs: Vec<PathBuf>,
+    dir: PathBuf,
+}
+
+/// Processes are handed over in batches of about this much JSON text.
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
+
+impl Sorter {
+    fn push(&mut self, entry: Entry) -> anyhow::Result<()> {
+        self.buffered += entry.size();
+        self.buffer.push(entry);
+        if self.buffered > self.budget {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn sort_buffer(&mut self) {
+        self.buffer
+            .par_sort_unstable_by(|a, b| a.ocid.cmp(&b.ocid).then(a.position.cmp(&b.position)));
+    }
+
+    fn spill(&mut self) -> anyhow::Result<()> {
+        self.sort_buffer();
+        let path = self.dir.join(format!("run-{}", self.runs.len()));
+        let file =
+            File::create(&path).with_context(|| format!("cannot spill to {}", path.display()))?;
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        for entry in self.buffer.drain(..) {
+            write_entry(&mut writer, &entry)?;
+        }
+        writer
+            .flush()
+            .with_context(|| format!("cannot spill to {}", path.display()))?;
+        self.runs.push(path);
+        self.buffered = 0;
+        Ok(())
+    }
+
+    /// Hands every process's entries, in ocid order, to `process` in batches.
+    fn finish(
+        mut self,
+        mut process: impl FnMut(Vec<Vec<Entry>>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut batch: Vec<Vec<Entry>> = Vec::new();
+        let mut batch_bytes = 0usize;
+        let mut flush_group =
+            |group: Vec<Entry>,
+             batch: &mut Vec<Vec<Entry>>,
+             process: &mut dyn FnMut(Vec<Vec<Entry>>) -> anyhow::Result<()>| {
+                batch_bytes += group.iter().map(Entry::size).sum::<usize>();
+                batch.push(group);
+                if batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
+                    process(std::mem::take(batch))
+                } else {
+                    Ok(())
+                }
+            };
+        if self.runs.is_empty() {
+            self.sort_buffer();
+            let mut group: Vec<Entry> = Vec::new();
+            for entry in self.buffer.drain(..) {
+                if group.first().is_some_and(|first| first.ocid != entry.ocid) {
+                    flush_group(std::mem::take(&mut group), &mut batch, &mut process)?;
+                }
+                group.push(entry);
+            }
+            if !group.is_empty() {
+                flush_group(group, &mut batch, &mut process)?;
+            }
+        } else {
+            if !self.buffer.is_empty() {
+                self.spill()?;
+            }
+            let mut readers = Vec::new();
+            for path in &self.runs {
+                let file = File::open(path)
+                    .with_context(|| format!("cannot read back {}", path.display()))?;
+                readers.push(BufReader::with_capacity(256 * 1024, file));
+            }
+            let mut heap = BinaryHeap::new();
+            let mut heads: Vec<Option<Entry>> = Vec::with_capacity(readers.len());
+            for (index, reader) in readers.iter_mut().enumerate() {
+                let entry = read_entry(reader)?;
+                if let Some(entry) = &entry {
+                    heap.push(Reverse((entry.ocid.clone(), entry.position, index)));
+                }
+                heads.push(entry);
+            }
+            let mut group: Vec<Entry> = Vec::new();
+            while let Some(Reverse((_, _, index))) = heap.pop() {
+                let entry = heads[index].take().expect("a run in the heap has a head");
+                if let Some(next) = read_entry(&mut readers[index])? {
+                    heap.push(Reverse((next.ocid.clone(), next.position, index)));
+                    heads[index] = Some(next);
+                }
+                if group.first().is_some_and(|first| first.ocid != entry.ocid) {
+                    flush_group(std::mem::take(&mut group), &mut batch, &mut process)?;
+                }
+                group.push(entry);
+            }
+            if !group.is_empty() {
+                flush_group(group, &mut batch, &mut process)?;
+            }
+        }
+        if !batch.is_empty() {
+            process(batch)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_entry(writer: &mut impl Write, entry: &Entry) -> io::Result<()> {
+    writer.write_all(&(entry.ocid.len() as u32).to_le_bytes())?;
+    writer.write_all(entry.ocid.as_bytes())?;
+    writer.write_all(&entry.position.to_le_bytes())?;
+    writer.write_all(&[match entry.kind {
+        ItemKind::Release => 0,
+        ItemKind::CompiledRelease => 1,
+        ItemKind::VersionedRelease => 2,
+    }])?;
+    writer.write_all(&(entry.json.len() as u64).to_le_bytes())?;
+    writer.write_all(entry.json.as_bytes())
+}
+
+fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
+    let mut length = [0u8; 4];
+    match reader.read_exact(&mut length) {
+        Ok(()) => {}
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(error) => return Err(error).context("cannot read a spilled run"),
+    }
+    let mut ocid = vec![0u8; u32::from_le_bytes(length) as usize];
+    reader.read_exact(&mut ocid)?;
+    let mut position = [0u8; 8];
+    reader.read_exact(&mut position)?;
+    let mut kind = [0u8; 1];
+    reader.read_exact(&mut kind)?;
+    let mut json_length = [0u8; 8];
+    reader.read_exact(&mut json_length)?;
+    let mut json = vec![0u8; u64::from_le_bytes(json_length) as usize];
+    reader.read_exact(&mut json)?;
+    Ok(Some(Entry {
+        ocid: String::from_utf8(ocid).context("a spilled run is corrupt")?,
+        position: u64::from_le_bytes(position),
+        kind: match kind[0] {
+            0 => ItemKind::Release,
+            1 => ItemKind::CompiledRelease,
+            _ => ItemKind::VersionedRelease,
+        },
+        json: String::from_utf8(json).context("a spilled run is corrupt")?,
+    }))
 }
