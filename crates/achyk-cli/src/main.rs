@@ -27,6 +27,8 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
+    /// Check publications against the OCDS 1.1.5 schemas (and the extensions they declare).
+    Validate(cmd::validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
     };
     match result {
         Ok(code) => code,

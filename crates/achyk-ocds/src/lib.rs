@@ -10,6 +10,7 @@ pub mod read;
 pub mod release;
 pub mod rules;
 pub mod schema;
+pub mod validate;
 
 pub use merge::{MergeWarning, compile, versioned};
 pub use read::{Event, InputIssue, Item, ItemKind, Location, PackageMeta, read_publication};

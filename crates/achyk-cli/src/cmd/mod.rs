@@ -7,6 +7,7 @@ pub mod compile;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod validate;
 
 /// Exit code when some input was rejected but the rest was processed.
 pub const EXIT_REJECTED: u8 = 1;

@@ -1,0 +1,1 @@
+//! Validation of publications against the OCDS 1.1.5 schemas.
