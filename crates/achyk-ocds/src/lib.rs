@@ -5,6 +5,7 @@
 //! No IO beyond readers over `impl Read`, no async, no SQL.
 
 pub mod canonical;
+pub mod json;
 pub mod merge;
 pub mod read;
 pub mod release;
@@ -12,7 +13,7 @@ pub mod rules;
 pub mod schema;
 pub mod validate;
 
-pub use merge::{MergeWarning, compile, versioned};
+pub use merge::{MergeWarning, Merged, MergedText, compile, compile_texts, versioned, versioned_texts};
 pub use read::{Event, InputIssue, Item, ItemKind, Location, PackageMeta, read_publication};
 pub use release::{ReleaseHead, ReleaseProblem};
 pub use rules::MergeRules;

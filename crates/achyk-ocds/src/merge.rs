@@ -1,6 +1,6 @@
 //! Merging the releases of one contracting process into its compiled release (the current
 //! state) and its versioned release (every value's history), with the same results as OCP's
-//! reference implementation, `ocdsmerge`.
+//! reference implementation, `ocdsmerge`, as `ocdskit compile` runs it.
 //!
 //! The reference works in two steps, and so does this module, because its results depend on
 //! them even in corner cases:
@@ -21,18 +21,23 @@
 //! raise an error (an array where an earlier release had an object, or the reverse), this
 //! module keeps what came first, reports a [`MergeWarning`] and goes on.
 //!
+//! Leaves are never rebuilt: each keeps the text it had in its release (see [`crate::json`]),
+//! and the output is written from those texts.
+//!
 //! One deliberate difference: releases are ordered by `date` as a point in time, where the
 //! reference compares the text. The two agree whenever the dates use the same offset.
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 use indexmap::{Equivalent, IndexMap};
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
-use crate::release::{ReleaseHead, parse_instant};
+use crate::json::{self, Body, Kind, Node};
+use crate::release::parse_instant;
 use crate::rules::{MergeRules, Rule, RuleNode};
+
+type FastHash = foldhash::fast::FixedState;
 
 /// Something odd met while merging one process; the merge still produces a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,18 +61,49 @@ pub struct Merged {
     pub warnings: Vec<MergeWarning>,
 }
 
+/// The result of merging, as compact JSON text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergedText {
+    pub json: String,
+    pub warnings: Vec<MergeWarning>,
+}
+
 /// Merges the releases of one contracting process into its compiled release.
 ///
 /// `releases` are in input order and should all have the same `ocid` and a usable `date` (see
-/// [`ReleaseHead`]); they are ordered by `date` as a point in time here, ties keeping input
-/// order. A release whose `date` cannot be read sorts first.
+/// [`crate::ReleaseHead`]); they are ordered by `date` as a point in time here, ties keeping
+/// input order. A release whose `date` cannot be read sorts first.
 pub fn compile(releases: Vec<Value>, rules: &MergeRules) -> Merged {
-    merge(releases, rules, Mode::Compiled)
+    from_text(merge_values(&releases, rules, Mode::Compiled))
 }
 
 /// Like [`compile`], but writes the versioned release.
 pub fn versioned(releases: Vec<Value>, rules: &MergeRules) -> Merged {
-    merge(releases, rules, Mode::Versioned)
+    from_text(merge_values(&releases, rules, Mode::Versioned))
+}
+
+/// [`compile`] for releases given as JSON text, written as compact JSON text: the fast path.
+/// A text that is not JSON is reported as a warning and left out.
+pub fn compile_texts<S: AsRef<str>>(releases: &[S], rules: &MergeRules) -> MergedText {
+    merge_texts(releases, rules, Mode::Compiled)
+}
+
+/// [`versioned`] for releases given as JSON text.
+pub fn versioned_texts<S: AsRef<str>>(releases: &[S], rules: &MergeRules) -> MergedText {
+    merge_texts(releases, rules, Mode::Versioned)
+}
+
+fn merge_values(releases: &[Value], rules: &MergeRules, mode: Mode) -> MergedText {
+    let texts: Vec<String> = releases.iter().map(Value::to_string).collect();
+    merge_texts(&texts, rules, mode)
+}
+
+fn from_text(merged: MergedText) -> Merged {
+    let release = serde_json::from_str(&merged.json).expect("the merge writes valid JSON");
+    Merged {
+        release,
+        warnings: merged.warnings,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -76,16 +112,27 @@ enum Mode {
     Versioned,
 }
 
-fn merge(releases: Vec<Value>, rules: &MergeRules, mode: Mode) -> Merged {
-    let mut releases = releases;
+fn merge_texts<S: AsRef<str>>(texts: &[S], rules: &MergeRules, mode: Mode) -> MergedText {
+    let mut warnings = Vec::new();
+    let mut releases: Vec<Node<'_>> = Vec::with_capacity(texts.len());
+    for text in texts {
+        match json::parse(text.as_ref()) {
+            Ok(node) => releases.push(node),
+            Err(error) => warnings.push(MergeWarning {
+                ocid: String::new(),
+                path: String::new(),
+                message: format!("release left out: not JSON: {error}"),
+            }),
+        }
+    }
     if releases.len() > 1 {
-        let instant_of = |release: &Value| {
+        let instant_of = |release: &Node<'_>| {
             release
                 .get("date")
-                .and_then(Value::as_str)
-                .and_then(parse_instant)
+                .and_then(Node::as_str)
+                .and_then(|date| parse_instant(&date))
         };
-        let mut keyed: Vec<(Option<i128>, Value)> = releases
+        let mut keyed: Vec<(Option<i128>, Node<'_>)> = releases
             .into_iter()
             .map(|release| (instant_of(&release), release))
             .collect();
@@ -95,32 +142,64 @@ fn merge(releases: Vec<Value>, rules: &MergeRules, mode: Mode) -> Merged {
     }
     let ocid = releases
         .iter()
-        .find_map(|release| ReleaseHead::of(release).ok().map(|head| head.ocid))
-        .or_else(|| {
-            releases.iter().find_map(|release| {
-                release
-                    .get("ocid")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-        })
+        .find_map(|release| release.get("ocid").and_then(Node::as_str))
+        .map(Cow::into_owned)
         .unwrap_or_default();
+    for warning in &mut warnings {
+        warning.ocid.clone_from(&ocid);
+    }
 
     let mut state = State::new(mode, ocid);
+    state.warnings = warnings;
     if mode == Mode::Compiled {
+        let tag = state.top_level("tag");
         state.set(
-            ROOT_TAG,
-            Stored::Plain(Value::Array(vec![Value::String("compiled".into())])),
-            None,
+            tag,
+            Stored::Plain(Raw {
+                text: Cow::Borrowed(r#"["compiled"]"#),
+                kind: Kind::Array,
+            }),
         );
     }
-    for release in releases {
+    for release in &releases {
         state.append(release, rules);
     }
-    let release = state.unflatten();
-    Merged {
-        release,
+    let json = state.unflatten();
+    MergedText {
+        json,
         warnings: state.warnings,
+    }
+}
+
+/// A leaf value: the JSON text it had in its release.
+#[derive(Debug, Clone)]
+struct Raw<'a> {
+    text: Cow<'a, str>,
+    kind: Kind,
+}
+
+impl<'a> Raw<'a> {
+    fn of(node: &Node<'a>) -> Raw<'a> {
+        Raw {
+            text: Cow::Borrowed(node.raw),
+            kind: node.kind(),
+        }
+    }
+
+    fn null() -> Raw<'a> {
+        Raw {
+            text: Cow::Borrowed("null"),
+            kind: Kind::Null,
+        }
+    }
+
+    fn string(text: &str) -> Raw<'a> {
+        let mut literal = String::with_capacity(text.len() + 2);
+        json::write_string(text, &mut literal);
+        Raw {
+            text: Cow::Owned(literal),
+            kind: Kind::String,
+        }
     }
 }
 
@@ -134,11 +213,10 @@ enum Segment {
     Unique(u64),
 }
 
-/// A borrowed [`Segment`], to look paths up without allocating.
 #[derive(Clone, Copy)]
-enum SegmentRef<'a> {
-    Key(&'a str),
-    Id(&'a str),
+enum SegmentRef<'s> {
+    Key(&'s str),
+    Id(&'s str),
     Unique(u64),
 }
 
@@ -146,15 +224,15 @@ fn hash_segment<H: Hasher>(parent: u32, segment: SegmentRef<'_>, state: &mut H) 
     parent.hash(state);
     match segment {
         SegmentRef::Key(key) => {
-            0u8.hash(state);
+            state.write_u8(0);
             key.hash(state);
         }
         SegmentRef::Id(id) => {
-            1u8.hash(state);
+            state.write_u8(1);
             id.hash(state);
         }
         SegmentRef::Unique(unique) => {
-            2u8.hash(state);
+            state.write_u8(2);
             unique.hash(state);
         }
     }
@@ -168,6 +246,10 @@ impl Segment {
             Segment::Unique(unique) => SegmentRef::Unique(*unique),
         }
     }
+
+    fn is_item(&self) -> bool {
+        !matches!(self, Segment::Key(_))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +261,7 @@ impl Hash for PathKey {
     }
 }
 
-struct PathQuery<'a>(u32, SegmentRef<'a>);
+struct PathQuery<'s>(u32, SegmentRef<'s>);
 
 impl Hash for PathQuery<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -207,8 +289,8 @@ impl Equivalent<PathKey> for PathQuery<'_> {
 enum TypedId {
     /// `"id": null`: the item gets no `id` member in the output.
     Null,
-    Integer(i128),
-    Float(u64),
+    /// A number or boolean, as its exact decimal value (see [`canonical_number`]).
+    Number(Box<str>),
     Text(Box<str>),
     /// No `id` at all.
     Unique(u64),
@@ -217,90 +299,99 @@ enum TypedId {
 }
 
 impl TypedId {
-    fn of(id: &Value) -> TypedId {
-        match id {
-            Value::Null => TypedId::Null,
-            Value::Bool(flag) => TypedId::Integer(i128::from(*flag)),
-            Value::Number(number) => typed_number(number),
-            Value::String(text) => TypedId::Text(text.as_str().into()),
-            other => TypedId::Other(other.to_string().into()),
-        }
-    }
-
-    /// The `id` member the rebuilt item gets, if any.
-    fn original(&self, original: &Value) -> Option<Value> {
-        match self {
-            TypedId::Null | TypedId::Unique(_) => None,
-            _ => Some(original.clone()),
+    fn of(id: &Node<'_>) -> TypedId {
+        match id.kind() {
+            Kind::Null => TypedId::Null,
+            Kind::Bool => TypedId::Number(if id.raw == "true" { "1e0" } else { "0e0" }.into()),
+            Kind::Number => TypedId::Number(canonical_number(id.raw).into()),
+            Kind::String => TypedId::Text(id.as_str().unwrap_or_default().into()),
+            Kind::Array | Kind::Object => {
+                let mut text = String::new();
+                json::write_minified(id.raw, &mut text);
+                TypedId::Other(text.into())
+            }
         }
     }
 }
 
-fn typed_number(number: &Number) -> TypedId {
-    if let Some(integer) = number.as_i64() {
-        TypedId::Integer(i128::from(integer))
-    } else if let Some(integer) = number.as_u64() {
-        TypedId::Integer(i128::from(integer))
+/// A number literal's parts: sign, coefficient digits and exponent, so that `12.50` is
+/// (`+`, `1250`, -2).
+fn number_parts(literal: &str) -> (bool, String, i64) {
+    let (negative, rest) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], rest[at + 1..].parse::<i64>().unwrap_or(0)),
+        None => (rest, 0),
+    };
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits = String::with_capacity(integer.len() + fraction.len());
+    digits.push_str(integer);
+    digits.push_str(fraction);
+    let digits = digits.trim_start_matches('0');
+    let digits = if digits.is_empty() {
+        "0".to_owned()
     } else {
-        let float = number.as_f64().unwrap_or(f64::NAN);
-        if float.fract() == 0.0 && float.abs() < 1e30 {
-            TypedId::Integer(float as i128)
-        } else {
-            TypedId::Float(float.to_bits())
+        digits.to_owned()
+    };
+    (negative, digits, exponent - fraction.len() as i64)
+}
+
+/// An exact key for a number's value: equal numbers (`1`, `1.0`, `10e-1`) give equal keys.
+fn canonical_number(literal: &str) -> String {
+    let (negative, digits, exponent) = number_parts(literal);
+    if digits == "0" {
+        return "0e0".into();
+    }
+    let trimmed = digits.trim_end_matches('0');
+    let exponent = exponent + (digits.len() - trimmed.len()) as i64;
+    format!("{}{trimmed}e{exponent}", if negative { "-" } else { "" })
+}
+
+/// The text form the reference gives an identifier (Python's `str()` of what `ijson` reads:
+/// an `int` for an integer literal, a `Decimal` for any other number), which decides which
+/// array items merge.
+fn identifier_text(id: &Node<'_>) -> String {
+    match id.kind() {
+        Kind::Null => "None".to_owned(),
+        Kind::Bool => if id.raw == "true" { "True" } else { "False" }.to_owned(),
+        Kind::String => id.as_str().unwrap_or_default().into_owned(),
+        Kind::Number => python_number_text(id.raw),
+        Kind::Array | Kind::Object => {
+            let mut text = String::new();
+            json::write_minified(id.raw, &mut text);
+            text
         }
     }
 }
 
-/// The text form the reference gives an identifier (Python's `str()`), which decides which
-/// array items merge.
-fn identifier_text(id: &Value) -> String {
-    match id {
-        Value::Null => "None".to_owned(),
-        Value::Bool(true) => "True".to_owned(),
-        Value::Bool(false) => "False".to_owned(),
-        Value::String(text) => text.clone(),
-        Value::Number(number) => match (number.as_i64(), number.as_u64()) {
-            (Some(integer), _) => integer.to_string(),
-            (None, Some(integer)) => integer.to_string(),
-            _ => python_float_repr(number.as_f64().unwrap_or(f64::NAN)),
-        },
-        other => other.to_string(),
-    }
-}
-
-/// Python's `repr()` of a float: the shortest text that reads back as the same float, in
-/// positional notation when the exponent is between -5 and 15, in scientific otherwise.
-fn python_float_repr(float: f64) -> String {
-    if float.is_nan() {
-        return "nan".into();
-    }
-    if float.is_infinite() {
-        return if float > 0.0 {
-            "inf".into()
+/// Python's `str()` of a JSON number as `ijson` reads it: an `int` for an integer literal, a
+/// `Decimal` (in its scientific-string form) otherwise.
+fn python_number_text(literal: &str) -> String {
+    let (negative, digits, exponent) = number_parts(literal);
+    let is_integer = !literal.contains(['.', 'e', 'E']);
+    if is_integer {
+        return if digits == "0" {
+            "0".into()
         } else {
-            "-inf".into()
+            format!("{}{digits}", if negative { "-" } else { "" })
         };
     }
-    let scientific = format!("{float:e}");
-    let (mantissa, exponent) = scientific
-        .split_once('e')
-        .expect("`{:e}` always writes an exponent");
-    let exponent: i32 = exponent.parse().expect("`{:e}` writes a decimal exponent");
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let sign = if negative { "-" } else { "" };
-    if (-4..16).contains(&exponent) {
-        let point = exponent + 1;
-        let text = if point <= 0 {
-            format!("0.{}{}", "0".repeat((-point) as usize), digits)
-        } else if point as usize >= digits.len() {
-            format!("{}{}.0", digits, "0".repeat(point as usize - digits.len()))
-        } else {
+    let adjusted = exponent + digits.len() as i64 - 1;
+    if exponent <= 0 && adjusted >= -6 {
+        let point = digits.len() as i64 + exponent;
+        let text = if exponent == 0 {
+            digits
+        } else if point > 0 {
             format!(
                 "{}.{}",
                 &digits[..point as usize],
                 &digits[point as usize..]
             )
+        } else {
+            format!("0.{}{}", "0".repeat((-point) as usize), digits)
         };
         format!("{sign}{text}")
     } else {
@@ -309,119 +400,180 @@ fn python_float_repr(float: f64) -> String {
         } else {
             String::new()
         };
-        let exponent_sign = if exponent < 0 { '-' } else { '+' };
         format!(
-            "{sign}{}{rest}e{exponent_sign}{:02}",
+            "{sign}{}{rest}E{}{}",
             &digits[..1],
-            exponent.abs()
+            if adjusted < 0 { '-' } else { '+' },
+            adjusted.abs()
         )
     }
 }
 
 /// Equality as the reference sees it when deciding whether a value changed: numbers by value
 /// (with `true` equal to `1`), objects whatever their member order, arrays item by item.
-fn python_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(key, value)| b.get(key).is_some_and(|other| python_equal(value, other)))
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| python_equal(a, b))
-        }
-        (Value::Number(_) | Value::Bool(_), Value::Number(_) | Value::Bool(_)) => {
-            numeric_compare(a, b) == Some(Ordering::Equal)
-        }
-        _ => a == b,
+fn python_equal(a: &Raw<'_>, b: &Raw<'_>) -> bool {
+    if a.text == b.text {
+        return true;
+    }
+    let numeric = |kind: Kind| matches!(kind, Kind::Number | Kind::Bool);
+    if a.kind != b.kind && !(numeric(a.kind) && numeric(b.kind)) {
+        return false;
+    }
+    match (json::parse(&a.text), json::parse(&b.text)) {
+        (Ok(a), Ok(b)) => nodes_equal(&a, &b),
+        _ => false,
     }
 }
 
-fn numeric_compare(a: &Value, b: &Value) -> Option<Ordering> {
-    fn exact(value: &Value) -> Option<i128> {
-        match value {
-            Value::Bool(flag) => Some(i128::from(*flag)),
-            Value::Number(number) => number
-                .as_i64()
-                .map(i128::from)
-                .or_else(|| number.as_u64().map(i128::from)),
-            _ => None,
+fn nodes_equal(a: &Node<'_>, b: &Node<'_>) -> bool {
+    match (&a.body, &b.body) {
+        (Body::Object(_), Body::Object(_)) => {
+            let a_members = effective_members(a);
+            let b_members = effective_members(b);
+            a_members.len() == b_members.len()
+                && a_members
+                    .iter()
+                    .all(|(key, value)| b.get(key).is_some_and(|other| nodes_equal(value, other)))
         }
-    }
-    match (exact(a), exact(b)) {
-        (Some(a), Some(b)) => Some(a.cmp(&b)),
+        (Body::Array(a), Body::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| nodes_equal(a, b))
+        }
         _ => {
-            let float = |value: &Value| match value {
-                Value::Bool(flag) => Some(f64::from(u8::from(*flag))),
-                Value::Number(number) => number.as_f64(),
+            let numeric_key = |node: &Node<'_>| match node.kind() {
+                Kind::Bool => Some(if node.raw == "true" {
+                    "1e0".to_owned()
+                } else {
+                    "0e0".to_owned()
+                }),
+                Kind::Number => Some(canonical_number(node.raw)),
                 _ => None,
             };
-            float(a)?.partial_cmp(&float(b)?)
+            match (numeric_key(a), numeric_key(b)) {
+                (Some(a), Some(b)) => a == b,
+                (None, None) => {
+                    a.kind() == b.kind() && (a.kind() != Kind::String || a.as_str() == b.as_str())
+                }
+                _ => false,
+            }
         }
     }
 }
 
-/// The path of the compiled release's `tag`, made before anything else.
-const ROOT_TAG: &str = "tag";
+/// An object's members as a Python dict holds them: a repeated key keeps its first place and
+/// takes its last value.
+fn effective_members<'n, 'a>(node: &'n Node<'a>) -> Vec<(&'n str, &'n Node<'a>)> {
+    let Body::Object(members) = &node.body else {
+        return Vec::new();
+    };
+    let mut out: Vec<(&str, &Node<'a>)> = Vec::with_capacity(members.len());
+    let has_duplicates = if members.len() <= 24 {
+        members
+            .iter()
+            .enumerate()
+            .any(|(index, (key, _))| members[..index].iter().any(|(other, _)| other == key))
+    } else {
+        let mut seen =
+            std::collections::HashSet::with_capacity_and_hasher(members.len(), FastHash::default());
+        !members.iter().all(|(key, _)| seen.insert(key.as_ref()))
+    };
+    if !has_duplicates {
+        out.extend(members.iter().map(|(key, value)| (key.as_ref(), value)));
+        return out;
+    }
+    let mut positions: std::collections::HashMap<&str, usize, FastHash> =
+        std::collections::HashMap::default();
+    for (key, value) in members {
+        match positions.get(key.as_ref()) {
+            Some(&position) => out[position].1 = value,
+            None => {
+                positions.insert(key.as_ref(), out.len());
+                out.push((key.as_ref(), value));
+            }
+        }
+    }
+    out
+}
 
 /// A leaf as stored in the ordered map.
-enum Stored {
-    Plain(Value),
-    Versions(Vec<Version>),
+enum Stored<'a> {
+    Plain(Raw<'a>),
+    Versions(Vec<Version<'a>>),
 }
 
-struct Version {
-    release_id: Value,
-    release_date: Value,
-    release_tag: Value,
-    value: Value,
+#[derive(Clone)]
+struct Version<'a> {
+    release_id: Raw<'a>,
+    release_date: Raw<'a>,
+    release_tag: Raw<'a>,
+    value: Raw<'a>,
 }
 
-/// One leaf of the ordered map: its value and, when they differ from the types first seen at
-/// its path, the typed identifiers of the array items on its path.
-struct Slot {
-    stored: Stored,
-    typed_ids: Option<Box<[TypedId]>>,
-}
-
-/// A leaf collected from one release, before it is applied.
-struct Leaf {
+/// One leaf of the ordered map: its path, its value and, when they differ from the types
+/// first seen at its path, the typed identifiers of the array items on its path.
+struct Slot<'a> {
     path: u32,
-    value: Value,
+    stored: Stored<'a>,
     typed_ids: Option<Box<[TypedId]>>,
 }
 
-struct State {
+const NONE: u32 = u32::MAX;
+const ROOT: u32 = u32::MAX;
+
+struct State<'a> {
     mode: Mode,
     ocid: String,
-    /// Every path seen, as (parent path, last segment); path 0 is the root.
-    paths: IndexMap<PathKey, ()>,
-    /// For each path ending in an array item, the typed identifier and the `id` value it was
-    /// first seen with.
-    first_ids: HashMap<u32, (TypedId, Value)>,
-    /// The ordered map of leaves.
-    leaves: IndexMap<u32, Slot>,
+    /// Every path seen, as (parent path, last segment); the root has no entry.
+    paths: IndexMap<PathKey, (), FastHash>,
+    /// For each path ending in an array item: the typed identifier and the `id` it was first
+    /// seen with.
+    first_ids: Vec<Option<(TypedId, Raw<'a>)>>,
+    /// The ordered map of leaves: `slots` in order, `slot_of` from path to position.
+    slots: Vec<Slot<'a>>,
+    slot_of: Vec<u32>,
+    /// Per path, the position of its leaf in the release being flattened (valid when the
+    /// stamp matches).
+    collected_at: Vec<(u32, u32)>,
+    release_number: u32,
     next_unique: u64,
     warnings: Vec<MergeWarning>,
 }
 
-const ROOT: u32 = u32::MAX;
+/// The leaves of one release, in order, each path once (a later duplicate takes the first
+/// one's place, as assigning to a key of a Python dict does).
+struct Leaf<'a> {
+    path: u32,
+    value: Raw<'a>,
+    typed_ids: Option<Box<[TypedId]>>,
+}
 
-impl State {
-    fn new(mode: Mode, ocid: String) -> State {
+struct FlattenContext {
+    /// Typed identifiers of the array items on the current path.
+    typed_stack: Vec<TypedId>,
+    /// Whether one of them differs from the one first seen at its path.
+    differs: bool,
+    /// Dotted path of member names, for messages.
+    rule_path: Vec<String>,
+}
+
+impl<'a> State<'a> {
+    fn new(mode: Mode, ocid: String) -> State<'a> {
         State {
             mode,
             ocid,
-            paths: IndexMap::new(),
-            first_ids: HashMap::new(),
-            leaves: IndexMap::new(),
+            paths: IndexMap::with_hasher(FastHash::default()),
+            first_ids: Vec::new(),
+            slots: Vec::new(),
+            slot_of: Vec::new(),
+            collected_at: Vec::new(),
+            release_number: 0,
             next_unique: 0,
             warnings: Vec::new(),
         }
     }
 
     fn path(&mut self, parent: u32, segment: SegmentRef<'_>) -> (u32, bool) {
-        if let Some(index) = self.paths.get_index_of(&PathQuery(parent, segment)) {
+        let query = PathQuery(parent, segment);
+        if let Some(index) = self.paths.get_index_of(&query) {
             return (index as u32, false);
         }
         let owned = match segment {
@@ -430,6 +582,9 @@ impl State {
             SegmentRef::Unique(unique) => Segment::Unique(unique),
         };
         let (index, _) = self.paths.insert_full(PathKey(parent, owned), ());
+        self.first_ids.push(None);
+        self.slot_of.push(NONE);
+        self.collected_at.push((0, 0));
         (index as u32, true)
     }
 
@@ -437,59 +592,71 @@ impl State {
         self.path(ROOT, SegmentRef::Key(key)).0
     }
 
-    fn set(&mut self, key: &str, stored: Stored, typed_ids: Option<Box<[TypedId]>>) {
-        let path = self.top_level(key);
-        match self.leaves.get_mut(&path) {
-            Some(slot) => slot.stored = stored,
-            None => {
-                self.leaves.insert(path, Slot { stored, typed_ids });
+    fn set(&mut self, path: u32, stored: Stored<'a>) {
+        match self.slot_of[path as usize] {
+            NONE => {
+                self.slot_of[path as usize] = self.slots.len() as u32;
+                self.slots.push(Slot {
+                    path,
+                    stored,
+                    typed_ids: None,
+                });
             }
+            slot => self.slots[slot as usize].stored = stored,
         }
     }
 
-    fn append(&mut self, release: Value, rules: &MergeRules) {
-        let Value::Object(mut members) = release else {
+    fn append(&mut self, release: &Node<'a>, rules: &MergeRules) {
+        if !matches!(release.body, Body::Object(_)) {
             return;
-        };
-        let ocid = members.get("ocid").cloned().unwrap_or(Value::Null);
-        let release_id = members.get("id").cloned().unwrap_or(Value::Null);
-        let date = members.get("date").cloned().unwrap_or(Value::Null);
+        }
+        let ocid = release.get("ocid").map_or_else(Raw::null, Raw::of);
+        let release_id = release.get("id").map_or_else(Raw::null, Raw::of);
+        let date = release.get("date").map_or_else(Raw::null, Raw::of);
         // The reference drops `tag` before flattening (it was not omitted by the schema before
         // OCDS 1.1.4) and keeps it only as the `releaseTag` of versioned values.
-        let tag = members.shift_remove("tag").unwrap_or(Value::Null);
+        let tag = release.get("tag").map_or_else(Raw::null, Raw::of);
 
-        let mut collected = Collected::default();
+        self.release_number += 1;
+        let mut leaves: Vec<Leaf<'a>> = Vec::new();
         let mut context = FlattenContext {
             typed_stack: Vec::new(),
             differs: false,
+            rule_path: Vec::new(),
         };
-        self.flatten_object(members, &rules.root, ROOT, "", &mut context, &mut collected);
+        self.flatten_object(release, &rules.root, ROOT, true, &mut context, &mut leaves);
 
         match self.mode {
             Mode::Compiled => {
-                let id = format!("{}-{}", python_text(&ocid), python_text(&date));
-                self.set("id", Stored::Plain(Value::String(id)), None);
-                self.set("date", Stored::Plain(date), None);
-                self.set("ocid", Stored::Plain(ocid), None);
-                for leaf in collected.leaves {
-                    match self.leaves.get_mut(&leaf.path) {
-                        Some(slot) => slot.stored = Stored::Plain(leaf.value),
-                        None => {
-                            self.leaves.insert(
-                                leaf.path,
-                                Slot {
-                                    stored: Stored::Plain(leaf.value),
-                                    typed_ids: leaf.typed_ids,
-                                },
-                            );
+                let id = format!(
+                    "{}-{}",
+                    python_text(release.get("ocid")),
+                    python_text(release.get("date"))
+                );
+                let id_path = self.top_level("id");
+                self.set(id_path, Stored::Plain(Raw::string(&id)));
+                let date_path = self.top_level("date");
+                self.set(date_path, Stored::Plain(date));
+                let ocid_path = self.top_level("ocid");
+                self.set(ocid_path, Stored::Plain(ocid));
+                for leaf in leaves {
+                    match self.slot_of[leaf.path as usize] {
+                        NONE => {
+                            self.slot_of[leaf.path as usize] = self.slots.len() as u32;
+                            self.slots.push(Slot {
+                                path: leaf.path,
+                                stored: Stored::Plain(leaf.value),
+                                typed_ids: leaf.typed_ids,
+                            });
                         }
+                        slot => self.slots[slot as usize].stored = Stored::Plain(leaf.value),
                     }
                 }
             }
             Mode::Versioned => {
                 let ocid_path = self.top_level("ocid");
-                self.set("ocid", Stored::Plain(ocid), None);
-                for leaf in collected.leaves {
+                self.set(ocid_path, Stored::Plain(ocid));
+                for leaf in leaves {
                     if leaf.path == ocid_path {
                         continue;
                     }
@@ -499,9 +666,19 @@ impl State {
                         release_tag: tag.clone(),
                         value,
                     };
-                    match self.leaves.get_mut(&leaf.path) {
-                        Some(slot) => match &mut slot.stored {
-                            Stored::Versions(versions) => {
+                    match self.slot_of[leaf.path as usize] {
+                        NONE => {
+                            self.slot_of[leaf.path as usize] = self.slots.len() as u32;
+                            self.slots.push(Slot {
+                                path: leaf.path,
+                                stored: Stored::Versions(vec![version(leaf.value)]),
+                                typed_ids: leaf.typed_ids,
+                            });
+                        }
+                        slot => {
+                            if let Stored::Versions(versions) =
+                                &mut self.slots[slot as usize].stored
+                            {
                                 let unchanged = versions
                                     .last()
                                     .is_some_and(|last| python_equal(&last.value, &leaf.value));
@@ -509,16 +686,6 @@ impl State {
                                     versions.push(version(leaf.value));
                                 }
                             }
-                            Stored::Plain(_) => {}
-                        },
-                        None => {
-                            self.leaves.insert(
-                                leaf.path,
-                                Slot {
-                                    stored: Stored::Versions(vec![version(leaf.value)]),
-                                    typed_ids: leaf.typed_ids,
-                                },
-                            );
                         }
                     }
                 }
@@ -526,56 +693,72 @@ impl State {
         }
     }
 
+    fn collect(
+        &mut self,
+        path: u32,
+        value: Raw<'a>,
+        context: &FlattenContext,
+        leaves: &mut Vec<Leaf<'a>>,
+    ) {
+        let (stamp, position) = self.collected_at[path as usize];
+        if stamp == self.release_number {
+            leaves[position as usize].value = value;
+        } else {
+            self.collected_at[path as usize] = (self.release_number, leaves.len() as u32);
+            let typed_ids = context
+                .differs
+                .then(|| context.typed_stack.clone().into_boxed_slice());
+            leaves.push(Leaf {
+                path,
+                value,
+                typed_ids,
+            });
+        }
+    }
+
     fn flatten_object(
         &mut self,
-        members: Map<String, Value>,
+        object: &Node<'a>,
         rules: &RuleNode,
         parent: u32,
-        rule_path: &str,
+        top_level: bool,
         context: &mut FlattenContext,
-        collected: &mut Collected,
+        leaves: &mut Vec<Leaf<'a>>,
     ) {
-        for (key, value) in members {
-            let child_rules = rules.children.get(&key);
+        let empty_rules = RuleNode::default();
+        for (key, value) in effective_members(object) {
+            if top_level && key == "tag" {
+                continue;
+            }
+            let child_rules = rules.children.get(key);
             let rule = child_rules.and_then(|node| node.rule);
             if rule == Some(Rule::Omit) {
                 continue;
             }
-            let (path, _) = self.path(parent, SegmentRef::Key(&key));
-            let is_leaf = rule == Some(Rule::WholeList)
-                || !matches!(value, Value::Object(_) | Value::Array(_))
-                || matches!(&value, Value::Array(items) if items.iter().any(|item| !item.is_object()));
+            let (path, _) = self.path(parent, SegmentRef::Key(key));
+            let is_leaf = match &value.body {
+                Body::Scalar(_) => true,
+                Body::Array(items) => {
+                    rule == Some(Rule::WholeList)
+                        || items.iter().any(|item| item.kind() != Kind::Object)
+                }
+                Body::Object(_) => rule == Some(Rule::WholeList),
+            };
             if is_leaf {
-                collected.push(path, value, context);
+                self.collect(path, Raw::of(value), context, leaves);
                 continue;
             }
-            let empty_rules = RuleNode::default();
             let child_rules = child_rules.unwrap_or(&empty_rules);
-            let child_rule_path = if rule_path.is_empty() {
-                key.clone()
-            } else {
-                format!("{rule_path}.{key}")
-            };
-            match value {
-                Value::Object(child) if !child.is_empty() => {
-                    self.flatten_object(
-                        child,
-                        child_rules,
-                        path,
-                        &child_rule_path,
-                        context,
-                        collected,
-                    );
+            match &value.body {
+                Body::Object(members) if !members.is_empty() => {
+                    context.rule_path.push(key.to_owned());
+                    self.flatten_object(value, child_rules, path, false, context, leaves);
+                    context.rule_path.pop();
                 }
-                Value::Array(items) if !items.is_empty() => {
-                    self.flatten_array(
-                        items,
-                        child_rules,
-                        path,
-                        &child_rule_path,
-                        context,
-                        collected,
-                    );
+                Body::Array(items) if !items.is_empty() => {
+                    context.rule_path.push(key.to_owned());
+                    self.flatten_array(items, child_rules, path, context, leaves);
+                    context.rule_path.pop();
                 }
                 _ => {}
             }
@@ -584,35 +767,39 @@ impl State {
 
     fn flatten_array(
         &mut self,
-        items: Vec<Value>,
+        items: &[Node<'a>],
         rules: &RuleNode,
         parent: u32,
-        rule_path: &str,
         context: &mut FlattenContext,
-        collected: &mut Collected,
+        leaves: &mut Vec<Leaf<'a>>,
     ) {
         // Which position first used each identifier text, to report duplicates.
-        let mut first_position: HashMap<String, usize> = HashMap::new();
-        for (position, item) in items.into_iter().enumerate() {
-            let Value::Object(members) = item else {
+        let mut first_position: Vec<(String, usize)> = Vec::new();
+        for (position, item) in items.iter().enumerate() {
+            let Body::Object(members) = &item.body else {
                 continue;
             };
-            let (segment_text, typed, original) = match members.get("id") {
-                Some(id) => (Some(identifier_text(id)), TypedId::of(id), id.clone()),
+            let id = item.get("id");
+            let (segment_text, typed, original) = match id {
+                Some(id) => (Some(identifier_text(id)), TypedId::of(id), Raw::of(id)),
                 None => {
                     self.next_unique += 1;
-                    (None, TypedId::Unique(self.next_unique), Value::Null)
+                    (None, TypedId::Unique(self.next_unique), Raw::null())
                 }
             };
             let segment = match &segment_text {
                 Some(text) => {
-                    let first = *first_position.entry(text.clone()).or_insert(position);
-                    if first != position {
-                        self.warnings.push(MergeWarning {
-                            ocid: self.ocid.clone(),
-                            path: format!("/{}", rule_path.replace('.', "/")),
-                            message: format!("Multiple objects have the `id` value {} in the `{rule_path}` array", python_str_repr(text)),
-                        });
+                    match first_position.iter().find(|(seen, _)| seen == text) {
+                        Some(&(_, first)) if first != position => {
+                            let rule_path = context.rule_path.join(".");
+                            self.warnings.push(MergeWarning {
+                                ocid: self.ocid.clone(),
+                                path: format!("/{}", context.rule_path.join("/")),
+                                message: format!("Multiple objects have the `id` value {} in the `{rule_path}` array", python_str_repr(text)),
+                            });
+                        }
+                        Some(_) => {}
+                        None => first_position.push((text.clone(), position)),
                     }
                     SegmentRef::Id(text)
                 }
@@ -624,29 +811,30 @@ impl State {
             let (path, created) = self.path(parent, segment);
             let saved_differs = context.differs;
             if created {
-                self.first_ids.insert(path, (typed.clone(), original));
-            } else if let Some((first_typed, _)) = self.first_ids.get(&path)
+                self.first_ids[path as usize] = Some((typed.clone(), original));
+            } else if let Some((first_typed, _)) = &self.first_ids[path as usize]
                 && *first_typed != typed
             {
                 context.differs = true;
             }
             context.typed_stack.push(typed);
-            self.flatten_object(members, rules, path, rule_path, context, collected);
+            self.flatten_object(item, rules, path, false, context, leaves);
             context.typed_stack.pop();
             context.differs = saved_differs;
         }
     }
 
-    fn unflatten(&mut self) -> Value {
+    fn unflatten(&mut self) -> String {
         let mut builder = Builder {
-            nodes: vec![Node::Object(IndexMap::new())],
-            identifiers: HashMap::new(),
+            nodes: vec![Out::Object(Vec::new())],
+            identifiers: std::collections::HashMap::default(),
+            item_of_path: vec![NONE; self.paths.len()],
         };
-        let leaves = std::mem::take(&mut self.leaves);
+        let slots = std::mem::take(&mut self.slots);
         let mut segments: Vec<u32> = Vec::new();
-        for (path, slot) in leaves {
+        for slot in slots {
             segments.clear();
-            let mut cursor = path;
+            let mut cursor = slot.path;
             while cursor != ROOT {
                 segments.push(cursor);
                 cursor = self
@@ -657,24 +845,12 @@ impl State {
                     .0;
             }
             segments.reverse();
-            let value = match slot.stored {
-                Stored::Plain(value) => value,
-                Stored::Versions(versions) => Value::Array(
-                    versions
-                        .into_iter()
-                        .map(|version| {
-                            let mut members = Map::new();
-                            members.insert("releaseID".into(), version.release_id);
-                            members.insert("releaseDate".into(), version.release_date);
-                            members.insert("releaseTag".into(), version.release_tag);
-                            members.insert("value".into(), version.value);
-                            Value::Object(members)
-                        })
-                        .collect(),
-                ),
+            let leaf = match slot.stored {
+                Stored::Plain(raw) => Out::Leaf(raw),
+                Stored::Versions(versions) => Out::Versions(versions),
             };
             if let Err(conflict) =
-                self.place(&mut builder, &segments, slot.typed_ids.as_deref(), value)
+                self.place(&mut builder, &segments, slot.typed_ids.as_deref(), leaf)
             {
                 self.warnings.push(MergeWarning {
                     ocid: self.ocid.clone(),
@@ -683,16 +859,18 @@ impl State {
                 });
             }
         }
-        builder.into_value(0)
+        let mut out = String::with_capacity(4096);
+        builder.write(0, &mut out);
+        out
     }
 
     /// Puts one leaf into the output, the way the reference's `unflatten` does.
     fn place(
         &self,
-        builder: &mut Builder,
+        builder: &mut Builder<'a>,
         segments: &[u32],
         typed_ids: Option<&[TypedId]>,
-        value: Value,
+        leaf: Out<'a>,
     ) -> Result<(), String> {
         let mut current = 0usize;
         let mut id_position = 0usize;
@@ -702,79 +880,92 @@ impl State {
                 .get_index(path as usize)
                 .expect("paths are never removed");
             let last = position + 1 == segments.len();
-            match segment {
-                Segment::Id(_) | Segment::Unique(_) => {
-                    let (first_typed, first_original) = self
-                        .first_ids
-                        .get(&path)
-                        .expect("array item paths record their first id");
-                    let typed = typed_ids
-                        .and_then(|ids| ids.get(id_position))
-                        .unwrap_or(first_typed);
-                    id_position += 1;
-                    let key = (*parent, typed.clone());
-                    if let Some(&existing) = builder.identifiers.get(&key) {
-                        current = existing;
-                        continue;
-                    }
-                    let mut item = IndexMap::new();
-                    let original = if typed == first_typed {
-                        first_original.clone()
-                    } else {
-                        original_of(typed)
-                    };
-                    if let Some(id) = typed.original(&original) {
-                        let id_node = builder.push(Node::Leaf(id));
-                        item.insert("id".to_owned(), id_node);
-                    }
-                    let item_node = builder.push(Node::Object(item));
-                    match builder.array_of(current) {
-                        Some(array) => array.push(item_node),
-                        None => {
-                            return Err(format!(
-                                "an earlier release had {} here, a later one has an array of objects; kept the earlier",
-                                builder.describe(current)
-                            ));
-                        }
-                    }
-                    builder.identifiers.insert(key, item_node);
-                    current = item_node;
+            if segment.is_item() {
+                let (first_typed, first_original) = self.first_ids[path as usize]
+                    .as_ref()
+                    .expect("array item paths record their first id");
+                let override_typed = typed_ids
+                    .and_then(|ids| ids.get(id_position))
+                    .filter(|typed| *typed != first_typed);
+                id_position += 1;
+                // Fast path: the item this path was first placed at, under the same identifier.
+                if override_typed.is_none() && builder.item_of_path[path as usize] != NONE {
+                    current = builder.item_of_path[path as usize] as usize;
+                    continue;
                 }
-                Segment::Key(key) => {
-                    let Node::Object(members) = &builder.nodes[current] else {
+                let typed = override_typed.unwrap_or(first_typed);
+                let key = (*parent, typed.clone());
+                if let Some(&existing) = builder.identifiers.get(&key) {
+                    if override_typed.is_none() {
+                        builder.item_of_path[path as usize] = existing as u32;
+                    }
+                    current = existing;
+                    continue;
+                }
+                let mut item = Vec::new();
+                let id = match override_typed {
+                    None => (!matches!(typed, TypedId::Null | TypedId::Unique(_)))
+                        .then(|| first_original.clone()),
+                    Some(typed) => original_of(typed),
+                };
+                if let Some(id) = id {
+                    let id_node = builder.push(Out::Leaf(id));
+                    item.push((Cow::Borrowed("id"), id_node));
+                }
+                let item_node = builder.push(Out::Object(item));
+                match builder.array_of(current) {
+                    Some(array) => array.push(item_node),
+                    None => {
                         return Err(format!(
-                            "an earlier release had {} here, a later one has an object with a `{key}` member; kept the earlier",
+                            "an earlier release had {} here, a later one has an array of objects; kept the earlier",
                             builder.describe(current)
                         ));
-                    };
-                    if let Some(&child) = members.get(&**key) {
-                        current = child;
-                    } else if !last {
-                        let next_is_item = matches!(
-                            self.paths
-                                .get_index(segments[position + 1] as usize)
-                                .expect("paths are never removed")
-                                .0
-                                .1,
-                            Segment::Id(_) | Segment::Unique(_)
-                        );
-                        let child = builder.push(if next_is_item {
-                            Node::Array(Vec::new())
-                        } else {
-                            Node::Object(IndexMap::new())
-                        });
-                        if let Node::Object(members) = &mut builder.nodes[current] {
-                            members.insert(key.to_string(), child);
-                        }
-                        current = child;
-                    } else if !value.is_null() {
-                        let child = builder.push(Node::Leaf(value));
-                        if let Node::Object(members) = &mut builder.nodes[current] {
-                            members.insert(key.to_string(), child);
-                        }
-                        return Ok(());
                     }
                 }
+                builder.identifiers.insert(key, item_node);
+                if override_typed.is_none() {
+                    builder.item_of_path[path as usize] = item_node as u32;
+                }
+                current = item_node;
+                continue;
+            }
+            let Segment::Key(key) = segment else {
+                unreachable!("items handled above")
+            };
+            let Out::Object(members) = &builder.nodes[current] else {
+                return Err(format!(
+                    "an earlier release had {} here, a later one has an object with a `{key}` member; kept the earlier",
+                    builder.describe(current)
+                ));
+            };
+            if let Some(&(_, child)) = members.iter().find(|(name, _)| name == &**key) {
+                current = child;
+            } else if !last {
+                let next_is_item = self
+                    .paths
+                    .get_index(segments[position + 1] as usize)
+                    .expect("paths are never removed")
+                    .0
+                    .1
+                    .is_item();
+                let child = builder.push(if next_is_item {
+                    Out::Array(Vec::new())
+                } else {
+                    Out::Object(Vec::new())
+                });
+                if let Out::Object(members) = &mut builder.nodes[current] {
+                    members.push((Cow::Owned(key.to_string()), child));
+                }
+                current = child;
+            } else {
+                if matches!(&leaf, Out::Leaf(raw) if raw.kind == Kind::Null) {
+                    return Ok(());
+                }
+                let child = builder.push(leaf);
+                if let Out::Object(members) = &mut builder.nodes[current] {
+                    members.push((Cow::Owned(key.to_string()), child));
+                }
+                return Ok(());
             }
         }
         Ok(())
@@ -799,30 +990,35 @@ impl State {
     }
 }
 
-/// The `id` value of an item first seen with another type of identifier.
-fn original_of(typed: &TypedId) -> Value {
+/// The `id` member of an item first seen with another type of identifier.
+fn original_of(typed: &TypedId) -> Option<Raw<'static>> {
     match typed {
-        TypedId::Null | TypedId::Unique(_) => Value::Null,
-        TypedId::Integer(integer) => {
-            if let Ok(small) = i64::try_from(*integer) {
-                Value::from(small)
+        TypedId::Null | TypedId::Unique(_) => None,
+        TypedId::Number(canonical) => {
+            let (mantissa, exponent) = canonical.split_once('e').unwrap_or((canonical, "0"));
+            let text = if exponent == "0" {
+                mantissa.to_owned()
             } else {
-                Value::from(*integer as f64)
-            }
+                format!("{mantissa}e{exponent}")
+            };
+            Some(Raw {
+                text: Cow::Owned(text),
+                kind: Kind::Number,
+            })
         }
-        TypedId::Float(bits) => {
-            Number::from_f64(f64::from_bits(*bits)).map_or(Value::Null, Value::Number)
-        }
-        TypedId::Text(text) => Value::String(text.to_string()),
-        TypedId::Other(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        TypedId::Text(text) => Some(Raw::string(text)),
+        TypedId::Other(text) => Some(Raw {
+            text: Cow::Owned(text.to_string()),
+            kind: Kind::Object,
+        }),
     }
 }
 
-/// Python's `str()` of a JSON value, as used to make the compiled release's `id`.
-fn python_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => identifier_text(other),
+/// Python's `str()` of a member, as used to make the compiled release's `id`.
+fn python_text(node: Option<&Node<'_>>) -> String {
+    match node {
+        None => "None".to_owned(),
+        Some(node) => identifier_text(node),
     }
 }
 
@@ -835,102 +1031,140 @@ fn python_str_repr(text: &str) -> String {
     }
 }
 
-struct FlattenContext {
-    /// Typed identifiers of the array items on the current path.
-    typed_stack: Vec<TypedId>,
-    /// Whether one of them differs from the one first seen at its path.
-    differs: bool,
-}
-
-/// The leaves of one release, in order, each path once (a later duplicate takes the first
-/// one's place, as assigning to a key of a Python dict does).
-#[derive(Default)]
-struct Collected {
-    leaves: Vec<Leaf>,
-    positions: HashMap<u32, usize>,
-}
-
-impl Collected {
-    fn push(&mut self, path: u32, value: Value, context: &FlattenContext) {
-        match self.positions.get(&path) {
-            Some(&position) => self.leaves[position].value = value,
-            None => {
-                self.positions.insert(path, self.leaves.len());
-                let typed_ids = context
-                    .differs
-                    .then(|| context.typed_stack.clone().into_boxed_slice());
-                self.leaves.push(Leaf {
-                    path,
-                    value,
-                    typed_ids,
-                });
-            }
-        }
-    }
-}
-
 /// The output under construction: nodes in an arena, so that arrays can be found again by the
 /// identifiers of their items.
-struct Builder {
-    nodes: Vec<Node>,
+struct Builder<'a> {
+    nodes: Vec<Out<'a>>,
     /// (path of the array, typed identifier) → the item's node.
-    identifiers: HashMap<(u32, TypedId), usize>,
+    identifiers: std::collections::HashMap<(u32, TypedId), usize, FastHash>,
+    /// Per item path, the node it was placed at under its first identifier.
+    item_of_path: Vec<u32>,
 }
 
-enum Node {
-    Object(IndexMap<String, usize>),
+enum Out<'a> {
+    Object(Vec<(Cow<'a, str>, usize)>),
     Array(Vec<usize>),
-    Leaf(Value),
+    Leaf(Raw<'a>),
+    Versions(Vec<Version<'a>>),
+    Version(Version<'a>),
 }
 
-impl Builder {
-    fn push(&mut self, node: Node) -> usize {
+impl<'a> Builder<'a> {
+    fn push(&mut self, node: Out<'a>) -> usize {
         self.nodes.push(node);
         self.nodes.len() - 1
     }
 
-    /// The node as an array to append to, if it is one. A leaf that holds an array of
-    /// non-objects is turned into an array node: the reference appends objects to it.
+    /// The node as an array to append to, if it is one. A leaf that holds an array (of
+    /// non-objects, or of versioned values) is turned into an array node: the reference
+    /// appends objects to such lists.
     fn array_of(&mut self, index: usize) -> Option<&mut Vec<usize>> {
-        if let Node::Leaf(Value::Array(items)) = &mut self.nodes[index] {
-            let items = std::mem::take(items);
-            let children: Vec<usize> = items
-                .into_iter()
-                .map(|item| self.push(Node::Leaf(item)))
-                .collect();
-            self.nodes[index] = Node::Array(children);
+        let replaced = match &mut self.nodes[index] {
+            Out::Leaf(raw) if raw.kind == Kind::Array => {
+                let items: Vec<Raw<'a>> = match &raw.text {
+                    Cow::Borrowed(text) => {
+                        let text: &'a str = text;
+                        match json::parse(text) {
+                            Ok(Node {
+                                body: Body::Array(items),
+                                ..
+                            }) => items.iter().map(Raw::of).collect(),
+                            _ => Vec::new(),
+                        }
+                    }
+                    Cow::Owned(text) => match json::parse(text) {
+                        Ok(Node {
+                            body: Body::Array(items),
+                            ..
+                        }) => items
+                            .iter()
+                            .map(|item| Raw {
+                                text: Cow::Owned(item.raw.to_owned()),
+                                kind: item.kind(),
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                };
+                Some(items.into_iter().map(Out::Leaf).collect::<Vec<_>>())
+            }
+            Out::Versions(versions) => Some(
+                std::mem::take(versions)
+                    .into_iter()
+                    .map(Out::Version)
+                    .collect(),
+            ),
+            _ => None,
+        };
+        if let Some(children) = replaced {
+            let indices = children.into_iter().map(|child| self.push(child)).collect();
+            self.nodes[index] = Out::Array(indices);
         }
         match &mut self.nodes[index] {
-            Node::Array(items) => Some(items),
+            Out::Array(items) => Some(items),
             _ => None,
         }
     }
 
     fn describe(&self, index: usize) -> String {
         match &self.nodes[index] {
-            Node::Object(_) => "an object".into(),
-            Node::Array(_) => "an array".into(),
-            Node::Leaf(value) => format!("the value {value}"),
+            Out::Object(_) => "an object".into(),
+            Out::Array(_) => "an array".into(),
+            Out::Leaf(raw) => format!("the value {}", raw.text),
+            Out::Versions(_) | Out::Version(_) => "a versioned value".into(),
         }
     }
 
-    fn into_value(&mut self, index: usize) -> Value {
-        match std::mem::replace(&mut self.nodes[index], Node::Leaf(Value::Null)) {
-            Node::Object(members) => Value::Object(
-                members
-                    .into_iter()
-                    .map(|(key, child)| (key, self.into_value(child)))
-                    .collect(),
-            ),
-            Node::Array(items) => Value::Array(
-                items
-                    .into_iter()
-                    .map(|child| self.into_value(child))
-                    .collect(),
-            ),
-            Node::Leaf(value) => value,
+    fn write(&self, index: usize, out: &mut String) {
+        match &self.nodes[index] {
+            Out::Object(members) => {
+                out.push('{');
+                for (position, (key, child)) in members.iter().enumerate() {
+                    if position > 0 {
+                        out.push(',');
+                    }
+                    json::write_string(key, out);
+                    out.push(':');
+                    self.write(*child, out);
+                }
+                out.push('}');
+            }
+            Out::Array(items) => {
+                out.push('[');
+                for (position, child) in items.iter().enumerate() {
+                    if position > 0 {
+                        out.push(',');
+                    }
+                    self.write(*child, out);
+                }
+                out.push(']');
+            }
+            Out::Leaf(raw) => json::write_minified(&raw.text, out),
+            Out::Versions(versions) => {
+                out.push('[');
+                for (position, version) in versions.iter().enumerate() {
+                    if position > 0 {
+                        out.push(',');
+                    }
+                    write_version(version, out);
+                }
+                out.push(']');
+            }
+            Out::Version(version) => write_version(version, out),
         }
     }
+}
+
+fn write_version(version: &Version<'_>, out: &mut String) {
+    out.push_str("{\"releaseID\":");
+    json::write_minified(&version.release_id.text, out);
+    out.push_str(",\"releaseDate\":");
+    json::write_minified(&version.release_date.text, out);
+    out.push_str(",\"releaseTag\":");
+    json::write_minified(&version.release_tag.text, out);
+    out.push_str(",\"value\":");
+    json::write_minified(&version.value.text, out);
+    out.push('}');
 }
 
 #[cfg(test)]
@@ -943,36 +1177,48 @@ mod tests {
     }
 
     #[test]
-    fn python_float_repr_matches_python() {
-        // Each expected text is what `repr(float(x))` prints in CPython 3.
-        for (float, expected) in [
-            (1.5, "1.5"),
-            (100.0, "100.0"),
-            (1e16, "1e+16"),
-            (1e15, "1000000000000000.0"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-2.5e-7, "-2.5e-07"),
-            (123456.789, "123456.789"),
-            (1.2345e20, "1.2345e+20"),
+    fn number_texts_match_python() {
+        // Each expected text is what `str(int(x))` or `str(decimal.Decimal(x))` prints in
+        // CPython 3.11, as `ijson` reads a number literal `x`.
+        for (literal, expected) in [
+            ("1", "1"),
+            ("-0", "0"),
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
+            ("1.50", "1.50"),
+            ("1e2", "1E+2"),
+            ("100.0", "100.0"),
+            ("1.5e-7", "1.5E-7"),
+            ("0.0000015", "0.0000015"),
+            ("-0.5", "-0.5"),
+            ("12.5E3", "1.25E+4"),
+            ("0.0", "0.0"),
+            ("1e-6", "0.000001"),
+            ("0e5", "0E+5"),
+            ("5E-1", "0.5"),
         ] {
-            assert_eq!(python_float_repr(float), expected);
+            assert_eq!(python_number_text(literal), expected, "{literal}");
         }
+        assert_eq!(canonical_number("1"), canonical_number("1.000"));
+        assert_eq!(canonical_number("10e-1"), canonical_number("1"));
+        assert_ne!(canonical_number("1"), canonical_number("-1"));
+        assert_eq!(canonical_number("-0.0"), canonical_number("0"));
     }
 
     #[test]
     fn compiled_release_has_tag_id_date_ocid_first() {
-        let merged = compile(
-            vec![
-                json!({"ocid": "o", "id": "1", "date": "2020-01-01T00:00:00Z", "tag": ["tender"], "tender": {"title": "A"}}),
-                json!({"ocid": "o", "id": "2", "date": "2020-01-02T00:00:00Z", "tag": ["award"], "tender": {"title": "B"}}),
+        let merged = compile_texts(
+            &[
+                r#"{"ocid": "o", "id": "1", "date": "2020-01-01T00:00:00Z", "tag": ["tender"], "tender": {"title": "A"}}"#,
+                r#"{"ocid": "o", "id": "2", "date": "2020-01-02T00:00:00Z", "tag": ["award"], "tender": {"title": "B", "items": [ 1, 2 ]}}"#,
             ],
             &rules(),
         );
-        let text = serde_json::to_string(&merged.release).unwrap();
         assert_eq!(
-            text,
-            r#"{"tag":["compiled"],"id":"o-2020-01-02T00:00:00Z","date":"2020-01-02T00:00:00Z","ocid":"o","tender":{"title":"B"}}"#
+            merged.json,
+            r#"{"tag":["compiled"],"id":"o-2020-01-02T00:00:00Z","date":"2020-01-02T00:00:00Z","ocid":"o","tender":{"title":"B","items":[1,2]}}"#
         );
     }
 
@@ -1033,6 +1279,19 @@ mod tests {
         assert_eq!(
             merged.warnings[0].message,
             "Multiple objects have the `id` value '1' in the `awards` array"
+        );
+        assert_eq!(merged.warnings[0].path, "/awards");
+    }
+
+    #[test]
+    fn repeated_member_names_keep_the_last_value() {
+        let merged = compile_texts(
+            &[r#"{"ocid":"o","date":"2020-01-01T00:00:00Z","tender":{"a":1},"tender":{"b":2}}"#],
+            &rules(),
+        );
+        assert_eq!(
+            merged.json,
+            r#"{"tag":["compiled"],"id":"o-2020-01-01T00:00:00Z","date":"2020-01-01T00:00:00Z","ocid":"o","tender":{"b":2}}"#
         );
     }
 

@@ -1,0 +1,464 @@
+//! A small JSON reader that borrows from its input: objects keep their members in order,
+//! and every value keeps the exact text it was read from, so that a merge can copy leaves to
+//! its output without building and re-printing them.
+
+use std::borrow::Cow;
+
+/// Nesting deeper than this is refused (as `serde_json` does), so that hostile input cannot
+/// exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// A JSON value read from `text`.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    /// The exact text of the value in the input.
+    pub raw: &'a str,
+    pub body: Body<'a>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body<'a> {
+    Scalar(Kind),
+    Array(Vec<Node<'a>>),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl<'a> Node<'a> {
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            Body::Scalar(kind) => *kind,
+            Body::Array(_) => Kind::Array,
+            Body::Object(_) => Kind::Object,
+        }
+    }
+
+    /// The member `key` of an object (the last one, if the key repeats, as JSON parsers do).
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        match &self.body {
+            Body::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(name, _)| name == key)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    /// The value of a string, unescaped.
+    pub fn as_str(&self) -> Option<Cow<'a, str>> {
+        (self.kind() == Kind::String).then(|| unescape(self.raw))
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.kind() == Kind::Null
+    }
+}
+
+/// Why a text is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+/// Reads one JSON value that fills `text` (whitespace around it allowed).
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        position: 0,
+    };
+    parser.skip_whitespace();
+    let node = parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.position != parser.bytes.len() {
+        return Err(parser.error("trailing characters"));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn error(&self, message: &'static str) -> SyntaxError {
+        SyntaxError {
+            offset: self.position,
+            message,
+        }
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.position) {
+            self.position += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        let start = self.position;
+        let body = match self.bytes.get(self.position) {
+            None => return Err(self.error("unexpected end of input")),
+            Some(b'{') => {
+                self.position += 1;
+                let mut members = Vec::new();
+                self.skip_whitespace();
+                if self.bytes.get(self.position) == Some(&b'}') {
+                    self.position += 1;
+                } else {
+                    loop {
+                        self.skip_whitespace();
+                        if self.bytes.get(self.position) != Some(&b'"') {
+                            return Err(self.error("expected a member name"));
+                        }
+                        let key_start = self.position;
+                        self.string()?;
+                        let key = unescape(&self.text[key_start..self.position]);
+                        self.skip_whitespace();
+                        if self.bytes.get(self.position) != Some(&b':') {
+                            return Err(self.error("expected `:`"));
+                        }
+                        self.position += 1;
+                        self.skip_whitespace();
+                        let value = self.value(depth + 1)?;
+                        members.push((key, value));
+                        self.skip_whitespace();
+                        match self.bytes.get(self.position) {
+                            Some(b',') => self.position += 1,
+                            Some(b'}') => {
+                                self.position += 1;
+                                break;
+                            }
+                            _ => return Err(self.error("expected `,` or `}`")),
+                        }
+                    }
+                }
+                Body::Object(members)
+            }
+            Some(b'[') => {
+                self.position += 1;
+                let mut items = Vec::new();
+                self.skip_whitespace();
+                if self.bytes.get(self.position) == Some(&b']') {
+                    self.position += 1;
+                } else {
+                    loop {
+                        self.skip_whitespace();
+                        items.push(self.value(depth + 1)?);
+                        self.skip_whitespace();
+                        match self.bytes.get(self.position) {
+                            Some(b',') => self.position += 1,
+                            Some(b']') => {
+                                self.position += 1;
+                                break;
+                            }
+                            _ => return Err(self.error("expected `,` or `]`")),
+                        }
+                    }
+                }
+                Body::Array(items)
+            }
+            Some(b'"') => {
+                self.string()?;
+                Body::Scalar(Kind::String)
+            }
+            Some(b't') => self.literal(b"true", Kind::Bool)?,
+            Some(b'f') => self.literal(b"false", Kind::Bool)?,
+            Some(b'n') => self.literal(b"null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => {
+                self.number()?;
+                Body::Scalar(Kind::Number)
+            }
+            Some(_) => return Err(self.error("expected a value")),
+        };
+        Ok(Node {
+            raw: &self.text[start..self.position],
+            body,
+        })
+    }
+
+    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Body<'a>, SyntaxError> {
+        if self.bytes[self.position..].starts_with(word) {
+            self.position += word.len();
+            Ok(Body::Scalar(kind))
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.position;
+        while self
+            .bytes
+            .get(self.position)
+            .is_some_and(u8::is_ascii_digit)
+        {
+            self.position += 1;
+        }
+        self.position - start
+    }
+
+    fn number(&mut self) -> Result<(), SyntaxError> {
+        if self.bytes.get(self.position) == Some(&b'-') {
+            self.position += 1;
+        }
+        match self.bytes.get(self.position) {
+            Some(b'0') => self.position += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.bytes.get(self.position) == Some(&b'.') {
+            self.position += 1;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.position) {
+            self.position += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.position) {
+                self.position += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips a string, checking its escapes; `position` is at its opening quote.
+    fn string(&mut self) -> Result<(), SyntaxError> {
+        self.position += 1;
+        loop {
+            match self.bytes.get(self.position) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.position += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.position += 1;
+                    match self.bytes.get(self.position) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.position += 1
+                        }
+                        Some(b'u') => {
+                            let hex = self.bytes.get(self.position + 1..self.position + 5);
+                            if !hex.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+                                return Err(self.error("invalid \\u escape"));
+                            }
+                            self.position += 5;
+                        }
+                        _ => return Err(self.error("invalid escape")),
+                    }
+                }
+                Some(0..=0x1f) => return Err(self.error("control character in string")),
+                Some(_) => {
+                    // Skip to the next quote, backslash or control character at once.
+                    let rest = &self.bytes[self.position..];
+                    let skip = rest
+                        .iter()
+                        .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+                        .unwrap_or(rest.len());
+                    self.position += skip.max(1);
+                }
+            }
+        }
+    }
+}
+
+/// The value of a JSON string literal (with its quotes). Lone surrogates become U+FFFD.
+pub fn unescape(literal: &str) -> Cow<'_, str> {
+    let inner = &literal[1..literal.len() - 1];
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(character) = chars.next() {
+        if character != '\\' {
+            out.push(character);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let mut code = read_hex(&mut chars);
+                if (0xD800..0xDC00).contains(&code) {
+                    let mut lookahead = chars.clone();
+                    if lookahead.next() == Some('\\') && lookahead.next() == Some('u') {
+                        let low = read_hex(&mut lookahead);
+                        if (0xDC00..0xE000).contains(&low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                            chars = lookahead;
+                        }
+                    }
+                }
+                out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn read_hex(chars: &mut std::str::Chars<'_>) -> u32 {
+    (0..4).fold(0, |code, _| {
+        code * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
+    })
+}
+
+/// Appends `raw` (valid JSON) to `out` without whitespace outside strings.
+pub fn write_minified(raw: &str, out: &mut String) {
+    let bytes = raw.as_bytes();
+    if !bytes
+        .iter()
+        .any(|byte| matches!(byte, b' ' | b'\n' | b'\r' | b'\t'))
+    {
+        out.push_str(raw);
+        return;
+    }
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        } else if matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+            out.push_str(&raw[start..index]);
+            start = index + 1;
+        }
+    }
+    out.push_str(&raw[start..]);
+}
+
+/// Appends `text` to `out` as a JSON string literal.
+pub fn write_string(text: &str, out: &mut String) {
+    out.push('"');
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..index]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        start = index + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_raw_text_and_member_order() {
+        let node = parse(r#" { "b" : [1, 2.5e3, "x\"y"], "a": {"c": null}, "b": true } "#).unwrap();
+        let Body::Object(members) = &node.body else {
+            panic!()
+        };
+        let keys: Vec<&str> = members.iter().map(|(key, _)| key.as_ref()).collect();
+        assert_eq!(keys, ["b", "a", "b"]);
+        assert_eq!(members[0].1.raw, r#"[1, 2.5e3, "x\"y"]"#);
+        assert_eq!(node.get("b").unwrap().raw, "true");
+        assert!(node.get("a").unwrap().get("c").unwrap().is_null());
+    }
+
+    #[test]
+    fn unescapes_strings() {
+        assert_eq!(unescape(r#""plain""#), "plain");
+        assert_eq!(unescape(r#""a\nb\u0410\ud83d\ude00\/""#), "a\nbА😀/");
+        assert_eq!(unescape(r#""\ud800x""#), "\u{FFFD}x");
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for text in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "1.",
+            "-",
+            "\"\\x\"",
+            "\"a\u{1}\"",
+            "tru",
+            "{} {}",
+            "[1 2]",
+        ] {
+            assert!(parse(text).is_err(), "{text:?}");
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert_eq!(parse(&deep).unwrap_err().message, "nested too deeply");
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_valid_input() {
+        let text = r#"{"a":[{"id":1,"v":-0.5e-3},{"id":"x","w":[true,false,null]}],"é":"\u00e9"}"#;
+        let node = parse(text).unwrap();
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            node.get("é").unwrap().as_str().unwrap(),
+            value["é"].as_str().unwrap()
+        );
+    }
+
+    #[test]
+    fn minifies_outside_strings_only() {
+        let mut out = String::new();
+        write_minified("[ \"a b\" ,\n  {\"c\\\" d\" : 1 } ]", &mut out);
+        assert_eq!(out, r#"["a b",{"c\" d":1}]"#);
+        let mut out = String::new();
+        write_string("a\"b\\c\nd\u{1}", &mut out);
+        assert_eq!(out, r#""a\"b\\c\nd\u0001""#);
+    }
+}
