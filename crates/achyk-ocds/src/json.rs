@@ -289,6 +289,111 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Finds the members `wanted` of the top-level object in `text` without building anything:
+/// nested values are skipped by counting brackets. Returns each member's raw text (the last
+/// one if a name repeats), or `None` when `text` does not hold an object. It checks structure
+/// only as far as it reads; use [`parse`] to check a text.
+pub fn top_level_members<'t, const N: usize>(
+    text: &'t str,
+    wanted: [&str; N],
+) -> Option<[Option<&'t str>; N]> {
+    let bytes = text.as_bytes();
+    let mut found = [None; N];
+    let mut position = skip_whitespace_at(bytes, 0);
+    if bytes.get(position) != Some(&b'{') {
+        return None;
+    }
+    position += 1;
+    loop {
+        position = skip_whitespace_at(bytes, position);
+        match bytes.get(position) {
+            Some(b'}') => return Some(found),
+            Some(b'"') => {}
+            _ => return None,
+        }
+        let key_start = position;
+        position = skip_string(bytes, position)?;
+        let key = unescape(&text[key_start..position]);
+        position = skip_whitespace_at(bytes, position);
+        if bytes.get(position) != Some(&b':') {
+            return None;
+        }
+        position = skip_whitespace_at(bytes, position + 1);
+        let value_start = position;
+        position = skip_value(bytes, position)?;
+        if let Some(slot) = wanted.iter().position(|name| *name == key) {
+            found[slot] = Some(&text[value_start..position]);
+        }
+        position = skip_whitespace_at(bytes, position);
+        match bytes.get(position) {
+            Some(b',') => position += 1,
+            Some(b'}') => return Some(found),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_whitespace_at(bytes: &[u8], mut position: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(position) {
+        position += 1;
+    }
+    position
+}
+
+/// The position after the string starting at `position`.
+fn skip_string(bytes: &[u8], mut position: usize) -> Option<usize> {
+    position += 1;
+    loop {
+        let rest = bytes.get(position..)?;
+        let at = rest
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\')?;
+        position += at;
+        if bytes[position] == b'"' {
+            return Some(position + 1);
+        }
+        position += 2;
+    }
+}
+
+/// The position after the value starting at `position`.
+fn skip_value(bytes: &[u8], position: usize) -> Option<usize> {
+    match bytes.get(position)? {
+        b'"' => skip_string(bytes, position),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut cursor = position;
+            loop {
+                match bytes.get(cursor)? {
+                    b'"' => {
+                        cursor = skip_string(bytes, cursor)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(cursor + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                cursor += 1;
+            }
+        }
+        _ => {
+            let mut cursor = position;
+            while let Some(byte) = bytes.get(cursor) {
+                if matches!(byte, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                    break;
+                }
+                cursor += 1;
+            }
+            (cursor > position).then_some(cursor)
+        }
+    }
+}
+
 /// The value of a JSON string literal (with its quotes). Lone surrogates become U+FFFD.
 pub fn unescape(literal: &str) -> Cow<'_, str> {
     let inner = &literal[1..literal.len() - 1];
@@ -450,6 +555,20 @@ mod tests {
             node.get("é").unwrap().as_str().unwrap(),
             value["é"].as_str().unwrap()
         );
+    }
+
+    #[test]
+    fn finds_top_level_members_only() {
+        let text = r#" {"tender": {"ocid": "inner", "x": [1, {"date": 2}]}, "ocid" : "o-1", "n": -1.5e3, "date": "2020", "s": "a\"}", "ocid": "o-2"}"#;
+        let [ocid, date, n, missing] =
+            top_level_members(text, ["ocid", "date", "n", "nope"]).unwrap();
+        assert_eq!(ocid, Some(r#""o-2""#));
+        assert_eq!(date, Some(r#""2020""#));
+        assert_eq!(n, Some("-1.5e3"));
+        assert_eq!(missing, None);
+        assert!(top_level_members("[1]", ["a"]).is_none());
+        assert!(top_level_members("{\"a\": ", ["a"]).is_none());
+        assert_eq!(top_level_members("{}", ["a"]), Some([None]));
     }
 
     #[test]

@@ -466,17 +466,7 @@ fn effective_members<'n, 'a>(node: &'n Node<'a>) -> Vec<(&'n str, &'n Node<'a>)>
         return Vec::new();
     };
     let mut out: Vec<(&str, &Node<'a>)> = Vec::with_capacity(members.len());
-    let has_duplicates = if members.len() <= 24 {
-        members
-            .iter()
-            .enumerate()
-            .any(|(index, (key, _))| members[..index].iter().any(|(other, _)| other == key))
-    } else {
-        let mut seen =
-            std::collections::HashSet::with_capacity_and_hasher(members.len(), FastHash::default());
-        !members.iter().all(|(key, _)| seen.insert(key.as_ref()))
-    };
-    if !has_duplicates {
+    if !has_duplicate_keys(members) {
         out.extend(members.iter().map(|(key, value)| (key.as_ref(), value)));
         return out;
     }
@@ -492,6 +482,19 @@ fn effective_members<'n, 'a>(node: &'n Node<'a>) -> Vec<(&'n str, &'n Node<'a>)>
         }
     }
     out
+}
+
+fn has_duplicate_keys(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
+    if members.len() <= 24 {
+        members
+            .iter()
+            .enumerate()
+            .any(|(index, (key, _))| members[..index].iter().any(|(other, _)| other == key))
+    } else {
+        let mut seen =
+            std::collections::HashSet::with_capacity_and_hasher(members.len(), FastHash::default());
+        !members.iter().all(|(key, _)| seen.insert(key.as_ref()))
+    }
 }
 
 /// A leaf as stored in the ordered map.
@@ -546,13 +549,13 @@ struct Leaf<'a> {
     typed_ids: Option<Box<[TypedId]>>,
 }
 
-struct FlattenContext {
+struct FlattenContext<'n> {
     /// Typed identifiers of the array items on the current path.
     typed_stack: Vec<TypedId>,
     /// Whether one of them differs from the one first seen at its path.
     differs: bool,
     /// Dotted path of member names, for messages.
-    rule_path: Vec<String>,
+    rule_path: Vec<&'n str>,
 }
 
 impl<'a> State<'a> {
@@ -697,7 +700,7 @@ impl<'a> State<'a> {
         &mut self,
         path: u32,
         value: Raw<'a>,
-        context: &FlattenContext,
+        context: &FlattenContext<'_>,
         leaves: &mut Vec<Leaf<'a>>,
     ) {
         let (stamp, position) = self.collected_at[path as usize];
@@ -716,17 +719,28 @@ impl<'a> State<'a> {
         }
     }
 
-    fn flatten_object(
+    fn flatten_object<'n>(
         &mut self,
-        object: &Node<'a>,
+        object: &'n Node<'a>,
         rules: &RuleNode,
         parent: u32,
         top_level: bool,
-        context: &mut FlattenContext,
+        context: &mut FlattenContext<'n>,
         leaves: &mut Vec<Leaf<'a>>,
     ) {
         let empty_rules = RuleNode::default();
-        for (key, value) in effective_members(object) {
+        let Body::Object(members) = &object.body else {
+            return;
+        };
+        let deduplicated;
+        let members: &mut dyn Iterator<Item = (&'n str, &'n Node<'a>)> =
+            if has_duplicate_keys(members) {
+                deduplicated = effective_members(object);
+                &mut deduplicated.iter().copied()
+            } else {
+                &mut members.iter().map(|(key, value)| (key.as_ref(), value))
+            };
+        for (key, value) in members {
             if top_level && key == "tag" {
                 continue;
             }
@@ -751,12 +765,12 @@ impl<'a> State<'a> {
             let child_rules = child_rules.unwrap_or(&empty_rules);
             match &value.body {
                 Body::Object(members) if !members.is_empty() => {
-                    context.rule_path.push(key.to_owned());
+                    context.rule_path.push(key);
                     self.flatten_object(value, child_rules, path, false, context, leaves);
                     context.rule_path.pop();
                 }
                 Body::Array(items) if !items.is_empty() => {
-                    context.rule_path.push(key.to_owned());
+                    context.rule_path.push(key);
                     self.flatten_array(items, child_rules, path, context, leaves);
                     context.rule_path.pop();
                 }
@@ -765,12 +779,12 @@ impl<'a> State<'a> {
         }
     }
 
-    fn flatten_array(
+    fn flatten_array<'n>(
         &mut self,
-        items: &[Node<'a>],
+        items: &'n [Node<'a>],
         rules: &RuleNode,
         parent: u32,
-        context: &mut FlattenContext,
+        context: &mut FlattenContext<'n>,
         leaves: &mut Vec<Leaf<'a>>,
     ) {
         // Which position first used each identifier text, to report duplicates.
@@ -860,7 +874,7 @@ impl<'a> State<'a> {
             }
         }
         let mut out = String::with_capacity(4096);
-        builder.write(0, &mut out);
+        builder.write(0, &self.paths, &mut out);
         out
     }
 
@@ -910,7 +924,7 @@ impl<'a> State<'a> {
                 };
                 if let Some(id) = id {
                     let id_node = builder.push(Out::Leaf(id));
-                    item.push((Cow::Borrowed("id"), id_node));
+                    item.push((ID_MEMBER, id_node));
                 }
                 let item_node = builder.push(Out::Object(item));
                 match builder.array_of(current) {
@@ -938,7 +952,10 @@ impl<'a> State<'a> {
                     builder.describe(current)
                 ));
             };
-            if let Some(&(_, child)) = members.iter().find(|(name, _)| name == &**key) {
+            if let Some(&(_, child)) = members
+                .iter()
+                .find(|(member, _)| *member == path || member_name(&self.paths, *member) == &**key)
+            {
                 current = child;
             } else if !last {
                 let next_is_item = self
@@ -954,7 +971,7 @@ impl<'a> State<'a> {
                     Out::Object(Vec::new())
                 });
                 if let Out::Object(members) = &mut builder.nodes[current] {
-                    members.push((Cow::Owned(key.to_string()), child));
+                    members.push((path, child));
                 }
                 current = child;
             } else {
@@ -963,7 +980,7 @@ impl<'a> State<'a> {
                 }
                 let child = builder.push(leaf);
                 if let Out::Object(members) = &mut builder.nodes[current] {
-                    members.push((Cow::Owned(key.to_string()), child));
+                    members.push((path, child));
                 }
                 return Ok(());
             }
@@ -987,6 +1004,27 @@ impl<'a> State<'a> {
             }
         }
         text
+    }
+}
+
+/// The path standing for the `id` member of an array item, which has no path of its own.
+const ID_MEMBER: u32 = u32::MAX - 1;
+
+/// The name of an object member, from its path.
+fn member_name(paths: &IndexMap<PathKey, (), FastHash>, path: u32) -> &str {
+    if path == ID_MEMBER {
+        return "id";
+    }
+    match &paths
+        .get_index(path as usize)
+        .expect("paths are never removed")
+        .0
+        .1
+    {
+        Segment::Key(key) => key,
+        Segment::Id(_) | Segment::Unique(_) => {
+            unreachable!("object members are named by key paths")
+        }
     }
 }
 
@@ -1042,7 +1080,8 @@ struct Builder<'a> {
 }
 
 enum Out<'a> {
-    Object(Vec<(Cow<'a, str>, usize)>),
+    /// Members as (path of the member, node); the path names the member.
+    Object(Vec<(u32, usize)>),
     Array(Vec<usize>),
     Leaf(Raw<'a>),
     Versions(Vec<Version<'a>>),
@@ -1115,7 +1154,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn write(&self, index: usize, out: &mut String) {
+    fn write(&self, index: usize, paths: &IndexMap<PathKey, (), FastHash>, out: &mut String) {
         match &self.nodes[index] {
             Out::Object(members) => {
                 out.push('{');
@@ -1123,9 +1162,9 @@ impl<'a> Builder<'a> {
                     if position > 0 {
                         out.push(',');
                     }
-                    json::write_string(key, out);
+                    json::write_string(member_name(paths, *key), out);
                     out.push(':');
-                    self.write(*child, out);
+                    self.write(*child, paths, out);
                 }
                 out.push('}');
             }
@@ -1135,7 +1174,7 @@ impl<'a> Builder<'a> {
                     if position > 0 {
                         out.push(',');
                     }
-                    self.write(*child, out);
+                    self.write(*child, paths, out);
                 }
                 out.push(']');
             }
