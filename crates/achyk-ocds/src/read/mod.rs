@@ -14,6 +14,12 @@
 
 use std::sync::Arc;
 
+mod context;
+mod input;
+mod lines;
+mod scan;
+mod stream;
+
 /// Where in the input something was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -115,6 +121,34 @@ pub fn read_publication<R: std::io::Read>(
     reader: R,
     sink: &mut dyn FnMut(Event),
 ) -> std::io::Result<()> {
-    let _ = (source, reader, sink);
-    todo!("implemented in read/*.rs")
+    read_publication_with(source, reader, &ReadOptions::default(), sink)
+}
+
+/// Limits of [`read_publication_with`]; the defaults suit real publications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// How many bytes of a top-level object's `releases` are held back while it is not yet
+    /// known whether the object is a record (an `ocid` or `compiledRelease` member follows) or a
+    /// package. Past this many bytes the object is read as a package and its releases stream.
+    pub undecided_releases_limit: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            undecided_releases_limit: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// [`read_publication`] with explicit [`ReadOptions`].
+pub fn read_publication_with<R: std::io::Read>(
+    source: &str,
+    reader: R,
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(Event),
+) -> std::io::Result<()> {
+    let mut context =
+        context::Context::new(Arc::from(source), options.undecided_releases_limit, sink);
+    input::read(&mut context, reader)
 }

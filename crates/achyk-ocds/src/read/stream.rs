@@ -1,0 +1,1145 @@
+//! Streaming visitors over serde_json: they walk a package object member by member and hand
+//! every element of its `releases` array to the sink as soon as it has been read, so that a
+//! package of any size is read in the memory of its largest release.
+//!
+//! The same visitors run over a reader (a large file) and over a string (one line of JSON
+//! Lines); only the way lines are known differs (see [`Lines`](super::context::Lines)).
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::context::{
+    Context, Lines, Stop, count_newlines, is_utf8_error, raw_type_name, split_error,
+};
+use super::scan::{Scanned, StreamBuffer};
+use super::{ItemKind, PackageMeta};
+
+/// Members whose presence before `releases` shows that an object is a package, not a record.
+const PACKAGE_KEYS: [&str; 7] = [
+    "uri",
+    "version",
+    "publishedDate",
+    "extensions",
+    "license",
+    "publicationPolicy",
+    "packages",
+];
+
+/// Reads values one after the other until the input ends, handing each to the sink.
+pub(crate) fn read_values<'de, R: serde_json::de::Read<'de>>(
+    context: &mut Context<'_>,
+    deserializer: &mut serde_json::Deserializer<R>,
+) -> Result<(), serde_json::Error> {
+    loop {
+        // `end` skips whitespace and fails with "trailing characters" when a value follows.
+        match deserializer.end() {
+            Ok(()) => return Ok(()),
+            Err(error) if error.is_io() => return Err(error),
+            Err(_) => {}
+        }
+        context.value_start = context.line_now();
+        ValueSeed {
+            context: &mut *context,
+            path: String::new(),
+            in_array: false,
+        }
+        .deserialize(&mut *deserializer)?;
+    }
+}
+
+/// Whether a complete JSON text is an object with an `ocid` and none of the members of a record or
+/// package: a bare release, whose text can be used as it is. Fails if the text is not one JSON value.
+pub(crate) fn is_plain_release(text: &str) -> Result<bool, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let plain = deserializer.deserialize_any(ShapeVisitor)?;
+    deserializer.end()?;
+    Ok(plain)
+}
+
+/// One value at the top of the input, or one element of a top-level array.
+struct ValueSeed<'c, 's> {
+    context: &'c mut Context<'s>,
+    /// JSON path of the value: empty at the top, `/3` for an element of a top-level array.
+    path: String,
+    in_array: bool,
+}
+
+impl ValueSeed<'_, '_> {
+    fn not_an_object(self, found: &str) {
+        let line = self.context.line_now();
+        let path = (!self.path.is_empty()).then_some(self.path);
+        let message = format!(
+            "expected a release, record or package (a JSON object), found {found}; skipped"
+        );
+        self.context.issue(line, None, path, message);
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a release, record or package")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let line = self.context.line_now();
+        ObjectReader::new(self.context, Role::Top, self.path, line).read(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.in_array {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            self.not_an_object("an array");
+            return Ok(());
+        }
+        let mut index = 0usize;
+        loop {
+            let seed = ValueSeed {
+                context: &mut *self.context,
+                path: format!("{}/{index}", self.path),
+                in_array: true,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        // `null` among the elements of an array is left out silently, as real publications have it.
+        if !self.in_array {
+            self.not_an_object("null");
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_an_object("a boolean");
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_an_object("a number");
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_an_object("a number");
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_an_object("a number");
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.not_an_object("a string");
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A top-level object (or an element of a top-level array): a release, record or package.
+    Top,
+    /// An element of a record package's `records`.
+    Record,
+}
+
+/// A value read whole, with the line it started on.
+struct Located {
+    raw: Box<RawValue>,
+    line: Option<u64>,
+}
+
+/// An element of a `releases` array, or why it could not be read.
+struct Element {
+    index: usize,
+    line: Option<u64>,
+    value: Result<Box<RawValue>, String>,
+}
+
+/// Reads one object member by member and decides at its end what it was.
+struct ObjectReader<'c, 's> {
+    context: &'c mut Context<'s>,
+    role: Role,
+    path: String,
+    /// The line of the object's opening brace.
+    line: Option<u64>,
+    /// Every member but `releases` and `records`, raw, for a bare release's text and a package's
+    /// metadata (top-level objects only).
+    members: Vec<(String, Box<RawValue>)>,
+    has_ocid: bool,
+    ocid: Option<String>,
+    compiled: Option<Located>,
+    versioned: Option<Located>,
+    /// `releases` elements held back: a record's, or an object's not yet known to be a package.
+    held: Vec<Element>,
+    held_bytes: usize,
+    had_releases: bool,
+    had_records: bool,
+    /// Releases went straight to the sink: this is a package.
+    streamed: bool,
+    package_keys: bool,
+    /// The first member that was not valid UTF-8, and what serde_json said about it.
+    damage: Option<(String, Option<u64>, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Hold every element: they are a record's releases.
+    Hold,
+    /// Hand every element to the sink now: they are a package's releases.
+    Stream,
+    /// Hold elements until the object shows what it is, or until they grow too large.
+    Undecided,
+}
+
+impl<'c, 's> ObjectReader<'c, 's> {
+    fn new(
+        context: &'c mut Context<'s>,
+        role: Role,
+        path: String,
+        line: Option<u64>,
+    ) -> ObjectReader<'c, 's> {
+        ObjectReader {
+            context,
+            role,
+            path,
+            line,
+            members: Vec::new(),
+            has_ocid: false,
+            ocid: None,
+            compiled: None,
+            versioned: None,
+            held: Vec::new(),
+            held_bytes: 0,
+            had_releases: false,
+            had_records: false,
+            streamed: false,
+            package_keys: false,
+            damage: None,
+        }
+    }
+
+    fn record_signals(&self) -> bool {
+        self.has_ocid || self.compiled.is_some() || self.versioned.is_some()
+    }
+
+    fn read<'de, A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        loop {
+            let key = match map.next_key::<String>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => {
+                    let message = error.to_string();
+                    if !is_utf8_error(&message) {
+                        return Err(error);
+                    }
+                    self.note_damage("(a member name)", &message);
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            match (key.as_str(), self.role) {
+                ("releases", _) => {
+                    self.had_releases = true;
+                    let mode = if self.role == Role::Record
+                        || (self.record_signals() && !self.package_keys)
+                    {
+                        Mode::Hold
+                    } else if self.package_keys || self.had_records || self.streamed {
+                        Mode::Stream
+                    } else {
+                        Mode::Undecided
+                    };
+                    map.next_value_seed(ReleasesSeed {
+                        reader: &mut self,
+                        mode,
+                    })?;
+                }
+                ("records", Role::Top) => {
+                    self.had_records = true;
+                    self.decide_package();
+                    let path = format!("{}/records", self.path);
+                    map.next_value_seed(RecordsSeed {
+                        context: &mut *self.context,
+                        path,
+                    })?;
+                }
+                ("ocid", _) => {
+                    if let Some(raw) = self.raw_member(&mut map, &key)? {
+                        self.has_ocid = true;
+                        self.ocid = string_value(&raw);
+                        if self.role == Role::Top {
+                            self.members.push((key, raw));
+                        }
+                    }
+                }
+                ("compiledRelease" | "versionedRelease", _) => {
+                    if let Some(raw) = self.raw_member(&mut map, &key)? {
+                        let line = self.context.line_of_raw(raw.get());
+                        let located = Some(Located { raw, line });
+                        if key == "compiledRelease" {
+                            self.compiled = located
+                        } else {
+                            self.versioned = located
+                        }
+                    }
+                }
+                (_, Role::Record) => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                (_, Role::Top) => {
+                    if PACKAGE_KEYS.contains(&key.as_str()) {
+                        self.decide_package();
+                    }
+                    if let Some(raw) = self.raw_member(&mut map, &key)? {
+                        self.members.push((key, raw));
+                    }
+                }
+            }
+        }
+        self.finish();
+        Ok(())
+    }
+
+    /// A member's value as raw text, or `None` (noted as damage) when it is not valid UTF-8.
+    fn raw_member<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        key: &str,
+    ) -> Result<Option<Box<RawValue>>, A::Error> {
+        match map.next_value::<Box<RawValue>>() {
+            Ok(raw) => Ok(Some(raw)),
+            Err(error) => {
+                let message = error.to_string();
+                if !is_utf8_error(&message) {
+                    return Err(error);
+                }
+                self.note_damage(key, &message);
+                Ok(None)
+            }
+        }
+    }
+
+    fn note_damage(&mut self, key: &str, message: &str) {
+        if self.damage.is_none() {
+            let (what, position) = split_error(message);
+            let line = self.context.error_line(position);
+            self.damage = Some((key.to_owned(), line, what.to_owned()));
+        }
+    }
+
+    /// A member only packages have: held releases are a package's.
+    fn decide_package(&mut self) {
+        if self.role != Role::Top || self.package_keys {
+            return;
+        }
+        self.package_keys = true;
+        if !self.record_signals() && !self.held.is_empty() {
+            self.release_held_as_package();
+        }
+    }
+
+    fn release_held_as_package(&mut self) {
+        let path = format!("{}/releases", self.path);
+        for element in std::mem::take(&mut self.held) {
+            emit_package_release(self.context, element, &path);
+        }
+        self.held_bytes = 0;
+        self.streamed = true;
+    }
+
+    /// The object has ended: say what it was.
+    fn finish(mut self) {
+        if self.role == Role::Record {
+            return self.finish_record();
+        }
+        if self.streamed || self.had_records {
+            self.finish_package();
+        } else if self.had_releases {
+            if self.record_signals() && !self.package_keys {
+                self.finish_record();
+            } else {
+                self.release_held_as_package();
+                self.finish_package();
+            }
+        } else if self.compiled.is_some() || self.versioned.is_some() {
+            self.finish_record();
+        } else if self.has_ocid {
+            self.finish_release();
+        } else if self.package_keys {
+            self.finish_package();
+        } else {
+            let path = (!self.path.is_empty()).then_some(self.path);
+            let message = "an object with no `ocid`, `releases`, `records` or `compiledRelease` is not a release, record or package; skipped";
+            self.context.issue(self.line, None, path, message);
+        }
+    }
+
+    fn report_damage(&mut self, consequence: &str) {
+        if let Some((key, line, what)) = self.damage.take() {
+            let path = format!("{}/{key}", self.path);
+            let message = format!("invalid UTF-8 ({what}); {consequence}");
+            self.context
+                .issue(line, self.ocid.as_deref(), Some(path), message);
+        }
+    }
+
+    fn finish_release(mut self) {
+        if self.damage.is_some() {
+            return self.report_damage("release skipped");
+        }
+        // Rebuild the object from its members' raw texts: values byte for byte, with no
+        // whitespace between members.
+        let size: usize = self
+            .members
+            .iter()
+            .map(|(key, raw)| key.len() + raw.get().len() + 4)
+            .sum();
+        let mut json = String::with_capacity(size + 2);
+        json.push('{');
+        for (position, (key, raw)) in self.members.iter().enumerate() {
+            if position > 0 {
+                json.push(',');
+            }
+            json.push_str(&serde_json::Value::from(key.as_str()).to_string());
+            json.push(':');
+            json.push_str(raw.get());
+        }
+        json.push('}');
+        self.context.item(ItemKind::Release, json, self.line);
+    }
+
+    fn finish_package(mut self) {
+        self.report_damage("member ignored");
+        let mut meta = PackageMeta {
+            source: Some(self.context.source.clone()),
+            ..PackageMeta::default()
+        };
+        for (key, raw) in std::mem::take(&mut self.members) {
+            match key.as_str() {
+                "uri" => meta.uri = string_value(&raw),
+                "version" => meta.version = string_value(&raw),
+                "publishedDate" => meta.published_date = string_value(&raw),
+                "publisher" => meta.publisher = serde_json::from_str(raw.get()).ok(),
+                "extensions" => meta.extensions = self.extensions(&raw),
+                _ => {}
+            }
+        }
+        self.context.package(meta);
+    }
+
+    fn extensions(&mut self, raw: &RawValue) -> Vec<String> {
+        let path = format!("{}/extensions", self.path);
+        match serde_json::from_str::<serde_json::Value>(raw.get()) {
+            Ok(serde_json::Value::Array(urls)) => {
+                let mut extensions = Vec::with_capacity(urls.len());
+                for (index, url) in urls.into_iter().enumerate() {
+                    match url {
+                        serde_json::Value::String(url) => extensions.push(url),
+                        other => {
+                            let message = format!(
+                                "expected an extension URL (a string), found {}; skipped",
+                                crate::release::json_type_name(&other)
+                            );
+                            self.context.issue(
+                                self.line,
+                                None,
+                                Some(format!("{path}/{index}")),
+                                message,
+                            );
+                        }
+                    }
+                }
+                extensions
+            }
+            Ok(serde_json::Value::Null) => Vec::new(),
+            _ => {
+                let message = format!(
+                    "expected `extensions` to be an array of URLs, found {}; ignored",
+                    raw_type_name(raw.get())
+                );
+                self.context.issue(self.line, None, Some(path), message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A record: its full releases if it has them, else its compiled and versioned releases.
+    fn finish_record(mut self) {
+        self.report_damage("member ignored");
+        let ocid = self.ocid.take();
+        let ocid = ocid.as_deref();
+        let path = format!("{}/releases", self.path);
+        let held = std::mem::take(&mut self.held);
+        let kinds: Vec<ElementKind> = held.iter().map(ElementKind::of).collect();
+        let has_full = kinds.contains(&ElementKind::Full);
+        for (element, kind) in held.into_iter().zip(kinds) {
+            let element_path = format!("{path}/{}", element.index);
+            match (kind, element.value) {
+                (ElementKind::Full, Ok(raw)) if has_full => {
+                    self.context
+                        .item(ItemKind::Release, raw_into_string(raw), element.line);
+                }
+                (ElementKind::Linked, _) if has_full => {
+                    let message =
+                        "a linked release (only `url`, `date`, `tag`) among full releases; skipped";
+                    self.context
+                        .issue(element.line, ocid, Some(element_path), message);
+                }
+                (ElementKind::Other(found), _) => {
+                    let message =
+                        format!("expected a release (a JSON object), found {found}; skipped");
+                    self.context
+                        .issue(element.line, ocid, Some(element_path), message);
+                }
+                (_, Err(message)) => {
+                    self.context
+                        .issue(element.line, ocid, Some(element_path), message)
+                }
+                _ => {}
+            }
+        }
+        if has_full {
+            return;
+        }
+        if self.compiled.is_none() && self.versioned.is_none() {
+            let path = (!self.path.is_empty()).then(|| self.path.clone());
+            let message =
+                "a record with neither full releases nor a `compiledRelease`; nothing read from it";
+            self.context.issue(self.line, ocid, path, message);
+            return;
+        }
+        for (located, kind, name) in [
+            (
+                self.compiled.take(),
+                ItemKind::CompiledRelease,
+                "compiledRelease",
+            ),
+            (
+                self.versioned.take(),
+                ItemKind::VersionedRelease,
+                "versionedRelease",
+            ),
+        ] {
+            let Some(Located { raw, line }) = located else {
+                continue;
+            };
+            match raw.get().as_bytes().first() {
+                Some(b'{') => self.context.item(kind, raw_into_string(raw), line),
+                Some(b'n') => {}
+                _ => {
+                    let message = format!(
+                        "expected `{name}` to be an object, found {}; skipped",
+                        raw_type_name(raw.get())
+                    );
+                    self.context
+                        .issue(line, ocid, Some(format!("{}/{name}", self.path)), message);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ElementKind {
+    Full,
+    Linked,
+    Null,
+    Other(&'static str),
+    Unreadable,
+}
+
+impl ElementKind {
+    fn of(element: &Element) -> ElementKind {
+        match &element.value {
+            Err(_) => ElementKind::Unreadable,
+            Ok(raw) => match raw.get().as_bytes().first() {
+                Some(b'{') if is_linked_release(raw.get()) => ElementKind::Linked,
+                Some(b'{') => ElementKind::Full,
+                Some(b'n') => ElementKind::Null,
+                _ => ElementKind::Other(raw_type_name(raw.get())),
+            },
+        }
+    }
+}
+
+/// An element's bytes as a raw JSON value, or why they are not one.
+fn checked_element(text: &[u8], line: u64) -> Result<Box<RawValue>, String> {
+    let text = match std::str::from_utf8(text) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &text[..error.valid_up_to()];
+            let at = line + count_newlines(valid);
+            let column = valid.len()
+                - valid
+                    .iter()
+                    .rposition(|&byte| byte == b'\n')
+                    .map_or(0, |newline| newline + 1)
+                + 1;
+            return Err(format!(
+                "invalid UTF-8 at line {at} column {column}; release skipped"
+            ));
+        }
+    };
+    RawValue::from_string(text.to_owned()).map_err(|error| {
+        let message = error.to_string();
+        let (what, position) = split_error(&message);
+        let at = position
+            .map(|(relative, column)| {
+                format!(
+                    " at line {} column {column}",
+                    (line + relative).saturating_sub(1)
+                )
+            })
+            .unwrap_or_default();
+        format!("invalid JSON: {what}{at}; release skipped")
+    })
+}
+
+fn describe_byte(byte: u8) -> String {
+    if byte.is_ascii_graphic() {
+        format!("`{}`", byte as char)
+    } else {
+        format!("byte 0x{byte:02x}")
+    }
+}
+
+fn raw_into_string(raw: Box<RawValue>) -> String {
+    Box::<str>::from(raw).into_string()
+}
+
+fn string_value(raw: &RawValue) -> Option<String> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// Hands one element of a package's `releases` to the sink.
+fn emit_package_release(context: &mut Context<'_>, element: Element, path: &str) {
+    match element.value {
+        Err(message) => context.issue(
+            element.line,
+            None,
+            Some(format!("{path}/{}", element.index)),
+            message,
+        ),
+        Ok(raw) => match raw.get().as_bytes().first() {
+            Some(b'{') => context.item(ItemKind::Release, raw_into_string(raw), element.line),
+            // `null` elements occur in real packages; they hold nothing.
+            Some(b'n') => {}
+            _ => {
+                let message = format!(
+                    "expected a release (a JSON object), found {}; skipped",
+                    raw_type_name(raw.get())
+                );
+                context.issue(
+                    element.line,
+                    None,
+                    Some(format!("{path}/{}", element.index)),
+                    message,
+                );
+            }
+        },
+    }
+}
+
+/// Whether an object has only the members of a linked release: `url`, `date` and `tag`.
+fn is_linked_release(raw: &str) -> bool {
+    struct LinkedVisitor;
+    impl<'de> Visitor<'de> for LinkedVisitor {
+        type Value = bool;
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut linked = true;
+            while let Some(kind) = map.next_key_seed(KeyKindSeed)? {
+                linked &= kind == KeyKind::LinkMember;
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(linked)
+        }
+    }
+    serde_json::Deserializer::from_str(raw)
+        .deserialize_map(LinkedVisitor)
+        .unwrap_or(false)
+}
+
+/// A `releases` member's value.
+struct ReleasesSeed<'r, 'c, 's> {
+    reader: &'r mut ObjectReader<'c, 's>,
+    mode: Mode,
+}
+
+impl<'de> DeserializeSeed<'de> for ReleasesSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl ReleasesSeed<'_, '_, '_> {
+    /// One element read: to the sink, or held, as the mode says.
+    fn accept(&mut self, element: Element, path: &str) {
+        match self.mode {
+            Mode::Stream => emit_package_release(self.reader.context, element, path),
+            Mode::Hold => self.reader.held.push(element),
+            Mode::Undecided => {
+                self.reader.held_bytes += element.value.as_ref().map_or(0, |raw| raw.get().len());
+                self.reader.held.push(element);
+                if self.reader.held_bytes > self.reader.context.undecided_releases_limit {
+                    self.reader.release_held_as_package();
+                    self.mode = Mode::Stream;
+                }
+            }
+        }
+    }
+
+    /// Reads the elements of the array straight from the stream buffer, leaving its closing
+    /// `]` for serde_json. `Err` means reading must stop; why is in `context.stop`.
+    fn scan(&mut self, buffer: &RefCell<StreamBuffer<'_>>) -> Result<(), ()> {
+        let path = format!("{}/releases", self.reader.path);
+        let mut text = Vec::new();
+        let mut index = 0usize;
+        let mut expect_element = true;
+        loop {
+            let (next, line) = self.with_buffer(buffer, |buffer| {
+                Ok((buffer.peek_past_whitespace()?, buffer.line()))
+            })?;
+            let found = match next {
+                None => {
+                    let message = format!(
+                        "truncated JSON: the input ends inside `{path}`; what came before was read"
+                    );
+                    return self.stop(Stop::Issue {
+                        line: Some(line),
+                        message,
+                    });
+                }
+                Some(byte) => byte,
+            };
+            if !expect_element {
+                match found {
+                    b']' => return Ok(()),
+                    b',' => {
+                        self.with_buffer(buffer, |buffer| {
+                            buffer.consume_one();
+                            Ok(())
+                        })?;
+                        expect_element = true;
+                        continue;
+                    }
+                    _ => {
+                        let message = format!(
+                            "invalid JSON: expected `,` or `]` after element {index} of `{path}`, found {}; the rest of this input is not read",
+                            describe_byte(found)
+                        );
+                        return self.stop(Stop::Issue {
+                            line: Some(line),
+                            message,
+                        });
+                    }
+                }
+            }
+            if found == b']' && index == 0 {
+                return Ok(());
+            }
+            if matches!(found, b']' | b',') {
+                let message = format!(
+                    "invalid JSON: expected a value in `{path}`, found {}; the rest of this input is not read",
+                    describe_byte(found)
+                );
+                return self.stop(Stop::Issue {
+                    line: Some(line),
+                    message,
+                });
+            }
+            text.clear();
+            if self.with_buffer(buffer, |buffer| buffer.scan_value(&mut text))?
+                == Scanned::Truncated
+            {
+                let message = format!(
+                    "truncated JSON: the input ends inside element {index} of `{path}`, which starts at line {line}; what came before was read"
+                );
+                let end = self.with_buffer(buffer, |buffer| Ok(buffer.line()))?;
+                return self.stop(Stop::Issue {
+                    line: Some(end),
+                    message,
+                });
+            }
+            let element = Element {
+                index,
+                line: Some(line),
+                value: checked_element(&text, line),
+            };
+            index += 1;
+            expect_element = false;
+            self.accept(element, &path);
+        }
+    }
+
+    fn with_buffer<T>(
+        &mut self,
+        buffer: &RefCell<StreamBuffer<'_>>,
+        work: impl FnOnce(&mut StreamBuffer<'_>) -> std::io::Result<T>,
+    ) -> Result<T, ()> {
+        let result = match buffer.try_borrow_mut() {
+            Ok(mut buffer) => work(&mut buffer),
+            Err(_) => Err(std::io::Error::other("the stream buffer is in use")),
+        };
+        result.or_else(|error| self.stop(Stop::Io(error)))
+    }
+
+    fn stop<T>(&mut self, stop: Stop) -> Result<T, ()> {
+        self.reader.context.stop = Some(stop);
+        Err(())
+    }
+
+    fn not_an_array(self, found: &str) {
+        let reader = self.reader;
+        let line = reader.context.line_now();
+        let message = format!("expected `releases` to be an array, found {found}; ignored");
+        reader.context.issue(
+            line,
+            reader.ocid.as_deref(),
+            Some(format!("{}/releases", reader.path)),
+            message,
+        );
+    }
+}
+
+impl<'de> Visitor<'de> for ReleasesSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an array of releases")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        if let Lines::Tracked(buffer) = &self.reader.context.lines {
+            // serde_json is reading from this very buffer and has just consumed the `[`.
+            let buffer = buffer.clone();
+            drop(seq);
+            return self
+                .scan(&buffer)
+                .map_err(|()| serde::de::Error::custom("stopped in `releases`"));
+        }
+        let path = format!("{}/releases", self.reader.path);
+        let mut index = 0usize;
+        loop {
+            let element = match seq.next_element::<Box<RawValue>>() {
+                Ok(Some(raw)) => {
+                    let line = self.reader.context.line_of_raw(raw.get());
+                    Element {
+                        index,
+                        line,
+                        value: Ok(raw),
+                    }
+                }
+                Ok(None) => return Ok(()),
+                Err(error) => {
+                    let message = error.to_string();
+                    if !is_utf8_error(&message) {
+                        return Err(error);
+                    }
+                    let (what, position) = split_error(&message);
+                    let line = self.reader.context.error_line(position);
+                    Element {
+                        index,
+                        line,
+                        value: Err(format!("invalid UTF-8 ({what}); release skipped")),
+                    }
+                }
+            };
+            index += 1;
+            self.accept(element, &path);
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.not_an_array("an object");
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_an_array("a boolean");
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_an_array("a number");
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_an_array("a number");
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_an_array("a number");
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.not_an_array("a string");
+        Ok(())
+    }
+}
+
+/// A record package's `records` member.
+struct RecordsSeed<'c, 's> {
+    context: &'c mut Context<'s>,
+    /// The path of the array itself, for example `/records`.
+    path: String,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl RecordsSeed<'_, '_> {
+    fn not_an_array(self, found: &str) {
+        let line = self.context.line_now();
+        let message = format!("expected `records` to be an array, found {found}; ignored");
+        self.context.issue(line, None, Some(self.path), message);
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an array of records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        loop {
+            let seed = RecordSeed {
+                context: &mut *self.context,
+                path: format!("{}/{index}", self.path),
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.not_an_array("an object");
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_an_array("a boolean");
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_an_array("a number");
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_an_array("a number");
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_an_array("a number");
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.not_an_array("a string");
+        Ok(())
+    }
+}
+
+/// One element of a record package's `records`.
+struct RecordSeed<'c, 's> {
+    context: &'c mut Context<'s>,
+    path: String,
+}
+
+impl RecordSeed<'_, '_> {
+    fn not_an_object(self, found: &str) {
+        let line = self.context.line_now();
+        let message = format!("expected a record (a JSON object), found {found}; skipped");
+        self.context.issue(line, None, Some(self.path), message);
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a record")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let line = self.context.line_now();
+        ObjectReader::new(self.context, Role::Record, self.path, line).read(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.not_an_object("an array");
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_an_object("a boolean");
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_an_object("a number");
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_an_object("a number");
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_an_object("a number");
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.not_an_object("a string");
+        Ok(())
+    }
+}
+
+/// The member names that decide how an object is read, told apart without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Ocid,
+    /// `releases`, `records`, `compiledRelease` or `versionedRelease`.
+    Container,
+    /// `url`, `date` or `tag`.
+    LinkMember,
+    Other,
+}
+
+struct KeyKindSeed;
+
+impl<'de> DeserializeSeed<'de> for KeyKindSeed {
+    type Value = KeyKind;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<KeyKind, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyKindSeed {
+    type Value = KeyKind;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a member name")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<KeyKind, E> {
+        Ok(match key {
+            "ocid" => KeyKind::Ocid,
+            "releases" | "records" | "compiledRelease" | "versionedRelease" => KeyKind::Container,
+            "url" | "date" | "tag" => KeyKind::LinkMember,
+            _ => KeyKind::Other,
+        })
+    }
+}
+
+/// Validates a whole value and tells whether it is a plain release (see [`is_plain_release`]).
+struct ShapeVisitor;
+
+impl<'de> Visitor<'de> for ShapeVisitor {
+    type Value = bool;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let (mut ocid, mut container) = (false, false);
+        while let Some(kind) = map.next_key_seed(KeyKindSeed)? {
+            match kind {
+                KeyKind::Ocid => ocid = true,
+                KeyKind::Container => container = true,
+                KeyKind::LinkMember | KeyKind::Other => {}
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(ocid && !container)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+}
