@@ -1,1 +1,44 @@
-//! Storage: see ARCHITECTURE.md.
+//! Storage of OCDS publications on SQLite (embedded, the default) or PostgreSQL, with the same
+//! behaviour on both.
+//!
+//! What is stored:
+//! - `releases`: every release exactly as received, once. A release is identified by its
+//!   `ocid`, its `id` (or, without one, its content hash) and its content hash (SHA-256 of the
+//!   canonical JSON, see [`achyk_ocds::canonical`]), so importing the same file again changes
+//!   nothing, and the same `id` with other content is kept as a new version and reported.
+//! - `compiled_releases`: one per process, `achyk_ocds::compile` over its stored releases in
+//!   import order with the merge rules of the extensions its releases' packages declared.
+//! - `organisations` and `process_parties`: the parties of each compiled release keyed by
+//!   identifier (`{scheme}-{id}`, else the party `id`), with the roles they play.
+//! - `dirty_processes`: processes whose releases changed and whose compiled release (and
+//!   parties) are not yet recomputed. Marks are written in the transaction that stores the
+//!   releases and removed in the transaction that writes the compiled release, so a crash at
+//!   any point loses nothing and duplicates nothing: the next import, or
+//!   [`Store::recompute_dirty`], finishes the job.
+//!
+//! Records whose releases are only links (so that the reader hands out their published
+//! `compiledRelease` or `versionedRelease`) are not stored: only releases are, and the compiled
+//! release is always Achyk's own. [`Ingest`] rejects such items with a reason.
+//!
+//! The database URL's scheme picks the backend: `sqlite://path` (created if missing, WAL mode;
+//! `sqlite::memory:` keeps everything in one connection's memory) or `postgres://...`.
+
+mod error;
+mod ids;
+mod import;
+mod ingest;
+mod model;
+mod parties;
+mod recompute;
+mod store;
+
+pub use error::StoreError;
+pub use ids::{Ocid, OrgId};
+pub use import::{IMPORT_BATCH_SIZE, ImportReport, RECOMPUTE_BATCH_SIZE, ReportedVersion};
+pub use ingest::{DEFAULT_MAX_PENDING_BYTES, Ingest, IngestWarning, Ingested, Rejection};
+pub use model::{
+    CompiledReleaseRow, InsertSummary, MergeWarningRow, NewRelease, NewVersion, OrganisationRow,
+    ProcessPartyRow, RecomputeSummary, ReleaseRow, json_line,
+};
+pub use parties::{ProcessParty, organisation_key, process_parties};
+pub use store::{Backend, Store};

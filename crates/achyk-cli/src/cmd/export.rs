@@ -1,8 +1,88 @@
+//! `achyk export [--db URL] [--releases]`: what is stored, as JSON Lines on standard output,
+//! so that it can be checked against `achyk compile`.
+//!
+//! Without `--releases`: the stored compiled releases, in ocid order (byte order). With it:
+//! every stored release (new versions included) as received, in ocid then import order; a
+//! release received pretty-printed is written on one line, its tokens unchanged.
+
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct ExportArgs {}
+use achyk_store::{Ocid, Store, json_line};
+use anyhow::Context;
 
-pub fn run(_args: ExportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet implemented")
+/// Rows read per query.
+const PAGE: usize = 1_000;
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Database URL: `sqlite://PATH` or `postgres://...`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://achyk.db",
+        hide_env_values = true
+    )]
+    pub db: String,
+    /// Write every stored release instead of the compiled releases.
+    #[arg(long)]
+    pub releases: bool,
+}
+
+pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(export(args))
+}
+
+async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let store = Store::open_existing(&args.db)
+        .await
+        .context("cannot open the database")?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    if args.releases {
+        let mut after: Option<(Ocid, i64)> = None;
+        loop {
+            let page = store
+                .releases_page(after.as_ref().map(|(ocid, id)| (ocid, *id)), PAGE)
+                .await
+                .context("cannot read stored releases")?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.ocid.clone(), last.id));
+            for row in &page {
+                out.write_all(json_line(&row.json).as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
+    } else {
+        let mut after: Option<Ocid> = None;
+        loop {
+            let page = store
+                .compiled_releases_page(after.as_ref(), PAGE)
+                .await
+                .context("cannot read compiled releases")?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.ocid.clone());
+            for row in &page {
+                out.write_all(json_line(&row.json).as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
+        let dirty = store
+            .count_dirty()
+            .await
+            .context("cannot count changed processes")?;
+        if dirty > 0 {
+            eprintln!(
+                "achyk: warning: {dirty} processes changed since their compiled release was written \
+                 (an import did not finish): run `achyk import` again to bring them up to date"
+            );
+        }
+    }
+    out.flush()?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,793 @@
+//! The [`Store`]: one SQL dialect that SQLite and PostgreSQL both speak (`$n` parameters,
+//! `ON CONFLICT`, `RETURNING`, row values), run on whichever pool the URL chose. Each method
+//! is written once; [`with_pool!`] expands it for each backend, so both run the same SQL with
+//! their native drivers (the `Any` driver would lose types and speed).
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+use crate::error::StoreError;
+use crate::ids::{Ocid, OrgId};
+use crate::model::{
+    CompiledReleaseRow, InsertSummary, MergeWarningRow, NewRelease, NewVersion, OrganisationRow,
+    ProcessPartyRow, RecomputeSummary, ReleaseRow,
+};
+use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+/// parameters for the widest table (11 columns), and large enough that statement overhead
+/// does not dominate.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool, `$db` to its `sqlx::Database` type
+/// and `$begin` to the statement that opens a write transaction.
+macro_rules! with_pool {
+    ($store:expr, |$pool:ident, $db:ident, $begin:ident| $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite($pool) => {
+                #[allow(dead_code)]
+                type $db = sqlx::Sqlite;
+                // Take the write lock at once: a deferred transaction that reads first can
+                // fail to upgrade when another connection writes.
+                #[allow(unused_variables)]
+                let $begin = "BEGIN IMMEDIATE";
+                $body
+            }
+            Pool::Postgres($pool) => {
+                #[allow(dead_code)]
+                type $db = sqlx::Postgres;
+                #[allow(unused_variables)]
+                let $begin = "BEGIN";
+                $body
+            }
+        }
+    };
+}
+
+/// The database of releases, compiled releases and organisations. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    rules: Arc<RulesCache>,
+}
+
+impl Store {
+    /// Connects to the database the URL names: `sqlite://PATH` (created if missing, in WAL
+    /// mode), `sqlite::memory:`, or `postgres://...` / `postgresql://...`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, true).await
+    }
+
+    /// Like [`Store::connect`], but a SQLite database that does not exist is an error rather
+    /// than created (for commands that only read).
+    pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, false).await
+    }
+
+    async fn connect_with(url: &str, create: bool) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(create)
+                .journal_mode(if in_memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
+                // In WAL mode, NORMAL loses nothing when the process dies; only a power cut can
+                // lose the last transactions, never corrupt the database.
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(60))
+                .pragma("cache_size", "-65536");
+            // An in-memory database lives in its one connection.
+            let connections = if in_memory { 1 } else { 4 };
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(connections)
+                    .connect_with(options)
+                    .await?,
+            )
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(PgPoolOptions::new().max_connections(4).connect(url).await?)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        Ok(Store {
+            pool,
+            rules: Arc::default(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations not yet applied.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Closes every connection (and, on SQLite, checkpoints the WAL).
+    pub async fn close(&self) {
+        with_pool!(self, |pool, _Db, _begin| pool.close().await)
+    }
+
+    /// Stores `releases` in one transaction: each release not stored yet is inserted and its
+    /// process marked for recompute; a release stored before with the same content changes
+    /// nothing. Releases in the same slice may repeat.
+    pub async fn insert_releases(
+        &self,
+        releases: &[NewRelease],
+    ) -> Result<InsertSummary, StoreError> {
+        if releases.is_empty() {
+            return Ok(InsertSummary::default());
+        }
+        let now = unix_now();
+        let extension_texts: Vec<String> = releases
+            .iter()
+            .map(|release| serde_json::to_string(&release.extensions).expect("strings serialise"))
+            .collect();
+        let position: HashMap<(&str, &str, &str), usize> = releases
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(index, release)| {
+                (
+                    (
+                        release.ocid.as_str(),
+                        release.release_key(),
+                        release.content_hash.as_str(),
+                    ),
+                    index,
+                )
+            })
+            .collect();
+
+        let (inserted, new_version_ids) = with_pool!(self, |pool, Db, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let mut inserted: Vec<(i64, String, String, String)> = Vec::new();
+            for (chunk_number, chunk) in releases.chunks(ROWS_PER_STATEMENT).enumerate() {
+                let offset = chunk_number * ROWS_PER_STATEMENT;
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO releases (ocid, release_key, release_id, content_hash, json, date, date_seconds, \
+                     date_nanos, extensions, source, imported_at) ",
+                );
+                query.push_values(chunk.iter().enumerate(), |mut row, (index, release)| {
+                    let (seconds, nanos) = split_instant(release.instant);
+                    row.push_bind(release.ocid.as_str())
+                        .push_bind(release.release_key())
+                        .push_bind(release.release_id.as_deref())
+                        .push_bind(release.content_hash.as_str())
+                        .push_bind(release.json.as_str())
+                        .push_bind(release.date.as_str())
+                        .push_bind(seconds)
+                        .push_bind(nanos)
+                        .push_bind(extension_texts[offset + index].as_str())
+                        .push_bind(&*release.location.source)
+                        .push_bind(now);
+                });
+                query.push(
+                    " ON CONFLICT (ocid, release_key, content_hash) DO NOTHING \
+                     RETURNING id, ocid, release_key, content_hash",
+                );
+                inserted.extend(
+                    query
+                        .build_query_as::<(i64, String, String, String)>()
+                        .fetch_all(&mut *tx)
+                        .await?,
+                );
+            }
+
+            // Mark the processes that changed, in the same transaction.
+            let mut changed: Vec<&str> = inserted.iter().map(|row| row.1.as_str()).collect();
+            changed.sort_unstable();
+            changed.dedup();
+            for chunk in changed.chunks(ROWS_PER_STATEMENT) {
+                let mut query =
+                    QueryBuilder::<Db>::new("INSERT INTO dirty_processes (ocid, mark) ");
+                query.push_values(chunk, |mut row, ocid| {
+                    row.push_bind(*ocid).push_bind(1_i64);
+                });
+                query.push(" ON CONFLICT (ocid) DO UPDATE SET mark = dirty_processes.mark + 1");
+                query.build().execute(&mut *tx).await?;
+            }
+
+            // An inserted release is a new version when an earlier row has its ocid and id.
+            let mut new_version_ids: Vec<i64> = Vec::new();
+            if let (Some(first), Some(last)) = (
+                inserted.iter().map(|row| row.0).min(),
+                inserted.iter().map(|row| row.0).max(),
+            ) {
+                new_version_ids = sqlx::query_scalar::<Db, i64>(
+                    "SELECT r.id FROM releases r \
+                     WHERE r.id BETWEEN $1 AND $2 AND r.release_id IS NOT NULL AND EXISTS ( \
+                         SELECT 1 FROM releases o \
+                         WHERE o.ocid = r.ocid AND o.release_key = r.release_key AND o.id < r.id)",
+                )
+                .bind(first)
+                .bind(last)
+                .fetch_all(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            (inserted, new_version_ids)
+        });
+
+        let new_version_ids: HashSet<i64> = new_version_ids.into_iter().collect();
+        let mut new_versions = Vec::new();
+        for (id, ocid, key, hash) in &inserted {
+            if !new_version_ids.contains(id) {
+                continue;
+            }
+            let index = position
+                .get(&(ocid.as_str(), key.as_str(), hash.as_str()))
+                .copied()
+                .ok_or_else(|| StoreError::Conflict {
+                    what: "release",
+                    key: format!("{ocid} {key}"),
+                    message: "the database returned a row that was not inserted".into(),
+                })?;
+            new_versions.push(NewVersion {
+                index,
+                ocid: Ocid(ocid.clone()),
+                release_id: key.clone(),
+            });
+        }
+        new_versions.sort_by_key(|version| version.index);
+        Ok(InsertSummary {
+            inserted: inserted.len(),
+            unchanged: releases.len() - inserted.len(),
+            new_versions,
+        })
+    }
+
+    /// Recomputes the compiled release, merge warnings and parties of every process marked
+    /// as changed, `batch_size` processes per transaction, until none is left. Finishes the
+    /// work of an import that died. `progress` is told how many processes each batch wrote.
+    pub async fn recompute_dirty(
+        &self,
+        batch_size: usize,
+        mut progress: impl FnMut(usize),
+    ) -> Result<RecomputeSummary, StoreError> {
+        let batch_size = batch_size.clamp(1, ROWS_PER_STATEMENT) as i64;
+        let mut summary = RecomputeSummary::default();
+        loop {
+            let marks: Vec<(String, i64)> = with_pool!(self, |pool, Db, _begin| {
+                sqlx::query_as::<Db, (String, i64)>(
+                    "SELECT ocid, mark FROM dirty_processes ORDER BY ocid LIMIT $1",
+                )
+                .bind(batch_size)
+                .fetch_all(pool)
+                .await?
+            });
+            if marks.is_empty() {
+                return Ok(summary);
+            }
+            let inputs = self.load_processes(&marks).await?;
+            let rules = Arc::clone(&self.rules);
+            let outputs = tokio::task::spawn_blocking(move || recompute(inputs, &rules))
+                .await
+                .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
+            let written = self.write_processes(&outputs, &marks).await?;
+            summary.processes += outputs.len();
+            summary.organisations += written.organisations;
+            summary.warnings += written.warnings;
+            progress(outputs.len());
+        }
+    }
+
+    async fn load_processes(
+        &self,
+        marks: &[(String, i64)],
+    ) -> Result<Vec<ProcessInput>, StoreError> {
+        type Row = (String, String, String, String, i64, i64);
+        let rows: Vec<Row> = with_pool!(self, |pool, Db, _begin| {
+            let mut query = QueryBuilder::<Db>::new(
+                "SELECT ocid, json, extensions, date, date_seconds, date_nanos FROM releases WHERE ocid IN (",
+            );
+            let mut list = query.separated(", ");
+            for (ocid, _) in marks {
+                list.push_bind(ocid.as_str());
+            }
+            query.push(") ORDER BY ocid, id");
+            query.build_query_as::<Row>().fetch_all(pool).await?
+        });
+        let mut processes: Vec<ProcessInput> = Vec::with_capacity(marks.len());
+        for (ocid, json, extensions, date, seconds, nanos) in rows {
+            if processes
+                .last()
+                .is_none_or(|process| process.ocid.0 != ocid)
+            {
+                processes.push(ProcessInput {
+                    ocid: Ocid(ocid),
+                    releases: Vec::new(),
+                });
+            }
+            let process = processes.last_mut().expect("pushed above");
+            process.releases.push(StoredRelease {
+                json,
+                extensions,
+                date,
+                seconds,
+                nanos,
+            });
+        }
+        Ok(processes)
+    }
+
+    async fn write_processes(
+        &self,
+        outputs: &[ProcessOutput],
+        marks: &[(String, i64)],
+    ) -> Result<RecomputeSummary, StoreError> {
+        let now = unix_now();
+        // One row per organisation: the party as it appears in the latest process (by date,
+        // then ocid) of this batch; the upsert keeps it only if it is later than the stored one.
+        let mut organisations: HashMap<&OrgId, (&ProcessOutput, &crate::parties::ProcessParty)> =
+            HashMap::new();
+        for output in outputs {
+            for party in &output.parties {
+                let entry = organisations.entry(&party.id).or_insert((output, party));
+                if (output.latest, &output.ocid) > (entry.0.latest, &entry.0.ocid) {
+                    *entry = (output, party);
+                }
+            }
+        }
+        let mut organisations: Vec<(&OrgId, (&ProcessOutput, &crate::parties::ProcessParty))> =
+            organisations.into_iter().collect();
+        organisations.sort_by(|a, b| a.0.cmp(b.0));
+        let organisation_json: Vec<String> = organisations
+            .iter()
+            .map(|(_, (_, party))| {
+                serde_json::to_string(&party.json).expect("a JSON value serialises")
+            })
+            .collect();
+        let roles: Vec<(&str, &str, &str)> = outputs
+            .iter()
+            .flat_map(|output| {
+                output.parties.iter().flat_map(move |party| {
+                    party
+                        .roles
+                        .iter()
+                        .map(move |role| (output.ocid.as_str(), party.id.as_str(), role.as_str()))
+                })
+            })
+            .collect();
+        let warnings: Vec<(&str, i64, &str, &str)> = outputs
+            .iter()
+            .flat_map(|output| {
+                output
+                    .warnings
+                    .iter()
+                    .enumerate()
+                    .map(move |(position, (path, message))| {
+                        (
+                            output.ocid.as_str(),
+                            position as i64,
+                            path.as_str(),
+                            message.as_str(),
+                        )
+                    })
+            })
+            .collect();
+
+        let organisations_written = with_pool!(self, |pool, Db, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            for chunk in outputs.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO compiled_releases (ocid, json, release_count, latest_date, updated_at) ",
+                );
+                query.push_values(chunk, |mut row, output| {
+                    row.push_bind(output.ocid.as_str())
+                        .push_bind(output.compiled_json.as_str())
+                        .push_bind(output.release_count)
+                        .push_bind(output.latest_date.as_str())
+                        .push_bind(now);
+                });
+                query.push(
+                    " ON CONFLICT (ocid) DO UPDATE SET json = excluded.json, release_count = excluded.release_count, \
+                     latest_date = excluded.latest_date, updated_at = excluded.updated_at",
+                );
+                query.build().execute(&mut *tx).await?;
+
+                for table in ["merge_warnings", "process_parties"] {
+                    let mut query =
+                        QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE ocid IN ("));
+                    let mut list = query.separated(", ");
+                    for output in chunk {
+                        list.push_bind(output.ocid.as_str());
+                    }
+                    query.push(")");
+                    query.build().execute(&mut *tx).await?;
+                }
+            }
+            for chunk in warnings.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO merge_warnings (ocid, position, path, message) ",
+                );
+                query.push_values(chunk, |mut row, (ocid, position, path, message)| {
+                    row.push_bind(*ocid)
+                        .push_bind(*position)
+                        .push_bind(*path)
+                        .push_bind(*message);
+                });
+                query.build().execute(&mut *tx).await?;
+            }
+            for chunk in roles.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO process_parties (ocid, organisation_id, role) ",
+                );
+                query.push_values(chunk, |mut row, (ocid, organisation, role)| {
+                    row.push_bind(*ocid)
+                        .push_bind(*organisation)
+                        .push_bind(*role);
+                });
+                query.push(" ON CONFLICT DO NOTHING");
+                query.build().execute(&mut *tx).await?;
+            }
+            let mut organisations_written = 0;
+            for (chunk_number, chunk) in organisations.chunks(ROWS_PER_STATEMENT).enumerate() {
+                let offset = chunk_number * ROWS_PER_STATEMENT;
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO organisations (id, name, identifier_scheme, identifier_id, legal_name, json, \
+                     seen_seconds, seen_nanos, seen_ocid, updated_at) ",
+                );
+                query.push_values(
+                    chunk.iter().enumerate(),
+                    |mut row, (index, (id, (output, party)))| {
+                        row.push_bind(id.as_str())
+                            .push_bind(party.name.as_deref())
+                            .push_bind(party.identifier_scheme.as_deref())
+                            .push_bind(party.identifier_id.as_deref())
+                            .push_bind(party.legal_name.as_deref())
+                            .push_bind(organisation_json[offset + index].as_str())
+                            .push_bind(output.latest.0)
+                            .push_bind(output.latest.1)
+                            .push_bind(output.ocid.as_str())
+                            .push_bind(now);
+                    },
+                );
+                query.push(
+                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+                     identifier_scheme = excluded.identifier_scheme, identifier_id = excluded.identifier_id, \
+                     legal_name = excluded.legal_name, json = excluded.json, seen_seconds = excluded.seen_seconds, \
+                     seen_nanos = excluded.seen_nanos, seen_ocid = excluded.seen_ocid, updated_at = excluded.updated_at \
+                     WHERE (organisations.seen_seconds, organisations.seen_nanos, organisations.seen_ocid) \
+                         <= (excluded.seen_seconds, excluded.seen_nanos, excluded.seen_ocid)",
+                );
+                organisations_written +=
+                    query.build().execute(&mut *tx).await?.rows_affected() as usize;
+            }
+            // Remove a mark only if no import bumped it since it was read: otherwise the
+            // process changed again and stays marked.
+            for chunk in marks.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "DELETE FROM dirty_processes WHERE (ocid, mark) IN (VALUES ",
+                );
+                let mut list = query.separated(", ");
+                for (ocid, mark) in chunk {
+                    list.push("(");
+                    list.push_bind_unseparated(ocid.as_str());
+                    list.push_unseparated(", ");
+                    list.push_bind_unseparated(*mark);
+                    list.push_unseparated(")");
+                }
+                query.push(")");
+                query.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            organisations_written
+        });
+        Ok(RecomputeSummary {
+            processes: outputs.len(),
+            organisations: organisations_written,
+            warnings: warnings.len(),
+        })
+    }
+
+    async fn count(&self, sql: &'static str) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, |pool, Db, _begin| sqlx::query_scalar::<
+            Db,
+            i64,
+        >(sql)
+        .fetch_one(pool)
+        .await?))
+    }
+
+    /// Stored releases, versions included.
+    pub async fn count_releases(&self) -> Result<i64, StoreError> {
+        self.count("SELECT COUNT(*) FROM releases").await
+    }
+
+    pub async fn count_compiled_releases(&self) -> Result<i64, StoreError> {
+        self.count("SELECT COUNT(*) FROM compiled_releases").await
+    }
+
+    pub async fn count_organisations(&self) -> Result<i64, StoreError> {
+        self.count("SELECT COUNT(*) FROM organisations").await
+    }
+
+    /// Processes waiting for their compiled release to be recomputed.
+    pub async fn count_dirty(&self) -> Result<i64, StoreError> {
+        self.count("SELECT COUNT(*) FROM dirty_processes").await
+    }
+
+    /// The compiled release of one process.
+    pub async fn compiled_release(&self, ocid: &Ocid) -> Result<CompiledReleaseRow, StoreError> {
+        let row: Option<(String, String, i64, String)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String, i64, String)>(
+                "SELECT ocid, json, release_count, latest_date FROM compiled_releases WHERE ocid = $1",
+            )
+            .bind(ocid.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        let (ocid_text, json, release_count, latest_date) =
+            row.ok_or_else(|| StoreError::NotFound {
+                what: "compiled release",
+                key: ocid.to_string(),
+            })?;
+        Ok(CompiledReleaseRow {
+            ocid: Ocid(ocid_text),
+            json,
+            release_count,
+            latest_date,
+        })
+    }
+
+    /// Up to `limit` compiled releases after `after`, in ocid order (byte order on both
+    /// backends). Page through all of them by passing the last ocid of a page.
+    pub async fn compiled_releases_page(
+        &self,
+        after: Option<&Ocid>,
+        limit: usize,
+    ) -> Result<Vec<CompiledReleaseRow>, StoreError> {
+        let after = after.map(Ocid::as_str);
+        let rows: Vec<(String, String, i64, String)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String, i64, String)>(
+                "SELECT ocid, json, release_count, latest_date FROM compiled_releases \
+                 WHERE $1 IS NULL OR ocid > $1 ORDER BY ocid LIMIT $2",
+            )
+            .bind(after)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(ocid, json, release_count, latest_date)| CompiledReleaseRow {
+                    ocid: Ocid(ocid),
+                    json,
+                    release_count,
+                    latest_date,
+                },
+            )
+            .collect())
+    }
+
+    /// Up to `limit` stored releases after the one with key `after` (`(ocid, id)`), in ocid
+    /// then import order.
+    pub async fn releases_page(
+        &self,
+        after: Option<(&Ocid, i64)>,
+        limit: usize,
+    ) -> Result<Vec<ReleaseRow>, StoreError> {
+        let (after_ocid, after_id) = match after {
+            Some((ocid, id)) => (Some(ocid.as_str()), id),
+            None => (None, 0),
+        };
+        let rows = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, ReleaseTuple>(AssertSqlSafe(format!(
+                "SELECT {RELEASE_COLUMNS} FROM releases \
+                 WHERE $1 IS NULL OR ocid > $1 OR (ocid = $1 AND id > $2) ORDER BY ocid, id LIMIT $3"
+            )))
+            .bind(after_ocid)
+            .bind(after_id)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(release_row).collect()
+    }
+
+    /// The stored releases of one process, in import order.
+    pub async fn releases_of(&self, ocid: &Ocid) -> Result<Vec<ReleaseRow>, StoreError> {
+        let rows = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, ReleaseTuple>(AssertSqlSafe(format!(
+                "SELECT {RELEASE_COLUMNS} FROM releases WHERE ocid = $1 ORDER BY id"
+            )))
+            .bind(ocid.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(release_row).collect()
+    }
+
+    /// The merge warnings of one process's compiled release.
+    pub async fn merge_warnings(&self, ocid: &Ocid) -> Result<Vec<MergeWarningRow>, StoreError> {
+        let rows: Vec<(String, String)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String)>(
+                "SELECT path, message FROM merge_warnings WHERE ocid = $1 ORDER BY position",
+            )
+            .bind(ocid.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(path, message)| MergeWarningRow {
+                ocid: ocid.clone(),
+                path,
+                message,
+            })
+            .collect())
+    }
+
+    pub async fn organisation(&self, id: &OrgId) -> Result<OrganisationRow, StoreError> {
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+        );
+        let row: Option<Row> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Row>(
+                "SELECT id, name, identifier_scheme, identifier_id, legal_name, json, seen_ocid \
+                 FROM organisations WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        let (id_text, name, identifier_scheme, identifier_id, legal_name, json, seen_in) = row
+            .ok_or_else(|| StoreError::NotFound {
+                what: "organisation",
+                key: id.to_string(),
+            })?;
+        Ok(OrganisationRow {
+            id: OrgId(id_text),
+            name,
+            identifier_scheme,
+            identifier_id,
+            legal_name,
+            json,
+            seen_in: Ocid(seen_in),
+        })
+    }
+
+    /// The organisations of one process with their roles, by organisation then role.
+    pub async fn parties_of(&self, ocid: &Ocid) -> Result<Vec<ProcessPartyRow>, StoreError> {
+        self.process_parties("ocid", ocid.as_str()).await
+    }
+
+    /// The processes an organisation takes part in with its roles, by ocid then role.
+    pub async fn processes_of(
+        &self,
+        organisation: &OrgId,
+    ) -> Result<Vec<ProcessPartyRow>, StoreError> {
+        self.process_parties("organisation_id", organisation.as_str())
+            .await
+    }
+
+    async fn process_parties(
+        &self,
+        column: &'static str,
+        key: &str,
+    ) -> Result<Vec<ProcessPartyRow>, StoreError> {
+        let rows: Vec<(String, String, String)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String, String)>(AssertSqlSafe(format!(
+                "SELECT ocid, organisation_id, role FROM process_parties WHERE {column} = $1 \
+                 ORDER BY ocid, organisation_id, role"
+            )))
+            .bind(key)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(ocid, organisation, role)| ProcessPartyRow {
+                ocid: Ocid(ocid),
+                organisation_id: OrgId(organisation),
+                role,
+            })
+            .collect())
+    }
+}
+
+const RELEASE_COLUMNS: &str = "id, ocid, release_id, content_hash, json, date, extensions, source";
+type ReleaseTuple = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn release_row(
+    (id, ocid, release_id, content_hash, json, date, extensions, source): ReleaseTuple,
+) -> Result<ReleaseRow, StoreError> {
+    let extensions = serde_json::from_str(&extensions).map_err(|error| StoreError::Conflict {
+        what: "release",
+        key: format!("{ocid} #{id}"),
+        message: format!("stored extension list is not a JSON array of strings: {error}"),
+    })?;
+    Ok(ReleaseRow {
+        id,
+        ocid: Ocid(ocid),
+        release_id,
+        content_hash,
+        json,
+        date,
+        extensions,
+        source,
+    })
+}
+
+/// Nanoseconds since the epoch as whole seconds and the nanoseconds past them (0..1e9), each
+/// fitting a 64-bit column for any date a release can carry.
+fn split_instant(instant: i128) -> (i64, i64) {
+    let seconds = instant.div_euclid(1_000_000_000);
+    let nanos = instant.rem_euclid(1_000_000_000);
+    (
+        i64::try_from(seconds).unwrap_or(if seconds < 0 { i64::MIN } else { i64::MAX }),
+        nanos as i64,
+    )
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_split_into_seconds_and_nanoseconds() {
+        assert_eq!(split_instant(0), (0, 0));
+        assert_eq!(split_instant(1_500_000_000), (1, 500_000_000));
+        assert_eq!(split_instant(-500_000_000), (-1, 500_000_000));
+    }
+}

@@ -1,0 +1,874 @@
+//! The storage conformance suite: every test runs on SQLite, and on PostgreSQL when
+//! `ACHYK_TEST_POSTGRES_URL` (or a `postgres://` `DATABASE_URL`) names a server where it may
+//! create databases. Each test gets a fresh database. Under CI (`CI` set) a missing
+//! PostgreSQL URL fails the PostgreSQL tests instead of skipping them.
+//!
+//! Run against a local throwaway cluster with `eval "$(bash .ci/start-postgres.sh)"` first.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use achyk_ocds::{Location, MergeRules};
+use achyk_store::{ImportReport, NewRelease, Ocid, OrgId, Store, StoreError};
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------------------------
+// Databases for tests.
+
+/// A fresh, migrated database, removed when the test ends well.
+struct TestDb {
+    url: String,
+    _directory: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    fn sqlite() -> TestDb {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", directory.path().join("test.db").display());
+        TestDb {
+            url,
+            _directory: Some(directory),
+            postgres: None,
+        }
+    }
+
+    async fn postgres() -> Option<TestDb> {
+        let admin_url = std::env::var("ACHYK_TEST_POSTGRES_URL").ok().or_else(|| {
+            std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|url| url.starts_with("postgres"))
+        });
+        let Some(admin_url) = admin_url else {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI is set but neither ACHYK_TEST_POSTGRES_URL nor DATABASE_URL names PostgreSQL"
+                );
+            }
+            eprintln!(
+                "skipped: set ACHYK_TEST_POSTGRES_URL to run the PostgreSQL conformance tests"
+            );
+            return None;
+        };
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "achyk_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let mut admin = sqlx::PgConnection::connect_admin(&admin_url).await;
+        sqlx::Executor::execute(
+            &mut admin,
+            sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+        )
+        .await
+        .expect("create a test database");
+        let url = with_database(&admin_url, &name);
+        Some(TestDb {
+            url,
+            _directory: None,
+            postgres: Some((admin_url, name)),
+        })
+    }
+
+    async fn store(&self) -> Store {
+        let store = Store::connect(&self.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store
+    }
+
+    async fn remove(self) {
+        if let Some((admin_url, name)) = &self.postgres {
+            let mut admin = sqlx::PgConnection::connect_admin(admin_url).await;
+            let _ = sqlx::Executor::execute(
+                &mut admin,
+                sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+            )
+            .await;
+        }
+    }
+}
+
+trait ConnectAdmin {
+    async fn connect_admin(url: &str) -> sqlx::PgConnection;
+}
+
+impl ConnectAdmin for sqlx::PgConnection {
+    async fn connect_admin(url: &str) -> sqlx::PgConnection {
+        <sqlx::PgConnection as sqlx::Connection>::connect(url)
+            .await
+            .expect("connect to the PostgreSQL server")
+    }
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|at| at + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// Declares each test once per backend.
+macro_rules! conformance {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let db = super::TestDb::sqlite();
+                    super::$test(&db).await;
+                    db.remove().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let Some(db) = super::TestDb::postgres().await else { return };
+                    super::$test(&db).await;
+                    db.remove().await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    migrating_twice_changes_nothing,
+    reimporting_changes_nothing,
+    member_order_and_whitespace_do_not_make_a_new_release,
+    same_id_with_new_content_is_a_new_version_and_reported,
+    a_release_without_id_is_identified_by_its_content,
+    only_changed_processes_are_recompiled,
+    compiled_release_is_the_merge_of_the_stored_releases,
+    extensions_declared_after_the_releases_apply_to_them,
+    unknown_extensions_are_kept_as_merge_warnings,
+    organisations_are_keyed_by_identifier_with_their_roles,
+    an_organisation_shows_the_party_of_its_latest_process,
+    exported_releases_are_the_texts_as_received_in_ocid_then_import_order,
+    compiled_releases_come_in_byte_order_of_ocid,
+    a_crash_between_insert_and_recompute_is_finished_by_the_next_import,
+    bad_releases_are_rejected_and_the_rest_is_stored,
+    batches_larger_than_one_statement_are_stored_whole,
+    missing_rows_are_not_found,
+    kg_feed_pages_import_with_their_extensions,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Inputs.
+
+fn release(ocid: &str, id: &str, date: &str, extra: Value) -> Value {
+    let mut release = json!({"ocid": ocid, "id": id, "date": date, "tag": ["tender"], "initiationType": "tender"});
+    if let (Value::Object(members), Value::Object(extra)) = (&mut release, extra) {
+        members.extend(extra);
+    }
+    release
+}
+
+fn package(releases: &[Value]) -> String {
+    package_with(releases, &[])
+}
+
+fn package_with(releases: &[Value], extensions: &[&str]) -> String {
+    serde_json::to_string_pretty(&json!({
+        "uri": "https://example.org/package.json",
+        "version": "1.1",
+        "publishedDate": "2024-01-01T00:00:00Z",
+        "publisher": {"name": "Test"},
+        "extensions": extensions,
+        "releases": releases,
+    }))
+    .unwrap()
+}
+
+fn lines(releases: &[Value]) -> String {
+    releases
+        .iter()
+        .map(|release| serde_json::to_string(release).unwrap() + "\n")
+        .collect()
+}
+
+async fn import(store: &Store, source: &str, text: &str) -> ImportReport {
+    store
+        .import_publications(&[(source, text.as_bytes())])
+        .await
+        .expect("import")
+}
+
+async fn compiled_json(store: &Store, ocid: &str) -> Value {
+    serde_json::from_str(
+        &store
+            .compiled_release(&Ocid::from(ocid))
+            .await
+            .expect("compiled release")
+            .json,
+    )
+    .unwrap()
+}
+
+async fn all_compiled(store: &Store) -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    let mut after: Option<Ocid> = None;
+    loop {
+        let page = store
+            .compiled_releases_page(after.as_ref(), 2)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { return all };
+        after = Some(last.ocid.clone());
+        all.extend(page.into_iter().map(|row| (row.ocid.0, row.json)));
+    }
+}
+
+async fn all_release_texts(store: &Store) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut after: Option<(Ocid, i64)> = None;
+    loop {
+        let page = store
+            .releases_page(after.as_ref().map(|(ocid, id)| (ocid, *id)), 3)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { return all };
+        after = Some((last.ocid.clone(), last.id));
+        all.extend(page.into_iter().map(|row| row.json));
+    }
+}
+
+async fn counts(store: &Store) -> (i64, i64, i64, i64) {
+    (
+        store.count_releases().await.unwrap(),
+        store.count_compiled_releases().await.unwrap(),
+        store.count_organisations().await.unwrap(),
+        store.count_dirty().await.unwrap(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests.
+
+async fn migrating_twice_changes_nothing(db: &TestDb) {
+    let store = db.store().await;
+    store.migrate().await.expect("second migrate");
+    assert_eq!(counts(&store).await, (0, 0, 0, 0));
+}
+
+async fn reimporting_changes_nothing(db: &TestDb) {
+    let store = db.store().await;
+    let text = package(&[
+        release(
+            "ocds-a-1",
+            "1",
+            "2024-01-01T00:00:00Z",
+            json!({"tender": {"id": "t", "title": "Roads"}}),
+        ),
+        release(
+            "ocds-a-1",
+            "2",
+            "2024-02-01T00:00:00Z",
+            json!({"tender": {"id": "t", "status": "active"}}),
+        ),
+        release("ocds-a-2", "1", "2024-01-05T00:00:00Z", json!({})),
+    ]);
+    let first = import(&store, "p.json", &text).await;
+    assert_eq!(
+        (first.releases_read, first.inserted, first.unchanged),
+        (3, 3, 0)
+    );
+    assert_eq!(first.recomputed.processes, 2);
+    let before = (
+        counts(&store).await,
+        all_compiled(&store).await,
+        all_release_texts(&store).await,
+    );
+
+    let again = import(&store, "p.json", &text).await;
+    assert_eq!(
+        (again.releases_read, again.inserted, again.unchanged),
+        (3, 0, 3)
+    );
+    assert!(again.new_versions.is_empty());
+    assert_eq!(
+        again.recomputed.processes, 0,
+        "nothing changed, so nothing is recompiled"
+    );
+    let after = (
+        counts(&store).await,
+        all_compiled(&store).await,
+        all_release_texts(&store).await,
+    );
+    assert_eq!(before, after);
+}
+
+async fn member_order_and_whitespace_do_not_make_a_new_release(db: &TestDb) {
+    let store = db.store().await;
+    import(&store, "a.jsonl", "{\"ocid\":\"ocds-a-1\",\"id\":\"1\",\"date\":\"2024-01-01T00:00:00Z\",\"tag\":[\"tender\"]}\n").await;
+    let report =
+        import(&store, "b.jsonl", "{ \"tag\": [ \"tender\" ], \"date\": \"2024-01-01T00:00:00Z\", \"id\": \"1\", \"ocid\": \"ocds-a-1\" }\n")
+            .await;
+    assert_eq!((report.inserted, report.unchanged), (0, 1));
+    assert_eq!(store.count_releases().await.unwrap(), 1);
+    // The text kept is the first one received.
+    assert_eq!(
+        all_release_texts(&store).await,
+        vec![
+            "{\"ocid\":\"ocds-a-1\",\"id\":\"1\",\"date\":\"2024-01-01T00:00:00Z\",\"tag\":[\"tender\"]}"
+        ]
+    );
+}
+
+async fn same_id_with_new_content_is_a_new_version_and_reported(db: &TestDb) {
+    let store = db.store().await;
+    let original = release(
+        "ocds-a-1",
+        "1",
+        "2024-01-01T00:00:00Z",
+        json!({"tender": {"id": "t", "title": "Roads"}}),
+    );
+    let changed = release(
+        "ocds-a-1",
+        "1",
+        "2024-01-01T00:00:00Z",
+        json!({"tender": {"id": "t", "title": "Bridges"}}),
+    );
+    import(
+        &store,
+        "first.jsonl",
+        &lines(std::slice::from_ref(&original)),
+    )
+    .await;
+    let report = import(
+        &store,
+        "second.jsonl",
+        &lines(&[original.clone(), changed.clone()]),
+    )
+    .await;
+    assert_eq!((report.inserted, report.unchanged), (1, 1));
+    assert_eq!(report.new_versions.len(), 1);
+    let version = &report.new_versions[0];
+    assert_eq!(
+        (version.ocid.as_str(), version.release_id.as_str()),
+        ("ocds-a-1", "1")
+    );
+    assert_eq!(version.location.to_string(), "second.jsonl:2");
+    assert_eq!(report.recomputed.processes, 1);
+
+    let stored = store.releases_of(&Ocid::from("ocds-a-1")).await.unwrap();
+    assert_eq!(stored.len(), 2, "both versions are kept");
+    assert_eq!(stored[0].source, "first.jsonl");
+    assert_eq!(stored[1].source, "second.jsonl");
+    assert_eq!(stored[1].json, serde_json::to_string(&changed).unwrap());
+    assert_eq!(
+        store
+            .compiled_release(&Ocid::from("ocds-a-1"))
+            .await
+            .unwrap()
+            .release_count,
+        2
+    );
+    // Both have the same date; the merge keeps input order on ties, so the later import wins.
+    assert_eq!(
+        compiled_json(&store, "ocds-a-1").await["tender"]["title"],
+        "Bridges"
+    );
+
+    // Importing the new version again is not another new version.
+    let again = import(&store, "third.jsonl", &lines(&[changed])).await;
+    assert_eq!(
+        (again.inserted, again.unchanged, again.new_versions.len()),
+        (0, 1, 0)
+    );
+}
+
+async fn a_release_without_id_is_identified_by_its_content(db: &TestDb) {
+    let store = db.store().await;
+    let first = json!({"ocid": "ocds-a-1", "date": "2024-01-01T00:00:00Z", "tender": {"id": "t"}});
+    let second = json!({"ocid": "ocds-a-1", "date": "2024-01-02T00:00:00Z", "tender": {"id": "t"}});
+    let report = import(
+        &store,
+        "a.jsonl",
+        &lines(&[first.clone(), second.clone(), first.clone()]),
+    )
+    .await;
+    assert_eq!(
+        (report.inserted, report.unchanged, report.new_versions.len()),
+        (2, 1, 0)
+    );
+    let stored = store.releases_of(&Ocid::from("ocds-a-1")).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|row| row.release_id.is_none()));
+    assert_ne!(stored[0].content_hash, stored[1].content_hash);
+    assert_eq!(
+        stored[0].content_hash,
+        achyk_ocds::canonical::content_hash(&first)
+    );
+}
+
+async fn only_changed_processes_are_recompiled(db: &TestDb) {
+    let store = db.store().await;
+    let a1 = release(
+        "ocds-a-1",
+        "1",
+        "2024-01-01T00:00:00Z",
+        json!({"tender": {"id": "t", "title": "A"}}),
+    );
+    let b1 = release(
+        "ocds-b-1",
+        "1",
+        "2024-01-01T00:00:00Z",
+        json!({"tender": {"id": "t", "title": "B"}}),
+    );
+    import(&store, "one.json", &package(&[a1.clone(), b1.clone()])).await;
+    let b_before = store
+        .compiled_release(&Ocid::from("ocds-b-1"))
+        .await
+        .unwrap();
+
+    let a2 = release(
+        "ocds-a-1",
+        "2",
+        "2024-03-01T00:00:00Z",
+        json!({"tender": {"id": "t", "status": "complete"}}),
+    );
+    let report = import(&store, "two.json", &package(&[a1, a2, b1])).await;
+    assert_eq!((report.inserted, report.unchanged), (1, 2));
+    assert_eq!(report.recomputed.processes, 1, "only ocds-a-1 changed");
+    let a = compiled_json(&store, "ocds-a-1").await;
+    assert_eq!(a["tender"]["title"], "A");
+    assert_eq!(a["tender"]["status"], "complete");
+    assert_eq!(
+        store
+            .compiled_release(&Ocid::from("ocds-a-1"))
+            .await
+            .unwrap()
+            .release_count,
+        2
+    );
+    assert_eq!(
+        store
+            .compiled_release(&Ocid::from("ocds-a-1"))
+            .await
+            .unwrap()
+            .latest_date,
+        "2024-03-01T00:00:00Z"
+    );
+    assert_eq!(
+        store
+            .compiled_release(&Ocid::from("ocds-b-1"))
+            .await
+            .unwrap(),
+        b_before
+    );
+    assert_eq!(store.count_dirty().await.unwrap(), 0);
+}
+
+async fn compiled_release_is_the_merge_of_the_stored_releases(db: &TestDb) {
+    let store = db.store().await;
+    let text = include_str!("fixtures/fictional-package.json");
+    let report = import(&store, "fictional-package.json", text).await;
+    assert_eq!((report.releases_read, report.inserted), (6, 6));
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+
+    let package: Value = serde_json::from_str(text).unwrap();
+    let releases = package["releases"].as_array().unwrap().clone();
+    let expected = achyk_ocds::compile(releases, &MergeRules::for_extension_urls([]).0).release;
+    assert_eq!(
+        compiled_json(&store, "ocds-213czf-000-00001").await,
+        expected
+    );
+    let row = store
+        .compiled_release(&Ocid::from("ocds-213czf-000-00001"))
+        .await
+        .unwrap();
+    assert_eq!(row.release_count, 6);
+    assert_eq!(row.latest_date, "2011-01-10T09:30:00Z");
+    // The compiled release is stored as compact JSON on one line.
+    assert!(!row.json.contains('\n'));
+}
+
+async fn extensions_declared_after_the_releases_apply_to_them(db: &TestDb) {
+    let store = db.store().await;
+    let lots = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json";
+    // `extensions` after `releases`, as a publisher may write it.
+    let text = format!(
+        r#"{{"uri":"u","version":"1.1","publishedDate":"2024-01-01T00:00:00Z","releases":[{}],"extensions":["{lots}"]}}"#,
+        serde_json::to_string(&release("ocds-a-1", "1", "2024-01-01T00:00:00Z", json!({})))
+            .unwrap()
+    );
+    let report = import(&store, "late.json", &text).await;
+    assert_eq!(report.inserted, 1);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let stored = store.releases_of(&Ocid::from("ocds-a-1")).await.unwrap();
+    assert_eq!(stored[0].extensions, vec![lots.to_string()]);
+    assert!(
+        store
+            .merge_warnings(&Ocid::from("ocds-a-1"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn unknown_extensions_are_kept_as_merge_warnings(db: &TestDb) {
+    let store = db.store().await;
+    let unknown = "https://example.org/ocds_unheard_of_extension/extension.json";
+    let text = package_with(
+        &[release("ocds-a-1", "1", "2024-01-01T00:00:00Z", json!({}))],
+        &[unknown],
+    );
+    let report = import(&store, "p.json", &text).await;
+    assert_eq!(report.warnings.len(), 1, "the import tells about it once");
+    let warnings = store.merge_warnings(&Ocid::from("ocds-a-1")).await.unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|warning| warning.message.contains(unknown)),
+        "{warnings:?}"
+    );
+}
+
+fn supplier_process(ocid: &str, date: &str, local_id: &str, supplier_name: &str) -> Value {
+    release(
+        ocid,
+        "1",
+        date,
+        json!({
+            "parties": [
+                {"id": "buyer-1", "name": "Ministry of Roads", "identifier": {"scheme": "KG-INN", "id": "00000000000001", "legalName": "Ministry of Roads"}, "roles": ["buyer", "procuringEntity"]},
+                {"id": local_id, "name": supplier_name, "identifier": {"scheme": "KG-INN", "id": "01234567890123", "legalName": "Builder LLC"}, "roles": ["tenderer"]},
+                {"id": "lonely", "name": "No identifier Ltd", "roles": ["tenderer"]}
+            ],
+            "buyer": {"id": "buyer-1", "name": "Ministry of Roads"},
+            "tender": {"id": "t", "procuringEntity": {"id": "buyer-1"}, "tenderers": [{"id": local_id}, {"id": "lonely"}]},
+            "awards": [{"id": "a1", "suppliers": [{"id": local_id, "name": supplier_name}]}]
+        }),
+    )
+}
+
+async fn organisations_are_keyed_by_identifier_with_their_roles(db: &TestDb) {
+    let store = db.store().await;
+    // The same supplier under different local party ids in two processes.
+    let text = package(&[
+        supplier_process("ocds-a-1", "2024-01-01T00:00:00Z", "p7", "Builder"),
+        supplier_process("ocds-a-2", "2024-02-01T00:00:00Z", "sup-x", "Builder"),
+    ]);
+    import(&store, "p.json", &text).await;
+    assert_eq!(store.count_organisations().await.unwrap(), 3);
+
+    let builder = store
+        .organisation(&OrgId::from("KG-INN-01234567890123"))
+        .await
+        .unwrap();
+    assert_eq!(builder.name.as_deref(), Some("Builder"));
+    assert_eq!(builder.identifier_scheme.as_deref(), Some("KG-INN"));
+    assert_eq!(builder.identifier_id.as_deref(), Some("01234567890123"));
+    assert_eq!(builder.legal_name.as_deref(), Some("Builder LLC"));
+    let roles: Vec<(String, String)> = store
+        .processes_of(&builder.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.ocid.0, row.role))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("ocds-a-1", "supplier"),
+        ("ocds-a-1", "tenderer"),
+        ("ocds-a-2", "supplier"),
+        ("ocds-a-2", "tenderer"),
+    ]
+    .iter()
+    .map(|(ocid, role)| (ocid.to_string(), role.to_string()))
+    .collect();
+    assert_eq!(roles, expected);
+
+    let parties: BTreeMap<String, Vec<String>> = store
+        .parties_of(&Ocid::from("ocds-a-1"))
+        .await
+        .unwrap()
+        .into_iter()
+        .fold(BTreeMap::new(), |mut map, row| {
+            map.entry(row.organisation_id.0).or_default().push(row.role);
+            map
+        });
+    assert_eq!(
+        parties["KG-INN-00000000000001"],
+        vec!["buyer", "procuringEntity"]
+    );
+    assert_eq!(
+        parties["lonely"],
+        vec!["tenderer"],
+        "without an identifier, the party id is the key"
+    );
+}
+
+async fn an_organisation_shows_the_party_of_its_latest_process(db: &TestDb) {
+    let store = db.store().await;
+    let later = supplier_process(
+        "ocds-a-2",
+        "2024-02-01T00:00:00Z",
+        "sup-x",
+        "Builder (renamed)",
+    );
+    let earlier = supplier_process("ocds-a-1", "2024-01-01T00:00:00Z", "p7", "Builder");
+    // The later process is imported first: the earlier one must not overwrite it.
+    import(&store, "later.json", &package(&[later])).await;
+    import(&store, "earlier.json", &package(&[earlier])).await;
+    let builder = store
+        .organisation(&OrgId::from("KG-INN-01234567890123"))
+        .await
+        .unwrap();
+    assert_eq!(builder.name.as_deref(), Some("Builder (renamed)"));
+    assert_eq!(builder.seen_in.as_str(), "ocds-a-2");
+    let party: Value = serde_json::from_str(&builder.json).unwrap();
+    assert_eq!(party["id"], "sup-x");
+}
+
+async fn exported_releases_are_the_texts_as_received_in_ocid_then_import_order(db: &TestDb) {
+    let store = db.store().await;
+    let texts = [
+        r#"{"ocid": "ocds-b", "id": "1", "date": "2024-01-03T00:00:00Z", "value": 1.50}"#,
+        r#"{"date":"2024-01-01T00:00:00Z","ocid":"ocds-a","id":"2","title":"Ж"}"#,
+        r#"{"ocid":"ocds-a",  "id":"1","date":"2023-12-31T00:00:00+06:00","n":1e2}"#,
+        r#"{"ocid":"ocds-b","id":"0","date":"2024-01-02T00:00:00Z"}"#,
+    ];
+    let input: String = texts.iter().map(|text| format!("{text}\n")).collect();
+    import(&store, "a.jsonl", &input).await;
+    assert_eq!(
+        all_release_texts(&store).await,
+        vec![texts[1], texts[2], texts[0], texts[3]]
+    );
+}
+
+async fn compiled_releases_come_in_byte_order_of_ocid(db: &TestDb) {
+    let store = db.store().await;
+    let ocids = ["b", "B", "a-9", "a-10", "Ä", "_x"];
+    let releases: Vec<Value> = ocids
+        .iter()
+        .map(|ocid| release(ocid, "1", "2024-01-01T00:00:00Z", json!({})))
+        .collect();
+    import(&store, "p.json", &package(&releases)).await;
+    let order: Vec<String> = all_compiled(&store)
+        .await
+        .into_iter()
+        .map(|(ocid, _)| ocid)
+        .collect();
+    let mut expected: Vec<String> = ocids.iter().map(|ocid| ocid.to_string()).collect();
+    expected.sort();
+    assert_eq!(order, expected);
+}
+
+async fn a_crash_between_insert_and_recompute_is_finished_by_the_next_import(db: &TestDb) {
+    let input = package(&[
+        supplier_process("ocds-a-1", "2024-01-01T00:00:00Z", "p7", "Builder"),
+        release(
+            "ocds-a-1",
+            "2",
+            "2024-02-01T00:00:00Z",
+            json!({"tender": {"id": "t", "status": "complete"}}),
+        ),
+        supplier_process("ocds-a-2", "2024-02-01T00:00:00Z", "sup-x", "Builder"),
+    ]);
+
+    // What a clean import gives, in a database of its own.
+    let clean_db = TestDb::sqlite();
+    let clean = clean_db.store().await;
+    import(&clean, "p.json", &input).await;
+    let expected = (
+        counts(&clean).await,
+        all_compiled(&clean).await,
+        all_release_texts(&clean).await,
+    );
+    clean.close().await;
+
+    // The releases are stored and their processes marked, then the process dies before
+    // recomputing: simulated by storing without recompute and dropping the store.
+    {
+        let store = db.store().await;
+        let mut releases = Vec::new();
+        let mut ingest = achyk_store::Ingest::new(100);
+        achyk_ocds::read_publication("p.json", input.as_bytes(), &mut |event| {
+            ingest.push(event, &mut |ingested| {
+                if let achyk_store::Ingested::Releases(batch) = ingested {
+                    releases.extend(batch)
+                }
+            })
+        })
+        .unwrap();
+        ingest.finish(&mut |ingested| {
+            if let achyk_store::Ingested::Releases(batch) = ingested {
+                releases.extend(batch)
+            }
+        });
+        store.insert_releases(&releases).await.unwrap();
+        assert_eq!(
+            counts(&store).await,
+            (3, 0, 0, 2),
+            "releases stored, two processes marked, nothing compiled"
+        );
+        drop(store);
+    }
+
+    // Running the same import again finishes the job and duplicates nothing.
+    let store = db.store().await;
+    let report = import(&store, "p.json", &input).await;
+    assert_eq!((report.inserted, report.unchanged), (0, 3));
+    assert_eq!(report.recomputed.processes, 2);
+    let actual = (
+        counts(&store).await,
+        all_compiled(&store).await,
+        all_release_texts(&store).await,
+    );
+    assert_eq!(actual, expected);
+    assert_eq!(actual.0.3, 0, "no process is left marked");
+
+    // And so does a bare recompute.
+    let store2 = db.store().await;
+    assert_eq!(
+        store2.recompute_dirty(10, |_| {}).await.unwrap().processes,
+        0
+    );
+}
+
+async fn bad_releases_are_rejected_and_the_rest_is_stored(db: &TestDb) {
+    let store = db.store().await;
+    let input = concat!(
+        "{\"ocid\":\"ocds-a-1\",\"id\":\"1\",\"date\":\"2024-01-01T00:00:00Z\"}\n",
+        "{\"id\":\"2\",\"date\":\"2024-01-01T00:00:00Z\"}\n",
+        "{\"ocid\":\"ocds-a-3\",\"id\":\"3\",\"date\":\"last week\"}\n",
+        "{\"ocid\":\"ocds-a-4\",\"id\":\"4\"\n",
+        "{\"ocid\":\"ocds-a-5\",\"id\":\"5\",\"date\":\"2024-01-05T00:00:00Z\"}\n",
+    );
+    let report = import(&store, "mixed.jsonl", input).await;
+    assert_eq!(report.inserted, 2);
+    let rejected: Vec<String> = report
+        .rejected
+        .iter()
+        .map(|rejection| rejection.location.to_string())
+        .collect();
+    assert_eq!(
+        rejected,
+        vec!["mixed.jsonl:2", "mixed.jsonl:3", "mixed.jsonl:4"]
+    );
+    assert_eq!(report.rejected[1].ocid.as_deref(), Some("ocds-a-3"));
+    assert_eq!(counts(&store).await.1, 2);
+}
+
+async fn batches_larger_than_one_statement_are_stored_whole(db: &TestDb) {
+    let store = db.store().await;
+    let location = |index: u64| Location {
+        source: "big".into(),
+        line: Some(index + 1),
+        index,
+    };
+    let mut releases = Vec::new();
+    for index in 0..1_234_u64 {
+        let text = serde_json::to_string(&release(
+            &format!("ocds-p-{}", index % 300),
+            &format!("r{}", index / 300),
+            "2024-01-01T00:00:00Z",
+            json!({}),
+        ))
+        .unwrap();
+        releases.push(NewRelease::parse(text, location(index), Vec::new()).unwrap());
+    }
+    // A duplicate and a new version inside the same batch.
+    releases.push(releases[0].clone());
+    let changed = serde_json::to_string(&release(
+        "ocds-p-0",
+        "r0",
+        "2024-01-01T00:00:00Z",
+        json!({"x": 1}),
+    ))
+    .unwrap();
+    releases.push(NewRelease::parse(changed, location(9_999), Vec::new()).unwrap());
+
+    let summary = store.insert_releases(&releases).await.unwrap();
+    assert_eq!((summary.inserted, summary.unchanged), (1_235, 1));
+    assert_eq!(summary.new_versions.len(), 1);
+    assert_eq!(summary.new_versions[0].index, 1_235);
+    assert_eq!(store.count_dirty().await.unwrap(), 300);
+    let mut batches = Vec::new();
+    let recomputed = store
+        .recompute_dirty(128, |count| batches.push(count))
+        .await
+        .unwrap();
+    assert_eq!(recomputed.processes, 300);
+    assert_eq!(batches, vec![128, 128, 44]);
+    assert_eq!(counts(&store).await, (1_235, 300, 0, 0));
+}
+
+async fn missing_rows_are_not_found(db: &TestDb) {
+    let store = db.store().await;
+    assert!(matches!(
+        store.compiled_release(&Ocid::from("nothing")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.organisation(&OrgId::from("nobody")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(
+        store
+            .releases_of(&Ocid::from("nothing"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn kg_feed_pages_import_with_their_extensions(db: &TestDb) {
+    let store = db.store().await;
+    let report = store
+        .import_publications(&[
+            ("page-1.json", include_bytes!("fixtures/kg-page-1.json")),
+            ("page-2.json", include_bytes!("fixtures/kg-page-2.json")),
+        ])
+        .await
+        .unwrap();
+    assert_eq!((report.releases_read, report.inserted), (4, 4));
+    assert!(
+        report.rejected.is_empty() && report.warnings.is_empty(),
+        "{report:?}"
+    );
+    assert_eq!(report.recomputed.processes, 3);
+    let works = store
+        .releases_of(&Ocid::from("ocds-h7i0z4-240115013"))
+        .await
+        .unwrap();
+    assert_eq!(works.len(), 2);
+    assert_eq!(works[0].extensions.len(), 3);
+    assert!(
+        store
+            .merge_warnings(&Ocid::from("ocds-h7i0z4-240115013"))
+            .await
+            .unwrap()
+            .iter()
+            .all(|warning| !warning.message.contains("not one Achyk embeds"))
+    );
+    let supplier = store
+        .organisation(&OrgId::from("KG-INN-01712200910045"))
+        .await
+        .unwrap();
+    let roles: Vec<String> = store
+        .processes_of(&supplier.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.role)
+        .collect();
+    assert!(roles.contains(&"supplier".to_string()), "{roles:?}");
+}
