@@ -176,6 +176,17 @@ fn check(case: &str) {
     );
 }
 
+/// A case read with almost nothing held back: every top-level array element and every
+/// `releases` member is then read member by member, and must give the same events.
+fn check_holding_nothing(case: &str) {
+    let bytes = std::fs::read(input_of(case)).unwrap();
+    compare(
+        case,
+        "holding nothing back",
+        &read_with(&bytes, &ReadOptions { hold_limit: 1 }),
+    );
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
     encoder.write_all(bytes).unwrap();
@@ -219,6 +230,31 @@ cases! {
     fictional_record_package_with_versions
     prozorro_bare_record
     prozorro_bare_release
+}
+
+macro_rules! cases_holding_nothing {
+    ($($case:ident)*) => {$(
+        #[test]
+        fn $case() {
+            check_holding_nothing(stringify!($case));
+        }
+    )*};
+}
+
+/// The cases whose events do not depend on how much is held back.
+mod holding_nothing {
+    use super::check_holding_nothing;
+    cases_holding_nothing! {
+        package_extensions_after_releases
+        array_of_releases
+        array_of_packages
+        concatenated
+        invalid_json_stops
+        invalid_utf8_array
+        not_objects
+        truncated_package
+        fictional_package
+    }
 }
 
 #[test]
@@ -287,6 +323,42 @@ fn a_streamed_bare_release_keeps_its_values_byte_for_byte() {
 }
 
 #[test]
+fn array_releases_are_the_exact_text_of_the_input() {
+    let text = "[\n  {\n    \"ocid\": \"a\",\n    \"date\": \"2020-01-01\"\n  } ,\n{\"ocid\":\"b\" , \"date\":\"2020-01-02\"}\n]";
+    let found = items(&read_all(text.as_bytes()));
+    assert_eq!(
+        found,
+        [
+            "{\n    \"ocid\": \"a\",\n    \"date\": \"2020-01-01\"\n  }",
+            "{\"ocid\":\"b\" , \"date\":\"2020-01-02\"}"
+        ]
+    );
+}
+
+#[test]
+fn errors_in_a_one_line_package_have_their_column() {
+    let text = r#"{"releases":[{"ocid":"a","date":"x"},{"ocid" "b"}],"version":"1.1"}"#;
+    let rendered: Vec<String> = read_all(text.as_bytes()).iter().map(render).collect();
+    assert_eq!(
+        rendered,
+        [
+            "item Release line=1 index=0 ocid=a id=-",
+            "issue line=1 index=1 path=/releases/1 | invalid JSON: expected `:` at line 1 column 46; release skipped",
+            "package uri=- version=1.1 published=- publisher=- extensions=[]",
+        ]
+    );
+    let text = r#"{"version":"1.1","releases":[{"ocid":"a","date":"x"}}"#;
+    let rendered: Vec<String> = read_all(text.as_bytes()).iter().map(render).collect();
+    assert_eq!(
+        rendered,
+        [
+            "item Release line=1 index=0 ocid=a id=-",
+            "issue line=1 index=1 | invalid JSON: expected `,` or `]` after element 0 of `/releases`, found `}` at column 53; the rest of this input is not read",
+        ]
+    );
+}
+
+#[test]
 fn a_json_line_release_is_the_line_itself() {
     let line = r#"{"ocid" : "ocds-x-1",   "date":"2020-01-01T00:00:00Z", "title": "\u00e9\n"}"#;
     let input = format!("{line}\r\n{line}\n");
@@ -299,9 +371,7 @@ fn a_json_line_release_is_the_line_itself() {
 #[test]
 fn releases_before_ocid_read_as_a_package_past_the_hold_limit() {
     let bytes = std::fs::read(fixtures().join("bare_record_releases_before_ocid.json")).unwrap();
-    let options = ReadOptions {
-        undecided_releases_limit: 10,
-    };
+    let options = ReadOptions { hold_limit: 10 };
     let rendered: Vec<String> = read_with(&bytes, &options).iter().map(render).collect();
     assert_eq!(
         rendered,

@@ -26,7 +26,7 @@ pub(crate) enum Stop {
 
 pub(crate) struct Context<'a> {
     pub source: Arc<str>,
-    pub undecided_releases_limit: usize,
+    pub hold_limit: usize,
     pub lines: Lines<'a>,
     /// The line the top-level value being read started on.
     pub value_start: Option<u64>,
@@ -36,14 +36,10 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        source: Arc<str>,
-        undecided_releases_limit: usize,
-        sink: &'a mut dyn FnMut(Event),
-    ) -> Context<'a> {
+    pub fn new(source: Arc<str>, hold_limit: usize, sink: &'a mut dyn FnMut(Event)) -> Context<'a> {
         Context {
             source,
-            undecided_releases_limit,
+            hold_limit,
             lines: Lines::Fixed(1),
             value_start: None,
             stop: None,
@@ -58,7 +54,7 @@ impl<'a> Context<'a> {
         let sink: &'x mut (dyn FnMut(Event) + 'x) = &mut *self.sink;
         Context {
             source: self.source.clone(),
-            undecided_releases_limit: self.undecided_releases_limit,
+            hold_limit: self.hold_limit,
             lines,
             value_start: None,
             stop: None,
@@ -103,20 +99,21 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The line of an error serde_json found: its own count, corrected for the lines the
-    /// scanner read past it, when streaming; the line being read in JSON Lines.
-    pub fn error_line(&self, position: Option<(u64, u64)>) -> Option<u64> {
+    /// Where serde_json found an error, as (line, column): its own column in a line of JSON
+    /// Lines; the stream buffer's position when streaming, since serde_json's own count misses
+    /// what the scanner reads.
+    pub fn error_position(&self, position: Option<(u64, u64)>) -> (Option<u64>, Option<u64>) {
         match &self.lines {
-            Lines::Fixed(line) => Some(*line),
-            Lines::Tracked(buffer) => match position {
-                Some((line, _)) => Some(
-                    line + buffer
-                        .try_borrow()
-                        .map_or(0, |buffer| buffer.line_correction()),
-                ),
-                None => self.line_now(),
+            Lines::Fixed(line) => (Some(*line), position.map(|(_, column)| column)),
+            Lines::Tracked(buffer) => match buffer.try_borrow() {
+                Ok(buffer) => (Some(buffer.line()), Some(buffer.column())),
+                Err(_) => (None, None),
             },
         }
+    }
+
+    pub fn error_line(&self, position: Option<(u64, u64)>) -> Option<u64> {
+        self.error_position(position).0
     }
 
     pub fn item(&mut self, kind: ItemKind, json: String, line: Option<u64>) {

@@ -7,10 +7,10 @@ use std::rc::Rc;
 
 use flate2::read::MultiGzDecoder;
 
-use super::context::{Context, Lines, Stop, split_error};
+use super::context::{Context, Lines, Stop};
 use super::lines::{Form, detect, read_lines};
 use super::scan::{SharedReader, StreamBuffer};
-use super::stream::read_values;
+use super::stream::{read_values, stop_of};
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -154,42 +154,17 @@ fn read_stream_values<'a>(
     let Err(error) = read_values(context, &mut deserializer) else {
         return Ok(());
     };
-    match context.stop.take() {
-        Some(Stop::Io(error)) => {
+    // The scanner stops serde_json with an error of no meaning and says why in the context.
+    let why = match context.stop.take() {
+        Some(why) => why,
+        None => stop_of(context, error),
+    };
+    match why {
+        Stop::Io(error) => {
             let line = context.line_now();
-            return origin.stop(context, error, line);
+            origin.stop(context, error, line)
         }
-        Some(Stop::Issue { line, message }) => {
-            context.issue(line, None, None, message);
-            return Ok(());
-        }
-        None => {}
-    }
-    let message = error.to_string();
-    let (what, position) = split_error(&message);
-    let line = context.error_line(position);
-    let column = position
-        .map(|(_, column)| format!(" at column {column}"))
-        .unwrap_or_default();
-    match error.classify() {
-        serde_json::error::Category::Io => {
-            let line = context.line_now();
-            origin.stop(context, io::Error::from(error), line)
-        }
-        serde_json::error::Category::Eof => {
-            let start = context
-                .value_start
-                .map(|line| format!(" starting at line {line}"))
-                .unwrap_or_default();
-            let message = format!(
-                "truncated JSON: the value{start} ends early ({what}); what came before was read"
-            );
-            context.issue(line, None, None, message);
-            Ok(())
-        }
-        serde_json::error::Category::Syntax | serde_json::error::Category::Data => {
-            let message =
-                format!("invalid JSON: {what}{column}; the rest of this input is not read");
+        Stop::Issue { line, message } => {
             context.issue(line, None, None, message);
             Ok(())
         }

@@ -11,6 +11,55 @@
 //! invalid UTF-8 or a truncated gzip stream become [`Event::Issue`]s with where they are, and
 //! reading carries on with the rest wherever the form allows it (the next line of JSON Lines,
 //! the next element of an array). Only an IO error of the underlying reader is an `Err`.
+//!
+//! # How the form is told
+//!
+//! - Gzip by its first two bytes (`1f 8b`); several gzip members one after the other are one
+//!   stream. A UTF-8 byte order mark at the start is ignored.
+//! - JSON Lines when the first non-blank line is one complete JSON value (or, when it is broken
+//!   but not the start of a longer value, when the next one is a complete object or array).
+//!   Each line is then read on its own: a broken line is reported and skipped. Anything else is
+//!   read as a stream of JSON values, which covers a single value, concatenated values and a
+//!   first line longer than 16 MiB; there, invalid or truncated JSON outside a release ends
+//!   the reading of that input after an issue, keeping what came before.
+//! - In either, an object is a package if it has `releases` or `records` (or `uri`, `version`,
+//!   `publishedDate`, `extensions`, ... before its `releases`), a record if it has
+//!   `compiledRelease` or `versionedRelease`, or an `ocid` and `releases`, and otherwise a
+//!   release if it has an `ocid`. A top-level array's elements are each any of these.
+//! - A record's `releases` are read when any of them is a full release (an object with more
+//!   than `url`, `date` and `tag`); otherwise its `compiledRelease` and `versionedRelease`
+//!   are read as published.
+//!
+//! # Events
+//!
+//! - Items come in input order. A release package's or a record's release is its exact text;
+//!   so is a release on a line of JSON Lines or an element of a top-level array. A release
+//!   that is a whole streamed document (a pretty-printed single release) is rebuilt from its
+//!   members: values byte for byte, no whitespace between members; so is an element of a
+//!   top-level array longer than [`ReadOptions::hold_limit`].
+//! - [`Event::Package`] follows the items of each package, once its object has ended; there is
+//!   none for bare releases and records, nor for a package cut short.
+//! - `null` elements of `releases`, `records` and top-level arrays are skipped silently.
+//! - An issue's [`Location::index`] is the index the next item will have; its `path` is a JSON
+//!   pointer within the top-level value (`/releases/3`, `/records/2/releases/0`, `/4/releases/1`
+//!   in a top-level array), and its line the line of the value concerned (for a broken line of
+//!   JSON Lines, that line).
+//! - Messages start with what went wrong and end with what was done about it: `invalid JSON:
+//!   <serde_json's words> at [line L] column C; line skipped | release skipped | the rest of
+//!   this input is not read`, `truncated JSON: ...; what came before was read`, `invalid UTF-8
+//!   at [line L] column C; ... skipped`, `truncated gzip stream; what came before was read`,
+//!   `invalid gzip stream (...); what came before was read`, `expected a release (a JSON
+//!   object), found a string; skipped`, `expected a release, record or package (a JSON object),
+//!   found null; skipped`, `an object with no `ocid`, ... is not a release, record or package;
+//!   skipped`, `a linked release (...) among full releases; skipped`, `a record with neither
+//!   full releases nor a `compiledRelease`; nothing read from it`.
+//!
+//! # Memory and speed
+//!
+//! Memory is bounded by the largest release or record (plus [`ReadOptions::hold_limit`] in the
+//! two cases it describes), whatever the size of a package. A package's `releases` and a
+//! top-level array are read by a structural scanner over the stream buffer and each element is
+//! checked by serde_json from a slice; JSON Lines are parsed line by line from a slice.
 
 use std::sync::Arc;
 
@@ -127,16 +176,19 @@ pub fn read_publication<R: std::io::Read>(
 /// Limits of [`read_publication_with`]; the defaults suit real publications.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// How many bytes of a top-level object's `releases` are held back while it is not yet
-    /// known whether the object is a record (an `ocid` or `compiledRelease` member follows) or a
-    /// package. Past this many bytes the object is read as a package and its releases stream.
-    pub undecided_releases_limit: usize,
+    /// How many bytes the reader holds back while it does not yet know what they are: the
+    /// `releases` of a top-level object before the object shows whether it is a record (an
+    /// `ocid` or `compiledRelease` member follows) or a package, and an element of a top-level
+    /// array before it shows whether it is a release or something larger. Past this many bytes
+    /// the object is read as a package and its releases stream; the array element is read
+    /// member by member.
+    pub hold_limit: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
         ReadOptions {
-            undecided_releases_limit: 64 * 1024 * 1024,
+            hold_limit: 64 * 1024 * 1024,
         }
     }
 }
@@ -148,7 +200,6 @@ pub fn read_publication_with<R: std::io::Read>(
     options: &ReadOptions,
     sink: &mut dyn FnMut(Event),
 ) -> std::io::Result<()> {
-    let mut context =
-        context::Context::new(Arc::from(source), options.undecided_releases_limit, sink);
+    let mut context = context::Context::new(Arc::from(source), options.hold_limit, sink);
     input::read(&mut context, reader)
 }

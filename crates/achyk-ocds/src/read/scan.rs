@@ -1,18 +1,23 @@
-//! The buffer under the streaming parser, and a fast way through a package's `releases`.
+//! The buffer under the streaming parser, and fast ways through arrays.
 //!
 //! serde_json reads a stream one byte at a time through [`SharedReader`], which is fine for a
 //! package's few metadata members but slow for its releases, nearly all of its bytes. So when
-//! the streaming visitor reaches a `releases` array, it reads the elements itself straight from
-//! the same buffer: [`StreamBuffer::scan_value`] finds where each element ends by its brackets and
-//! strings alone, and the element is then checked and kept by serde_json from the slice, which is
-//! several times faster. serde_json's reader has no byte of look-ahead pending when it calls
-//! `visit_seq` (it has just consumed the `[`), and gets the closing `]` back untouched.
+//! the streaming visitors reach a package's `releases` or a top-level array, they read the
+//! elements themselves straight from the same buffer: [`StreamBuffer::scan_value`] finds where
+//! each element ends by its brackets and strings alone, and the element is then checked by
+//! serde_json from the slice, several times faster. serde_json's reader has no byte of
+//! look-ahead pending when it calls `visit_seq` (it has just consumed the `[`), and gets the
+//! closing `]` back untouched.
+//!
+//! The buffer also counts lines and columns of everything consumed, by serde_json or by the
+//! scanner, so that positions never depend on serde_json's own count, which misses the bytes
+//! the scanner reads.
 
 use std::cell::RefCell;
 use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
-use super::context::count_newlines;
+use super::context::{Stop, count_newlines};
 
 /// The streaming parser's own buffer: larger than the `BufReader` below it, so that reads of
 /// this size go straight through instead of being copied twice.
@@ -23,10 +28,20 @@ pub(crate) struct StreamBuffer<'a> {
     buffer: Box<[u8]>,
     position: usize,
     filled: usize,
-    /// Newlines consumed so far, by serde_json or by the scanner.
+    /// Bytes consumed before `buffer[0]`.
+    base: u64,
+    /// Newlines consumed so far.
     newlines: u64,
-    /// Newlines consumed by the scanner, which serde_json's own line count misses.
-    skipped_newlines: u64,
+    /// Where the line of the next byte starts, in bytes consumed.
+    line_start: u64,
+}
+
+/// Where a [`StreamBuffer`] was, to go back there with [`StreamBuffer::unread`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    consumed: u64,
+    newlines: u64,
+    line_start: u64,
 }
 
 /// How [`StreamBuffer::scan_value`] ended.
@@ -35,6 +50,17 @@ pub(crate) enum Scanned {
     Complete,
     /// The input ended before the value did.
     Truncated,
+    /// The value is longer than the limit given; what was read of it is in `out`.
+    TooLong,
+}
+
+/// What comes next in an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// An element starting with this byte, at this line and column.
+    Element(u8, u64, u64),
+    /// The closing `]`, left for serde_json.
+    End,
 }
 
 impl<'a> StreamBuffer<'a> {
@@ -44,19 +70,50 @@ impl<'a> StreamBuffer<'a> {
             buffer: vec![0; STREAM_BUFFER].into_boxed_slice(),
             position: 0,
             filled: 0,
+            base: 0,
             newlines: 0,
-            skipped_newlines: 0,
+            line_start: 0,
         }
     }
 
-    /// The line of the next byte to be consumed.
+    /// The line of the last byte consumed (of the next one, after a newline).
     pub fn line(&self) -> u64 {
         self.newlines + 1
     }
 
-    /// What to add to a line serde_json reports to make it the real line.
-    pub fn line_correction(&self) -> u64 {
-        self.skipped_newlines
+    /// The 1-based column of the last byte consumed, in bytes.
+    pub fn column(&self) -> u64 {
+        (self.base + self.position as u64)
+            .saturating_sub(self.line_start)
+            .max(1)
+    }
+
+    /// The 1-based column of the next byte to be consumed.
+    pub fn next_column(&self) -> u64 {
+        (self.base + self.position as u64).saturating_sub(self.line_start) + 1
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark {
+            consumed: self.base + self.position as u64,
+            newlines: self.newlines,
+            line_start: self.line_start,
+        }
+    }
+
+    /// Puts back `text`, which must be exactly what was consumed since `mark`.
+    pub fn unread(&mut self, text: &[u8], mark: Mark) {
+        let rest = &self.buffer[self.position..self.filled];
+        let mut joined = Vec::with_capacity((text.len() + rest.len()).max(STREAM_BUFFER));
+        joined.extend_from_slice(text);
+        joined.extend_from_slice(rest);
+        self.filled = joined.len();
+        joined.resize(joined.len().max(STREAM_BUFFER), 0);
+        self.buffer = joined.into_boxed_slice();
+        self.position = 0;
+        self.base = mark.consumed;
+        self.newlines = mark.newlines;
+        self.line_start = mark.line_start;
     }
 
     /// Makes bytes available; false at the end of the input.
@@ -64,8 +121,13 @@ impl<'a> StreamBuffer<'a> {
         if self.position < self.filled {
             return Ok(true);
         }
+        self.base += self.filled as u64;
         self.position = 0;
         self.filled = 0;
+        if self.buffer.len() > STREAM_BUFFER {
+            // Back to the usual size after an `unread` of a long value.
+            self.buffer = vec![0; STREAM_BUFFER].into_boxed_slice();
+        }
         loop {
             match self.inner.read(&mut self.buffer) {
                 Ok(count) => {
@@ -78,11 +140,15 @@ impl<'a> StreamBuffer<'a> {
         }
     }
 
-    /// Consumes `count` available bytes on the scanner's behalf.
+    /// Consumes `count` available bytes, counting lines.
     fn skip(&mut self, count: usize) {
-        let newlines = count_newlines(&self.buffer[self.position..self.position + count]);
-        self.newlines += newlines;
-        self.skipped_newlines += newlines;
+        let span = &self.buffer[self.position..self.position + count];
+        let newlines = count_newlines(span);
+        if newlines > 0 {
+            self.newlines += newlines;
+            let last = span.iter().rposition(|&byte| byte == b'\n').unwrap_or(0);
+            self.line_start = self.base + (self.position + last + 1) as u64;
+        }
         self.position += count;
     }
 
@@ -111,16 +177,79 @@ impl<'a> StreamBuffer<'a> {
         }
     }
 
+    /// After an array's `[` (`index` 0) or after its element `index - 1`: skips whitespace and
+    /// the comma, and tells what comes next. `array` names the array in messages.
+    pub fn next_element(&mut self, index: usize, array: &str) -> Result<Next, Stop> {
+        let mut found = self.peek_past_whitespace().map_err(Stop::Io)?;
+        if index > 0 {
+            match found {
+                Some(b']') => return Ok(Next::End),
+                Some(b',') => {
+                    self.consume_one();
+                    found = self.peek_past_whitespace().map_err(Stop::Io)?;
+                    if found == Some(b']') {
+                        let message = format!(
+                            "invalid JSON: a comma before the `]` that ends {array}; the rest of this input is not read"
+                        );
+                        return Err(Stop::Issue {
+                            line: Some(self.line()),
+                            message,
+                        });
+                    }
+                }
+                Some(other) => {
+                    let message = format!(
+                        "invalid JSON: expected `,` or `]` after element {} of {array}, found {} at column {}; the rest of this input is not read",
+                        index - 1,
+                        describe_byte(other),
+                        self.next_column(),
+                    );
+                    return Err(Stop::Issue {
+                        line: Some(self.line()),
+                        message,
+                    });
+                }
+                None => {}
+            }
+        }
+        match found {
+            None => {
+                let message = format!(
+                    "truncated JSON: the input ends inside {array}; what came before was read"
+                );
+                Err(Stop::Issue {
+                    line: Some(self.line()),
+                    message,
+                })
+            }
+            Some(b']') => Ok(Next::End),
+            Some(b',') => {
+                let message = format!(
+                    "invalid JSON: expected a value in {array}, found `,`; the rest of this input is not read"
+                );
+                Err(Stop::Issue {
+                    line: Some(self.line()),
+                    message,
+                })
+            }
+            Some(byte) => Ok(Next::Element(byte, self.line(), self.next_column())),
+        }
+    }
+
     /// Appends to `out` the bytes of the JSON value that starts at the next byte (not
     /// whitespace), found by structure alone: brackets outside strings, and strings with their
     /// escapes. A scalar ends before the next `,`, `]`, `}` or whitespace. Whether the bytes are
-    /// valid JSON is for the caller to check.
-    pub fn scan_value(&mut self, out: &mut Vec<u8>) -> io::Result<Scanned> {
+    /// valid JSON is for the caller to check. Stops with [`Scanned::TooLong`] once `out` holds
+    /// more than `limit` bytes.
+    pub fn scan_value(&mut self, out: &mut Vec<u8>, limit: usize) -> io::Result<Scanned> {
         let mut depth: u64 = 0;
         let mut in_string = false;
         let mut escaped = false;
         let mut scalar = None;
         loop {
+            if out.len() > limit {
+                return Ok(Scanned::TooLong);
+            }
             if !self.fill()? {
                 // A scalar at the very end of the input is complete; anything else is cut short.
                 return Ok(if scalar == Some(true) && !in_string {
@@ -264,6 +393,14 @@ fn find_structural(bytes: &[u8]) -> Option<usize> {
         .map(|position| offset + position)
 }
 
+pub(crate) fn describe_byte(byte: u8) -> String {
+    if byte.is_ascii_graphic() {
+        format!("`{}`", byte as char)
+    } else {
+        format!("byte 0x{byte:02x}")
+    }
+}
+
 /// What serde_json reads from: the shared [`StreamBuffer`], a byte at a time.
 pub(crate) struct SharedReader<'a>(pub Rc<RefCell<StreamBuffer<'a>>>);
 
@@ -280,6 +417,7 @@ impl Read for SharedReader<'_> {
             buffer.position += 1;
             if byte == b'\n' {
                 buffer.newlines += 1;
+                buffer.line_start = buffer.base + buffer.position as u64;
             }
             out[0] = byte;
             return Ok(1);
@@ -297,8 +435,7 @@ fn read_slow(buffer: &mut StreamBuffer<'_>, out: &mut [u8]) -> io::Result<usize>
     let available = &buffer.buffer[buffer.position..buffer.filled];
     let count = available.len().min(out.len());
     out[..count].copy_from_slice(&available[..count]);
-    buffer.newlines += count_newlines(&available[..count]);
-    buffer.position += count;
+    buffer.skip(count);
     Ok(count)
 }
 

@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -14,7 +15,7 @@ use serde_json::value::RawValue;
 use super::context::{
     Context, Lines, Stop, count_newlines, is_utf8_error, raw_type_name, split_error,
 };
-use super::scan::{Scanned, StreamBuffer};
+use super::scan::{Next, Scanned, SharedReader, StreamBuffer};
 use super::{ItemKind, PackageMeta};
 
 /// Members whose presence before `releases` shows that an object is a package, not a record.
@@ -102,6 +103,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             self.not_an_object("an array");
             return Ok(());
+        }
+        if let Lines::Tracked(buffer) = &self.context.lines {
+            // serde_json is reading from this very buffer and has just consumed the `[`.
+            let buffer = buffer.clone();
+            drop(seq);
+            return scan_top_array(self.context, &buffer)
+                .map_err(|()| serde::de::Error::custom("stopped in the top-level array"));
         }
         let mut index = 0usize;
         loop {
@@ -579,45 +587,178 @@ impl ElementKind {
     }
 }
 
-/// An element's bytes as a raw JSON value, or why they are not one.
-fn checked_element(text: &[u8], line: u64) -> Result<Box<RawValue>, String> {
+/// Reads the elements of a streamed top-level array straight from the stream buffer, leaving
+/// its closing `]` for serde_json. An element that is a plain release (most are) is taken as it
+/// is; any other object or array (a package, a record, or one too long to hold) is put back and
+/// read by a serde_json deserializer of its own over the same buffer, which stops right after it.
+fn scan_top_array<'s>(
+    context: &mut Context<'s>,
+    buffer: &Rc<RefCell<StreamBuffer<'s>>>,
+) -> Result<(), ()> {
+    const ARRAY: &str = "the top-level array";
+    let limit = context.hold_limit;
+    let mut text = Vec::new();
+    let mut index = 0usize;
+    loop {
+        let (first, start) =
+            match with_buffer(context, buffer, |buffer| buffer.next_element(index, ARRAY))? {
+                Next::End => return Ok(()),
+                Next::Element(first, line, column) => (first, (line, column)),
+            };
+        let line = start.0;
+        let path = format!("/{index}");
+        index += 1;
+        text.clear();
+        let (mark, scanned) = with_buffer(context, buffer, |buffer| {
+            let mark = buffer.mark();
+            Ok((mark, buffer.scan_value(&mut text, limit).map_err(Stop::Io)?))
+        })?;
+        if scanned == Scanned::Truncated {
+            let message = format!(
+                "truncated JSON: the input ends inside element {} of {ARRAY}, which starts at line {line}; what came before was read",
+                index - 1
+            );
+            return stop(
+                context,
+                Stop::Issue {
+                    line: Some(line),
+                    message,
+                },
+            );
+        }
+        if scanned == Scanned::Complete {
+            match first {
+                b'{' => {
+                    if let Ok(json) = std::str::from_utf8(&text)
+                        && let Ok(true) = is_plain_release(json)
+                    {
+                        context.item(ItemKind::Release, json.to_owned(), Some(line));
+                        continue;
+                    }
+                }
+                b'[' => {}
+                _ => {
+                    match checked_element(&text, start, "element") {
+                        Err(message) => context.issue(Some(line), None, Some(path), message),
+                        Ok(raw) if raw.get() == "null" => {}
+                        Ok(raw) => {
+                            let message = format!(
+                                "expected a release, record or package (a JSON object), found {}; skipped",
+                                raw_type_name(raw.get())
+                            );
+                            context.issue(Some(line), None, Some(path), message);
+                        }
+                    }
+                    continue;
+                }
+            }
+        }
+        with_buffer(context, buffer, |buffer| {
+            buffer.unread(&text, mark);
+            Ok(())
+        })?;
+        let mut nested = serde_json::Deserializer::from_reader(SharedReader(buffer.clone()));
+        if let Err(error) = (ValueSeed {
+            context: &mut *context,
+            path,
+            in_array: true,
+        })
+        .deserialize(&mut nested)
+        {
+            let why = stop_of(context, error);
+            return stop(context, why);
+        }
+    }
+}
+
+/// Runs `work` on the stream buffer; on failure, notes why in the context.
+fn with_buffer<T>(
+    context: &mut Context<'_>,
+    buffer: &RefCell<StreamBuffer<'_>>,
+    work: impl FnOnce(&mut StreamBuffer<'_>) -> Result<T, Stop>,
+) -> Result<T, ()> {
+    let result = match buffer.try_borrow_mut() {
+        Ok(mut buffer) => work(&mut buffer),
+        Err(_) => Err(Stop::Io(std::io::Error::other(
+            "the stream buffer is in use",
+        ))),
+    };
+    result.or_else(|why| stop(context, why))
+}
+
+fn stop<T>(context: &mut Context<'_>, why: Stop) -> Result<T, ()> {
+    if context.stop.is_none() {
+        context.stop = Some(why);
+    }
+    Err(())
+}
+
+/// Why serde_json stopped, in the reader's words.
+pub(crate) fn stop_of(context: &Context<'_>, error: serde_json::Error) -> Stop {
+    let message = error.to_string();
+    let (what, position) = split_error(&message);
+    let (line, column) = context.error_position(position);
+    match error.classify() {
+        serde_json::error::Category::Io => Stop::Io(std::io::Error::from(error)),
+        serde_json::error::Category::Eof => {
+            let start = context
+                .value_start
+                .map(|line| format!(" starting at line {line}"))
+                .unwrap_or_default();
+            let message = format!(
+                "truncated JSON: the value{start} ends early ({what}); what came before was read"
+            );
+            Stop::Issue { line, message }
+        }
+        serde_json::error::Category::Syntax | serde_json::error::Category::Data => {
+            let column = column
+                .map(|column| format!(" at column {column}"))
+                .unwrap_or_default();
+            let message =
+                format!("invalid JSON: {what}{column}; the rest of this input is not read");
+            Stop::Issue { line, message }
+        }
+    }
+}
+
+/// An element's bytes as a raw JSON value, or why they are not one (`what` names the element
+/// in the message). `start` is the line and column of its first byte.
+fn checked_element(text: &[u8], start: (u64, u64), what: &str) -> Result<Box<RawValue>, String> {
+    // A position inside the element, from where it starts.
+    let at = |relative_line: u64, relative_column: u64| {
+        let column = if relative_line <= 1 {
+            start.1 + relative_column.saturating_sub(1)
+        } else {
+            relative_column
+        };
+        format!(
+            "line {} column {column}",
+            start.0 + relative_line.saturating_sub(1)
+        )
+    };
     let text = match std::str::from_utf8(text) {
         Ok(text) => text,
         Err(error) => {
             let valid = &text[..error.valid_up_to()];
-            let at = line + count_newlines(valid);
-            let column = valid.len()
-                - valid
-                    .iter()
-                    .rposition(|&byte| byte == b'\n')
-                    .map_or(0, |newline| newline + 1)
-                + 1;
-            return Err(format!(
-                "invalid UTF-8 at line {at} column {column}; release skipped"
-            ));
+            let line_start = valid
+                .iter()
+                .rposition(|&byte| byte == b'\n')
+                .map_or(0, |newline| newline + 1);
+            let position = at(
+                1 + count_newlines(valid),
+                (valid.len() - line_start) as u64 + 1,
+            );
+            return Err(format!("invalid UTF-8 at {position}; {what} skipped"));
         }
     };
     RawValue::from_string(text.to_owned()).map_err(|error| {
         let message = error.to_string();
-        let (what, position) = split_error(&message);
-        let at = position
-            .map(|(relative, column)| {
-                format!(
-                    " at line {} column {column}",
-                    (line + relative).saturating_sub(1)
-                )
-            })
+        let (problem, position) = split_error(&message);
+        let position = position
+            .map(|(line, column)| format!(" at {}", at(line, column)))
             .unwrap_or_default();
-        format!("invalid JSON: {what}{at}; release skipped")
+        format!("invalid JSON: {problem}{position}; {what} skipped")
     })
-}
-
-fn describe_byte(byte: u8) -> String {
-    if byte.is_ascii_graphic() {
-        format!("`{}`", byte as char)
-    } else {
-        format!("byte 0x{byte:02x}")
-    }
 }
 
 fn raw_into_string(raw: Box<RawValue>) -> String {
@@ -701,7 +842,7 @@ impl ReleasesSeed<'_, '_, '_> {
             Mode::Undecided => {
                 self.reader.held_bytes += element.value.as_ref().map_or(0, |raw| raw.get().len());
                 self.reader.held.push(element);
-                if self.reader.held_bytes > self.reader.context.undecided_releases_limit {
+                if self.reader.held_bytes > self.reader.context.hold_limit {
                     self.reader.release_held_as_package();
                     self.mode = Mode::Stream;
                 }
@@ -713,100 +854,43 @@ impl ReleasesSeed<'_, '_, '_> {
     /// `]` for serde_json. `Err` means reading must stop; why is in `context.stop`.
     fn scan(&mut self, buffer: &RefCell<StreamBuffer<'_>>) -> Result<(), ()> {
         let path = format!("{}/releases", self.reader.path);
+        let array = format!("`{path}`");
         let mut text = Vec::new();
         let mut index = 0usize;
-        let mut expect_element = true;
         loop {
-            let (next, line) = self.with_buffer(buffer, |buffer| {
-                Ok((buffer.peek_past_whitespace()?, buffer.line()))
-            })?;
-            let found = match next {
-                None => {
+            let context = &mut *self.reader.context;
+            let start =
+                match with_buffer(context, buffer, |buffer| buffer.next_element(index, &array))? {
+                    Next::End => return Ok(()),
+                    Next::Element(_, line, column) => (line, column),
+                };
+            let line = start.0;
+            text.clear();
+            match with_buffer(context, buffer, |buffer| {
+                buffer.scan_value(&mut text, usize::MAX).map_err(Stop::Io)
+            })? {
+                Scanned::Complete | Scanned::TooLong => {}
+                Scanned::Truncated => {
                     let message = format!(
-                        "truncated JSON: the input ends inside `{path}`; what came before was read"
+                        "truncated JSON: the input ends inside element {index} of {array}, which starts at line {line}; what came before was read"
                     );
-                    return self.stop(Stop::Issue {
-                        line: Some(line),
-                        message,
-                    });
-                }
-                Some(byte) => byte,
-            };
-            if !expect_element {
-                match found {
-                    b']' => return Ok(()),
-                    b',' => {
-                        self.with_buffer(buffer, |buffer| {
-                            buffer.consume_one();
-                            Ok(())
-                        })?;
-                        expect_element = true;
-                        continue;
-                    }
-                    _ => {
-                        let message = format!(
-                            "invalid JSON: expected `,` or `]` after element {index} of `{path}`, found {}; the rest of this input is not read",
-                            describe_byte(found)
-                        );
-                        return self.stop(Stop::Issue {
+                    return stop(
+                        context,
+                        Stop::Issue {
                             line: Some(line),
                             message,
-                        });
-                    }
+                        },
+                    );
                 }
-            }
-            if found == b']' && index == 0 {
-                return Ok(());
-            }
-            if matches!(found, b']' | b',') {
-                let message = format!(
-                    "invalid JSON: expected a value in `{path}`, found {}; the rest of this input is not read",
-                    describe_byte(found)
-                );
-                return self.stop(Stop::Issue {
-                    line: Some(line),
-                    message,
-                });
-            }
-            text.clear();
-            if self.with_buffer(buffer, |buffer| buffer.scan_value(&mut text))?
-                == Scanned::Truncated
-            {
-                let message = format!(
-                    "truncated JSON: the input ends inside element {index} of `{path}`, which starts at line {line}; what came before was read"
-                );
-                let end = self.with_buffer(buffer, |buffer| Ok(buffer.line()))?;
-                return self.stop(Stop::Issue {
-                    line: Some(end),
-                    message,
-                });
             }
             let element = Element {
                 index,
                 line: Some(line),
-                value: checked_element(&text, line),
+                value: checked_element(&text, start, "release"),
             };
             index += 1;
-            expect_element = false;
             self.accept(element, &path);
         }
-    }
-
-    fn with_buffer<T>(
-        &mut self,
-        buffer: &RefCell<StreamBuffer<'_>>,
-        work: impl FnOnce(&mut StreamBuffer<'_>) -> std::io::Result<T>,
-    ) -> Result<T, ()> {
-        let result = match buffer.try_borrow_mut() {
-            Ok(mut buffer) => work(&mut buffer),
-            Err(_) => Err(std::io::Error::other("the stream buffer is in use")),
-        };
-        result.or_else(|error| self.stop(Stop::Io(error)))
-    }
-
-    fn stop<T>(&mut self, stop: Stop) -> Result<T, ()> {
-        self.reader.context.stop = Some(stop);
-        Err(())
     }
 
     fn not_an_array(self, found: &str) {
