@@ -214,6 +214,7 @@ cases! {
     array_of_packages
     releases
     packages
+    record_packages
     concatenated
     truncated_package
     truncated_release
@@ -312,6 +313,32 @@ fn package_releases_are_the_exact_text_of_the_input() {
             text.contains(json.as_str()),
             "not a verbatim part of the input: {json}"
         );
+    }
+}
+
+#[test]
+fn items_are_verbatim_parts_of_the_input() {
+    for name in [
+        "package_extensions_after_releases.json",
+        "record_package_linked.json",
+        "record_package_full.json",
+        "array_of_releases.json",
+        "array_of_packages.json",
+        "releases.jsonl",
+        "packages.jsonl",
+        "record_packages.jsonl",
+        "fictional_record_package_with_versions.json",
+        "prozorro_bare_record.json",
+    ] {
+        let text = std::fs::read_to_string(fixtures().join(name)).unwrap();
+        let found = items(&read_all(text.as_bytes()));
+        assert!(!found.is_empty(), "{name}");
+        for json in &found {
+            assert!(
+                text.contains(json.as_str()),
+                "{name}: not a verbatim part of the input: {json}"
+            );
+        }
     }
 }
 

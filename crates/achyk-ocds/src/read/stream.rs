@@ -111,18 +111,27 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             return scan_top_array(self.context, &buffer)
                 .map_err(|()| serde::de::Error::custom("stopped in the top-level array"));
         }
+        // A line of JSON Lines, already in memory: a plain release is taken as it is, anything
+        // else is read from its own text.
         let mut index = 0usize;
-        loop {
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            let path = format!("{}/{index}", self.path);
+            index += 1;
+            if raw.get().starts_with('{') && matches!(is_plain_release(raw.get()), Ok(true)) {
+                let line = self.context.line_now();
+                self.context
+                    .item(ItemKind::Release, raw_into_string(raw), line);
+                continue;
+            }
             let seed = ValueSeed {
                 context: &mut *self.context,
-                path: format!("{}/{index}", self.path),
+                path,
                 in_array: true,
             };
-            if seq.next_element_seed(seed)?.is_none() {
-                return Ok(());
-            }
-            index += 1;
+            seed.deserialize(&mut serde_json::Deserializer::from_str(raw.get()))
+                .map_err(serde::de::Error::custom)?;
         }
+        Ok(())
     }
 
     fn visit_unit<E>(self) -> Result<(), E> {
