@@ -137,7 +137,7 @@ fn merge_texts<S: AsRef<str>>(texts: &[S], rules: &MergeRules, mode: Mode) -> Me
             .map(|release| (instant_of(&release), release))
             .collect();
         // `sort_by` is stable: releases at the same instant keep their input order.
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_by_key(|entry| entry.0);
         releases = keyed.into_iter().map(|(_, release)| release).collect();
     }
     let ocid = releases

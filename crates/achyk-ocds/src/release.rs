@@ -83,9 +83,9 @@ pub fn parse_instant(text: &str) -> Option<i128> {
     let mut cursor = Cursor { bytes, position: 0 };
     let year = cursor.digits(4)? as i64;
     cursor.expect(b'-')?;
-    let month = cursor.digits(2)? as u32;
+    let month = cursor.digits(2)?;
     cursor.expect(b'-')?;
-    let day = cursor.digits(2)? as u32;
+    let day = cursor.digits(2)?;
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }

@@ -13,7 +13,6 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use achyk_ocds::merge::Merged;
 use achyk_ocds::{Event, ItemKind, MergeRules, ReleaseHead, read_publication};
 use anyhow::Context;
 use rayon::prelude::*;
@@ -183,14 +182,14 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
             if let Some(problem) = &output.problem {
                 eprintln!("achyk: {problem}");
             }
-            let Some(value) = output.value else { continue };
+            let Some(json) = output.json else { continue };
             if args.package {
                 if !first_record {
                     out.write_all(b",")?;
                 }
                 first_record = false;
             }
-            serde_json::to_writer(&mut out, &value)?;
+            out.write_all(json.as_bytes())?;
             if !args.package {
                 out.write_all(b"\n")?;
             }
@@ -212,16 +211,17 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads the ocid of an item and checks its date, without building the whole value.
+/// Reads the ocid of an item and checks its date, without building the value (the reader has
+/// already checked that the text is JSON).
 fn head_of(json: &str) -> Result<String, (Option<String>, String)> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        ocid: Option<Value>,
-        date: Option<Value>,
-    }
-    let head: Head = serde_json::from_str(json)
-        .map_err(|error| (None, format!("not a release object ({error})")))?;
-    let probe = serde_json::json!({"ocid": head.ocid, "date": head.date});
+    let Some([ocid, date]) = achyk_ocds::json::top_level_members(json, ["ocid", "date"]) else {
+        return Err((None, "not a JSON object".to_owned()));
+    };
+    let parse = |raw: Option<&str>| raw.map_or(Ok(Value::Null), serde_json::from_str::<Value>);
+    let (Ok(ocid), Ok(date)) = (parse(ocid), parse(date)) else {
+        return Err((None, "not a JSON object".to_owned()));
+    };
+    let probe = serde_json::json!({"ocid": ocid, "date": date});
     match ReleaseHead::of(&probe) {
         Ok(head) => Ok(head.ocid),
         Err(problem) => Err((
@@ -238,7 +238,8 @@ struct Mode {
 }
 
 struct Output {
-    value: Option<Value>,
+    /// One line of output (a compiled or versioned release, or a record), without newline.
+    json: Option<String>,
     warnings: Vec<achyk_ocds::MergeWarning>,
     problem: Option<String>,
 }
@@ -248,24 +249,14 @@ fn merge_group(group: Vec<Entry>, rules: &MergeRules, mode: Mode) -> Output {
         .first()
         .map(|entry| entry.ocid.clone())
         .unwrap_or_default();
-    let mut releases = Vec::new();
+    let mut releases: Vec<&str> = Vec::with_capacity(group.len());
     let mut published_compiled = None;
     let mut published_versioned = None;
-    for entry in group {
-        let value: Value = match serde_json::from_str(&entry.json) {
-            Ok(value) => value,
-            Err(error) => {
-                return Output {
-                    value: None,
-                    warnings: Vec::new(),
-                    problem: Some(format!("{ocid}: unreadable item ({error})")),
-                };
-            }
-        };
+    for entry in &group {
         match entry.kind {
-            ItemKind::Release => releases.push(value),
-            ItemKind::CompiledRelease => published_compiled = Some(value),
-            ItemKind::VersionedRelease => published_versioned = Some(value),
+            ItemKind::Release => releases.push(&entry.json),
+            ItemKind::CompiledRelease => published_compiled = Some(minified(&entry.json)),
+            ItemKind::VersionedRelease => published_versioned = Some(minified(&entry.json)),
         }
     }
     let mut warnings = Vec::new();
@@ -273,60 +264,64 @@ fn merge_group(group: Vec<Entry>, rules: &MergeRules, mode: Mode) -> Output {
         // Records whose releases are only links: use what the publisher compiled.
         (published_compiled, published_versioned)
     } else {
-        // Only a record package needs the releases after merging; otherwise they are moved in.
-        let needs_both = mode.versioned && mode.package;
-        let take = |releases: &mut Vec<Value>, keep: bool| {
-            if keep {
-                releases.clone()
-            } else {
-                std::mem::take(releases)
-            }
-        };
         let compiled = (!mode.versioned || mode.package).then(|| {
-            let Merged {
-                release,
-                warnings: found,
-            } = achyk_ocds::compile(take(&mut releases, needs_both || mode.package), rules);
-            warnings.extend(found);
-            release
+            let merged = achyk_ocds::compile_texts(&releases, rules);
+            warnings.extend(merged.warnings);
+            merged.json
         });
         let versioned = mode.versioned.then(|| {
-            let Merged {
-                release,
-                warnings: found,
-            } = achyk_ocds::versioned(take(&mut releases, mode.package), rules);
+            let merged = achyk_ocds::versioned_texts(&releases, rules);
             if compiled.is_none() {
-                warnings.extend(found);
+                warnings.extend(merged.warnings);
             }
-            release
+            merged.json
         });
         (compiled, versioned)
     };
     if mode.package {
-        let mut record = serde_json::Map::new();
-        record.insert("ocid".into(), Value::String(ocid.clone()));
-        record.insert("releases".into(), Value::Array(releases));
+        let mut record = String::with_capacity(1024);
+        record.push_str("{\"ocid\":");
+        record.push_str(&serde_json::to_string(&ocid).expect("a string serialises"));
+        record.push_str(",\"releases\":[");
+        for (position, release) in releases.iter().enumerate() {
+            if position > 0 {
+                record.push(',');
+            }
+            record.push_str(&minified(release));
+        }
+        record.push(']');
         if let Some(compiled) = compiled {
-            record.insert("compiledRelease".into(), compiled);
+            record.push_str(",\"compiledRelease\":");
+            record.push_str(&compiled);
         }
         if let Some(versioned) = versioned {
-            record.insert("versionedRelease".into(), versioned);
+            record.push_str(",\"versionedRelease\":");
+            record.push_str(&versioned);
         }
+        record.push('}');
         return Output {
-            value: Some(Value::Object(record)),
+            json: Some(record),
             warnings,
             problem: None,
         };
     }
-    let value = if mode.versioned { versioned } else { compiled };
-    let problem = value.is_none().then(|| {
+    let json = if mode.versioned { versioned } else { compiled };
+    let problem = json.is_none().then(|| {
         format!("{ocid}: left out: the input has only a published compiled release, not the releases to version")
     });
     Output {
-        value,
+        json,
         warnings,
         problem,
     }
+}
+
+/// The JSON text without whitespace between tokens (input may be pretty-printed, output is one
+/// line per value).
+fn minified(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    achyk_ocds::json::write_minified(json, &mut out);
+    out
 }
 
 /// Groups entries by ocid in ocid order, in memory while they fit and through sorted runs on
@@ -410,6 +405,11 @@ impl Sorter {
             if !self.buffer.is_empty() {
                 self.spill()?;
             }
+            eprintln!(
+                "achyk: the input is larger than the memory budget; merging {} sorted runs spilled to {}",
+                self.runs.len(),
+                self.dir.display()
+            );
             let mut readers = Vec::new();
             for path in &self.runs {
                 let file = File::open(path)
