@@ -57,9 +57,10 @@
 //! # Memory and speed
 //!
 //! Memory is bounded by the largest release or record (plus [`ReadOptions::hold_limit`] in the
-//! two cases it describes), whatever the size of a package. A package's `releases` and a
-//! top-level array are read by a structural scanner over the stream buffer and each element is
-//! checked by serde_json from a slice; JSON Lines are parsed line by line from a slice.
+//! two cases it describes), whatever the size of a package. When streaming, serde_json walks
+//! the structure (object members, array brackets) while a structural scanner over the same
+//! buffer reads the values themselves (array elements, member values) and serde_json checks
+//! each from a slice; JSON Lines are parsed line by line from a slice.
 
 use std::sync::Arc;
 

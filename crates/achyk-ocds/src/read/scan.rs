@@ -1,13 +1,14 @@
 //! The buffer under the streaming parser, and fast ways through arrays.
 //!
-//! serde_json reads a stream one byte at a time through [`SharedReader`], which is fine for a
-//! package's few metadata members but slow for its releases, nearly all of its bytes. So when
-//! the streaming visitors reach a package's `releases` or a top-level array, they read the
-//! elements themselves straight from the same buffer: [`StreamBuffer::scan_value`] finds where
-//! each element ends by its brackets and strings alone, and the element is then checked by
-//! serde_json from the slice, several times faster. serde_json's reader has no byte of
-//! look-ahead pending when it calls `visit_seq` (it has just consumed the `[`), and gets the
-//! closing `]` back untouched.
+//! serde_json reads a stream one byte at a time through [`SharedReader`], which is fine for the
+//! structure of a package (member names, brackets) but slow for its values, nearly all of its
+//! bytes. So the streaming visitors read the elements of a package's `releases` and of a
+//! top-level array, and the values of object members, straight from the same buffer:
+//! [`StreamBuffer::scan_value`] finds where a value ends by its brackets and strings alone, and
+//! the value is then checked by serde_json from the slice, several times faster. serde_json's
+//! reader has no byte of look-ahead pending when it calls `visit_seq` (it has just consumed the
+//! `[`) or a member's seed (it has just consumed the `:`), and finds the next `,`, `]` or `}`
+//! untouched.
 //!
 //! The buffer also counts lines and columns of everything consumed, by serde_json or by the
 //! scanner, so that positions never depend on serde_json's own count, which misses the bytes

@@ -211,7 +211,7 @@ struct ObjectReader<'c, 's> {
     /// Releases went straight to the sink: this is a package.
     streamed: bool,
     package_keys: bool,
-    /// The first member that was not valid UTF-8, and what serde_json said about it.
+    /// The first member that was not valid UTF-8: its name, line and what was wrong.
     damage: Option<(String, Option<u64>, String)>,
 }
 
@@ -318,7 +318,10 @@ impl<'c, 's> ObjectReader<'c, 's> {
                     }
                 }
                 (_, Role::Record) => {
-                    map.next_value::<IgnoredAny>()?;
+                    // Read past, quickly when streaming; its UTF-8 does not matter.
+                    let _skipped = map.next_value_seed(RawSeed {
+                        context: &mut *self.context,
+                    })?;
                 }
                 (_, Role::Top) => {
                     if PACKAGE_KEYS.contains(&key.as_str()) {
@@ -340,8 +343,17 @@ impl<'c, 's> ObjectReader<'c, 's> {
         map: &mut A,
         key: &str,
     ) -> Result<Option<Box<RawValue>>, A::Error> {
-        match map.next_value::<Box<RawValue>>() {
-            Ok(raw) => Ok(Some(raw)),
+        match map.next_value_seed(RawSeed {
+            context: &mut *self.context,
+        }) {
+            Ok(Ok(raw)) => Ok(Some(raw)),
+            Ok(Err(bad)) => {
+                if self.damage.is_none() {
+                    self.damage =
+                        Some((key.to_owned(), Some(bad.line()), bad.message().to_owned()));
+                }
+                Ok(None)
+            }
             Err(error) => {
                 let message = error.to_string();
                 if !is_utf8_error(&message) {
@@ -353,11 +365,12 @@ impl<'c, 's> ObjectReader<'c, 's> {
         }
     }
 
+    /// Notes the first value or member name that serde_json found not to be UTF-8.
     fn note_damage(&mut self, key: &str, message: &str) {
         if self.damage.is_none() {
             let (what, position) = split_error(message);
             let line = self.context.error_line(position);
-            self.damage = Some((key.to_owned(), line, what.to_owned()));
+            self.damage = Some((key.to_owned(), line, format!("invalid UTF-8 ({what})")));
         }
     }
 
@@ -409,9 +422,9 @@ impl<'c, 's> ObjectReader<'c, 's> {
     }
 
     fn report_damage(&mut self, consequence: &str) {
-        if let Some((key, line, what)) = self.damage.take() {
+        if let Some((key, line, description)) = self.damage.take() {
             let path = format!("{}/{key}", self.path);
-            let message = format!("invalid UTF-8 ({what}); {consequence}");
+            let message = format!("{description}; {consequence}");
             self.context
                 .issue(line, self.ocid.as_deref(), Some(path), message);
         }
@@ -647,8 +660,11 @@ fn scan_top_array<'s>(
                 }
                 b'[' => {}
                 _ => {
-                    match checked_element(&text, start, "element") {
-                        Err(message) => context.issue(Some(line), None, Some(path), message),
+                    match checked_element(&text, start) {
+                        Err(bad) => {
+                            let message = format!("{}; element skipped", bad.message());
+                            context.issue(Some(bad.line()), None, Some(path), message);
+                        }
                         Ok(raw) if raw.get() == "null" => {}
                         Ok(raw) => {
                             let message = format!(
@@ -702,6 +718,15 @@ fn stop<T>(context: &mut Context<'_>, why: Stop) -> Result<T, ()> {
     Err(())
 }
 
+/// The top-level value being read ends early: `detail` says where.
+fn truncated_message(context: &Context<'_>, detail: &str) -> String {
+    let start = context
+        .value_start
+        .map(|line| format!(" starting at line {line}"))
+        .unwrap_or_default();
+    format!("truncated JSON: the value{start} ends early ({detail}); what came before was read")
+}
+
 /// Why serde_json stopped, in the reader's words.
 pub(crate) fn stop_of(context: &Context<'_>, error: serde_json::Error) -> Stop {
     let message = error.to_string();
@@ -709,16 +734,10 @@ pub(crate) fn stop_of(context: &Context<'_>, error: serde_json::Error) -> Stop {
     let (line, column) = context.error_position(position);
     match error.classify() {
         serde_json::error::Category::Io => Stop::Io(std::io::Error::from(error)),
-        serde_json::error::Category::Eof => {
-            let start = context
-                .value_start
-                .map(|line| format!(" starting at line {line}"))
-                .unwrap_or_default();
-            let message = format!(
-                "truncated JSON: the value{start} ends early ({what}); what came before was read"
-            );
-            Stop::Issue { line, message }
-        }
+        serde_json::error::Category::Eof => Stop::Issue {
+            line,
+            message: truncated_message(context, what),
+        },
         serde_json::error::Category::Syntax | serde_json::error::Category::Data => {
             let column = column
                 .map(|column| format!(" at column {column}"))
@@ -730,20 +749,40 @@ pub(crate) fn stop_of(context: &Context<'_>, error: serde_json::Error) -> Stop {
     }
 }
 
-/// An element's bytes as a raw JSON value, or why they are not one (`what` names the element
-/// in the message). `start` is the line and column of its first byte.
-fn checked_element(text: &[u8], start: (u64, u64), what: &str) -> Result<Box<RawValue>, String> {
-    // A position inside the element, from where it starts.
+/// Why scanned bytes are not a JSON value.
+enum Bad {
+    /// "invalid UTF-8 at line L column C"
+    Utf8 { line: u64, message: String },
+    /// "invalid JSON: <serde_json's words> at line L column C"
+    Json { line: u64, message: String },
+}
+
+impl Bad {
+    fn line(&self) -> u64 {
+        match self {
+            Bad::Utf8 { line, .. } | Bad::Json { line, .. } => *line,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Bad::Utf8 { message, .. } | Bad::Json { message, .. } => message,
+        }
+    }
+}
+
+/// Scanned bytes as a raw JSON value, or why they are not one. `start` is the line and column
+/// of their first byte in the input.
+fn checked_element(text: &[u8], start: (u64, u64)) -> Result<Box<RawValue>, Bad> {
+    // A position inside the value, from where it starts.
     let at = |relative_line: u64, relative_column: u64| {
+        let line = start.0 + relative_line.saturating_sub(1);
         let column = if relative_line <= 1 {
             start.1 + relative_column.saturating_sub(1)
         } else {
             relative_column
         };
-        format!(
-            "line {} column {column}",
-            start.0 + relative_line.saturating_sub(1)
-        )
+        (line, format!("line {line} column {column}"))
     };
     let text = match std::str::from_utf8(text) {
         Ok(text) => text,
@@ -753,21 +792,98 @@ fn checked_element(text: &[u8], start: (u64, u64), what: &str) -> Result<Box<Raw
                 .iter()
                 .rposition(|&byte| byte == b'\n')
                 .map_or(0, |newline| newline + 1);
-            let position = at(
+            let (line, position) = at(
                 1 + count_newlines(valid),
                 (valid.len() - line_start) as u64 + 1,
             );
-            return Err(format!("invalid UTF-8 at {position}; {what} skipped"));
+            return Err(Bad::Utf8 {
+                line,
+                message: format!("invalid UTF-8 at {position}"),
+            });
         }
     };
     RawValue::from_string(text.to_owned()).map_err(|error| {
         let message = error.to_string();
         let (problem, position) = split_error(&message);
-        let position = position
-            .map(|(line, column)| format!(" at {}", at(line, column)))
-            .unwrap_or_default();
-        format!("invalid JSON: {problem}{position}; {what} skipped")
+        let (line, position) = match position {
+            Some((line, column)) => {
+                let (line, position) = at(line, column);
+                (line, format!(" at {position}"))
+            }
+            None => (start.0, String::new()),
+        };
+        Bad::Json {
+            line,
+            message: format!("invalid JSON: {problem}{position}"),
+        }
     })
+}
+
+/// A member's value as raw text: scanned straight from the stream buffer when streaming
+/// (serde_json has just consumed the `:` and has no byte of look-ahead pending), otherwise read
+/// by serde_json. `Ok(Err(..))`: the value was read past but is not valid UTF-8.
+struct RawSeed<'c, 's> {
+    context: &'c mut Context<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for RawSeed<'_, '_> {
+    type Value = Result<Box<RawValue>, Bad>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let Lines::Tracked(buffer) = &self.context.lines else {
+            return serde::Deserialize::deserialize(deserializer).map(Ok);
+        };
+        let buffer = buffer.clone();
+        scan_member(self.context, &buffer)
+            .map_err(|()| serde::de::Error::custom("stopped in a member"))
+    }
+}
+
+fn scan_member(
+    context: &mut Context<'_>,
+    buffer: &RefCell<StreamBuffer<'_>>,
+) -> Result<Result<Box<RawValue>, Bad>, ()> {
+    let start = with_buffer(context, buffer, |buffer| {
+        let found = buffer.peek_past_whitespace().map_err(Stop::Io)?;
+        Ok(found.map(|_| (buffer.line(), buffer.next_column())))
+    })?;
+    let Some(start) = start else {
+        let line = context.line_now();
+        let message = truncated_message(context, "after a member name");
+        return stop(context, Stop::Issue { line, message });
+    };
+    let mut text = Vec::new();
+    if with_buffer(context, buffer, |buffer| {
+        buffer.scan_value(&mut text, usize::MAX).map_err(Stop::Io)
+    })? == Scanned::Truncated
+    {
+        let detail = format!(
+            "inside a member value that starts at line {} column {}",
+            start.0, start.1
+        );
+        let message = truncated_message(context, &detail);
+        return stop(
+            context,
+            Stop::Issue {
+                line: Some(start.0),
+                message,
+            },
+        );
+    }
+    match checked_element(&text, start) {
+        Ok(raw) => Ok(Ok(raw)),
+        Err(bad @ Bad::Utf8 { .. }) => Ok(Err(bad)),
+        Err(Bad::Json { line, message }) => {
+            let message = format!("{message}; the rest of this input is not read");
+            stop(
+                context,
+                Stop::Issue {
+                    line: Some(line),
+                    message,
+                },
+            )
+        }
+    }
 }
 
 fn raw_into_string(raw: Box<RawValue>) -> String {
@@ -895,7 +1011,8 @@ impl ReleasesSeed<'_, '_, '_> {
             let element = Element {
                 index,
                 line: Some(line),
-                value: checked_element(&text, start, "release"),
+                value: checked_element(&text, start)
+                    .map_err(|bad| format!("{}; release skipped", bad.message())),
             };
             index += 1;
             self.accept(element, &path);
