@@ -16,8 +16,12 @@ fuzz_target!(|data: &[u8]| {
     let rules = RULES.get_or_init(|| MergeRules::for_extensions(&KnownExtension::ALL));
     let mut processes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for line in data.split(|&byte| byte == b'\n') {
-        let Ok(release) = serde_json::from_slice::<Value>(line) else { continue };
-        let Ok(head) = ReleaseHead::of(&release) else { continue };
+        let Ok(release) = serde_json::from_slice::<Value>(line) else {
+            continue;
+        };
+        let Ok(head) = ReleaseHead::of(&release) else {
+            continue;
+        };
         processes.entry(head.ocid).or_default().push(release);
     }
     for releases in processes.into_values() {

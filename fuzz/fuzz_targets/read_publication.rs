@@ -14,7 +14,11 @@ fn read(bytes: &[u8]) -> Vec<String> {
         if let Event::Item(item) = &event {
             let checked = serde_json::from_str::<serde::de::IgnoredAny>(&item.json);
             assert!(checked.is_ok(), "item is not JSON: {:?}", item.json);
-            assert_eq!(item.json.trim(), item.json, "item text has surrounding whitespace");
+            assert_eq!(
+                item.json.trim(),
+                item.json,
+                "item text has surrounding whitespace"
+            );
         }
         events.push(format!("{event:?}"));
     })
