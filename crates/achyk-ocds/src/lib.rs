@@ -13,7 +13,12 @@ pub mod rules;
 pub mod schema;
 pub mod validate;
 
-pub use merge::{MergeWarning, Merged, MergedText, compile, compile_texts, versioned, versioned_texts};
-pub use read::{Event, InputIssue, Item, ItemKind, Location, PackageMeta, read_publication};
+pub use merge::{
+    MergeWarning, Merged, MergedText, compile, compile_texts, versioned, versioned_texts,
+};
+pub use read::{
+    Event, InputIssue, Item, ItemKind, Location, PackageMeta, ReadOptions, read_publication,
+    read_publication_with,
+};
 pub use release::{ReleaseHead, ReleaseProblem};
 pub use rules::MergeRules;
