@@ -102,10 +102,9 @@ impl Store {
             self.store_ingested(ingested, &mut report).await?;
         }
         report.releases_read = ingest.releases_read;
-        let recomputed = self.recompute_dirty(RECOMPUTE_BATCH_SIZE, |_| {}).await?;
-        report.recomputed.processes += recomputed.processes;
-        report.recomputed.organisations += recomputed.organisations;
-        report.recomputed.warnings += recomputed.warnings;
+        report
+            .recomputed
+            .absorb(self.recompute_dirty(RECOMPUTE_BATCH_SIZE, |_| {}).await?);
         Ok(report)
     }
 }

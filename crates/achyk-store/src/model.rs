@@ -122,6 +122,15 @@ pub struct RecomputeSummary {
     pub warnings: usize,
 }
 
+impl RecomputeSummary {
+    /// Adds another summary's counts.
+    pub fn absorb(&mut self, other: RecomputeSummary) {
+        self.processes += other.processes;
+        self.organisations += other.organisations;
+        self.warnings += other.warnings;
+    }
+}
+
 /// A stored release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseRow {

@@ -37,6 +37,84 @@ pub fn organisation_key(party: &Value) -> Option<OrgId> {
 /// reference to no listed party stands for an organisation of its own, keyed by its `id`.
 /// Parties are merged by key, in the order first met.
 pub fn process_parties(release: &Value) -> Vec<ProcessParty> {
+    let tender = release.get("tender");
+    let suppliers: Vec<&Value> = release
+        .get("awards")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|award| award.get("suppliers"))
+        .collect();
+    collect(
+        release.get("parties"),
+        release.get("buyer"),
+        tender.and_then(|tender| tender.get("procuringEntity")),
+        tender.and_then(|tender| tender.get("tenderers")),
+        &suppliers,
+    )
+}
+
+/// [`process_parties`] of a release's JSON text, reading only the members that name parties.
+pub(crate) fn process_parties_of_text(json: &str) -> Result<Vec<ProcessParty>, serde_json::Error> {
+    match serde_json::from_str::<PartyMembers>(json) {
+        Ok(members) => {
+            let (procuring_entity, tenderers) = match &members.tender {
+                Some(tender) => (tender.procuring_entity.as_ref(), tender.tenderers.as_ref()),
+                None => (None, None),
+            };
+            let suppliers: Vec<&Value> = members
+                .awards
+                .iter()
+                .flatten()
+                .filter_map(|award| award.suppliers.as_ref())
+                .collect();
+            Ok(collect(
+                members.parties.as_ref(),
+                members.buyer.as_ref(),
+                procuring_entity,
+                tenderers,
+                &suppliers,
+            ))
+        }
+        // An odd shape (`tender` that is not an object, a repeated member): read it all.
+        Err(_) => Ok(process_parties(&serde_json::from_str(json)?)),
+    }
+}
+
+/// The members of a release that name parties; serde skips the rest without building it.
+#[derive(serde::Deserialize)]
+struct PartyMembers {
+    #[serde(default)]
+    parties: Option<Value>,
+    #[serde(default)]
+    buyer: Option<Value>,
+    #[serde(default)]
+    tender: Option<TenderMembers>,
+    #[serde(default)]
+    awards: Option<Vec<AwardMembers>>,
+}
+
+#[derive(serde::Deserialize)]
+struct TenderMembers {
+    #[serde(default, rename = "procuringEntity")]
+    procuring_entity: Option<Value>,
+    #[serde(default)]
+    tenderers: Option<Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct AwardMembers {
+    #[serde(default)]
+    suppliers: Option<Value>,
+}
+
+fn collect(
+    parties: Option<&Value>,
+    buyer: Option<&Value>,
+    procuring_entity: Option<&Value>,
+    tenderers: Option<&Value>,
+    suppliers: &[&Value],
+) -> Vec<ProcessParty> {
     let mut found: Vec<ProcessParty> = Vec::new();
     let mut position_of_key: HashMap<OrgId, usize> = HashMap::new();
     let mut key_of_party_id: HashMap<String, OrgId> = HashMap::new();
@@ -65,12 +143,7 @@ pub fn process_parties(release: &Value) -> Vec<ProcessParty> {
         found[position].roles.extend(roles);
     }
 
-    for party in release
-        .get("parties")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for party in parties.and_then(Value::as_array).into_iter().flatten() {
         let Some(key) = organisation_key(party) else {
             continue;
         };
@@ -88,36 +161,22 @@ pub fn process_parties(release: &Value) -> Vec<ProcessParty> {
         add(&mut found, &mut position_of_key, party, key, roles);
     }
 
-    let tender = release.get("tender");
     let mut references: Vec<(&Value, &str)> = Vec::new();
-    if let Some(buyer) = release.get("buyer") {
+    if let Some(buyer) = buyer {
         references.push((buyer, "buyer"));
     }
-    if let Some(entity) = tender.and_then(|tender| tender.get("procuringEntity")) {
+    if let Some(entity) = procuring_entity {
         references.push((entity, "procuringEntity"));
     }
-    for tenderer in tender
-        .and_then(|tender| tender.get("tenderers"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for tenderer in tenderers.and_then(Value::as_array).into_iter().flatten() {
         references.push((tenderer, "tenderer"));
     }
-    for award in release
-        .get("awards")
-        .and_then(Value::as_array)
-        .into_iter()
+    for supplier in suppliers
+        .iter()
+        .filter_map(|suppliers| suppliers.as_array())
         .flatten()
     {
-        for supplier in award
-            .get("suppliers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            references.push((supplier, "supplier"));
-        }
+        references.push((supplier, "supplier"));
     }
     for (reference, role) in references {
         let resolved = text(reference.get("id")).and_then(|id| key_of_party_id.get(&id).cloned());
@@ -210,5 +269,23 @@ mod tests {
         );
         assert_eq!(parties[1].legal_name.as_deref(), Some("Builder"));
         assert_eq!(parties[3].json, json!({"id": "ghost", "name": "Unlisted"}));
+        // Reading only the members that name parties gives the same.
+        assert_eq!(
+            process_parties_of_text(&release.to_string()).unwrap(),
+            parties
+        );
+    }
+
+    #[test]
+    fn odd_shapes_are_read_whole_or_ignored() {
+        for text in [
+            r#"{"tender": "not an object", "buyer": {"id": "b", "name": "B"}}"#,
+            r#"{"buyer": {"id": "a"}, "buyer": {"id": "b", "name": "B"}}"#,
+            r#"{"parties": {"not": "a list"}, "awards": [{"suppliers": 5}], "buyer": {"id": "b"}}"#,
+        ] {
+            let parties = process_parties_of_text(text).unwrap();
+            assert_eq!(parties.len(), 1, "{text}");
+            assert_eq!(parties[0].id.as_str(), "b");
+        }
     }
 }

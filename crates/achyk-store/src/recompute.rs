@@ -7,10 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use achyk_ocds::MergeRules;
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::ids::Ocid;
-use crate::parties::{ProcessParty, process_parties};
+use crate::parties::{ProcessParty, process_parties_of_text};
 
 /// A stored release as recompute reads it.
 pub(crate) struct StoredRelease {
@@ -125,8 +124,8 @@ fn recompute_one(process: ProcessInput, cache: &RulesCache) -> ProcessOutput {
             .into_iter()
             .map(|warning| (warning.path, warning.message)),
     );
-    let parties = match serde_json::from_str::<Value>(&merged.json) {
-        Ok(release) => process_parties(&release),
+    let parties = match process_parties_of_text(&merged.json) {
+        Ok(parties) => parties,
         Err(error) => {
             warnings.push((
                 "".into(),

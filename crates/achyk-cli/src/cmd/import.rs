@@ -167,10 +167,12 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 
     let seconds = started.elapsed().as_secs_f64();
     let storing = stored_at.duration_since(started).as_secs_f64();
+    let recompiling = stored_at.elapsed().as_secs_f64();
     eprintln!(
         "achyk: {} file(s), {releases_read} releases read: {} stored, {} unchanged, {new_versions} new version(s), \
          {rejected} rejected; {} processes recompiled ({} earlier), {} organisation rows written, {organisations} \
-         organisations in all; {warnings} warning(s); {seconds:.1} s ({:.0} releases/s stored)",
+         organisations in all; {warnings} warning(s); {seconds:.1} s: {storing:.1} s reading and storing \
+         ({:.0} releases/s), {recompiling:.1} s recompiling",
         args.files.len(),
         report.inserted,
         report.unchanged,
