@@ -302,10 +302,9 @@ impl Store {
             loop {
                 let marks: Vec<(String, i64)> = with_pool!(self, |pool, Db, _begin| {
                     sqlx::query_as::<Db, (String, i64)>(
-                        "SELECT ocid, mark FROM dirty_processes WHERE $1 IS NULL OR ocid > $1 \
-                         ORDER BY ocid LIMIT $2",
+                        "SELECT ocid, mark FROM dirty_processes WHERE ocid > $1 ORDER BY ocid LIMIT $2",
                     )
-                    .bind(after.as_deref())
+                    .bind(after.as_deref().unwrap_or(""))
                     .bind(batch_size)
                     .fetch_all(pool)
                     .await?
@@ -601,11 +600,14 @@ impl Store {
         after: Option<&Ocid>,
         limit: usize,
     ) -> Result<Vec<CompiledReleaseRow>, StoreError> {
-        let after = after.map(Ocid::as_str);
+        // No ocid is empty (releases without one are rejected), so "" comes before them all.
+        // A `$1 IS NULL OR ...` instead would keep a generic plan from starting the index scan
+        // at `$1`: every page would scan from the first row.
+        let after = after.map_or("", Ocid::as_str);
         let rows: Vec<(String, String, i64, String)> = with_pool!(self, |pool, Db, _begin| {
             sqlx::query_as::<Db, (String, String, i64, String)>(
                 "SELECT ocid, json, release_count, latest_date FROM compiled_releases \
-                 WHERE $1 IS NULL OR ocid > $1 ORDER BY ocid LIMIT $2",
+                 WHERE ocid > $1 ORDER BY ocid LIMIT $2",
             )
             .bind(after)
             .bind(limit as i64)
@@ -632,14 +634,12 @@ impl Store {
         after: Option<(&Ocid, i64)>,
         limit: usize,
     ) -> Result<Vec<ReleaseRow>, StoreError> {
-        let (after_ocid, after_id) = match after {
-            Some((ocid, id)) => (Some(ocid.as_str()), id),
-            None => (None, 0),
-        };
+        // ("", 0) comes before every stored release, as in `compiled_releases_page`.
+        let (after_ocid, after_id) = after.map_or(("", 0), |(ocid, id)| (ocid.as_str(), id));
         let rows = with_pool!(self, |pool, Db, _begin| {
             sqlx::query_as::<Db, ReleaseTuple>(AssertSqlSafe(format!(
                 "SELECT {RELEASE_COLUMNS} FROM releases \
-                 WHERE $1 IS NULL OR ocid > $1 OR (ocid = $1 AND id > $2) ORDER BY ocid, id LIMIT $3"
+                 WHERE (ocid, id) > ($1, $2) ORDER BY ocid, id LIMIT $3"
             )))
             .bind(after_ocid)
             .bind(after_id)
