@@ -84,6 +84,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
+    let storing_started = Instant::now();
     let (sender, receiver) = mpsc::sync_channel::<Message>(4);
     let reader = std::thread::spawn(move || read_inputs(inputs, sender));
 
@@ -166,7 +167,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     store.close().await;
 
     let seconds = started.elapsed().as_secs_f64();
-    let storing = stored_at.duration_since(started).as_secs_f64();
+    let storing = stored_at.duration_since(storing_started).as_secs_f64();
     let recompiling = stored_at.elapsed().as_secs_f64();
     eprintln!(
         "achyk: {} file(s), {releases_read} releases read: {} stored, {} unchanged, {new_versions} new version(s), \
