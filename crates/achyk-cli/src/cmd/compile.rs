@@ -31,7 +31,7 @@ pub struct CompileArgs {
     #[arg(long)]
     pub package: bool,
     /// Memory budget for releases held before spilling to disk, in MiB.
-    #[arg(long, default_value_t = 160, env = "ACHYK_COMPILE_MEMORY_MB")]
+    #[arg(long, default_value_t = 256, env = "ACHYK_COMPILE_MEMORY_MB")]
     pub memory_mb: usize,
     /// Folder for spilled runs (default: the system's temporary folder).
     #[arg(long, env = "ACHYK_TMPDIR")]
@@ -77,69 +77,12 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
         dir: temp_dir.path().to_owned(),
     };
     let mut gathered = Gathered::default();
-    let mut position = 0u64;
-    let mut spill_error: Option<anyhow::Error> = None;
-    let stderr = io::stderr();
-
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.files.clone()
     };
-    for file in &files {
-        let name = file.display().to_string();
-        let reader: Box<dyn Read> = if name == "-" {
-            Box::new(io::stdin().lock())
-        } else {
-            Box::new(File::open(file).with_context(|| format!("cannot open {name}"))?)
-        };
-        let mut sink = |event: Event| match event {
-            Event::Item(item) => {
-                gathered.releases += 1;
-                match head_of(&item.json) {
-                    Ok(ocid) => {
-                        position += 1;
-                        let entry = Entry {
-                            ocid,
-                            position,
-                            kind: item.kind,
-                            json: item.json,
-                        };
-                        if spill_error.is_none()
-                            && let Err(error) = sorter.push(entry)
-                        {
-                            spill_error = Some(error);
-                        }
-                    }
-                    Err((ocid, problem)) => {
-                        gathered.rejected += 1;
-                        let ocid = ocid.map(|ocid| format!(" [{ocid}]")).unwrap_or_default();
-                        let _ = writeln!(
-                            stderr.lock(),
-                            "achyk: {}{ocid}: release left out: {problem}",
-                            item.location
-                        );
-                    }
-                }
-            }
-            Event::Package(meta) => {
-                for url in meta.extensions {
-                    if !gathered.extensions.contains(&url) {
-                        gathered.extensions.push(url);
-                    }
-                }
-            }
-            Event::Issue(issue) => {
-                gathered.rejected += 1;
-                let _ = writeln!(stderr.lock(), "achyk: {issue}");
-            }
-        };
-        read_publication(&name, BufReader::with_capacity(1 << 20, reader), &mut sink)
-            .with_context(|| format!("cannot read {name}"))?;
-        if let Some(error) = spill_error.take() {
-            return Err(error);
-        }
-    }
+    gather(&files, &mut sorter, &mut gathered)?;
 
     let (rules, unknown) =
         MergeRules::for_extension_urls(gathered.extensions.iter().map(String::as_str));
@@ -211,9 +154,106 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Events are handed from the reading thread to the gathering one in chunks of this many.
+const CHUNK_EVENTS: usize = 4096;
+
+/// Reads every input on one thread while this one finds each item's ocid (in parallel, chunk by
+/// chunk) and hands the items to the sorter, in input order.
+fn gather(files: &[PathBuf], sorter: &mut Sorter, gathered: &mut Gathered) -> anyhow::Result<()> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Event>>(8);
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || -> anyhow::Result<()> {
+            for file in files {
+                let name = file.display().to_string();
+                let reader: Box<dyn Read> = if name == "-" {
+                    Box::new(io::stdin().lock())
+                } else {
+                    Box::new(File::open(file).with_context(|| format!("cannot open {name}"))?)
+                };
+                let mut chunk = Vec::with_capacity(CHUNK_EVENTS);
+                let mut receiver_gone = false;
+                let mut sink = |event: Event| {
+                    chunk.push(event);
+                    if chunk.len() >= CHUNK_EVENTS && !receiver_gone {
+                        receiver_gone = sender.send(std::mem::take(&mut chunk)).is_err();
+                    }
+                };
+                read_publication(&name, BufReader::with_capacity(1 << 20, reader), &mut sink)
+                    .with_context(|| format!("cannot read {name}"))?;
+                if !chunk.is_empty() && sender.send(chunk).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        });
+        let stderr = io::stderr();
+        let mut position = 0u64;
+        let mut result = Ok(());
+        for chunk in receiver.iter() {
+            if result.is_err() {
+                continue;
+            }
+            let heads: Vec<Option<Head>> = chunk
+                .par_iter()
+                .map(|event| match event {
+                    Event::Item(item) => Some(head_of(&item.json)),
+                    _ => None,
+                })
+                .collect();
+            for (event, head) in chunk.into_iter().zip(heads) {
+                match (event, head) {
+                    (Event::Item(item), Some(Ok(ocid))) => {
+                        gathered.releases += 1;
+                        position += 1;
+                        let entry = Entry {
+                            ocid,
+                            position,
+                            kind: item.kind,
+                            json: item.json,
+                        };
+                        if let Err(error) = sorter.push(entry) {
+                            result = Err(error);
+                            break;
+                        }
+                    }
+                    (Event::Item(item), Some(Err((ocid, problem)))) => {
+                        gathered.releases += 1;
+                        gathered.rejected += 1;
+                        let ocid = ocid.map(|ocid| format!(" [{ocid}]")).unwrap_or_default();
+                        let _ = writeln!(
+                            stderr.lock(),
+                            "achyk: {}{ocid}: release left out: {problem}",
+                            item.location
+                        );
+                    }
+                    (Event::Package(meta), _) => {
+                        for url in meta.extensions {
+                            if !gathered.extensions.contains(&url) {
+                                gathered.extensions.push(url);
+                            }
+                        }
+                    }
+                    (Event::Issue(issue), _) => {
+                        gathered.rejected += 1;
+                        let _ = writeln!(stderr.lock(), "achyk: {issue}");
+                    }
+                    (Event::Item(_), None) => unreachable!("every item has a head"),
+                }
+            }
+        }
+        let read_result = reading
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread panicked")));
+        result.and(read_result)
+    })
+}
+
+/// An item's ocid, or why it is left out (with its ocid when it has one).
+type Head = Result<String, (Option<String>, String)>;
+
 /// Reads the ocid of an item and checks its date, without building the value (the reader has
 /// already checked that the text is JSON).
-fn head_of(json: &str) -> Result<String, (Option<String>, String)> {
+fn head_of(json: &str) -> Head {
     let Some([ocid, date]) = achyk_ocds::json::top_level_members(json, ["ocid", "date"]) else {
         return Err((None, "not a JSON object".to_owned()));
     };
