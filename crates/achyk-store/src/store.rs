@@ -469,6 +469,11 @@ impl Store {
                         .push_bind(*path)
                         .push_bind(*message);
                 });
+                // Two recomputes of one process at once (two imports) write the same rows.
+                query.push(
+                    " ON CONFLICT (ocid, position) DO UPDATE SET path = excluded.path, \
+                     message = excluded.message",
+                );
                 query.build().execute(&mut *tx).await?;
             }
             for chunk in roles.chunks(ROWS_PER_STATEMENT) {

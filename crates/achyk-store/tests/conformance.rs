@@ -167,6 +167,7 @@ conformance!(
     batches_larger_than_one_statement_are_stored_whole,
     missing_rows_are_not_found,
     kg_feed_pages_import_with_their_extensions,
+    two_recomputes_at_once_write_what_one_writes,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -871,4 +872,55 @@ async fn kg_feed_pages_import_with_their_extensions(db: &TestDb) {
         .map(|row| row.role)
         .collect();
     assert!(roles.contains(&"supplier".to_string()), "{roles:?}");
+}
+
+async fn two_recomputes_at_once_write_what_one_writes(db: &TestDb) {
+    let releases: Vec<Value> = (0..900)
+        .map(|index| {
+            supplier_process(
+                &format!("ocds-c-{}", index % 300),
+                &format!("2024-01-{:02}T00:00:00Z", 1 + index / 300),
+                &format!("s{}", index % 7),
+                &format!("Supplier {}", index % 11),
+            )
+        })
+        .map(|mut release| {
+            release["id"] = json!(release["date"].as_str().unwrap());
+            release
+        })
+        .collect();
+    let input = package(&releases);
+
+    let clean_db = TestDb::sqlite();
+    let clean = clean_db.store().await;
+    import(&clean, "p.json", &input).await;
+    let expected = (counts(&clean).await, all_compiled(&clean).await);
+
+    // Store without recomputing, then let two stores (two processes, say) recompute at once.
+    let first = db.store().await;
+    let mut ingest = achyk_store::Ingest::new(1_000);
+    let mut batches = Vec::new();
+    achyk_ocds::read_publication("p.json", input.as_bytes(), &mut |event| {
+        ingest.push(event, &mut |ingested| batches.push(ingested))
+    })
+    .unwrap();
+    ingest.finish(&mut |ingested| batches.push(ingested));
+    for ingested in batches {
+        if let achyk_store::Ingested::Releases(batch) = ingested {
+            first.insert_releases(&batch).await.unwrap();
+        }
+    }
+    let second = db.store().await;
+    let (a, b) = tokio::join!(
+        first.recompute_dirty(50, |_| {}),
+        second.recompute_dirty(50, |_| {})
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.processes + b.processes >= 300, "{a:?} {b:?}");
+    assert_eq!((counts(&first).await, all_compiled(&first).await), expected);
+    let parties = first.parties_of(&Ocid::from("ocds-c-7")).await.unwrap();
+    assert_eq!(
+        parties,
+        clean.parties_of(&Ocid::from("ocds-c-7")).await.unwrap()
+    );
 }
