@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use achyk_test_support::{ocdskit_compile, reference_available, reference_schema};
 use serde_json::{Value, json};
 
 fn achyk() -> Command {
@@ -22,71 +23,12 @@ fn stdout_lines(output: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// Whether OCP's reference is installed; under CI it must be.
-fn reference_available() -> bool {
-    let found = Command::new("ocdskit")
-        .arg("--help")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the reference (pip install ocdskit) must be installed under CI"
-        );
-        eprintln!("SKIPPED: ocdskit is not installed (pip install ocdskit)");
-    }
-    found
-}
-
-fn ocds_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../achyk-ocds")
-}
-
-/// The release schema patched with the three embedded extensions, as the reference's
-/// `json_merge_patch` makes it, for `ocdskit compile --schema`.
 fn patched_schema(dir: &Path) -> PathBuf {
-    let out = dir.join("patched-schema.json");
-    let ocds = ocds_dir();
-    let status = Command::new("python3")
-        .arg(ocds.join("tests/reference/patched_rules.py"))
-        .arg(ocds.join("schema/1.1.5/release-schema.json"))
-        .arg(&out)
-        .args(
-            ["lots", "bid", "enquiry"]
-                .map(|name| ocds.join(format!("schema/extensions/{name}/release-schema.json"))),
-        )
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    out
+    reference_schema(dir, &["lots", "bid", "enquiry"]).1
 }
 
 fn ocdskit(input: &[u8], schema: &Path, versioned: bool) -> Vec<Value> {
-    let mut command = Command::new("ocdskit");
-    command.arg("compile").arg("--schema").arg(schema);
-    if versioned {
-        command.arg("--versioned");
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout_lines(&output)
+    ocdskit_compile(input, schema, versioned)
 }
 
 const EXTENSIONS: [&str; 3] = [

@@ -6,83 +6,41 @@
 //! missing these tests fail under CI (`CI` set) and are skipped with a notice elsewhere.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use achyk_ocds::rules::Rule;
 use achyk_ocds::schema::KnownExtension;
 use achyk_ocds::{MergeRules, compile, versioned};
+use achyk_test_support::{ocds_crate_dir, ocdskit_compile, reference_available, reference_schema};
 use serde_json::{Value, json};
 
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Whether the reference can run here; panics under CI when it cannot.
-fn reference_available() -> bool {
-    let found = Command::new("ocdskit")
-        .arg("--help")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-        && Command::new("python3")
-            .args(["-c", "import ocdsmerge, json_merge_patch"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the reference (pip install ocdskit) must be installed under CI"
-        );
-        eprintln!("SKIPPED: ocdskit is not installed (pip install ocdskit)");
-    }
-    found
-}
-
-fn extension_schema(extension: KnownExtension) -> PathBuf {
-    let folder = match extension {
+fn folder(extension: KnownExtension) -> &'static str {
+    match extension {
         KnownExtension::Lots => "lots",
         KnownExtension::Bid => "bid",
         KnownExtension::Enquiry => "enquiry",
-    };
-    crate_dir()
-        .join("schema/extensions")
-        .join(folder)
-        .join("release-schema.json")
+    }
 }
 
-/// Runs the reference's rule derivation; returns its rules and the path of the patched schema.
+/// The reference's rules for the release schema patched by `extensions`, and that schema.
 fn reference_rules(extensions: &[KnownExtension], dir: &Path) -> (Vec<(String, Rule)>, PathBuf) {
-    let schema_out = dir.join(format!("schema-{}.json", extensions.len()));
-    let mut command = Command::new("python3");
-    command.arg(crate_dir().join("tests/reference/patched_rules.py"));
-    command.arg(crate_dir().join("schema/1.1.5/release-schema.json"));
-    command.arg(&schema_out);
-    for extension in extensions {
-        command.arg(extension_schema(*extension));
-    }
-    let output = command.output().expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "patched_rules.py failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let rules = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let (path, rule) = line.split_once('\t').unwrap();
-            let rule = match rule {
+    let names: Vec<&str> = extensions
+        .iter()
+        .map(|extension| folder(*extension))
+        .collect();
+    let (rules, schema) = reference_schema(dir, &names);
+    let rules = rules
+        .into_iter()
+        .map(|(path, rule)| {
+            let rule = match rule.as_str() {
                 "omitWhenMerged" => Rule::Omit,
                 "wholeListMerge" => Rule::WholeList,
                 other => panic!("unknown rule {other}"),
             };
-            (path.to_owned(), rule)
+            (path, rule)
         })
         .collect();
-    (rules, schema_out)
+    (rules, schema)
 }
 
 #[test]
@@ -112,34 +70,8 @@ fn merge_rules_equal_the_reference_for_every_extension_set() {
     }
 }
 
-/// Runs `ocdskit compile` on a release package; returns its output lines parsed.
-fn ocdskit_compile(package: &Value, schema: &Path, versioned: bool) -> Vec<Value> {
-    let mut command = Command::new("ocdskit");
-    command.arg("compile").arg("--schema").arg(schema);
-    if versioned {
-        command.arg("--versioned");
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ocdskit runs");
-    let input = serde_json::to_vec(package).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        output.status.success(),
-        "ocdskit compile failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+fn ocdskit(package: &Value, schema: &Path, versioned: bool) -> Vec<Value> {
+    ocdskit_compile(&serde_json::to_vec(package).unwrap(), schema, versioned)
 }
 
 /// Merges the releases of a package the way `ocdskit compile` groups them: by ocid in ocid
@@ -573,12 +505,12 @@ fn generated_processes_compile_and_version_like_the_reference() {
         for seed in seeds {
             let package = generate_package(seed, 150);
             assert_same(
-                &ocdskit_compile(&package, &schema, false),
+                &ocdskit(&package, &schema, false),
                 &achyk_compile(&package, &rules, false),
                 &format!("compiled, seed {seed}"),
             );
             assert_same(
-                &ocdskit_compile(&package, &schema, true),
+                &ocdskit(&package, &schema, true),
                 &achyk_compile(&package, &rules, true),
                 &format!("versioned, seed {seed}"),
             );
@@ -620,18 +552,18 @@ fn corner_cases_merge_like_the_reference() {
         [json!([{"tender": {"value": null}}, {"tender": {"value": {"amount": 1}}}])];
     let package = corner_case_package(&cases);
     assert_same(
-        &ocdskit_compile(&package, &schema, false),
+        &ocdskit(&package, &schema, false),
         &achyk_compile(&package, &rules, false),
         "compiled corner cases",
     );
     assert_same(
-        &ocdskit_compile(&package, &schema, true),
+        &ocdskit(&package, &schema, true),
         &achyk_compile(&package, &rules, true),
         "versioned corner cases",
     );
     let package = corner_case_package(&compiled_only);
     assert_same(
-        &ocdskit_compile(&package, &schema, false),
+        &ocdskit(&package, &schema, false),
         &achyk_compile(&package, &rules, false),
         "compiled-only corner cases",
     );
@@ -662,7 +594,7 @@ fn prozorro_releases_compile_like_the_reference() {
     let rules = MergeRules::for_extensions(&[KnownExtension::Bid]);
     let mut releases = Vec::new();
     let mut files: Vec<PathBuf> =
-        std::fs::read_dir(crate_dir().join("tests/fixtures/merge/prozorro"))
+        std::fs::read_dir(ocds_crate_dir().join("tests/fixtures/merge/prozorro"))
             .unwrap()
             .map(|entry| entry.unwrap().path())
             .collect();
@@ -680,12 +612,12 @@ fn prozorro_releases_compile_like_the_reference() {
     releases.extend(updated);
     let package = json!({"version": "1.1", "releases": releases});
     assert_same(
-        &ocdskit_compile(&package, &schema, false),
+        &ocdskit(&package, &schema, false),
         &achyk_compile(&package, &rules, false),
         "ProZorro compiled",
     );
     assert_same(
-        &ocdskit_compile(&package, &schema, true),
+        &ocdskit(&package, &schema, true),
         &achyk_compile(&package, &rules, true),
         "ProZorro versioned",
     );
