@@ -120,7 +120,22 @@ impl Store {
                     .await?,
             )
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Pool::Postgres(PgPoolOptions::new().max_connections(4).connect(url).await?)
+            let options = PgPoolOptions::new()
+                .max_connections(4)
+                .after_connect(|connection, _| {
+                    Box::pin(async move {
+                        // Releases and compiled releases are kilobytes of JSON, so PostgreSQL
+                        // compresses them; lz4 does it several times faster than the default
+                        // pglz. A server built without lz4 refuses, and keeps pglz.
+                        let _ = sqlx::Executor::execute(
+                            &mut *connection,
+                            "SET default_toast_compression = 'lz4'",
+                        )
+                        .await;
+                        Ok(())
+                    })
+                });
+            Pool::Postgres(options.connect(url).await?)
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
@@ -285,7 +300,7 @@ impl Store {
     /// work of an import that died. `progress` is told how many processes each batch wrote.
     ///
     /// Batches are pipelined: while one batch is merged on worker threads, the previous one
-    /// is written, so the database and the processors work at the same time.
+    /// is written and the next one read, so the database and the processors work at once.
     pub async fn recompute_dirty(
         &self,
         batch_size: usize,
@@ -296,42 +311,67 @@ impl Store {
         // Passes over the marks in ocid order, until a pass finds none: a mark bumped by a
         // concurrent import while its process was being merged survives a pass.
         loop {
-            let mut after: Option<String> = None;
-            let mut computed: Option<MergedBatch> = None;
-            let mut found_any = false;
-            loop {
-                let marks: Vec<(String, i64)> = with_pool!(self, |pool, Db, _begin| {
-                    sqlx::query_as::<Db, (String, i64)>(
-                        "SELECT ocid, mark FROM dirty_processes WHERE ocid > $1 ORDER BY ocid LIMIT $2",
-                    )
-                    .bind(after.as_deref().unwrap_or(""))
-                    .bind(batch_size)
-                    .fetch_all(pool)
-                    .await?
-                });
-                let Some(last) = marks.last() else { break };
-                found_any = true;
-                after = Some(last.0.clone());
-                let inputs = self.load_processes(&marks).await?;
+            let mut after = String::new();
+            let mut next = self.next_dirty_batch(&mut after, batch_size).await?;
+            if next.is_none() {
+                return Ok(summary);
+            }
+            let mut merged: Option<MergedBatch> = None;
+            while let Some((marks, inputs)) = next.take() {
                 let rules = Arc::clone(&self.rules);
                 let merging = tokio::task::spawn_blocking(move || recompute(inputs, &rules));
-                if let Some((outputs, marks)) = computed.take() {
-                    summary.absorb(self.write_processes(&outputs, &marks).await?);
-                    progress(outputs.len());
+                let write_previous = async {
+                    match merged.take() {
+                        Some((outputs, marks)) => {
+                            self.write_processes(&outputs, &marks).await.map(Some)
+                        }
+                        None => Ok(None),
+                    }
+                };
+                let (written, upcoming) = tokio::join!(
+                    write_previous,
+                    self.next_dirty_batch(&mut after, batch_size)
+                );
+                if let Some(written) = written? {
+                    progress(written.processes);
+                    summary.absorb(written);
                 }
+                next = upcoming?;
                 let outputs = merging
                     .await
                     .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
-                computed = Some((outputs, marks));
+                merged = Some((outputs, marks));
             }
-            if let Some((outputs, marks)) = computed.take() {
-                summary.absorb(self.write_processes(&outputs, &marks).await?);
-                progress(outputs.len());
-            }
-            if !found_any {
-                return Ok(summary);
+            if let Some((outputs, marks)) = merged.take() {
+                let written = self.write_processes(&outputs, &marks).await?;
+                progress(written.processes);
+                summary.absorb(written);
             }
         }
+    }
+
+    /// The next `batch_size` marked processes after `after` in ocid order, with their stored
+    /// releases; `after` moves past them.
+    async fn next_dirty_batch(
+        &self,
+        after: &mut String,
+        batch_size: i64,
+    ) -> Result<Option<(Vec<Mark>, Vec<ProcessInput>)>, StoreError> {
+        let marks: Vec<Mark> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Mark>(
+                "SELECT ocid, mark FROM dirty_processes WHERE ocid > $1 ORDER BY ocid LIMIT $2",
+            )
+            .bind(after.as_str())
+            .bind(batch_size)
+            .fetch_all(pool)
+            .await?
+        });
+        let Some(last) = marks.last() else {
+            return Ok(None);
+        };
+        after.clone_from(&last.0);
+        let inputs = self.load_processes(&marks).await?;
+        Ok(Some((marks, inputs)))
     }
 
     async fn load_processes(
