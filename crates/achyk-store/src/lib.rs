@@ -6,8 +6,11 @@
 //!   `ocid`, its `id` (or, without one, its content hash) and its content hash (SHA-256 of the
 //!   canonical JSON, see [`achyk_ocds::canonical`]), so importing the same file again changes
 //!   nothing, and the same `id` with other content is kept as a new version and reported.
-//! - `compiled_releases`: one per process, `achyk_ocds::compile` over its stored releases in
-//!   import order with the merge rules of the extensions its releases' packages declared.
+//! - `compiled_releases`: one per process, `achyk_ocds::compile_texts` over its stored
+//!   releases in import order, with the merge rules of the extensions that the packages of
+//!   those releases declared (their union, in first-seen order; `achyk compile` uses the union
+//!   over its whole input, which is the same when every package declares the same list).
+//!   What the merge warns about is kept in `merge_warnings`.
 //! - `organisations` and `process_parties`: the parties of each compiled release keyed by
 //!   identifier (`{scheme}-{id}`, else the party `id`), with the roles they play.
 //! - `dirty_processes`: processes whose releases changed and whose compiled release (and

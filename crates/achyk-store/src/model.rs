@@ -10,6 +10,8 @@ use crate::ingest::Rejection;
 /// know about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRelease {
+    /// Never empty ([`NewRelease::parse`] rejects a blank `ocid`; pages of rows start after
+    /// the empty string).
     pub ocid: Ocid,
     /// The release `id` as published (an integer `id` in decimal), if any.
     pub release_id: Option<String>,
