@@ -16,29 +16,19 @@ const PAGE: usize = 1_000;
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
-    /// Database URL: `sqlite://PATH` or `postgres://...`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://achyk.db",
-        hide_env_values = true
-    )]
-    pub db: String,
+    #[command(flatten)]
+    pub database: super::DatabaseArg,
     /// Write every stored release instead of the compiled releases.
     #[arg(long)]
     pub releases: bool,
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(export(args))
+    super::block_on(export(args))
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open_existing(&args.db)
+    let store = Store::open_existing(&args.database.url)
         .await
         .context("cannot open the database")?;
     let stdout = io::stdout();

@@ -22,14 +22,8 @@ pub struct ImportArgs {
     /// optionally gzipped); `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Database URL: `sqlite://PATH` (created if missing) or `postgres://...`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://achyk.db",
-        hide_env_values = true
-    )]
-    pub db: String,
+    #[command(flatten)]
+    pub database: super::DatabaseArg,
 }
 
 /// What the reader thread hands over.
@@ -43,11 +37,7 @@ enum Message {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(import(args))
+    super::block_on(import(args))
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -64,7 +54,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         inputs.push((name, reader));
     }
 
-    let store = Store::connect(&args.db)
+    let store = Store::connect(&args.database.url)
         .await
         .context("cannot open the database")?;
     store

@@ -8,23 +8,13 @@ use anyhow::Context;
 
 #[derive(clap::Args)]
 pub struct MigrateArgs {
-    /// Database URL: `sqlite://PATH` (created if missing) or `postgres://...`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://achyk.db",
-        hide_env_values = true
-    )]
-    pub db: String,
+    #[command(flatten)]
+    pub database: super::DatabaseArg,
 }
 
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let store = Store::connect(&args.db)
+    super::block_on(async {
+        let store = Store::connect(&args.database.url)
             .await
             .context("cannot open the database")?;
         store
