@@ -13,10 +13,9 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use achyk_ocds::{Event, ItemKind, MergeRules, ReleaseHead, read_publication};
+use achyk_ocds::{Event, ItemKind, MergeRules, read_publication};
 use anyhow::Context;
 use rayon::prelude::*;
-use serde_json::Value;
 
 #[derive(clap::Args)]
 pub struct CompileArgs {
@@ -254,21 +253,31 @@ type Head = Result<String, (Option<String>, String)>;
 /// Reads the ocid of an item and checks its date, without building the value (the reader has
 /// already checked that the text is JSON).
 fn head_of(json: &str) -> Head {
-    let Some([ocid, date]) = achyk_ocds::json::top_level_members(json, ["ocid", "date"]) else {
+    use achyk_ocds::ReleaseProblem;
+    use achyk_ocds::json::{top_level_members, unescape};
+    let Some([ocid, date]) = top_level_members(json, ["ocid", "date"]) else {
         return Err((None, "not a JSON object".to_owned()));
     };
-    let parse = |raw: Option<&str>| raw.map_or(Ok(Value::Null), serde_json::from_str::<Value>);
-    let (Ok(ocid), Ok(date)) = (parse(ocid), parse(date)) else {
-        return Err((None, "not a JSON object".to_owned()));
+    let ocid = match ocid {
+        None | Some("null") => return Err((None, ReleaseProblem::MissingOcid.to_string())),
+        Some(raw) if raw.starts_with('"') => unescape(raw).into_owned(),
+        Some(_) => return Err((None, ReleaseProblem::BadOcid.to_string())),
     };
-    let probe = serde_json::json!({"ocid": ocid, "date": date});
-    match ReleaseHead::of(&probe) {
-        Ok(head) => Ok(head.ocid),
-        Err(problem) => Err((
-            probe["ocid"].as_str().map(str::to_owned),
-            problem.to_string(),
-        )),
+    if ocid.trim().is_empty() {
+        return Err((None, ReleaseProblem::BadOcid.to_string()));
     }
+    let problem = match date {
+        None | Some("null") => ReleaseProblem::MissingDate,
+        Some(raw) if raw.starts_with('"') => {
+            let date = unescape(raw);
+            if achyk_ocds::release::parse_instant(&date).is_some() {
+                return Ok(ocid);
+            }
+            ReleaseProblem::BadDate(format!("{date:?}"))
+        }
+        Some(raw) => ReleaseProblem::BadDate(raw.to_owned()),
+    };
+    Err((Some(ocid), problem.to_string()))
 }
 
 #[derive(Clone, Copy)]
