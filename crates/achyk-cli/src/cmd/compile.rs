@@ -91,57 +91,11 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    if args.package {
-        write!(
-            out,
-            "{{\"uri\":\"\",\"publishedDate\":\"\",\"version\":\"1.1\","
-        )?;
-        if !gathered.extensions.is_empty() {
-            write!(
-                out,
-                "\"extensions\":{},",
-                serde_json::to_string(&gathered.extensions)?
-            )?;
-        }
-        write!(out, "\"records\":[")?;
-    }
-    let mut first_record = true;
     let mode = Mode {
         versioned: args.versioned,
         package: args.package,
     };
-    sorter.finish(|batch| {
-        let outputs: Vec<Output> = batch
-            .into_par_iter()
-            .map(|group| merge_group(group, &rules, mode))
-            .collect();
-        for output in outputs {
-            for warning in &output.warnings {
-                eprintln!("achyk: warning: {warning}");
-            }
-            if let Some(problem) = &output.problem {
-                eprintln!("achyk: {problem}");
-            }
-            let Some(json) = output.json else { continue };
-            if args.package {
-                if !first_record {
-                    out.write_all(b",")?;
-                }
-                first_record = false;
-            }
-            out.write_all(json.as_bytes())?;
-            if !args.package {
-                out.write_all(b"\n")?;
-            }
-        }
-        Ok(())
-    })?;
-    if args.package {
-        writeln!(out, "]}}")?;
-    }
-    out.flush()?;
+    merge_and_write(sorter, &rules, mode, &gathered.extensions)?;
 
     if gathered.rejected > 0 {
         eprintln!(
@@ -151,6 +105,97 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(super::EXIT_REJECTED));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Merges the gathered processes and writes them, as a pipeline of three threads so that both
+/// cores stay busy: one groups entries by ocid (reading spilled runs back), this one merges
+/// batches of processes in parallel, and one writes the results in order.
+fn merge_and_write(
+    sorter: Sorter,
+    rules: &MergeRules,
+    mode: Mode,
+    extensions: &[String],
+) -> anyhow::Result<()> {
+    let (batch_sender, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<Entry>>>(2);
+    let (output_sender, outputs) = std::sync::mpsc::sync_channel::<Vec<Output>>(2);
+    std::thread::scope(|scope| {
+        let grouping = scope.spawn(move || {
+            sorter.finish(|batch| {
+                batch_sender
+                    .send(batch)
+                    .map_err(|_| anyhow::anyhow!("the merge stopped"))
+            })
+        });
+        let writing = scope.spawn(move || write_outputs(outputs, mode, extensions));
+        for batch in batches {
+            let merged: Vec<Output> = batch
+                .into_par_iter()
+                .map(|group| merge_group(group, rules, mode))
+                .collect();
+            if output_sender.send(merged).is_err() {
+                break;
+            }
+        }
+        drop(output_sender);
+        let written = writing
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the writing thread panicked")));
+        let grouped = grouping
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the grouping thread panicked")));
+        // A failed write (a closed pipe) stops the grouping too; report the write's error.
+        written.and(grouped)
+    })
+}
+
+fn write_outputs(
+    outputs: std::sync::mpsc::Receiver<Vec<Output>>,
+    mode: Mode,
+    extensions: &[String],
+) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    if mode.package {
+        write!(
+            out,
+            "{{\"uri\":\"\",\"publishedDate\":\"\",\"version\":\"1.1\","
+        )?;
+        if !extensions.is_empty() {
+            write!(
+                out,
+                "\"extensions\":{},",
+                serde_json::to_string(extensions)?
+            )?;
+        }
+        write!(out, "\"records\":[")?;
+    }
+    let mut first_record = true;
+    for batch in outputs {
+        for output in batch {
+            for warning in &output.warnings {
+                eprintln!("achyk: warning: {warning}");
+            }
+            if let Some(problem) = &output.problem {
+                eprintln!("achyk: {problem}");
+            }
+            let Some(json) = output.json else { continue };
+            if mode.package {
+                if !first_record {
+                    out.write_all(b",")?;
+                }
+                first_record = false;
+            }
+            out.write_all(json.as_bytes())?;
+            if !mode.package {
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    if mode.package {
+        writeln!(out, "]}}")?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Events are handed from the reading thread to the gathering one in chunks of this many.
