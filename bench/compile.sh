@@ -34,7 +34,7 @@ measure() { # name, command...
 
 echo "input: $RELEASES releases over $PROCESSES ocids ($(du -h "$INPUT" | cut -f1))"
 measure achyk bash -c "$ACHYK compile '$INPUT' > '$OUT/achyk.jsonl'"
-measure achyk-spill bash -c "ACHYK_COMPILE_MEMORY_MB=32 $ACHYK compile '$INPUT' > '$OUT/achyk-spill.jsonl'"
+measure achyk-spill bash -c "ACHYK_COMPILE_MEMORY_MB=4 $ACHYK compile '$INPUT' > '$OUT/achyk-spill.jsonl'"
 measure ocdskit bash -c "ocdskit compile --schema '$OUT/patched-schema.json' < '$INPUT' > '$OUT/ocdskit.jsonl'"
 
 python3 - "$OUT" <<'PY'
