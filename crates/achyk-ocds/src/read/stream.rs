@@ -60,6 +60,37 @@ pub(crate) fn is_plain_release(text: &str) -> Result<bool, serde_json::Error> {
     Ok(plain)
 }
 
+/// The `visit_*` methods of a visitor that wants a container: each scalar is reported through
+/// `self.$report(what was found)` and skipped.
+macro_rules! reject_scalars {
+    ($report:ident) => {
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            self.$report("a boolean");
+            Ok(())
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            self.$report("a number");
+            Ok(())
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            self.$report("a number");
+            Ok(())
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            self.$report("a number");
+            Ok(())
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            self.$report("a string");
+            Ok(())
+        }
+    };
+}
+
 /// One value at the top of the input, or one element of a top-level array.
 struct ValueSeed<'c, 's> {
     context: &'c mut Context<'s>,
@@ -142,30 +173,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.not_an_object("a boolean");
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.not_an_object("a number");
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.not_an_object("a number");
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.not_an_object("a number");
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.not_an_object("a string");
-        Ok(())
-    }
+    reject_scalars!(not_an_object);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1090,30 +1098,7 @@ impl<'de> Visitor<'de> for ReleasesSeed<'_, '_, '_> {
         Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.not_an_array("a boolean");
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.not_an_array("a number");
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.not_an_array("a number");
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.not_an_array("a number");
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.not_an_array("a string");
-        Ok(())
-    }
+    reject_scalars!(not_an_array);
 }
 
 /// A record package's `records` member.
@@ -1169,30 +1154,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
         Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.not_an_array("a boolean");
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.not_an_array("a number");
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.not_an_array("a number");
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.not_an_array("a number");
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.not_an_array("a string");
-        Ok(())
-    }
+    reject_scalars!(not_an_array);
 }
 
 /// One element of a record package's `records`.
@@ -1238,30 +1200,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
         Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.not_an_object("a boolean");
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.not_an_object("a number");
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.not_an_object("a number");
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.not_an_object("a number");
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.not_an_object("a string");
-        Ok(())
-    }
+    reject_scalars!(not_an_object);
 }
 
 /// The member names that decide how an object is read, told apart without allocating.
