@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::read::scan::{find_quote_or_backslash, find_structural};
+
 /// Nesting deeper than this is refused (as `serde_json` does), so that hostile input cannot
 /// exhaust the stack.
 pub const MAX_DEPTH: usize = 128;
@@ -344,11 +346,7 @@ fn skip_whitespace_at(bytes: &[u8], mut position: usize) -> usize {
 fn skip_string(bytes: &[u8], mut position: usize) -> Option<usize> {
     position += 1;
     loop {
-        let rest = bytes.get(position..)?;
-        let at = rest
-            .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\')?;
-        position += at;
+        position += find_quote_or_backslash(bytes.get(position..)?)?;
         if bytes[position] == b'"' {
             return Some(position + 1);
         }
@@ -364,19 +362,19 @@ fn skip_value(bytes: &[u8], position: usize) -> Option<usize> {
             let mut depth = 0usize;
             let mut cursor = position;
             loop {
-                match bytes.get(cursor)? {
+                cursor += find_structural(bytes.get(cursor..)?)?;
+                match bytes[cursor] {
                     b'"' => {
                         cursor = skip_string(bytes, cursor)?;
                         continue;
                     }
                     b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
+                    _ => {
                         depth -= 1;
                         if depth == 0 {
                             return Some(cursor + 1);
                         }
                     }
-                    _ => {}
                 }
                 cursor += 1;
             }

@@ -67,7 +67,7 @@ use std::sync::Arc;
 mod context;
 mod input;
 mod lines;
-mod scan;
+pub(crate) mod scan;
 mod stream;
 
 /// Where in the input something was found.

@@ -345,17 +345,19 @@ fn zero_bytes(word: u64) -> u64 {
     word.wrapping_sub(ONES) & !word & HIGHS
 }
 
-/// The first `"` or `\`, eight bytes at a time.
-#[inline]
-fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+/// The first byte that `word_matches` marks (through [`zero_bytes`]) in eight-byte words, or
+/// that `byte_matches` accepts in the tail.
+#[inline(always)]
+fn find_by_words(
+    bytes: &[u8],
+    word_matches: impl Fn(u64) -> u64,
+    byte_matches: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
-        let word = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
-        let found = zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight bytes"));
+        let found = word_matches(word);
         if found != 0 {
             return Some(offset + (found.trailing_zeros() / 8) as usize);
         }
@@ -364,34 +366,37 @@ fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
     chunks
         .remainder()
         .iter()
-        .position(|byte| matches!(byte, b'"' | b'\\'))
+        .position(|&byte| byte_matches(byte))
         .map(|position| offset + position)
+}
+
+/// The first `"` or `\`, eight bytes at a time.
+#[inline]
+pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    find_by_words(
+        bytes,
+        |word| {
+            zero_bytes(word ^ (ONES * u64::from(b'"')))
+                | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+        },
+        |byte| matches!(byte, b'"' | b'\\'),
+    )
 }
 
 /// The first `"`, `{`, `}`, `[` or `]`, eight bytes at a time. Setting bit 0x20 turns `[` and `]`
 /// into `{` and `}` and no other byte into either.
 #[inline]
-fn find_structural(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
-        let folded = word | (ONES * 0x20);
-        let found = zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(folded ^ (ONES * u64::from(b'{')))
-            | zero_bytes(folded ^ (ONES * u64::from(b'}')));
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|byte| matches!(byte, b'"' | b'{' | b'}' | b'[' | b']'))
-        .map(|position| offset + position)
+pub(crate) fn find_structural(bytes: &[u8]) -> Option<usize> {
+    find_by_words(
+        bytes,
+        |word| {
+            let folded = word | (ONES * 0x20);
+            zero_bytes(word ^ (ONES * u64::from(b'"')))
+                | zero_bytes(folded ^ (ONES * u64::from(b'{')))
+                | zero_bytes(folded ^ (ONES * u64::from(b'}')))
+        },
+        |byte| matches!(byte, b'"' | b'{' | b'}' | b'[' | b']'),
+    )
 }
 
 pub(crate) fn describe_byte(byte: u8) -> String {
