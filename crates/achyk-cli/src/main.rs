@@ -31,6 +31,10 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
+    /// Rebuild every process's normalised release (after the status table changed).
+    Normalise(cmd::normalise::NormaliseArgs),
+    /// Show the data-quality report: what the normaliser changed, in totals or for one process.
+    Quality(cmd::quality::QualityArgs),
     /// Check publications against the OCDS 1.1.5 schemas (and the extensions they declare).
     Validate(cmd::validate::ValidateArgs),
 }
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),
+        Command::Normalise(args) => cmd::normalise::run(args),
+        Command::Quality(args) => cmd::quality::run(args),
         Command::Validate(args) => cmd::validate::run(args),
     };
     match result {

@@ -25,7 +25,9 @@ pub enum Rule {
     /// A party without `name` gets its `identifier.legalName`.
     PartyNameFromLegalName,
     /// `identifier.legalName_kg` (a language tag that is Kongo's) becomes
-    /// `identifier.legalName_ky`, and the party gets `name_ky`.
+    /// `identifier.legalName_ky`, and the party gets `name_ky` (OCDS names a field's
+    /// translation by suffixing the ISO 639-1 code, `ky` for Kyrgyz). One note per party, at
+    /// the field that moved.
     KyrgyzNameTagged,
     /// `tender.procuringEntity.id` held a name, resolved to the party of that name.
     ProcuringEntityIdResolved,
@@ -129,7 +131,9 @@ impl Rule {
     pub fn describe(self) -> &'static str {
         match self {
             Rule::PartyNameFromLegalName => "party without a name: named by its legal name",
-            Rule::KyrgyzNameTagged => "Kyrgyz name tagged _kg (Kongo) retagged _ky",
+            Rule::KyrgyzNameTagged => {
+                "Kyrgyz name tagged _kg (Kongo): retagged _ky, also as the party's name_ky"
+            }
             Rule::ProcuringEntityIdResolved => {
                 "procuring entity id held a name: resolved to the party's identifier"
             }
@@ -357,23 +361,20 @@ impl Work<'_> {
             let identifier = party.get_mut("identifier").and_then(Value::as_object_mut);
             let mut legal_name = None;
             let mut kyrgyz = None;
+            let mut retagged = false;
             if let Some(identifier) = identifier {
                 legal_name = text(identifier.get("legalName")).map(str::to_string);
                 if let Some(name) = identifier.remove("legalName_kg") {
+                    // One note for the move: the value stays, its tag changes.
                     notes.push((
                         Rule::KyrgyzNameTagged,
                         format!("/parties/{index}/identifier/legalName_kg"),
                         Some(name.clone()),
-                        None,
+                        Some(name.clone()),
                     ));
+                    retagged = true;
                     if !identifier.contains_key("legalName_ky") {
-                        identifier.insert("legalName_ky".into(), name.clone());
-                        notes.push((
-                            Rule::KyrgyzNameTagged,
-                            format!("/parties/{index}/identifier/legalName_ky"),
-                            None,
-                            Some(name),
-                        ));
+                        identifier.insert("legalName_ky".into(), name);
                     }
                 }
                 kyrgyz = text(identifier.get("legalName_ky")).map(str::to_string);
@@ -393,12 +394,15 @@ impl Work<'_> {
                 && let Some(kyrgyz) = kyrgyz
             {
                 let before = party.insert("name_ky".into(), Value::String(kyrgyz.clone()));
-                notes.push((
-                    Rule::KyrgyzNameTagged,
-                    format!("/parties/{index}/name_ky"),
-                    before,
-                    Some(Value::String(kyrgyz)),
-                ));
+                // A retagged name was noted above; the party's `name_ky` is part of that move.
+                if !retagged {
+                    notes.push((
+                        Rule::KyrgyzNameTagged,
+                        format!("/parties/{index}/name_ky"),
+                        before,
+                        Some(Value::String(kyrgyz)),
+                    ));
+                }
             }
         }
         for (rule, path, before, after) in notes {
@@ -1051,6 +1055,50 @@ impl QualityTotals {
             if seen.insert(change.rule) {
                 entry.0 += 1;
             }
+        }
+    }
+}
+
+/// The normaliser as the store runs it on every compiled release it recomputes.
+#[derive(Debug, Clone, Default)]
+pub struct StoreNormaliser {
+    pub settings: NormaliseSettings,
+}
+
+impl achyk_store::Normaliser for StoreNormaliser {
+    fn normalise(&self, compiled_json: &str) -> achyk_store::NormalisedProcess {
+        let compiled: Value = match serde_json::from_str(compiled_json) {
+            Ok(compiled) => compiled,
+            // A compiled release is always Achyk's own JSON; should it not parse, keep it as it
+            // is rather than lose the process.
+            Err(_) => {
+                return achyk_store::NormalisedProcess {
+                    json: compiled_json.to_string(),
+                    ..Default::default()
+                };
+            }
+        };
+        let normalised = normalise(&compiled, &self.settings);
+        achyk_store::NormalisedProcess {
+            json: normalised.release.to_string(),
+            notes: normalised
+                .changes
+                .into_iter()
+                .map(|change| achyk_store::QualityNote {
+                    rule: change.rule.code().to_string(),
+                    path: change.path,
+                    before: change.before.map(|value| value.to_string()),
+                    after: change.after.map(|value| value.to_string()),
+                })
+                .collect(),
+            region: normalised
+                .region
+                .map(|region| region.iso_code().to_string()),
+            party_regions: normalised
+                .party_regions
+                .into_iter()
+                .map(|(id, region)| (id, region.iso_code().to_string()))
+                .collect(),
         }
     }
 }

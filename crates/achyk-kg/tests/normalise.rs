@@ -161,6 +161,8 @@ fn the_single_source_purchase_is_direct_and_its_zero_lot_value_is_gone() {
         "/tender/lots/0/value",
     );
     assert_eq!(zero.before, Some(json!({"amount": 0, "currency": "KGS"})));
+    assert!(release["tender"].get("value").is_none());
+    change(&result.changes, Rule::ZeroValueRemoved, "/tender/value");
     // Its supplier already has the role; the award gets it by the bid.
     assert_eq!(
         release["awards"][0]["suppliers"][0]["id"],
@@ -397,4 +399,87 @@ proptest! {
         }
         prop_assert_eq!(once.region, Some(Region::Naryn));
     }
+}
+
+#[tokio::test]
+async fn the_store_keeps_the_normalised_sample_and_its_quality_report() {
+    use achyk_store::{Ocid, OrgId, Store};
+    let directory = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", directory.path().join("kg.db").display());
+    let store = Store::connect(&url)
+        .await
+        .unwrap()
+        .with_normaliser(std::sync::Arc::new(
+            achyk_kg::normalise::StoreNormaliser::default(),
+        ));
+    store.migrate().await.unwrap();
+    let pages: Vec<(String, Vec<u8>)> = ["page-1.json", "page-2.json"]
+        .iter()
+        .map(|page| (page.to_string(), std::fs::read(fixture(page)).unwrap()))
+        .collect();
+    let inputs: Vec<(&str, &[u8])> = pages
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    store.import_publications(&inputs).await.unwrap();
+    assert_eq!(store.count_normalised_releases().await.unwrap(), 3);
+
+    let works = Ocid::from("ocds-h7i0z4-240115013");
+    let normalised: Value =
+        serde_json::from_str(&store.normalised_release(&works).await.unwrap().json).unwrap();
+    assert_eq!(normalised["buyer"]["id"], "KG-INN-02305199310123");
+    assert_eq!(
+        store
+            .normalised_release(&works)
+            .await
+            .unwrap()
+            .region
+            .as_deref(),
+        Some("KG-C")
+    );
+    // The compiled release as received is untouched beside it.
+    let compiled: Value =
+        serde_json::from_str(&store.compiled_release(&works).await.unwrap().json).unwrap();
+    assert!(compiled.get("buyer").is_none());
+    assert_eq!(compiled["tender"]["mainProcurementCategory"], "work");
+
+    let notes = store.quality_notes(&works).await.unwrap();
+    let buyer_note = notes
+        .iter()
+        .find(|row| row.note.rule == "buyer_from_procuring_entity" && row.note.path == "/buyer")
+        .expect("the buyer note");
+    assert_eq!(buyer_note.note.before, None);
+
+    // The buyer role and the supplier role come from the normalised release.
+    let buyer_roles: Vec<String> = store
+        .parties_of(&works)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.organisation_id.as_str() == "KG-INN-02305199310123")
+        .map(|row| row.role)
+        .collect();
+    assert_eq!(buyer_roles, vec!["buyer", "procuringEntity"]);
+    let supplier = store
+        .organisation(&OrgId::from("KG-INN-01712200910045"))
+        .await
+        .unwrap();
+    assert_eq!(supplier.name.as_deref(), Some("ОсОО «Ала-Тоо Курулуш»"));
+    assert_eq!(supplier.name_ky.as_deref(), Some("«Ала-Тоо Курулуш» ЖЧК"));
+    assert_eq!(supplier.region.as_deref(), Some("KG-C"));
+
+    // Every process has the category or method note it should: 2 category fixes (work,
+    // product; the single-source one is `work` too), 1 method fix.
+    let totals = store.quality_totals().await.unwrap();
+    let total = |rule: &str| {
+        totals
+            .iter()
+            .find(|row| row.rule == rule)
+            .map(|row| (row.processes, row.notes))
+    };
+    assert_eq!(total("category_mapped"), Some((3, 3)));
+    assert_eq!(total("single_source_method"), Some((1, 1)));
+    // The single-source purchase has a tender value and one lot value of 0.
+    assert_eq!(total("zero_value_removed"), Some((1, 2)));
+    assert_eq!(total("status_mapped"), Some((1, 1)));
 }

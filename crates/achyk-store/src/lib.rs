@@ -31,6 +31,7 @@ mod ids;
 mod import;
 mod ingest;
 mod model;
+mod normalised;
 mod parties;
 mod recompute;
 mod store;
@@ -42,6 +43,10 @@ pub use ingest::{DEFAULT_MAX_PENDING_BYTES, Ingest, IngestWarning, Ingested, Rej
 pub use model::{
     CompiledReleaseRow, InsertSummary, MergeWarningRow, NewRelease, NewVersion, OrganisationRow,
     ProcessPartyRow, RecomputeSummary, ReleaseRow, json_line,
+};
+pub use normalised::{
+    NormalisedProcess, NormalisedReleaseRow, Normaliser, QualityNote, QualityNoteRow,
+    QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use store::{Backend, Store};

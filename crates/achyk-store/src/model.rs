@@ -176,6 +176,10 @@ pub struct OrganisationRow {
     pub identifier_scheme: Option<String>,
     pub identifier_id: Option<String>,
     pub legal_name: Option<String>,
+    /// The Kyrgyz name (`name_ky`, else `identifier.legalName_ky`).
+    pub name_ky: Option<String>,
+    /// ISO 3166-2 code of its region, when the normaliser found one.
+    pub region: Option<String>,
     /// The party object as it appears in the latest process naming the organisation.
     pub json: String,
     /// The process that `json` comes from.

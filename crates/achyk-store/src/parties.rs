@@ -14,6 +14,10 @@ pub struct ProcessParty {
     pub identifier_scheme: Option<String>,
     pub identifier_id: Option<String>,
     pub legal_name: Option<String>,
+    /// The Kyrgyz name: the party's `name_ky`, else its `identifier.legalName_ky`.
+    pub name_ky: Option<String>,
+    /// ISO 3166-2 code of its region, when the normaliser found one.
+    pub region: Option<String>,
     /// The party object (or, for a reference to no listed party, the reference).
     pub json: Value,
     pub roles: BTreeSet<String>,
@@ -135,6 +139,10 @@ fn collect(
                 identifier_scheme: identifier.and_then(|identifier| text(identifier.get("scheme"))),
                 identifier_id: identifier.and_then(|identifier| text(identifier.get("id"))),
                 legal_name,
+                name_ky: text(party.get("name_ky")).or_else(|| {
+                    identifier.and_then(|identifier| text(identifier.get("legalName_ky")))
+                }),
+                region: None,
                 json: party.clone(),
                 roles: BTreeSet::new(),
             });

@@ -9,6 +9,7 @@ use achyk_ocds::MergeRules;
 use rayon::prelude::*;
 
 use crate::ids::Ocid;
+use crate::normalised::{NormalisedProcess, Normaliser};
 use crate::parties::{ProcessParty, process_parties_of_text};
 
 /// A stored release as recompute reads it.
@@ -36,6 +37,8 @@ pub(crate) struct ProcessOutput {
     pub latest: (i64, i64),
     pub warnings: Vec<(String, String)>,
     pub parties: Vec<ProcessParty>,
+    /// The normalised compiled release, when the store has a normaliser.
+    pub normalised: Option<NormalisedProcess>,
 }
 
 /// The merge rules of an extension list, and the URLs among it that Achyk does not embed.
@@ -64,14 +67,22 @@ impl RulesCache {
 }
 
 /// Recomputes every process, on all cores.
-pub(crate) fn recompute(processes: Vec<ProcessInput>, cache: &RulesCache) -> Vec<ProcessOutput> {
+pub(crate) fn recompute(
+    processes: Vec<ProcessInput>,
+    cache: &RulesCache,
+    normaliser: Option<&dyn Normaliser>,
+) -> Vec<ProcessOutput> {
     processes
         .into_par_iter()
-        .map(|process| recompute_one(process, cache))
+        .map(|process| recompute_one(process, cache, normaliser))
         .collect()
 }
 
-fn recompute_one(process: ProcessInput, cache: &RulesCache) -> ProcessOutput {
+fn recompute_one(
+    process: ProcessInput,
+    cache: &RulesCache,
+    normaliser: Option<&dyn Normaliser>,
+) -> ProcessOutput {
     let mut warnings: Vec<(String, String)> = Vec::new();
     let mut extension_urls: Vec<String> = Vec::new();
     let mut extension_texts_seen: Vec<&str> = Vec::new();
@@ -124,8 +135,26 @@ fn recompute_one(process: ProcessInput, cache: &RulesCache) -> ProcessOutput {
             .into_iter()
             .map(|warning| (warning.path, warning.message)),
     );
-    let parties = match process_parties_of_text(&merged.json) {
-        Ok(parties) => parties,
+    // Parties come from the normalised release when there is one: it has the buyer and the
+    // suppliers that the feed leaves out.
+    let normalised = normaliser.map(|normaliser| normaliser.normalise(&merged.json));
+    let parties_source = normalised
+        .as_ref()
+        .map_or(&merged.json, |normalised| &normalised.json);
+    let parties = match process_parties_of_text(parties_source) {
+        Ok(mut parties) => {
+            if let Some(normalised) = &normalised {
+                for party in &mut parties {
+                    let id = party.json.get("id").and_then(|id| id.as_str());
+                    party.region = normalised
+                        .party_regions
+                        .iter()
+                        .find(|(party_id, _)| Some(party_id.as_str()) == id)
+                        .map(|(_, region)| region.clone());
+                }
+            }
+            parties
+        }
         Err(error) => {
             warnings.push((
                 "".into(),
@@ -146,5 +175,6 @@ fn recompute_one(process: ProcessInput, cache: &RulesCache) -> ProcessOutput {
         latest,
         warnings,
         parties,
+        normalised,
     }
 }

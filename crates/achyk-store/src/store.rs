@@ -21,6 +21,9 @@ use crate::model::{
     CompiledReleaseRow, InsertSummary, MergeWarningRow, NewRelease, NewVersion, OrganisationRow,
     ProcessPartyRow, RecomputeSummary, ReleaseRow,
 };
+use crate::normalised::{
+    NormalisedReleaseRow, Normaliser, QualityNote, QualityNoteRow, QualityTotalRow,
+};
 use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -74,6 +77,7 @@ macro_rules! with_pool {
 pub struct Store {
     pool: Pool,
     rules: Arc<RulesCache>,
+    normaliser: Option<Arc<dyn Normaliser>>,
 }
 
 impl Store {
@@ -142,7 +146,15 @@ impl Store {
         Ok(Store {
             pool,
             rules: Arc::default(),
+            normaliser: None,
         })
+    }
+
+    /// The store, making a normalised compiled release (and its quality notes) beside each
+    /// compiled release it recomputes from now on.
+    pub fn with_normaliser(mut self, normaliser: Arc<dyn Normaliser>) -> Store {
+        self.normaliser = Some(normaliser);
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -319,7 +331,10 @@ impl Store {
             let mut merged: Option<MergedBatch> = None;
             while let Some((marks, inputs)) = next.take() {
                 let rules = Arc::clone(&self.rules);
-                let merging = tokio::task::spawn_blocking(move || recompute(inputs, &rules));
+                let normaliser = self.normaliser.clone();
+                let merging = tokio::task::spawn_blocking(move || {
+                    recompute(inputs, &rules, normaliser.as_deref())
+                });
                 let write_previous = async {
                     match merged.take() {
                         Some((outputs, marks)) => {
@@ -451,6 +466,18 @@ impl Store {
                 })
             })
             .collect();
+        let notes: Vec<(&str, i64, &QualityNote)> = outputs
+            .iter()
+            .flat_map(|output| {
+                output.normalised.iter().flat_map(move |normalised| {
+                    normalised
+                        .notes
+                        .iter()
+                        .enumerate()
+                        .map(move |(position, note)| (output.ocid.as_str(), position as i64, note))
+                })
+            })
+            .collect();
         let warnings: Vec<(&str, i64, &str, &str)> = outputs
             .iter()
             .flat_map(|output| {
@@ -488,7 +515,12 @@ impl Store {
                 );
                 query.build().execute(&mut *tx).await?;
 
-                for table in ["merge_warnings", "process_parties"] {
+                for table in [
+                    "merge_warnings",
+                    "process_parties",
+                    "quality_notes",
+                    "normalised_releases",
+                ] {
                     let mut query =
                         QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE ocid IN ("));
                     let mut list = query.separated(", ");
@@ -498,6 +530,43 @@ impl Store {
                     query.push(")");
                     query.build().execute(&mut *tx).await?;
                 }
+            }
+            let normalised: Vec<&ProcessOutput> = outputs
+                .iter()
+                .filter(|output| output.normalised.is_some())
+                .collect();
+            for chunk in normalised.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO normalised_releases (ocid, json, region, updated_at) ",
+                );
+                query.push_values(chunk, |mut row, output| {
+                    let normalised = output.normalised.as_ref().expect("filtered above");
+                    row.push_bind(output.ocid.as_str())
+                        .push_bind(normalised.json.as_str())
+                        .push_bind(normalised.region.as_deref())
+                        .push_bind(now);
+                });
+                // Two recomputes of one process at once (two imports) write the same row.
+                query.push(
+                    " ON CONFLICT (ocid) DO UPDATE SET json = excluded.json, region = excluded.region, \
+                     updated_at = excluded.updated_at",
+                );
+                query.build().execute(&mut *tx).await?;
+            }
+            for chunk in notes.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO quality_notes (ocid, position, rule, path, before_json, after_json) ",
+                );
+                query.push_values(chunk, |mut row, (ocid, position, note)| {
+                    row.push_bind(*ocid)
+                        .push_bind(*position)
+                        .push_bind(note.rule.as_str())
+                        .push_bind(note.path.as_str())
+                        .push_bind(note.before.as_deref())
+                        .push_bind(note.after.as_deref());
+                });
+                query.push(" ON CONFLICT (ocid, position) DO NOTHING");
+                query.build().execute(&mut *tx).await?;
             }
             for chunk in warnings.chunks(ROWS_PER_STATEMENT) {
                 let mut query = QueryBuilder::<Db>::new(
@@ -533,7 +602,7 @@ impl Store {
                 let offset = chunk_number * ROWS_PER_STATEMENT;
                 let mut query = QueryBuilder::<Db>::new(
                     "INSERT INTO organisations (id, name, identifier_scheme, identifier_id, legal_name, json, \
-                     seen_seconds, seen_nanos, seen_ocid, updated_at) ",
+                     seen_seconds, seen_nanos, seen_ocid, updated_at, name_ky, region) ",
                 );
                 query.push_values(
                     chunk.iter().enumerate(),
@@ -547,14 +616,17 @@ impl Store {
                             .push_bind(output.latest.0)
                             .push_bind(output.latest.1)
                             .push_bind(output.ocid.as_str())
-                            .push_bind(now);
+                            .push_bind(now)
+                            .push_bind(party.name_ky.as_deref())
+                            .push_bind(party.region.as_deref());
                     },
                 );
                 query.push(
                     " ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
                      identifier_scheme = excluded.identifier_scheme, identifier_id = excluded.identifier_id, \
                      legal_name = excluded.legal_name, json = excluded.json, seen_seconds = excluded.seen_seconds, \
-                     seen_nanos = excluded.seen_nanos, seen_ocid = excluded.seen_ocid, updated_at = excluded.updated_at \
+                     seen_nanos = excluded.seen_nanos, seen_ocid = excluded.seen_ocid, updated_at = excluded.updated_at, \
+                     name_ky = excluded.name_ky, region = excluded.region \
                      WHERE (organisations.seen_seconds, organisations.seen_nanos, organisations.seen_ocid) \
                          <= (excluded.seen_seconds, excluded.seen_nanos, excluded.seen_ocid)",
                 );
@@ -737,27 +809,40 @@ impl Store {
             Option<String>,
             String,
             String,
+            Option<String>,
+            Option<String>,
         );
         let row: Option<Row> = with_pool!(self, |pool, Db, _begin| {
             sqlx::query_as::<Db, Row>(
-                "SELECT id, name, identifier_scheme, identifier_id, legal_name, json, seen_ocid \
-                 FROM organisations WHERE id = $1",
+                "SELECT id, name, identifier_scheme, identifier_id, legal_name, json, seen_ocid, \
+                 name_ky, region FROM organisations WHERE id = $1",
             )
             .bind(id.as_str())
             .fetch_optional(pool)
             .await?
         });
-        let (id_text, name, identifier_scheme, identifier_id, legal_name, json, seen_in) = row
-            .ok_or_else(|| StoreError::NotFound {
-                what: "organisation",
-                key: id.to_string(),
-            })?;
+        let (
+            id_text,
+            name,
+            identifier_scheme,
+            identifier_id,
+            legal_name,
+            json,
+            seen_in,
+            name_ky,
+            region,
+        ) = row.ok_or_else(|| StoreError::NotFound {
+            what: "organisation",
+            key: id.to_string(),
+        })?;
         Ok(OrganisationRow {
             id: OrgId(id_text),
             name,
             identifier_scheme,
             identifier_id,
             legal_name,
+            name_ky,
+            region,
             json,
             seen_in: Ocid(seen_in),
         })
@@ -775,6 +860,128 @@ impl Store {
     ) -> Result<Vec<ProcessPartyRow>, StoreError> {
         self.process_parties("organisation_id", organisation.as_str())
             .await
+    }
+
+    pub async fn count_normalised_releases(&self) -> Result<i64, StoreError> {
+        self.count("SELECT COUNT(*) FROM normalised_releases").await
+    }
+
+    /// The normalised compiled release of one process.
+    pub async fn normalised_release(
+        &self,
+        ocid: &Ocid,
+    ) -> Result<NormalisedReleaseRow, StoreError> {
+        let row: Option<(String, String, Option<String>)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String, Option<String>)>(
+                "SELECT ocid, json, region FROM normalised_releases WHERE ocid = $1",
+            )
+            .bind(ocid.as_str())
+            .fetch_optional(pool)
+            .await?
+        });
+        let (ocid, json, region) = row.ok_or_else(|| StoreError::NotFound {
+            what: "normalised release",
+            key: ocid.to_string(),
+        })?;
+        Ok(NormalisedReleaseRow {
+            ocid: Ocid(ocid),
+            json,
+            region,
+        })
+    }
+
+    /// Up to `limit` normalised compiled releases after `after`, in ocid order, like
+    /// [`Store::compiled_releases_page`].
+    pub async fn normalised_releases_page(
+        &self,
+        after: Option<&Ocid>,
+        limit: usize,
+    ) -> Result<Vec<NormalisedReleaseRow>, StoreError> {
+        let after = after.map_or("", Ocid::as_str);
+        let rows: Vec<(String, String, Option<String>)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String, Option<String>)>(
+                "SELECT ocid, json, region FROM normalised_releases WHERE ocid > $1 \
+                 ORDER BY ocid LIMIT $2",
+            )
+            .bind(after)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(ocid, json, region)| NormalisedReleaseRow {
+                ocid: Ocid(ocid),
+                json,
+                region,
+            })
+            .collect())
+    }
+
+    /// The data-quality notes of one process, in the order the normaliser made them.
+    pub async fn quality_notes(&self, ocid: &Ocid) -> Result<Vec<QualityNoteRow>, StoreError> {
+        type Row = (String, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Row>(
+                "SELECT rule, path, before_json, after_json FROM quality_notes WHERE ocid = $1 \
+                 ORDER BY position",
+            )
+            .bind(ocid.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(rule, path, before, after)| QualityNoteRow {
+                ocid: ocid.clone(),
+                note: QualityNote {
+                    rule,
+                    path,
+                    before,
+                    after,
+                },
+            })
+            .collect())
+    }
+
+    /// How many processes and notes each normaliser rule has, by rule code.
+    pub async fn quality_totals(&self) -> Result<Vec<QualityTotalRow>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, i64, i64)>(
+                "SELECT rule, COUNT(DISTINCT ocid), COUNT(*) FROM quality_notes \
+                 GROUP BY rule ORDER BY rule",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(rule, processes, notes)| QualityTotalRow {
+                rule,
+                processes,
+                notes,
+            })
+            .collect())
+    }
+
+    /// Marks every stored process for recompute, so that the next recompute rebuilds every
+    /// compiled and normalised release (after the normaliser's settings changed). Returns how
+    /// many processes were marked.
+    pub async fn mark_all_dirty(&self) -> Result<u64, StoreError> {
+        Ok(with_pool!(self, |pool, Db, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            // A mark already there is bumped, as an import bumps it, so that a recompute
+            // running now does not remove it.
+            let marked = sqlx::query::<Db>(
+                "INSERT INTO dirty_processes (ocid, mark) SELECT DISTINCT ocid, 1 FROM releases \
+                 WHERE true ON CONFLICT (ocid) DO UPDATE SET mark = dirty_processes.mark + 1",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            marked
+        }))
     }
 
     async fn process_parties(

@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use achyk_ocds::{Location, MergeRules};
-use achyk_store::{ImportReport, NewRelease, Ocid, OrgId, Store, StoreError};
+use achyk_store::{
+    ImportReport, NewRelease, NormalisedProcess, Normaliser, Ocid, OrgId, QualityNote, Store,
+    StoreError,
+};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -168,6 +171,8 @@ conformance!(
     missing_rows_are_not_found,
     kg_feed_pages_import_with_their_extensions,
     two_recomputes_at_once_write_what_one_writes,
+    normalised_releases_and_quality_notes_are_kept_beside_compiled_ones,
+    marking_every_process_dirty_rebuilds_every_normalised_release,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -923,4 +928,160 @@ async fn two_recomputes_at_once_write_what_one_writes(db: &TestDb) {
         parties,
         clean.parties_of(&Ocid::from("ocds-c-7")).await.unwrap()
     );
+}
+
+/// A normaliser for the store's tests: it adds `"normalised": <number of releases merged>`
+/// (read from the compiled release's `tag`), one note per compiled release, and places every
+/// party whose name starts with "Bishkek" in Bishkek.
+struct CountingNormaliser {
+    rule: &'static str,
+}
+
+impl Normaliser for CountingNormaliser {
+    fn normalise(&self, compiled_json: &str) -> NormalisedProcess {
+        let mut release: Value = serde_json::from_str(compiled_json).unwrap();
+        let before = release.get("normalised").map(Value::to_string);
+        release["normalised"] = json!(true);
+        let party_regions = release["parties"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|party| {
+                party["name"]
+                    .as_str()
+                    .is_some_and(|name| name.starts_with("Bishkek"))
+            })
+            .map(|party| {
+                (
+                    party["id"].as_str().unwrap().to_string(),
+                    "KG-GB".to_string(),
+                )
+            })
+            .collect();
+        NormalisedProcess {
+            json: release.to_string(),
+            notes: vec![QualityNote {
+                rule: self.rule.to_string(),
+                path: "/normalised".into(),
+                before,
+                after: Some("true".into()),
+            }],
+            region: Some("KG-GB".into()),
+            party_regions,
+        }
+    }
+}
+
+async fn normalised_releases_and_quality_notes_are_kept_beside_compiled_ones(db: &TestDb) {
+    let store = db
+        .store()
+        .await
+        .with_normaliser(std::sync::Arc::new(CountingNormaliser { rule: "marked" }));
+    let parties = json!({"parties": [
+        {"id": "b", "name": "Bishkek City Hall", "name_ky": "Бишкек мэриясы", "roles": ["buyer"]},
+        {"id": "s", "name": "Supplier", "identifier": {"scheme": "KG-INN", "id": "1", "legalName_ky": "Жеткирүүчү"}, "roles": ["supplier"]}
+    ]});
+    import(
+        &store,
+        "a.json",
+        &package(&[
+            release(
+                "ocds-n-1",
+                "1",
+                "2024-01-01T00:00:00+06:00",
+                parties.clone(),
+            ),
+            release("ocds-n-2", "1", "2024-01-01T00:00:00+06:00", json!({})),
+        ]),
+    )
+    .await;
+    assert_eq!(store.count_normalised_releases().await.unwrap(), 2);
+    let ocid = Ocid::from("ocds-n-1");
+    let normalised = store.normalised_release(&ocid).await.unwrap();
+    let mut expected = compiled_json(&store, "ocds-n-1").await;
+    expected["normalised"] = json!(true);
+    assert_eq!(
+        serde_json::from_str::<Value>(&normalised.json).unwrap(),
+        expected
+    );
+    assert_eq!(normalised.region.as_deref(), Some("KG-GB"));
+    let notes = store.quality_notes(&ocid).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].note.rule, "marked");
+    assert_eq!(notes[0].note.before, None);
+    assert_eq!(notes[0].note.after.as_deref(), Some("true"));
+
+    // Organisations carry the Kyrgyz name and the region the normaliser found.
+    let buyer = store.organisation(&OrgId::from("b")).await.unwrap();
+    assert_eq!(buyer.name_ky.as_deref(), Some("Бишкек мэриясы"));
+    assert_eq!(buyer.region.as_deref(), Some("KG-GB"));
+    let supplier = store.organisation(&OrgId::from("KG-INN-1")).await.unwrap();
+    assert_eq!(supplier.name_ky.as_deref(), Some("Жеткирүүчү"));
+    assert_eq!(supplier.region, None);
+
+    // A new release replaces the process's notes rather than adding to them.
+    import(
+        &store,
+        "b.json",
+        &package(&[release(
+            "ocds-n-1",
+            "2",
+            "2024-02-01T00:00:00+06:00",
+            json!({"tender": {"id": "t"}}),
+        )]),
+    )
+    .await;
+    assert_eq!(store.quality_notes(&ocid).await.unwrap().len(), 1);
+    let totals = store.quality_totals().await.unwrap();
+    assert_eq!(totals.len(), 1);
+    assert_eq!(
+        (
+            totals[0].rule.as_str(),
+            totals[0].processes,
+            totals[0].notes
+        ),
+        ("marked", 2, 2)
+    );
+
+    // Pages in byte order of ocid.
+    let page = store.normalised_releases_page(None, 1).await.unwrap();
+    assert_eq!(page[0].ocid.as_str(), "ocds-n-1");
+    let page = store
+        .normalised_releases_page(Some(&page[0].ocid), 5)
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].ocid.as_str(), "ocds-n-2");
+    assert!(matches!(
+        store.normalised_release(&Ocid::from("ocds-none")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn marking_every_process_dirty_rebuilds_every_normalised_release(db: &TestDb) {
+    let plain = db.store().await;
+    import(
+        &plain,
+        "a.json",
+        &lines(&[
+            release("ocds-m-1", "1", "2024-01-01T00:00:00Z", json!({})),
+            release("ocds-m-2", "1", "2024-01-01T00:00:00Z", json!({})),
+            release("ocds-m-2", "2", "2024-01-02T00:00:00Z", json!({})),
+        ]),
+    )
+    .await;
+    // Without a normaliser nothing is normalised.
+    assert_eq!(plain.count_normalised_releases().await.unwrap(), 0);
+    assert!(plain.quality_totals().await.unwrap().is_empty());
+
+    let normalising =
+        plain.with_normaliser(std::sync::Arc::new(CountingNormaliser { rule: "again" }));
+    assert_eq!(normalising.mark_all_dirty().await.unwrap(), 2);
+    assert_eq!(normalising.count_dirty().await.unwrap(), 2);
+    let summary = normalising.recompute_dirty(10, |_| {}).await.unwrap();
+    assert_eq!(summary.processes, 2);
+    assert_eq!(normalising.count_dirty().await.unwrap(), 0);
+    assert_eq!(normalising.count_normalised_releases().await.unwrap(), 2);
+    let totals = normalising.quality_totals().await.unwrap();
+    assert_eq!((totals[0].rule.as_str(), totals[0].processes), ("again", 2));
 }

@@ -1,7 +1,9 @@
-//! `achyk export [--db URL] [--releases]`: what is stored, as JSON Lines on standard output,
+//! `achyk export [--db URL] [--releases | --normalised]`: what is stored, as JSON Lines on standard output,
 //! so that it can be checked against `achyk compile`.
 //!
-//! Without `--releases`: the stored compiled releases, in ocid order (byte order). With it:
+//! Without options: the stored compiled releases, in ocid order (byte order); with
+//! `--normalised`, the normalised compiled releases instead (standard OCDS made from the
+//! feed's own shape, what flags and pages use). With `--releases`:
 //! every stored release (new versions included) as received, in ocid then import order; a
 //! release received pretty-printed is written on one line, its tokens unchanged.
 
@@ -19,8 +21,11 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub database: super::DatabaseArg,
     /// Write every stored release instead of the compiled releases.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "normalised")]
     pub releases: bool,
+    /// Write the normalised compiled releases instead of the compiled releases as received.
+    #[arg(long)]
+    pub normalised: bool,
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
@@ -50,14 +55,27 @@ async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     } else {
         let mut after: Option<Ocid> = None;
         loop {
-            let page = store
-                .compiled_releases_page(after.as_ref(), PAGE)
-                .await
-                .context("cannot read compiled releases")?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.ocid.clone());
-            for row in &page {
-                out.write_all(json_line(&row.json).as_bytes())?;
+            let page: Vec<(Ocid, String)> = if args.normalised {
+                store
+                    .normalised_releases_page(after.as_ref(), PAGE)
+                    .await
+                    .context("cannot read normalised releases")?
+                    .into_iter()
+                    .map(|row| (row.ocid, row.json))
+                    .collect()
+            } else {
+                store
+                    .compiled_releases_page(after.as_ref(), PAGE)
+                    .await
+                    .context("cannot read compiled releases")?
+                    .into_iter()
+                    .map(|row| (row.ocid, row.json))
+                    .collect()
+            };
+            let Some((last, _)) = page.last() else { break };
+            after = Some(last.clone());
+            for (_, json) in &page {
+                out.write_all(json_line(json).as_bytes())?;
                 out.write_all(b"\n")?;
             }
         }

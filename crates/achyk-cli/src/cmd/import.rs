@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use achyk_store::{IMPORT_BATCH_SIZE, ImportReport, Ingest, Ingested, RECOMPUTE_BATCH_SIZE, Store};
+use achyk_store::{IMPORT_BATCH_SIZE, ImportReport, Ingest, Ingested, RECOMPUTE_BATCH_SIZE};
 use anyhow::Context;
 
 #[derive(clap::Args)]
@@ -24,6 +24,8 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub database: super::DatabaseArg,
+    #[command(flatten)]
+    pub normalise: super::NormaliseArg,
 }
 
 /// What the reader thread hands over.
@@ -54,13 +56,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         inputs.push((name, reader));
     }
 
-    let store = Store::connect(&args.database.url)
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    let store = super::open_store(&args.database, &args.normalise).await?;
 
     // Finish what an import that died left undone, before anything new.
     let leftover = store

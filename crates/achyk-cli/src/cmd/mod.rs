@@ -7,6 +7,8 @@ pub mod compile;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod normalise;
+pub mod quality;
 pub mod validate;
 
 /// `--db`, for the commands that use the database.
@@ -21,6 +23,47 @@ pub struct DatabaseArg {
         hide_env_values = true
     )]
     pub url: String,
+}
+
+/// `--status-table`, for the commands that normalise what they store.
+#[derive(clap::Args)]
+pub struct NormaliseArg {
+    /// JSON file that maps statuses outside the OCDS codelists into them, per list
+    /// (`{"awards": {"disqualified": "unsuccessful"}}`); replaces the default table.
+    #[arg(long = "status-table", env = "ACHYK_NORMALISE__STATUS_TABLE")]
+    pub status_table: Option<std::path::PathBuf>,
+}
+
+impl NormaliseArg {
+    pub fn normaliser(&self) -> anyhow::Result<achyk_kg::normalise::StoreNormaliser> {
+        use anyhow::Context;
+        let mut settings = achyk_kg::normalise::NormaliseSettings::default();
+        if let Some(path) = &self.status_table {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the status table {}", path.display()))?;
+            settings.statuses = achyk_kg::normalise::StatusTable::from_json(&text)
+                .with_context(|| format!("the status table {} is not usable", path.display()))?;
+        }
+        Ok(achyk_kg::normalise::StoreNormaliser { settings })
+    }
+}
+
+/// Opens (creating a SQLite file if need be) and migrates the database, with the normaliser
+/// that makes each process's normalised compiled release.
+pub async fn open_store(
+    database: &DatabaseArg,
+    normalise: &NormaliseArg,
+) -> anyhow::Result<achyk_store::Store> {
+    use anyhow::Context;
+    let normaliser = normalise.normaliser()?;
+    let store = achyk_store::Store::connect(&database.url)
+        .await
+        .context("cannot open the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    Ok(store.with_normaliser(std::sync::Arc::new(normaliser)))
 }
 
 /// Runs the async part of a command on a runtime of its own (the binary is synchronous).
