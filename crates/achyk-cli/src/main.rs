@@ -33,6 +33,8 @@ enum Command {
     Migrate(cmd::migrate::MigrateArgs),
     /// Rebuild every process's normalised release (after the status table changed).
     Normalise(cmd::normalise::NormaliseArgs),
+    /// Serve the web site on the database.
+    Serve(cmd::serve::ServeArgs),
     /// Show the data-quality report: what the normaliser changed, in totals or for one process.
     Quality(cmd::quality::QualityArgs),
     /// Check publications against the OCDS 1.1.5 schemas (and the extensions they declare).
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => cmd::migrate::run(args),
         Command::Normalise(args) => cmd::normalise::run(args),
         Command::Quality(args) => cmd::quality::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Validate(args) => cmd::validate::run(args),
     };
     match result {

@@ -278,7 +278,11 @@ pub struct NormaliseSettings {
 
 /// Normalises one compiled release. A release that is not an object is returned unchanged.
 pub fn normalise(compiled: &Value, settings: &NormaliseSettings) -> Normalised {
-    let mut release = compiled.clone();
+    normalise_owned(compiled.clone(), settings)
+}
+
+/// [`normalise`], taking the release rather than copying it.
+pub fn normalise_owned(mut release: Value, settings: &NormaliseSettings) -> Normalised {
     let mut changes = Vec::new();
     let mut region = None;
     let mut party_regions = BTreeMap::new();
@@ -1078,7 +1082,7 @@ impl achyk_store::Normaliser for StoreNormaliser {
                 };
             }
         };
-        let normalised = normalise(&compiled, &self.settings);
+        let normalised = normalise_owned(compiled, &self.settings);
         achyk_store::NormalisedProcess {
             json: normalised.release.to_string(),
             notes: normalised

@@ -9,6 +9,7 @@ pub mod import;
 pub mod migrate;
 pub mod normalise;
 pub mod quality;
+pub mod serve;
 pub mod validate;
 
 /// `--db`, for the commands that use the database.

@@ -1,0 +1,144 @@
+site-name = Ачык
+site-tagline = Государственные закупки Кыргызстана — открыто для всех.
+skip-to-content = Перейти к содержанию
+nav-label = Основное меню
+nav-home = Главная
+nav-tenders = Закупки
+language-switch = Язык
+footer-source = Данные: портал государственных закупок Кыргызской Республики (zakupki.gov.kg) в Стандарте данных открытых контрактов (OCDS). Ачык исправляет известные ошибки выгрузки и на каждой странице показывает, что изменено.
+search-label = Поиск закупок
+search-button = Найти
+home-intro = Ачык показывает, что покупает государство, у кого и за сколько, и простыми словами объясняет тревожные признаки.
+home-counts = В базе { $processes_shown } { $processes ->
+    [one] закупка
+    [few] закупки
+   *[many] закупок
+  } и { $organisations_shown } { $organisations ->
+    [one] организация
+    [few] организации
+   *[many] организаций
+  }.
+home-browse = Все закупки
+tenders-none = Закупок пока нет.
+page-next = Следующая страница
+tender-untitled = Закупка без названия
+unknown = неизвестно
+currency-kgs = сом
+tender-summary = { $buyer } закупает «{ $title }» ({ $region }), ожидаемая стоимость — { $value }. { $bids ->
+    [0] Предложений пока нет.
+    [one] Получено { $bids } предложение.
+    [few] Получено { $bids } предложения.
+   *[many] Получено { $bids } предложений.
+  }
+fact-buyer = Заказчик
+fact-region = Регион
+fact-value = Ожидаемая стоимость
+fact-status = Статус
+fact-method = Метод закупки
+fact-category = Категория
+fact-bids = Предложения
+fact-deadline = Срок подачи
+fact-ocid = Идентификатор процесса (ocid)
+event-published = Объявление опубликовано
+event-deadline = Срок подачи предложений
+event-award = Решение о победителе
+event-contract = Договор подписан
+section-timeline = Хронология
+section-lots = Лоты
+section-items = Предмет закупки
+section-bids = Предложения
+section-awards = Решения
+section-contracts = Договоры
+section-enquiries = Вопросы участников
+section-documents = Документы
+section-quality = Качество данных
+section-history = История публикаций
+section-raw = Открытые данные
+column-lot = Лот
+column-value = Стоимость
+column-status = Статус
+column-item = Позиция
+column-classification = Классификация
+column-quantity = Количество
+column-bidder = Участник
+column-amount = Сумма
+column-date = Дата
+column-supplier = Поставщик
+column-contract = Договор
+column-signed = Подписан
+column-change = Изменение
+column-field = Поле
+column-before = Было
+column-after = Стало
+column-release = Публикация
+column-stage = Этап
+bids-none = Предложения по этой закупке не опубликованы.
+enquiry-unanswered = Ответа нет.
+document-no-link = ссылка не опубликована
+quality-none = Ачык ничего не менял в данных этой закупки.
+quality-intro = Здесь данные издателя не соответствовали стандарту. Ачык исправил их, как показано; полученные данные хранятся без изменений.
+raw-link = Эта закупка в формате OCDS JSON
+error-not-found = Страница не найдена
+error-not-found-text = По этому адресу ничего нет. Возможно, адрес набран с ошибкой или закупки нет в базе.
+error-internal = Что-то пошло не так
+error-internal-text = Не удалось открыть страницу. Попробуйте ещё раз чуть позже.
+status-planning = планирование
+status-planned = запланирована
+status-active = идёт приём предложений
+status-cancelled = отменена
+status-unsuccessful = не состоялась
+status-complete = завершена
+status-withdrawn = отозвана
+method-open = открытый конкурс
+method-selective = конкурс с отбором
+method-limited = ограниченный конкурс
+method-direct = прямая закупка (один источник)
+category-goods = товары
+category-works = работы
+category-services = услуги
+bid-status-invited = приглашён
+bid-status-pending = на рассмотрении
+bid-status-valid = допущено
+bid-status-disqualified = отклонено
+bid-status-withdrawn = отозвано
+award-status-pending = на рассмотрении
+award-status-active = победитель
+award-status-cancelled = отменено
+award-status-unsuccessful = не присуждено
+contract-status-pending = ожидает подписания
+contract-status-active = действует
+contract-status-cancelled = отменён
+contract-status-terminated = исполнен или расторгнут
+tag-planning = планирование
+tag-tender = объявление
+tag-tenderAmendment = изменение объявления
+tag-tenderUpdate = обновление объявления
+tag-tenderCancellation = отмена закупки
+tag-award = решение
+tag-awardUpdate = обновление решения
+tag-awardCancellation = отмена решения
+tag-contract = договор
+tag-contractUpdate = обновление договора
+tag-contractAmendment = изменение договора
+tag-implementation = исполнение
+tag-implementationUpdate = обновление исполнения
+tag-contractTermination = завершение договора
+tag-compiled = сводная запись
+rule-party-name-from-legal-name = У организации не было названия: использовано юридическое наименование.
+rule-kyrgyz-name-tagged = Кыргызское название было помечено неверным кодом языка (kg — это язык конго): теперь оно помечено ky.
+rule-procuring-entity-id-resolved = В идентификаторе закупающей организации было её название: он заменён на ИНН организации.
+rule-procuring-entity-id-unresolved = Идентификатор закупающей организации не соответствует ни одной организации в данных.
+rule-buyer-from-procuring-entity = Заказчик не указан: заказчиком считается закупающая организация.
+rule-award-suppliers-from-bid = В решении не указан поставщик: это участник, подавший выигравшее предложение.
+rule-award-bid-not-found = Решение ссылается на неопубликованное предложение.
+rule-bid-value-from-lots = Цена предложения опубликована по лотам: она показана как цена предложения.
+rule-bid-split-per-lot = Одно предложение охватывало несколько лотов: оно показано как отдельное предложение на каждый лот со своей ценой.
+rule-contract-award-linked = Договор связан с решением стандартным способом.
+rule-contract-awards-ambiguous = Договор ссылается на несколько решений: ни одно не выбрано.
+rule-category-mapped = Категория закупки была нестандартной: она приведена к товарам, работам или услугам.
+rule-single-source-method = Это закупка из одного источника, опубликованная под другим методом: она показана как прямая.
+rule-zero-value-removed = Там, где стоимость неизвестна, был опубликован 0: значение опущено.
+rule-status-mapped = Нестандартный статус переведён в стандартный.
+rule-status-outside-codelist = Нестандартный статус оставлен как опубликован.
+rule-document-without-url = Документ указан без ссылки.
+rule-region-unresolved = Регион заказчика не удалось определить по адресу.

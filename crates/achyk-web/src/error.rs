@@ -1,0 +1,73 @@
+//! The one error type of the web crate: a localized HTML page for browsers, with the right
+//! status. Causes are logged once on the server and never shown to the client.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::i18n::{Lang, Tr};
+use crate::pages::Chrome;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound(Lang),
+    #[error("internal error: {message}")]
+    Internal { lang: Lang, message: String },
+}
+
+impl AppError {
+    pub fn internal(lang: Lang, cause: impl std::fmt::Display) -> AppError {
+        AppError::Internal {
+            lang,
+            message: cause.to_string(),
+        }
+    }
+
+    pub fn from_store(lang: Lang, error: achyk_store::StoreError) -> AppError {
+        match error {
+            achyk_store::StoreError::NotFound { .. } => AppError::NotFound(lang),
+            other => AppError::internal(lang, other),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: String,
+    explanation: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (lang, status, heading, explanation) = match &self {
+            AppError::NotFound(lang) => (
+                *lang,
+                StatusCode::NOT_FOUND,
+                "error-not-found",
+                "error-not-found-text",
+            ),
+            AppError::Internal { lang, message } => {
+                eprintln!("achyk serve: internal error: {message}");
+                (
+                    *lang,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error-internal",
+                    "error-internal-text",
+                )
+            }
+        };
+        let tr = Tr::new(lang);
+        let page = ErrorPage {
+            chrome: Chrome::new(lang, tr.t(heading), None),
+            heading: tr.t(heading),
+            explanation: tr.t(explanation),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, tr.t(heading)).into_response(),
+        }
+    }
+}

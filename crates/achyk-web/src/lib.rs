@@ -1,0 +1,178 @@
+//! The web site of Achyk: server-rendered pages in Kyrgyz, Russian and English that work
+//! without JavaScript, on the same database the command line fills.
+//!
+//! Every page URL starts with its language (`/ky/…`, `/ru/…`, `/en/…`); `/` redirects by
+//! `Accept-Language`, falling back to Kyrgyz. `/healthz` answers when the database does, and
+//! `/metrics` counts requests in Prometheus's text format.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use achyk_store::Store;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub mod error;
+pub mod i18n;
+mod pages;
+mod view;
+
+pub use error::AppError;
+pub use i18n::{Lang, Tr};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+}
+
+/// Request counters for `/metrics`.
+struct Metrics {
+    started: Instant,
+    requests: AtomicU64,
+    client_errors: AtomicU64,
+    server_errors: AtomicU64,
+}
+
+impl Metrics {
+    fn new() -> Metrics {
+        Metrics {
+            started: Instant::now(),
+            requests: AtomicU64::new(0),
+            client_errors: AtomicU64::new(0),
+            server_errors: AtomicU64::new(0),
+        }
+    }
+}
+
+/// The whole site.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(root))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/static/site.css", get(stylesheet))
+        .route("/{lang}", get(pages::home::redirect_to_home))
+        .route("/{lang}/", get(pages::home::page))
+        .route("/{lang}/tenders", get(pages::tenders::list))
+        .route("/{lang}/tenders/{ocid}", get(pages::tender::page))
+        .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), count))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Serves the site on `listener` until the process ends.
+pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(AppState::new(store))).await
+}
+
+async fn root(headers: HeaderMap) -> Redirect {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    Redirect::to(&format!("/{}/", Lang::negotiate(accept).code()))
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.count_dirty().await {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response(),
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let metrics = &state.metrics;
+    let processes = state.store.count_compiled_releases().await.unwrap_or(-1);
+    let body = format!(
+        "# HELP achyk_http_requests_total HTTP requests answered.\n\
+         # TYPE achyk_http_requests_total counter\n\
+         achyk_http_requests_total {}\n\
+         # HELP achyk_http_client_errors_total Requests answered with a 4xx status.\n\
+         # TYPE achyk_http_client_errors_total counter\n\
+         achyk_http_client_errors_total {}\n\
+         # HELP achyk_http_server_errors_total Requests answered with a 5xx status.\n\
+         # TYPE achyk_http_server_errors_total counter\n\
+         achyk_http_server_errors_total {}\n\
+         # HELP achyk_uptime_seconds Seconds since the server started.\n\
+         # TYPE achyk_uptime_seconds gauge\n\
+         achyk_uptime_seconds {}\n\
+         # HELP achyk_processes Contracting processes stored.\n\
+         # TYPE achyk_processes gauge\n\
+         achyk_processes {processes}\n",
+        metrics.requests.load(Ordering::Relaxed),
+        metrics.client_errors.load(Ordering::Relaxed),
+        metrics.server_errors.load(Ordering::Relaxed),
+        metrics.started.elapsed().as_secs(),
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/site.css"),
+    )
+        .into_response()
+}
+
+/// Counts requests by outcome. Nothing about the client (address, agent) is recorded.
+async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let metrics = &state.metrics;
+    metrics.requests.fetch_add(1, Ordering::Relaxed);
+    if response.status().is_client_error() {
+        metrics.client_errors.fetch_add(1, Ordering::Relaxed);
+    } else if response.status().is_server_error() {
+        metrics.server_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    response
+}
+
+/// Headers that keep pages from loading anything from elsewhere or being framed.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+             base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}

@@ -1,0 +1,123 @@
+//! `/{lang}/tenders/{ocid}`: one contracting process, plain-language summary first, then the
+//! details, the data-quality notes and the history; `…/ocds.json` is its normalised compiled
+//! release as stored.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::Value;
+
+use super::Chrome;
+use crate::AppState;
+use crate::error::AppError;
+use crate::view::{TenderView, short_date};
+
+pub struct QualityView {
+    pub what: String,
+    pub path: String,
+    pub before: String,
+    pub after: String,
+}
+
+pub struct HistoryView {
+    pub id: String,
+    pub date: String,
+    pub tags: String,
+}
+
+#[derive(Template)]
+#[template(path = "tender.html")]
+struct TenderPage {
+    chrome: Chrome,
+    tender: TenderView,
+    quality: Vec<QualityView>,
+    history: Vec<HistoryView>,
+    raw_href: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path((lang, ocid)): Path<(String, String)>,
+    uri: Uri,
+) -> Result<Html<String>, AppError> {
+    let lang = super::language(&lang)?;
+    let key = achyk_store::Ocid::from(ocid.as_str());
+    let store_error = |error| AppError::from_store(lang, error);
+    let row = state
+        .store
+        .normalised_release(&key)
+        .await
+        .map_err(store_error)?;
+    let release: Value =
+        serde_json::from_str(&row.json).map_err(|error| AppError::internal(lang, error))?;
+    let tender = TenderView::of(lang, &ocid, &release, row.region.as_deref());
+    let chrome = Chrome::new(lang, tender.title.clone(), Some(super::rest_of(&uri)));
+    let tr = chrome.tr;
+    let quality = state
+        .store
+        .quality_notes(&key)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|row| QualityView {
+            what: tr.t(&format!("rule-{}", row.note.rule.replace('_', "-"))),
+            path: row.note.path,
+            before: row.note.before.unwrap_or_default(),
+            after: row.note.after.unwrap_or_default(),
+        })
+        .collect();
+    let history = state
+        .store
+        .releases_of(&key)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|row| {
+            let tags = serde_json::from_str::<Value>(&row.json)
+                .ok()
+                .and_then(|release| release.get("tag").cloned())
+                .and_then(|tags| tags.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|tag| {
+                    let id = format!("tag-{tag}");
+                    let words = tr.t(&id);
+                    if words == id { tag.to_string() } else { words }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            HistoryView {
+                id: row.release_id.unwrap_or_default(),
+                date: short_date(&row.date),
+                tags,
+            }
+        })
+        .collect();
+    let raw_href = chrome.href(&format!("/tenders/{ocid}/ocds.json"));
+    let page = TenderPage {
+        chrome,
+        tender,
+        quality,
+        history,
+        raw_href,
+    };
+    page.render()
+        .map(Html)
+        .map_err(|error| AppError::internal(lang, error))
+}
+
+pub async fn raw(
+    State(state): State<AppState>,
+    Path((lang, ocid)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let lang = super::language(&lang)?;
+    let row = state
+        .store
+        .normalised_release(&achyk_store::Ocid::from(ocid.as_str()))
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], row.json).into_response())
+}

@@ -1,0 +1,424 @@
+//! Views: what a page shows of a normalised compiled release, already in the page's language.
+//! Only standard OCDS fields are read here (the normaliser made them so), each with a plain
+//! fallback when the publisher left it out.
+
+use achyk_kg::regions::Region;
+use serde_json::Value;
+
+use crate::i18n::{Arg, Lang, Tr};
+
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) if !text.trim().is_empty() => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// `2024-01-15T10:12:00+06:00` as `2024-01-15 10:12` (the time as published, in its own
+/// offset, which for the Kyrgyz feed is Bishkek time).
+pub fn short_date(date: &str) -> String {
+    match (date.get(..10), date.get(11..16)) {
+        (Some(day), Some(time)) if date.len() >= 16 => format!("{day} {time}"),
+        _ => date.to_string(),
+    }
+}
+
+/// An OCDS value object in words, or `None` without an amount.
+pub fn money(tr: &Tr, value: Option<&Value>) -> Option<String> {
+    let value = value?;
+    let amount = value.get("amount")?.as_f64()?;
+    let currency = value.get("currency").and_then(Value::as_str).unwrap_or("");
+    Some(tr.money(amount, currency))
+}
+
+/// A code from a codelist in words (`status-active`), or the code itself when the site has no
+/// words for it.
+fn coded(tr: &Tr, prefix: &str, code: Option<&str>) -> Option<String> {
+    let code = code?;
+    let id = format!("{prefix}-{code}");
+    let words = tr.t(&id);
+    Some(if words == id { code.to_string() } else { words })
+}
+
+pub fn region_name(lang: Lang, iso_code: Option<&str>) -> Option<String> {
+    let region = Region::from_iso_code(iso_code?)?;
+    Some(
+        match lang {
+            Lang::Ky => region.name_ky(),
+            Lang::Ru => region.name_ru(),
+            Lang::En => region.name_en(),
+        }
+        .to_string(),
+    )
+}
+
+/// A party's name in the page's language: Kyrgyz where the data has it, else the name.
+fn party_name(lang: Lang, release: &Value, id: &str) -> String {
+    let party = release
+        .get("parties")
+        .and_then(Value::as_array)
+        .and_then(|parties| {
+            parties
+                .iter()
+                .find(|party| party.get("id").and_then(Value::as_str) == Some(id))
+        });
+    let Some(party) = party else {
+        return id.to_string();
+    };
+    let kyrgyz = if lang == Lang::Ky {
+        text(party.get("name_ky"))
+    } else {
+        None
+    };
+    kyrgyz
+        .or_else(|| text(party.get("name")))
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn list(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
+}
+
+/// One row of the tenders list.
+pub struct TenderRow {
+    pub ocid: String,
+    pub title: String,
+    pub buyer: String,
+    pub value: String,
+    pub status: String,
+    pub region: String,
+    pub date: String,
+}
+
+impl TenderRow {
+    pub fn of(lang: Lang, ocid: &str, release: &Value, region: Option<&str>) -> TenderRow {
+        let tr = Tr::new(lang);
+        let tender = release.get("tender");
+        let buyer_id = text(release.pointer("/buyer/id"));
+        TenderRow {
+            ocid: ocid.to_string(),
+            title: text(tender.and_then(|tender| tender.get("title")))
+                .unwrap_or_else(|| tr.t("tender-untitled")),
+            buyer: buyer_id
+                .map(|id| party_name(lang, release, &id))
+                .unwrap_or_default(),
+            value: money(&tr, tender.and_then(|tender| tender.get("value"))).unwrap_or_default(),
+            status: coded(
+                &tr,
+                "status",
+                tender
+                    .and_then(|tender| tender.get("status"))
+                    .and_then(Value::as_str),
+            )
+            .unwrap_or_default(),
+            region: region_name(lang, region).unwrap_or_default(),
+            date: text(release.get("date"))
+                .map(|date| short_date(&date))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct Event {
+    pub date: String,
+    pub what: String,
+}
+
+pub struct LotView {
+    pub title: String,
+    pub value: String,
+    pub status: String,
+}
+
+pub struct ItemView {
+    pub description: String,
+    pub classification: String,
+    pub quantity: String,
+    pub lot: String,
+}
+
+pub struct BidView {
+    pub bidder: String,
+    pub lot: String,
+    pub amount: String,
+    pub status: String,
+    pub date: String,
+}
+
+pub struct AwardView {
+    pub supplier: String,
+    pub lot: String,
+    pub amount: String,
+    pub status: String,
+    pub date: String,
+}
+
+pub struct ContractView {
+    pub id: String,
+    pub amount: String,
+    pub signed: String,
+    pub status: String,
+}
+
+pub struct EnquiryView {
+    pub date: String,
+    pub question: String,
+    pub answer: String,
+}
+
+pub struct DocumentView {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// The tender page's view of a process.
+pub struct TenderView {
+    pub title: String,
+    pub description: Option<String>,
+    pub summary: String,
+    pub facts: Vec<Fact>,
+    pub timeline: Vec<Event>,
+    pub lots: Vec<LotView>,
+    pub items: Vec<ItemView>,
+    pub bids: Vec<BidView>,
+    pub awards: Vec<AwardView>,
+    pub contracts: Vec<ContractView>,
+    pub enquiries: Vec<EnquiryView>,
+    pub documents: Vec<DocumentView>,
+}
+
+impl TenderView {
+    pub fn of(lang: Lang, ocid: &str, release: &Value, region: Option<&str>) -> TenderView {
+        let tr = Tr::new(lang);
+        let tender = release.get("tender").cloned().unwrap_or(Value::Null);
+        let title = text(tender.get("title")).unwrap_or_else(|| tr.t("tender-untitled"));
+        let buyer = text(release.pointer("/buyer/id")).map(|id| party_name(lang, release, &id));
+        let value = money(&tr, tender.get("value"));
+        let region_words = region_name(lang, region);
+        let status = coded(&tr, "status", tender.get("status").and_then(Value::as_str));
+        let method = coded(
+            &tr,
+            "method",
+            tender.get("procurementMethod").and_then(Value::as_str),
+        );
+        let category = coded(
+            &tr,
+            "category",
+            tender
+                .get("mainProcurementCategory")
+                .and_then(Value::as_str),
+        );
+        let bids: Vec<&Value> = list(release.pointer("/bids/details")).collect();
+        let lot_title = |id: Option<String>| -> String {
+            let Some(id) = id else { return String::new() };
+            list(tender.get("lots"))
+                .find(|lot| text(lot.get("id")).as_deref() == Some(id.as_str()))
+                .and_then(|lot| text(lot.get("title")))
+                .unwrap_or(id)
+        };
+        let first_lot = |value: &Value| {
+            value
+                .get("relatedLots")
+                .and_then(Value::as_array)
+                .and_then(|lots| lots.first())
+                .and_then(|lot| text(Some(lot)))
+        };
+
+        let unknown = tr.t("unknown");
+        let summary = tr.t_with(
+            "tender-summary",
+            &[
+                ("buyer", Arg::Text(buyer.as_deref().unwrap_or(&unknown))),
+                ("title", Arg::Text(&title)),
+                ("value", Arg::Text(value.as_deref().unwrap_or(&unknown))),
+                (
+                    "region",
+                    Arg::Text(region_words.as_deref().unwrap_or(&unknown)),
+                ),
+                ("bids", Arg::Number(bids.len() as f64)),
+            ],
+        );
+
+        let mut facts = Vec::new();
+        let mut fact = |label: &str, value: Option<String>| {
+            if let Some(value) = value {
+                facts.push(Fact {
+                    label: tr.t(label),
+                    value,
+                });
+            }
+        };
+        fact("fact-buyer", buyer.clone());
+        fact("fact-region", region_words);
+        fact("fact-value", value);
+        fact("fact-status", status);
+        fact(
+            "fact-method",
+            match (method, text(tender.get("procurementMethodDetails"))) {
+                (Some(method), Some(details)) => Some(format!("{method} ({details})")),
+                (method, details) => method.or(details),
+            },
+        );
+        fact("fact-category", category);
+        fact("fact-bids", Some(tr.number(bids.len() as f64)));
+        fact(
+            "fact-deadline",
+            text(tender.pointer("/tenderPeriod/endDate")).map(|date| short_date(&date)),
+        );
+        fact("fact-ocid", Some(ocid.to_string()));
+
+        let mut timeline = Vec::new();
+        let mut event = |date: Option<String>, what: String| {
+            if let Some(date) = date {
+                timeline.push(Event { date, what });
+            }
+        };
+        event(text(tender.get("datePublished")), tr.t("event-published"));
+        event(
+            text(tender.pointer("/tenderPeriod/endDate")),
+            tr.t("event-deadline"),
+        );
+        for award in list(release.get("awards")) {
+            event(text(award.get("date")), tr.t("event-award"));
+        }
+        for contract in list(release.get("contracts")) {
+            event(text(contract.get("dateSigned")), tr.t("event-contract"));
+        }
+        timeline.sort_by(|a, b| {
+            let instant = |date: &str| achyk_ocds::release::parse_instant(date);
+            instant(&a.date)
+                .cmp(&instant(&b.date))
+                .then(a.date.cmp(&b.date))
+        });
+        // Several awards decided at once are one event.
+        timeline.dedup_by(|a, b| a.date == b.date && a.what == b.what);
+        for entry in &mut timeline {
+            entry.date = short_date(&entry.date);
+        }
+
+        let lots = list(tender.get("lots"))
+            .map(|lot| LotView {
+                title: text(lot.get("title")).unwrap_or_default(),
+                value: money(&tr, lot.get("value")).unwrap_or_else(|| tr.t("unknown")),
+                status: coded(&tr, "status", lot.get("status").and_then(Value::as_str))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let items = list(tender.get("items"))
+            .map(|item| ItemView {
+                description: text(item.get("description"))
+                    .or_else(|| text(item.pointer("/classification/description")))
+                    .unwrap_or_default(),
+                classification: match (
+                    text(item.pointer("/classification/scheme")),
+                    text(item.pointer("/classification/id")),
+                ) {
+                    (Some(scheme), Some(id)) => format!("{scheme} {id}"),
+                    (_, id) => id.unwrap_or_default(),
+                },
+                quantity: match (text(item.get("quantity")), text(item.pointer("/unit/name"))) {
+                    (Some(quantity), Some(unit)) => format!("{quantity} {unit}"),
+                    (quantity, _) => quantity.unwrap_or_default(),
+                },
+                lot: lot_title(text(item.get("relatedLot"))),
+            })
+            .collect();
+        let bid_views = bids
+            .iter()
+            .map(|bid| BidView {
+                bidder: list(bid.get("tenderers"))
+                    .filter_map(|tenderer| text(tenderer.get("id")))
+                    .map(|id| party_name(lang, release, &id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                lot: lot_title(first_lot(bid)),
+                amount: money(&tr, bid.get("value")).unwrap_or_default(),
+                status: coded(&tr, "bid-status", bid.get("status").and_then(Value::as_str))
+                    .unwrap_or_default(),
+                date: text(bid.get("date"))
+                    .map(|date| short_date(&date))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let awards = list(release.get("awards"))
+            .map(|award| AwardView {
+                supplier: list(award.get("suppliers"))
+                    .filter_map(|supplier| text(supplier.get("id")))
+                    .map(|id| party_name(lang, release, &id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                lot: lot_title(first_lot(award)),
+                amount: money(&tr, award.get("value")).unwrap_or_default(),
+                status: coded(
+                    &tr,
+                    "award-status",
+                    award.get("status").and_then(Value::as_str),
+                )
+                .unwrap_or_default(),
+                date: text(award.get("date"))
+                    .map(|date| short_date(&date))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let contracts = list(release.get("contracts"))
+            .map(|contract| ContractView {
+                id: text(contract.get("contractNumber"))
+                    .or_else(|| text(contract.get("id")))
+                    .unwrap_or_default(),
+                amount: money(&tr, contract.get("value")).unwrap_or_default(),
+                signed: text(contract.get("dateSigned"))
+                    .map(|date| short_date(&date))
+                    .unwrap_or_default(),
+                status: coded(
+                    &tr,
+                    "contract-status",
+                    contract.get("status").and_then(Value::as_str),
+                )
+                .unwrap_or_default(),
+            })
+            .collect();
+        let enquiries = list(tender.get("enquiries"))
+            .map(|enquiry| EnquiryView {
+                date: text(enquiry.get("date"))
+                    .map(|date| short_date(&date))
+                    .unwrap_or_default(),
+                question: text(enquiry.get("description"))
+                    .or_else(|| text(enquiry.get("title")))
+                    .unwrap_or_default(),
+                answer: text(enquiry.get("answer")).unwrap_or_else(|| tr.t("enquiry-unanswered")),
+            })
+            .collect();
+        let documents = list(tender.get("documents"))
+            .chain(list(release.get("awards")).flat_map(|award| list(award.get("documents"))))
+            .chain(
+                list(release.get("contracts")).flat_map(|contract| list(contract.get("documents"))),
+            )
+            .map(|document| DocumentView {
+                title: text(document.get("title"))
+                    .or_else(|| text(document.get("id")))
+                    .unwrap_or_default(),
+                url: text(document.get("url")).filter(|url| url.starts_with("http")),
+            })
+            .collect();
+        TenderView {
+            title,
+            description: text(tender.get("description")),
+            summary,
+            facts,
+            timeline,
+            lots,
+            items,
+            bids: bid_views,
+            awards,
+            contracts,
+            enquiries,
+            documents,
+        }
+    }
+}

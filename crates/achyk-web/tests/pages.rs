@@ -1,0 +1,309 @@
+//! The site in-process (`Router::oneshot`), on a SQLite database filled from the feed sample
+//! (`achyk-kg/tests/fixtures/feed`) through the real import and normaliser. HTML is checked by
+//! CSS selectors; expected words come from the sample's input and the locale files.
+
+use achyk_web::{AppState, router};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use scraper::{Html, Selector};
+use tower::ServiceExt;
+
+struct Site {
+    router: axum::Router,
+    _directory: tempfile::TempDir,
+}
+
+async fn site() -> Site {
+    let directory = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", directory.path().join("web.db").display());
+    let store = achyk_store::Store::connect(&url)
+        .await
+        .unwrap()
+        .with_normaliser(std::sync::Arc::new(
+            achyk_kg::normalise::StoreNormaliser::default(),
+        ));
+    store.migrate().await.unwrap();
+    let feed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
+    let pages: Vec<(String, Vec<u8>)> = ["page-1.json", "page-2.json"]
+        .iter()
+        .map(|page| (page.to_string(), std::fs::read(feed.join(page)).unwrap()))
+        .collect();
+    let inputs: Vec<(&str, &[u8])> = pages
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    store.import_publications(&inputs).await.unwrap();
+    Site {
+        router: router(AppState::new(store)),
+        _directory: directory,
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Site {
+    async fn get(&self, path: &str) -> Answer {
+        self.get_with(path, None).await
+    }
+
+    async fn get_with(&self, path: &str, accept_language: Option<&str>) -> Answer {
+        let mut request = Request::builder().uri(path);
+        if let Some(language) = accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, language);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|value| value.to_str().unwrap().to_string());
+        let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            location,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+}
+
+fn select(html: &str, selector: &str) -> Vec<String> {
+    let document = Html::parse_document(html);
+    let selector = Selector::parse(selector).unwrap();
+    document
+        .select(&selector)
+        .map(|element| {
+            element
+                .text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// The cells of each body row of the table under the heading with `id`'s section.
+fn rows(html: &str, section: &str) -> Vec<Vec<String>> {
+    let document = Html::parse_document(html);
+    let rows = Selector::parse(&format!("#{section} + .scroll tbody tr")).unwrap();
+    let cells = Selector::parse("td").unwrap();
+    document
+        .select(&rows)
+        .map(|row| {
+            row.select(&cells)
+                .map(|cell| cell.text().collect::<String>().trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn attribute(html: &str, selector: &str, name: &str) -> Vec<String> {
+    let document = Html::parse_document(html);
+    let selector = Selector::parse(selector).unwrap();
+    document
+        .select(&selector)
+        .filter_map(|element| element.value().attr(name).map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_root_redirects_by_accept_language_and_falls_back_to_kyrgyz() {
+    let site = site().await;
+    for (header, expected) in [
+        (None, "/ky/"),
+        (Some("ru-RU,ru;q=0.9"), "/ru/"),
+        (Some("de, en;q=0.5"), "/en/"),
+        (Some("fr"), "/ky/"),
+    ] {
+        let answer = site.get_with("/", header).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{header:?}");
+        assert_eq!(answer.location.as_deref(), Some(expected), "{header:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_page_is_in_its_language_with_a_switch_to_the_same_page() {
+    let site = site().await;
+    let path = "/tenders/ocds-h7i0z4-240115013";
+    for (lang, tenders) in [
+        ("ky", "Сатып алуулар"),
+        ("ru", "Закупки"),
+        ("en", "Tenders"),
+    ] {
+        let answer = site.get(&format!("/{lang}{path}")).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(
+            attribute(&answer.body, "html", "lang"),
+            vec![lang.to_string()]
+        );
+        assert_eq!(
+            select(&answer.body, "header nav:not(.languages) a"),
+            vec![tenders.to_string()]
+        );
+        let mut switch = attribute(&answer.body, "nav.languages a", "href");
+        switch.sort();
+        let mut expected: Vec<String> = ["ky", "ru", "en"]
+            .iter()
+            .filter(|other| **other != lang)
+            .map(|other| format!("/{other}{path}"))
+            .collect();
+        expected.sort();
+        assert_eq!(switch, expected);
+        assert_eq!(
+            select(&answer.body, "nav.languages [aria-current]").len(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_tender_page_leads_with_a_plain_summary_from_the_normalised_release() {
+    let site = site().await;
+    let english = site.get("/en/tenders/ocds-h7i0z4-240115013").await.body;
+    assert_eq!(
+        select(&english, "h1"),
+        vec!["Капитальный ремонт кровли школы № 3 с. Беловодское"]
+    );
+    // The buyer comes from the procuring entity (the feed has no buyer), the region from
+    // its ateCode 41708… (Chüy), the value 4,750,000 KGS, three bids.
+    assert_eq!(
+        select(&english, "p.lead"),
+        vec![
+            "Управление образования Московского района is buying “Капитальный ремонт кровли школы № 3 с. Беловодское” in Chüy Region, for an estimated 4,750,000 som. 3 bids received."
+        ]
+    );
+    // In Kyrgyz the buyer's Kyrgyz name is used.
+    let kyrgyz = site.get("/ky/tenders/ocds-h7i0z4-240115013").await.body;
+    let facts = select(&kyrgyz, "dl.facts dd");
+    assert_eq!(facts[0], "Москва районунун билим берүү башкармалыгы");
+    assert_eq!(facts[1], "Чүй облусу");
+    // The award's supplier, found through its bid; the award `disqualified` is "not awarded".
+    let awards = rows(&english, "awards");
+    assert_eq!(
+        awards,
+        vec![
+            vec![
+                "ОсОО «Ала-Тоо Курулуш»",
+                "Кровельные работы",
+                "4,690,000\u{a0}som",
+                "awarded",
+                "2024-02-08 11:00"
+            ],
+            vec![
+                "ОсОО «Нур Строй Групп»",
+                "Кровельные работы",
+                "4,300,000\u{a0}som",
+                "not awarded",
+                "2024-02-08 11:00"
+            ],
+        ]
+    );
+    // The data-quality section says what was repaired, in the page's language.
+    let quality = select(&english, "table.quality tbody tr td:first-child");
+    assert!(
+        quality.contains(&"No buyer was given: the procuring entity is the buyer.".to_string()),
+        "{quality:?}"
+    );
+    let russian = site.get("/ru/tenders/ocds-h7i0z4-240115013").await.body;
+    assert!(
+        select(&russian, "table.quality tbody tr td:first-child").contains(
+            &"Заказчик не указан: заказчиком считается закупающая организация.".to_string()
+        )
+    );
+    // Both releases of the process are in its history.
+    assert!(english.contains("240115013-2024-01-15") && english.contains("240115013-2024-03-05"));
+    // Raw OCDS is the normalised release.
+    let raw = site
+        .get("/en/tenders/ocds-h7i0z4-240115013/ocds.json")
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&raw.body).unwrap();
+    assert_eq!(json["buyer"]["id"], "KG-INN-02305199310123");
+}
+
+#[tokio::test]
+async fn the_single_source_purchase_reads_as_direct_without_a_value() {
+    let site = site().await;
+    let page = site
+        .get("/ru/tenders/ocds-h7i0z4-contract-based-77120")
+        .await
+        .body;
+    let facts = select(&page, "dl.facts dd");
+    assert!(
+        facts
+            .iter()
+            .any(|fact| fact.starts_with("прямая закупка (один источник)")),
+        "{facts:?}"
+    );
+    // Its value of 0 means unknown.
+    assert!(select(&page, "p.lead")[0].contains("ожидаемая стоимость — неизвестно"));
+}
+
+#[tokio::test]
+async fn the_list_links_every_process_and_unknown_addresses_are_404_in_their_language() {
+    let site = site().await;
+    let list = site.get("/en/tenders").await.body;
+    assert_eq!(
+        attribute(&list, "ul.tenders a", "href"),
+        vec![
+            "/en/tenders/ocds-h7i0z4-240115013",
+            "/en/tenders/ocds-h7i0z4-240201550",
+            "/en/tenders/ocds-h7i0z4-contract-based-77120"
+        ]
+    );
+    let missing = site.get("/ru/tenders/ocds-h7i0z4-000").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(select(&missing.body, "h1"), vec!["Страница не найдена"]);
+    let unknown_language = site.get("/de/tenders").await;
+    assert_eq!(unknown_language.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        attribute(&unknown_language.body, "html", "lang"),
+        vec!["ky"]
+    );
+    assert_eq!(site.get("/nowhere").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer() {
+    let site = site().await;
+    assert_eq!(site.get("/healthz").await.status, StatusCode::OK);
+    site.get("/en/").await;
+    site.get("/en/nothing-here").await;
+    let metrics = site.get("/metrics").await.body;
+    let value = |name: &str| {
+        metrics
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} ")))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .map(str::to_string)
+    };
+    // healthz, home and the 404 before this request.
+    assert_eq!(value("achyk_http_requests_total").as_deref(), Some("3"));
+    assert_eq!(
+        value("achyk_http_client_errors_total").as_deref(),
+        Some("1")
+    );
+    assert_eq!(value("achyk_processes").as_deref(), Some("3"));
+}
+
+#[tokio::test]
+async fn pages_load_nothing_from_elsewhere() {
+    let site = site().await;
+    let page = site.get("/en/tenders/ocds-h7i0z4-240115013").await.body;
+    for (selector, name) in [("link", "href"), ("script", "src"), ("img", "src")] {
+        for address in attribute(&page, selector, name) {
+            assert!(address.starts_with('/'), "{selector} {address}");
+        }
+    }
+}
