@@ -34,7 +34,9 @@ mod model;
 mod normalised;
 mod parties;
 mod recompute;
+mod search;
 mod store;
+mod summary;
 
 pub use error::StoreError;
 pub use ids::{Ocid, OrgId};
@@ -49,4 +51,6 @@ pub use normalised::{
     QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
+pub use search::{Facet, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem};
 pub use store::{Backend, Store};
+pub use summary::ProcessSummary;

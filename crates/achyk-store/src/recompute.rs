@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::ids::Ocid;
 use crate::normalised::{NormalisedProcess, Normaliser};
 use crate::parties::{ProcessParty, process_parties_of_text};
+use crate::summary::ProcessSummary;
 
 /// A stored release as recompute reads it.
 pub(crate) struct StoredRelease {
@@ -39,6 +40,7 @@ pub(crate) struct ProcessOutput {
     pub parties: Vec<ProcessParty>,
     /// The normalised compiled release, when the store has a normaliser.
     pub normalised: Option<NormalisedProcess>,
+    pub summary: ProcessSummary,
 }
 
 /// The merge rules of an extension list, and the URLs among it that Achyk does not embed.
@@ -163,10 +165,21 @@ fn recompute_one(
             Vec::new()
         }
     };
-    let compiled_json = merged.json;
     let (latest, latest_date) = latest
         .map(|(instant, date)| (instant, date.to_string()))
         .unwrap_or(((0, 0), String::new()));
+    let summary = ProcessSummary::of(
+        process.ocid.as_str(),
+        normalised
+            .as_ref()
+            .map_or(&merged.json, |normalised| &normalised.json),
+        &parties,
+        normalised
+            .as_ref()
+            .and_then(|normalised| normalised.region.clone()),
+        (latest_date.clone(), latest.0),
+    );
+    let compiled_json = merged.json;
     ProcessOutput {
         ocid: process.ocid,
         compiled_json,
@@ -176,5 +189,6 @@ fn recompute_one(
         warnings,
         parties,
         normalised,
+        summary,
     }
 }

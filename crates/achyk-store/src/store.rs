@@ -25,12 +25,13 @@ use crate::normalised::{
     NormalisedReleaseRow, Normaliser, QualityNote, QualityNoteRow, QualityTotalRow,
 };
 use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
+use crate::search::{Facet, ProcessSummaryRow, SearchParams, SearchResult, patterns};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
-/// parameters for the widest table (11 columns), and large enough that statement overhead
+/// parameters for the widest table (16 columns), and large enough that statement overhead
 /// does not dominate.
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -520,6 +521,7 @@ impl Store {
                     "process_parties",
                     "quality_notes",
                     "normalised_releases",
+                    "process_summaries",
                 ] {
                     let mut query =
                         QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE ocid IN ("));
@@ -550,6 +552,43 @@ impl Store {
                 query.push(
                     " ON CONFLICT (ocid) DO UPDATE SET json = excluded.json, region = excluded.region, \
                      updated_at = excluded.updated_at",
+                );
+                query.build().execute(&mut *tx).await?;
+            }
+            for chunk in outputs.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO process_summaries (ocid, title, buyer_id, buyer_name, region, method, \
+                     method_details, status, category, year, date, date_seconds, value_amount, \
+                     value_currency, bids, search_text) ",
+                );
+                query.push_values(chunk, |mut row, output| {
+                    let summary = &output.summary;
+                    row.push_bind(summary.ocid.as_str())
+                        .push_bind(summary.title.as_deref())
+                        .push_bind(summary.buyer_id.as_deref())
+                        .push_bind(summary.buyer_name.as_deref())
+                        .push_bind(summary.region.as_deref())
+                        .push_bind(summary.method.as_deref())
+                        .push_bind(summary.method_details.as_deref())
+                        .push_bind(summary.status.as_deref())
+                        .push_bind(summary.category.as_deref())
+                        .push_bind(summary.year)
+                        .push_bind(summary.date.as_str())
+                        .push_bind(summary.date_seconds)
+                        .push_bind(summary.value_amount)
+                        .push_bind(summary.value_currency.as_deref())
+                        .push_bind(summary.bids)
+                        .push_bind(summary.search_text.as_str());
+                });
+                // Two recomputes of one process at once (two imports) write the same row.
+                query.push(
+                    " ON CONFLICT (ocid) DO UPDATE SET title = excluded.title, buyer_id = excluded.buyer_id, \
+                     buyer_name = excluded.buyer_name, region = excluded.region, method = excluded.method, \
+                     method_details = excluded.method_details, status = excluded.status, \
+                     category = excluded.category, year = excluded.year, date = excluded.date, \
+                     date_seconds = excluded.date_seconds, value_amount = excluded.value_amount, \
+                     value_currency = excluded.value_currency, bids = excluded.bids, \
+                     search_text = excluded.search_text",
                 );
                 query.build().execute(&mut *tx).await?;
             }
@@ -981,6 +1020,134 @@ impl Store {
             .rows_affected();
             tx.commit().await?;
             marked
+        }))
+    }
+
+    /// Processes matching a search, a page of them in its order, with facet counts.
+    pub async fn search(&self, params: &SearchParams) -> Result<SearchResult, StoreError> {
+        let patterns = patterns(params.text.as_deref().unwrap_or(""));
+        let per_page = i64::from(params.per_page.clamp(1, 200));
+        let offset = i64::from(params.page) * per_page;
+        Ok(with_pool!(self, |pool, Db, _begin| {
+            // " WHERE …" with every filter but `skip`'s.
+            let push_filters = |query: &mut QueryBuilder<Db>, skip: Option<Facet>| {
+                query.push(" WHERE 1 = 1");
+                for pattern in &patterns {
+                    query.push(" AND search_text LIKE ");
+                    query.push_bind(pattern.clone());
+                    query.push(" ESCAPE '\\'");
+                }
+                let text_filters = [
+                    (Facet::Region, &params.region),
+                    (Facet::Method, &params.method),
+                    (Facet::Status, &params.status),
+                    (Facet::Category, &params.category),
+                ];
+                for (facet, value) in text_filters {
+                    if let Some(value) = value
+                        && skip != Some(facet)
+                    {
+                        query.push(format!(" AND {} = ", facet.column()));
+                        query.push_bind(value.clone());
+                    }
+                }
+                if let Some(year) = params.year
+                    && skip != Some(Facet::Year)
+                {
+                    query.push(" AND year = ");
+                    query.push_bind(year);
+                }
+                if let Some(buyer) = &params.buyer {
+                    query.push(" AND buyer_id = ");
+                    query.push_bind(buyer.clone());
+                }
+                if let Some(min) = params.min_value {
+                    query.push(" AND value_amount >= ");
+                    query.push_bind(min);
+                }
+                if let Some(max) = params.max_value {
+                    query.push(" AND value_amount <= ");
+                    query.push_bind(max);
+                }
+            };
+            let mut query = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM process_summaries");
+            push_filters(&mut query, None);
+            let total: i64 = query.build_query_scalar().fetch_one(pool).await?;
+
+            type Row = (
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                String,
+                Option<f64>,
+                Option<String>,
+                i64,
+            );
+            let mut query = QueryBuilder::<Db>::new(
+                "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
+                 value_amount, value_currency, bids FROM process_summaries",
+            );
+            push_filters(&mut query, None);
+            query.push(format!(" ORDER BY {} LIMIT ", params.sort.order_by()));
+            query.push_bind(per_page);
+            query.push(" OFFSET ");
+            query.push_bind(offset);
+            let rows: Vec<Row> = query.build_query_as().fetch_all(pool).await?;
+
+            let mut facets = Vec::new();
+            for facet in Facet::ALL {
+                let column = facet.column();
+                let mut query = QueryBuilder::<Db>::new(format!(
+                    "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*) FROM process_summaries"
+                ));
+                push_filters(&mut query, Some(facet));
+                query.push(format!(
+                    " GROUP BY {column} ORDER BY COUNT(*) DESC, COALESCE(CAST({column} AS TEXT), '') LIMIT 60"
+                ));
+                let counts: Vec<(String, i64)> = query.build_query_as().fetch_all(pool).await?;
+                facets.push((facet, counts));
+            }
+            SearchResult {
+                rows: rows
+                    .into_iter()
+                    .map(
+                        |(
+                            ocid,
+                            title,
+                            buyer_id,
+                            buyer_name,
+                            region,
+                            method,
+                            status,
+                            category,
+                            date,
+                            value_amount,
+                            value_currency,
+                            bids,
+                        )| ProcessSummaryRow {
+                            ocid,
+                            title,
+                            buyer_id,
+                            buyer_name,
+                            region,
+                            method,
+                            status,
+                            category,
+                            date,
+                            value_amount,
+                            value_currency,
+                            bids,
+                        },
+                    )
+                    .collect(),
+                total,
+                facets,
+            }
         }))
     }
 

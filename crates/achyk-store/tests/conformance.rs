@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use achyk_ocds::{Location, MergeRules};
 use achyk_store::{
-    ImportReport, NewRelease, NormalisedProcess, Normaliser, Ocid, OrgId, QualityNote, Store,
-    StoreError,
+    Facet, ImportReport, NewRelease, NormalisedProcess, Normaliser, Ocid, OrgId, QualityNote,
+    SearchParams, Sort, Store, StoreError,
 };
 use serde_json::{Value, json};
 
@@ -173,6 +173,7 @@ conformance!(
     two_recomputes_at_once_write_what_one_writes,
     normalised_releases_and_quality_notes_are_kept_beside_compiled_ones,
     marking_every_process_dirty_rebuilds_every_normalised_release,
+    searches_match_inflected_words_filter_sort_page_and_count_facets,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1084,4 +1085,176 @@ async fn marking_every_process_dirty_rebuilds_every_normalised_release(db: &Test
     assert_eq!(normalising.count_normalised_releases().await.unwrap(), 2);
     let totals = normalising.quality_totals().await.unwrap();
     assert_eq!((totals[0].rule.as_str(), totals[0].processes), ("again", 2));
+}
+
+fn searchable(ocid: &str, date: &str, tender: Value, buyer: &str) -> Value {
+    release(
+        ocid,
+        "1",
+        date,
+        json!({
+            "parties": [{"id": format!("{ocid}-b"), "name": buyer, "roles": ["buyer"]}],
+            "tender": tender,
+        }),
+    )
+}
+
+async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &TestDb) {
+    let store = db.store().await;
+    import(
+        &store,
+        "search.json",
+        &package(&[
+            searchable("ocds-s-a", "2023-05-01T10:00:00+06:00", json!({"title": "Капитальный ремонт школы", "status": "active", "procurementMethod": "open", "mainProcurementCategory": "works", "datePublished": "2023-05-01T10:00:00+06:00", "value": {"amount": 1000, "currency": "KGS"}}), "Мэрия города Бишкек"),
+            searchable("ocds-s-b", "2024-03-01T10:00:00+06:00", json!({"title": "Ремонт кровли больницы", "status": "complete", "procurementMethod": "open", "mainProcurementCategory": "works", "datePublished": "2024-02-01T10:00:00+06:00", "value": {"amount": 5000, "currency": "KGS"}}), "Ош шаардык ооруканасы"),
+            searchable("ocds-s-c", "2024-01-15T10:00:00+06:00", json!({"title": "Мектептерге китеп сатып алуу", "status": "complete", "procurementMethod": "direct", "mainProcurementCategory": "goods", "datePublished": "2024-01-10T10:00:00+06:00"}), "Билим берүү башкармалыгы"),
+            searchable("ocds-s-d", "2022-07-01T10:00:00+06:00", json!({"title": "Поставка медикаментов", "status": "active", "procurementMethod": "limited", "mainProcurementCategory": "goods", "datePublished": "2022-06-01T10:00:00+06:00", "value": {"amount": 300, "currency": "KGS"}}), "ЦСМ Таласской области"),
+        ]),
+    )
+    .await;
+    let search = |params: SearchParams| {
+        let store = store.clone();
+        async move {
+            store
+                .search(&SearchParams {
+                    per_page: 10,
+                    ..params
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let ocids = |result: &achyk_store::SearchResult| -> Vec<String> {
+        result.rows.iter().map(|row| row.ocid.clone()).collect()
+    };
+
+    // «школе» (locative) finds «школы» (genitive); «мектеп» finds «мектептерге».
+    let found = search(SearchParams {
+        text: Some("школе".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-a"]);
+    let found = search(SearchParams {
+        text: Some("мектеп".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-c"]);
+    // Organisation names are searched too, and every word must match.
+    let found = search(SearchParams {
+        text: Some("ремонт Бишкек".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-a"]);
+    let found = search(SearchParams {
+        text: Some("РЕМОНТ".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-b", "ocds-s-a"], "newest first");
+    assert_eq!(found.total, 2);
+
+    // Sorting by value puts processes without one last.
+    let found = search(SearchParams {
+        sort: Sort::ValueHigh,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        ocids(&found),
+        ["ocds-s-b", "ocds-s-a", "ocds-s-d", "ocds-s-c"]
+    );
+    let found = search(SearchParams {
+        sort: Sort::ValueLow,
+        category: Some("works".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-a", "ocds-s-b"]);
+
+    // Pages of two, newest first: B (2024-03), C (2024-01) | A (2023), D (2022).
+    let second = store
+        .search(&SearchParams {
+            per_page: 2,
+            page: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(ocids(&second), ["ocds-s-a", "ocds-s-d"]);
+    assert_eq!(second.total, 4);
+
+    // The year the tender was published; values within a range.
+    let found = search(SearchParams {
+        year: Some(2024),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-b", "ocds-s-c"]);
+    let found = search(SearchParams {
+        min_value: Some(300.0),
+        max_value: Some(1000.0),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-a", "ocds-s-d"]);
+
+    // Facets count with every filter but their own.
+    let found = search(SearchParams {
+        status: Some("complete".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-b", "ocds-s-c"]);
+    let facet = |facet: Facet| {
+        found
+            .facets
+            .iter()
+            .find(|(which, _)| *which == facet)
+            .map(|(_, counts)| counts.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        facet(Facet::Status),
+        vec![("active".to_string(), 2), ("complete".to_string(), 2)]
+    );
+    assert_eq!(
+        facet(Facet::Category),
+        vec![("goods".to_string(), 1), ("works".to_string(), 1)]
+    );
+    assert_eq!(facet(Facet::Year), vec![("2024".to_string(), 2)]);
+    assert_eq!(facet(Facet::Region), vec![(String::new(), 2)]);
+
+    // A row carries what a list shows.
+    let row = &search(SearchParams {
+        text: Some("медикаментов".into()),
+        ..Default::default()
+    })
+    .await
+    .rows[0];
+    assert_eq!(row.title.as_deref(), Some("Поставка медикаментов"));
+    assert_eq!(row.buyer_name.as_deref(), Some("ЦСМ Таласской области"));
+    assert_eq!(row.value_amount, Some(300.0));
+    assert_eq!(row.method.as_deref(), Some("limited"));
+    // Nothing matches a word that is nowhere; a query of punctuation only is no filter.
+    assert_eq!(
+        search(SearchParams {
+            text: Some("тракторов".into()),
+            ..Default::default()
+        })
+        .await
+        .total,
+        0
+    );
+    assert_eq!(
+        search(SearchParams {
+            text: Some("%".into()),
+            ..Default::default()
+        })
+        .await
+        .total,
+        4
+    );
 }

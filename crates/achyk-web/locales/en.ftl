@@ -139,3 +139,22 @@ rule-status-mapped = A status outside the standard list is translated to the sta
 rule-status-outside-codelist = A status outside the standard list is kept as published.
 rule-document-without-url = A document is listed without a link.
 rule-region-unresolved = The buyer's region could not be found from its address.
+filters = Filters and sorting
+filters-apply = Apply
+filter-any = any
+filter-year = Year
+filter-min = Value from (som)
+filter-max = Value up to (som)
+sort-label = Order
+sort-newest = newest first
+sort-oldest = oldest first
+sort-value-high = highest value first
+sort-value-low = lowest value first
+tenders-found = { $count ->
+    [0] Nothing found.
+    [one] { $shown } process found.
+   *[other] { $shown } processes found.
+  }
+pages-label = Pages
+page-previous = Previous page
+page-of = Page { $page } of { $pages }

@@ -132,3 +132,21 @@ rule-status-mapped = Стандарттык эмес абал стандартт
 rule-status-outside-codelist = Стандарттык эмес абал жарыяланган боюнча калтырылды.
 rule-document-without-url = Документ шилтемесиз көрсөтүлгөн.
 rule-region-unresolved = Буюртмачынын аймагын дареги боюнча аныктоо мүмкүн болгон жок.
+filters = Чыпкалар жана иреттөө
+filters-apply = Колдонуу
+filter-any = баары
+filter-year = Жыл
+filter-min = Наркы (сом) мындан
+filter-max = Наркы (сом) мынчага чейин
+sort-label = Иреттөө
+sort-newest = алгач жаңылары
+sort-oldest = алгач эскилери
+sort-value-high = алгач кымбаттары
+sort-value-low = алгач арзандары
+tenders-found = { $count ->
+    [0] Эч нерсе табылган жок.
+   *[other] { $shown } сатып алуу табылды.
+  }
+pages-label = Беттер
+page-previous = Мурунку бет
+page-of = { $pages } беттин { $page }-бети

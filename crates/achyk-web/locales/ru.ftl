@@ -142,3 +142,23 @@ rule-status-mapped = Нестандартный статус переведён 
 rule-status-outside-codelist = Нестандартный статус оставлен как опубликован.
 rule-document-without-url = Документ указан без ссылки.
 rule-region-unresolved = Регион заказчика не удалось определить по адресу.
+filters = Фильтры и сортировка
+filters-apply = Применить
+filter-any = любой
+filter-year = Год
+filter-min = Стоимость от (сом)
+filter-max = Стоимость до (сом)
+sort-label = Порядок
+sort-newest = сначала новые
+sort-oldest = сначала старые
+sort-value-high = сначала дорогие
+sort-value-low = сначала дешёвые
+tenders-found = { $count ->
+    [0] Ничего не найдено.
+    [one] Найдена { $shown } закупка.
+    [few] Найдено { $shown } закупки.
+   *[many] Найдено { $shown } закупок.
+  }
+pages-label = Страницы
+page-previous = Предыдущая страница
+page-of = Страница { $page } из { $pages }

@@ -92,30 +92,20 @@ pub struct TenderRow {
 }
 
 impl TenderRow {
-    pub fn of(lang: Lang, ocid: &str, release: &Value, region: Option<&str>) -> TenderRow {
+    /// A row of the list from a search result's summary.
+    pub fn of_summary(lang: Lang, row: &achyk_store::ProcessSummaryRow) -> TenderRow {
         let tr = Tr::new(lang);
-        let tender = release.get("tender");
-        let buyer_id = text(release.pointer("/buyer/id"));
         TenderRow {
-            ocid: ocid.to_string(),
-            title: text(tender.and_then(|tender| tender.get("title")))
-                .unwrap_or_else(|| tr.t("tender-untitled")),
-            buyer: buyer_id
-                .map(|id| party_name(lang, release, &id))
+            ocid: row.ocid.clone(),
+            title: row.title.clone().unwrap_or_else(|| tr.t("tender-untitled")),
+            buyer: row.buyer_name.clone().unwrap_or_default(),
+            value: row
+                .value_amount
+                .map(|amount| tr.money(amount, row.value_currency.as_deref().unwrap_or("")))
                 .unwrap_or_default(),
-            value: money(&tr, tender.and_then(|tender| tender.get("value"))).unwrap_or_default(),
-            status: coded(
-                &tr,
-                "status",
-                tender
-                    .and_then(|tender| tender.get("status"))
-                    .and_then(Value::as_str),
-            )
-            .unwrap_or_default(),
-            region: region_name(lang, region).unwrap_or_default(),
-            date: text(release.get("date"))
-                .map(|date| short_date(&date))
-                .unwrap_or_default(),
+            status: coded(&tr, "status", row.status.as_deref()).unwrap_or_default(),
+            region: region_name(lang, row.region.as_deref()).unwrap_or_default(),
+            date: short_date(&row.date),
         }
     }
 }

@@ -254,14 +254,17 @@ async fn the_single_source_purchase_reads_as_direct_without_a_value() {
 async fn the_list_links_every_process_and_unknown_addresses_are_404_in_their_language() {
     let site = site().await;
     let list = site.get("/en/tenders").await.body;
+    let mut links = attribute(&list, "ul.tenders a", "href");
+    links.sort();
     assert_eq!(
-        attribute(&list, "ul.tenders a", "href"),
+        links,
         vec![
             "/en/tenders/ocds-h7i0z4-240115013",
             "/en/tenders/ocds-h7i0z4-240201550",
             "/en/tenders/ocds-h7i0z4-contract-based-77120"
         ]
     );
+    assert_eq!(select(&list, "p.found"), vec!["3 processes found."]);
     let missing = site.get("/ru/tenders/ocds-h7i0z4-000").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(select(&missing.body, "h1"), vec!["Страница не найдена"]);
@@ -306,4 +309,57 @@ async fn pages_load_nothing_from_elsewhere() {
             assert!(address.starts_with('/'), "{selector} {address}");
         }
     }
+}
+
+#[tokio::test]
+async fn searches_and_filters_live_in_the_url() {
+    let site = site().await;
+    // «кровлю» (accusative) finds the roof repair, titled with «кровли».
+    let found = site
+        .get("/ru/tenders?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D1%8E")
+        .await
+        .body;
+    assert_eq!(
+        attribute(&found, "ul.tenders a", "href"),
+        vec!["/ru/tenders/ocds-h7i0z4-240115013"]
+    );
+    assert_eq!(select(&found, "p.found"), vec!["Найдена 1 закупка."]);
+    // The search box keeps the query.
+    assert_eq!(attribute(&found, "input#q", "value"), vec!["кровлю"]);
+
+    // The single-source purchase is `direct` after normalising; the filter lists the
+    // methods with their counts, the chosen one selected.
+    let direct = site.get("/en/tenders?method=direct").await.body;
+    assert_eq!(
+        attribute(&direct, "ul.tenders a", "href"),
+        vec!["/en/tenders/ocds-h7i0z4-contract-based-77120"]
+    );
+    let methods = select(&direct, "select[name=method] option");
+    assert_eq!(
+        methods,
+        vec!["any", "open tender (2)", "direct (single source) (1)"]
+    );
+    assert_eq!(
+        select(&direct, "select[name=method] option[selected]"),
+        vec!["direct (single source) (1)"]
+    );
+    // Regions by name, counted: two processes in Chüy, one in Talas.
+    let regions = select(&direct, "select[name=region] option");
+    assert_eq!(regions, vec!["any", "Chüy Region (1)"]);
+    let all = site.get("/en/tenders").await.body;
+    assert_eq!(
+        select(&all, "select[name=region] option"),
+        vec!["any", "Chüy Region (2)", "Talas Region (1)"]
+    );
+    // Sorting by value: the works tender (4,750,000), the quotation request (612,000), then
+    // the single-source purchase, whose published value of 0 means unknown.
+    let by_value = site.get("/en/tenders?sort=value-high").await.body;
+    assert_eq!(
+        attribute(&by_value, "ul.tenders a", "href"),
+        vec![
+            "/en/tenders/ocds-h7i0z4-240115013",
+            "/en/tenders/ocds-h7i0z4-240201550",
+            "/en/tenders/ocds-h7i0z4-contract-based-77120"
+        ]
+    );
 }

@@ -1,32 +1,74 @@
-//! `/{lang}/tenders`: the contracting processes, a page at a time, in ocid order.
+//! `/{lang}/tenders`: search and filter processes. Every filter is in the URL (`q`, `region`,
+//! `method`, `status`, `category`, `year`, `min`, `max`, `sort`, `page`), so a search can be
+//! shared and bookmarked; the form works without JavaScript.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::Html;
 use serde::Deserialize;
-use serde_json::Value;
+
+use achyk_store::{Facet, SearchParams, Sort};
 
 use super::Chrome;
 use crate::AppState;
 use crate::error::AppError;
-use crate::view::TenderRow;
+use crate::i18n::{Arg, Tr};
+use crate::view::{TenderRow, region_name};
 
 /// Rows per page: a page stays small on a slow connection.
-const PAGE_SIZE: usize = 30;
+const PAGE_SIZE: u32 = 25;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct ListParams {
-    /// The last ocid of the previous page.
-    after: Option<String>,
+    q: Option<String>,
+    region: Option<String>,
+    method: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    year: Option<String>,
+    min: Option<String>,
+    max: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+/// One choice of a filter, with how many processes it would give.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A filter of the form.
+pub struct Filter {
+    pub name: &'static str,
+    pub label: String,
+    pub choices: Vec<Choice>,
 }
 
 #[derive(Template)]
 #[template(path = "tenders.html")]
 struct TendersPage {
     chrome: Chrome,
+    query: String,
+    min: String,
+    max: String,
+    filters: Vec<Filter>,
+    sorts: Vec<Choice>,
+    found: String,
     rows: Vec<TenderRow>,
+    previous_href: Option<String>,
     next_href: Option<String>,
+    page_label: String,
+}
+
+fn filled(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_string)
 }
 
 pub async fn list(
@@ -36,34 +78,150 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
-    let after = params
-        .after
-        .map(|ocid| achyk_store::Ocid::from(ocid.as_str()));
-    let page = state
+    let tr = Tr::new(lang);
+    let page = filled(&params.page)
+        .and_then(|page| page.parse::<u32>().ok())
+        .unwrap_or(1)
+        .clamp(1, 10_000);
+    let sort = filled(&params.sort)
+        .and_then(|sort| Sort::from_code(&sort))
+        .unwrap_or_default();
+    let search = SearchParams {
+        text: filled(&params.q),
+        region: filled(&params.region),
+        method: filled(&params.method),
+        status: filled(&params.status),
+        category: filled(&params.category),
+        year: filled(&params.year).and_then(|year| year.parse().ok()),
+        buyer: None,
+        min_value: filled(&params.min).and_then(|value| value.parse().ok()),
+        max_value: filled(&params.max).and_then(|value| value.parse().ok()),
+        sort,
+        page: page - 1,
+        per_page: PAGE_SIZE,
+    };
+    let result = state
         .store
-        .normalised_releases_page(after.as_ref(), PAGE_SIZE)
+        .search(&search)
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
-    let chrome = Chrome::new(
-        lang,
-        crate::Tr::new(lang).t("nav-tenders"),
-        Some(super::rest_of(&uri)),
-    );
-    let rows: Vec<TenderRow> = page
+
+    let chrome = Chrome::new(lang, tr.t("nav-tenders"), Some(super::rest_of(&uri)));
+    let filters = Facet::ALL
         .iter()
-        .map(|row| {
-            let release: Value = serde_json::from_str(&row.json).unwrap_or(Value::Null);
-            TenderRow::of(lang, row.ocid.as_str(), &release, row.region.as_deref())
+        .map(|facet| {
+            let (name, label, selected, prefix) = match facet {
+                Facet::Region => ("region", "fact-region", &search.region, ""),
+                Facet::Method => ("method", "fact-method", &search.method, "method"),
+                Facet::Status => ("status", "fact-status", &search.status, "status"),
+                Facet::Category => ("category", "fact-category", &search.category, "category"),
+                Facet::Year => ("year", "filter-year", &None, ""),
+            };
+            let selected = match facet {
+                Facet::Year => search.year.map(|year| year.to_string()),
+                _ => selected.clone(),
+            };
+            let counts = result
+                .facets
+                .iter()
+                .find(|(which, _)| which == facet)
+                .map(|(_, counts)| counts.clone())
+                .unwrap_or_default();
+            let mut choices = vec![Choice {
+                value: String::new(),
+                label: tr.t("filter-any"),
+                selected: selected.is_none(),
+            }];
+            for (value, count) in counts.into_iter().filter(|(value, _)| !value.is_empty()) {
+                let words = match facet {
+                    Facet::Region => region_name(lang, Some(&value)).unwrap_or(value.clone()),
+                    Facet::Year => value.clone(),
+                    _ => {
+                        let id = format!("{prefix}-{value}");
+                        let words = tr.t(&id);
+                        if words == id { value.clone() } else { words }
+                    }
+                };
+                choices.push(Choice {
+                    selected: selected.as_deref() == Some(value.as_str()),
+                    label: format!("{words} ({})", tr.number(count as f64)),
+                    value,
+                });
+            }
+            Filter {
+                name,
+                label: tr.t(label),
+                choices,
+            }
         })
         .collect();
-    let next_href = (page.len() == PAGE_SIZE).then(|| {
-        let last = page.last().expect("a full page").ocid.as_str();
-        chrome.href(&format!("/tenders?after={}", encode(last)))
-    });
+    let sorts = [Sort::Newest, Sort::Oldest, Sort::ValueHigh, Sort::ValueLow]
+        .into_iter()
+        .map(|choice| Choice {
+            value: choice.code().to_string(),
+            label: tr.t(&format!("sort-{}", choice.code())),
+            selected: choice == sort,
+        })
+        .collect();
+    let rows = result
+        .rows
+        .iter()
+        .map(|row| TenderRow::of_summary(lang, row))
+        .collect();
+    let pages = ((result.total as u32).max(1)).div_ceil(PAGE_SIZE);
+    let link_to = |page: u32| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (name, value) in [
+            ("q", &search.text),
+            ("region", &search.region),
+            ("method", &search.method),
+            ("status", &search.status),
+            ("category", &search.category),
+            ("min", &filled(&params.min)),
+            ("max", &filled(&params.max)),
+        ] {
+            if let Some(value) = value {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if let Some(year) = search.year {
+            pairs.push(("year", year.to_string()));
+        }
+        if sort != Sort::default() {
+            pairs.push(("sort", sort.code().to_string()));
+        }
+        pairs.push(("page", page.to_string()));
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={}", encode(value)))
+            .collect();
+        chrome.href(&format!("/tenders?{}", query.join("&")))
+    };
+    let page_label = tr.t_with(
+        "page-of",
+        &[
+            ("page", Arg::Text(&tr.number(f64::from(page)))),
+            ("pages", Arg::Text(&tr.number(f64::from(pages)))),
+        ],
+    );
     let page = TendersPage {
-        chrome,
+        query: search.text.clone().unwrap_or_default(),
+        min: filled(&params.min).unwrap_or_default(),
+        max: filled(&params.max).unwrap_or_default(),
+        filters,
+        sorts,
+        found: tr.t_with(
+            "tenders-found",
+            &[
+                ("count", Arg::Number(result.total as f64)),
+                ("shown", Arg::Text(&tr.number(result.total as f64))),
+            ],
+        ),
         rows,
-        next_href,
+        previous_href: (page > 1).then(|| link_to(page - 1)),
+        next_href: (page < pages).then(|| link_to(page + 1)),
+        page_label,
+        chrome,
     };
     page.render()
         .map(Html)
