@@ -51,6 +51,6 @@ pub use normalised::{
     QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
-pub use search::{Facet, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem};
+pub use search::{BuyerStats, Facet, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem};
 pub use store::{Backend, Store};
 pub use summary::ProcessSummary;

@@ -54,6 +54,8 @@ pub struct SearchParams {
     pub category: Option<String>,
     pub year: Option<i64>,
     pub buyer: Option<String>,
+    /// An organisation and a role it plays in the process (`supplier`, `tenderer`, …).
+    pub participant: Option<(String, String)>,
     pub min_value: Option<f64>,
     pub max_value: Option<f64>,
     pub sort: Sort,
@@ -90,6 +92,19 @@ impl Facet {
             Facet::Year => "year",
         }
     }
+}
+
+/// What a buyer's processes add up to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuyerStats {
+    pub processes: i64,
+    /// Sum of the estimated values given in KGS.
+    pub value_kgs: f64,
+    /// Processes with at least one bid, and those with exactly one.
+    pub with_bids: i64,
+    pub single_bid: i64,
+    pub bids: i64,
+    pub direct: i64,
 }
 
 /// One process in a result list.

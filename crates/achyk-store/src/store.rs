@@ -25,7 +25,7 @@ use crate::normalised::{
     NormalisedReleaseRow, Normaliser, QualityNote, QualityNoteRow, QualityTotalRow,
 };
 use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
-use crate::search::{Facet, ProcessSummaryRow, SearchParams, SearchResult, patterns};
+use crate::search::{BuyerStats, Facet, ProcessSummaryRow, SearchParams, SearchResult, patterns};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -1061,6 +1061,15 @@ impl Store {
                     query.push(" AND buyer_id = ");
                     query.push_bind(buyer.clone());
                 }
+                if let Some((organisation, role)) = &params.participant {
+                    query.push(
+                        " AND ocid IN (SELECT ocid FROM process_parties WHERE organisation_id = ",
+                    );
+                    query.push_bind(organisation.clone());
+                    query.push(" AND role = ");
+                    query.push_bind(role.clone());
+                    query.push(")");
+                }
                 if let Some(min) = params.min_value {
                     query.push(" AND value_amount >= ");
                     query.push_bind(min);
@@ -1149,6 +1158,40 @@ impl Store {
                 facets,
             }
         }))
+    }
+
+    /// What the processes of one buyer add up to.
+    pub async fn buyer_stats(&self, buyer: &OrgId) -> Result<BuyerStats, StoreError> {
+        type Row = (
+            i64,
+            Option<f64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let row: Row = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Row>(
+                "SELECT COUNT(*), \
+                 SUM(CASE WHEN value_currency = 'KGS' THEN value_amount END), \
+                 CAST(SUM(CASE WHEN bids > 0 THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(CASE WHEN bids = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(bids) AS BIGINT), \
+                 CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT) \
+                 FROM process_summaries WHERE buyer_id = $1",
+            )
+            .bind(buyer.as_str())
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(BuyerStats {
+            processes: row.0,
+            value_kgs: row.1.unwrap_or(0.0),
+            with_bids: row.2.unwrap_or(0),
+            single_bid: row.3.unwrap_or(0),
+            bids: row.4.unwrap_or(0),
+            direct: row.5.unwrap_or(0),
+        })
     }
 
     async fn process_parties(

@@ -1238,6 +1238,26 @@ async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &T
     assert_eq!(row.buyer_name.as_deref(), Some("ЦСМ Таласской области"));
     assert_eq!(row.value_amount, Some(300.0));
     assert_eq!(row.method.as_deref(), Some("limited"));
+    // A role an organisation plays, and what a buyer's processes add up to.
+    let found = search(SearchParams {
+        participant: Some(("ocds-s-b-b".into(), "buyer".into())),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-b"]);
+    let stats = store.buyer_stats(&OrgId::from("ocds-s-d-b")).await.unwrap();
+    assert_eq!(
+        (stats.processes, stats.value_kgs, stats.bids, stats.direct),
+        (1, 300.0, 0, 0)
+    );
+    let stats = store.buyer_stats(&OrgId::from("ocds-s-c-b")).await.unwrap();
+    assert_eq!(
+        (stats.processes, stats.value_kgs, stats.direct),
+        (1, 0.0, 1)
+    );
+    let stats = store.buyer_stats(&OrgId::from("nobody")).await.unwrap();
+    assert_eq!(stats.processes, 0);
+
     // Nothing matches a word that is nowhere; a query of punctuation only is no filter.
     assert_eq!(
         search(SearchParams {

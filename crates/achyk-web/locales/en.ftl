@@ -158,3 +158,16 @@ tenders-found = { $count ->
 pages-label = Pages
 page-previous = Previous page
 page-of = Page { $page } of { $pages }
+fact-identifier = Identifier
+fact-address = Address
+organisation-as-buyer = Processes as buyer
+organisation-as-supplier = Processes won
+organisation-more = All its processes
+organisation-buyer-summary = As a buyer: { $processes_shown } { $processes ->
+    [one] process
+   *[other] processes
+  } with an estimated { $value } in all; { $average_bids } bids per process that received any; { $single_bid }% of those had a single bid; { $direct }% were direct purchases.
+organisation-supplier-summary = As a supplier: won { $processes_shown } { $processes ->
+    [one] process
+   *[other] processes
+  }.

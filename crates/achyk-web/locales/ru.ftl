@@ -162,3 +162,18 @@ tenders-found = { $count ->
 pages-label = Страницы
 page-previous = Предыдущая страница
 page-of = Страница { $page } из { $pages }
+fact-identifier = Идентификатор
+fact-address = Адрес
+organisation-as-buyer = Закупки как заказчика
+organisation-as-supplier = Выигранные закупки
+organisation-more = Все закупки организации
+organisation-buyer-summary = Как заказчик: { $processes_shown } { $processes ->
+    [one] закупка
+    [few] закупки
+   *[many] закупок
+  } на ожидаемую сумму { $value }; { $average_bids } предложения в среднем на закупку, получившую предложения; у { $single_bid }% из них одно предложение; { $direct }% — прямые закупки.
+organisation-supplier-summary = Как поставщик: { $processes ->
+    [one] выиграна { $processes_shown } закупка
+    [few] выиграно { $processes_shown } закупки
+   *[many] выиграно { $processes_shown } закупок
+  }.

@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/tenders", get(pages::tenders::list))
         .route("/{lang}/tenders/{ocid}", get(pages::tender::page))
         .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
+        .route("/{lang}/organisations/{id}", get(pages::organisation::page))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))

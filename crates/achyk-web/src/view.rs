@@ -76,6 +76,28 @@ fn party_name(lang: Lang, release: &Value, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// The organisation key of the buyer: `{scheme}-{id}` of its party's identifier, else its id
+/// (the store keys organisations so).
+fn buyer_key(release: &Value) -> Option<String> {
+    let id = text(release.pointer("/buyer/id"))?;
+    let party = release
+        .get("parties")
+        .and_then(Value::as_array)
+        .and_then(|parties| {
+            parties
+                .iter()
+                .find(|party| text(party.get("id")).as_deref() == Some(id.as_str()))
+        });
+    let identifier = party.and_then(|party| party.get("identifier"));
+    match (
+        identifier.and_then(|identifier| text(identifier.get("scheme"))),
+        identifier.and_then(|identifier| text(identifier.get("id"))),
+    ) {
+        (Some(scheme), Some(number)) => Some(format!("{scheme}-{number}")),
+        _ => Some(id),
+    }
+}
+
 fn list(value: Option<&Value>) -> impl Iterator<Item = &Value> {
     value.and_then(Value::as_array).into_iter().flatten()
 }
@@ -113,6 +135,8 @@ impl TenderRow {
 pub struct Fact {
     pub label: String,
     pub value: String,
+    /// A page of the site the value links to (after the language prefix).
+    pub href: Option<String>,
 }
 
 pub struct Event {
@@ -236,15 +260,22 @@ impl TenderView {
         );
 
         let mut facts = Vec::new();
+        if let (Some(name), Some(id)) = (&buyer, buyer_key(release)) {
+            facts.push(Fact {
+                label: tr.t("fact-buyer"),
+                value: name.clone(),
+                href: Some(format!("/organisations/{id}")),
+            });
+        }
         let mut fact = |label: &str, value: Option<String>| {
             if let Some(value) = value {
                 facts.push(Fact {
                     label: tr.t(label),
                     value,
+                    href: None,
                 });
             }
         };
-        fact("fact-buyer", buyer.clone());
         fact("fact-region", region_words);
         fact("fact-value", value);
         fact("fact-status", status);

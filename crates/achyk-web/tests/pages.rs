@@ -363,3 +363,62 @@ async fn searches_and_filters_live_in_the_url() {
         ]
     );
 }
+
+#[tokio::test]
+async fn organisation_pages_add_up_their_processes() {
+    let site = site().await;
+    // The education department buys the roof repair (3 bids) and the single-source purchase
+    // (1 bid, direct); the latter's value of 0 is unknown, so 4,750,000 som in all.
+    let buyer = site
+        .get("/en/organisations/KG-INN-02305199310123")
+        .await
+        .body;
+    assert_eq!(
+        select(&buyer, "h1"),
+        vec!["Управление образования Московского района"]
+    );
+    assert_eq!(
+        select(&buyer, "p.lead"),
+        vec![
+            "As a buyer: 2 processes with an estimated 4,750,000 som in all; 2.0 bids per process that received any; 50% of those had a single bid; 50% were direct purchases."
+        ]
+    );
+    let mut listed = attribute(&buyer, "#as-buyer + ul.tenders a", "href");
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            "/en/tenders/ocds-h7i0z4-240115013",
+            "/en/tenders/ocds-h7i0z4-contract-based-77120"
+        ]
+    );
+    // In Kyrgyz, its Kyrgyz name leads.
+    let kyrgyz = site
+        .get("/ky/organisations/KG-INN-02305199310123")
+        .await
+        .body;
+    assert_eq!(
+        select(&kyrgyz, "h1"),
+        vec!["Москва районунун билим берүү башкармалыгы"]
+    );
+    // The roofing company won both.
+    let supplier = site
+        .get("/en/organisations/KG-INN-01712200910045")
+        .await
+        .body;
+    assert_eq!(
+        select(&supplier, "p.lead"),
+        vec!["As a supplier: won 2 processes."]
+    );
+    assert!(select(&supplier, "dl.facts dd").contains(&"Chüy Region".to_string()));
+    // The tender page links its buyer here.
+    let tender = site.get("/en/tenders/ocds-h7i0z4-240115013").await.body;
+    assert_eq!(
+        attribute(&tender, "dl.facts a", "href"),
+        vec!["/en/organisations/KG-INN-02305199310123"]
+    );
+    assert_eq!(
+        site.get("/en/organisations/KG-INN-0").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

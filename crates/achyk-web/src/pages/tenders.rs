@@ -94,6 +94,7 @@ pub async fn list(
         category: filled(&params.category),
         year: filled(&params.year).and_then(|year| year.parse().ok()),
         buyer: None,
+        participant: None,
         min_value: filled(&params.min).and_then(|value| value.parse().ok()),
         max_value: filled(&params.max).and_then(|value| value.parse().ok()),
         sort,

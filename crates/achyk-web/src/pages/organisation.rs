@@ -1,0 +1,177 @@
+//! `/{lang}/organisations/{id}`: a buyer or supplier: who it is, what its processes add up
+//! to (spending, competition, direct awards), and its processes as buyer and as supplier.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::Html;
+use serde_json::Value;
+
+use achyk_store::{OrgId, SearchParams};
+
+use super::Chrome;
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{Arg, Lang, Tr};
+use crate::view::{Fact, TenderRow, region_name};
+
+/// Processes listed per role.
+const LISTED: u32 = 25;
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    chrome: Chrome,
+    name: String,
+    other_name: Option<String>,
+    facts: Vec<Fact>,
+    buyer_summary: Option<String>,
+    supplier_summary: Option<String>,
+    as_buyer: Vec<TenderRow>,
+    as_supplier: Vec<TenderRow>,
+    more_as_buyer: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+    uri: Uri,
+) -> Result<Html<String>, AppError> {
+    let lang = super::language(&lang)?;
+    let tr = Tr::new(lang);
+    let store_error = |error| AppError::from_store(lang, error);
+    let key = OrgId::from(id.as_str());
+    let organisation = state.store.organisation(&key).await.map_err(store_error)?;
+    let russian = organisation
+        .name
+        .clone()
+        .or_else(|| organisation.legal_name.clone())
+        .unwrap_or_else(|| id.clone());
+    let (name, other_name) = match (lang, &organisation.name_ky) {
+        (Lang::Ky, Some(kyrgyz)) => (kyrgyz.clone(), Some(russian)),
+        (_, Some(kyrgyz)) => (russian, Some(kyrgyz.clone())),
+        (_, None) => (russian, None),
+    };
+    let party: Value = serde_json::from_str(&organisation.json).unwrap_or(Value::Null);
+
+    let mut facts = Vec::new();
+    if let (Some(scheme), Some(identifier)) =
+        (&organisation.identifier_scheme, &organisation.identifier_id)
+    {
+        facts.push(Fact {
+            label: tr.t("fact-identifier"),
+            value: format!("{scheme} {identifier}"),
+            href: None,
+        });
+    }
+    if let Some(region) = region_name(lang, organisation.region.as_deref()) {
+        facts.push(Fact {
+            label: tr.t("fact-region"),
+            value: region,
+            href: None,
+        });
+    }
+    let address: Vec<String> = ["streetAddress", "locality", "region"]
+        .iter()
+        .filter_map(|field| party.pointer(&format!("/address/{field}")))
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    if !address.is_empty() {
+        facts.push(Fact {
+            label: tr.t("fact-address"),
+            value: address.join(", "),
+            href: None,
+        });
+    }
+
+    let stats = state.store.buyer_stats(&key).await.map_err(store_error)?;
+    let buyer_summary = (stats.processes > 0).then(|| {
+        let share = |part: i64, whole: i64| {
+            if whole == 0 {
+                "0".to_string()
+            } else {
+                tr.number(100.0 * part as f64 / whole as f64)
+            }
+        };
+        let average = if stats.with_bids == 0 {
+            "0".to_string()
+        } else {
+            format!("{:.1}", stats.bids as f64 / stats.with_bids as f64)
+        };
+        tr.t_with(
+            "organisation-buyer-summary",
+            &[
+                ("processes", Arg::Number(stats.processes as f64)),
+                (
+                    "processes_shown",
+                    Arg::Text(&tr.number(stats.processes as f64)),
+                ),
+                ("value", Arg::Text(&tr.money(stats.value_kgs, "KGS"))),
+                ("average_bids", Arg::Text(&average)),
+                (
+                    "single_bid",
+                    Arg::Text(&share(stats.single_bid, stats.with_bids)),
+                ),
+                ("direct", Arg::Text(&share(stats.direct, stats.processes))),
+            ],
+        )
+    });
+    let search = |participant: Option<(String, String)>, buyer: Option<String>| SearchParams {
+        buyer,
+        participant,
+        per_page: LISTED,
+        ..Default::default()
+    };
+    let as_buyer = state
+        .store
+        .search(&search(None, Some(id.clone())))
+        .await
+        .map_err(store_error)?;
+    let as_supplier = state
+        .store
+        .search(&search(Some((id.clone(), "supplier".into())), None))
+        .await
+        .map_err(store_error)?;
+    let supplier_summary = (as_supplier.total > 0).then(|| {
+        tr.t_with(
+            "organisation-supplier-summary",
+            &[
+                ("processes", Arg::Number(as_supplier.total as f64)),
+                (
+                    "processes_shown",
+                    Arg::Text(&tr.number(as_supplier.total as f64)),
+                ),
+            ],
+        )
+    });
+    let chrome = Chrome::new(lang, name.clone(), Some(super::rest_of(&uri)));
+    let more_as_buyer = (as_buyer.total > i64::from(LISTED)).then(|| {
+        chrome.href(&format!(
+            "/tenders?q={}",
+            super::tenders::encode(&organisation.name.clone().unwrap_or_default())
+        ))
+    });
+    let page = OrganisationPage {
+        name,
+        other_name,
+        facts,
+        buyer_summary,
+        supplier_summary,
+        as_buyer: as_buyer
+            .rows
+            .iter()
+            .map(|row| TenderRow::of_summary(lang, row))
+            .collect(),
+        as_supplier: as_supplier
+            .rows
+            .iter()
+            .map(|row| TenderRow::of_summary(lang, row))
+            .collect(),
+        more_as_buyer,
+        chrome,
+    };
+    page.render()
+        .map(Html)
+        .map_err(|error| AppError::internal(lang, error))
+}
