@@ -171,3 +171,21 @@ organisation-supplier-summary = As a supplier: won { $processes_shown } { $proce
     [one] process
    *[other] processes
   }.
+nav-about = About the data
+about-sources = Where the data comes from
+about-sources-text = Achyk reads the Open Contracting Data Standard (OCDS) feed of the public procurement portal of the Kyrgyz Republic (ocds.zakupki.gov.kg). Every release is kept exactly as received, since the portal keeps only the latest one of each process; the history of a process is Achyk's own.
+about-coverage = The database holds { $releases_shown } { $releases ->
+    [one] release
+   *[other] releases
+  } about { $processes_shown } contracting { $processes ->
+    [one] process
+   *[other] processes
+  } and { $organisations_shown } { $organisations ->
+    [one] organisation
+   *[other] organisations
+  }.
+about-quality-text = The feed does not always follow the standard. Before anything is computed, Achyk repairs the known defects and records every change; each process page lists its own. These are the totals.
+quality-none-at-all = No repairs were needed.
+column-processes = Processes
+column-changes = Changes
+about-open-data = Each process is available as OCDS JSON from its page; the data as received and as normalised can be exported with the achyk command line.

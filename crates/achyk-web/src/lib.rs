@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/tenders/{ocid}", get(pages::tender::page))
         .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
+        .route("/{lang}/about", get(pages::about::page))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))

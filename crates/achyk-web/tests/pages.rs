@@ -96,8 +96,12 @@ fn select(html: &str, selector: &str) -> Vec<String> {
 
 /// The cells of each body row of the table under the heading with `id`'s section.
 fn rows(html: &str, section: &str) -> Vec<Vec<String>> {
+    rows_of(html, &format!("#{section} + .scroll tbody tr"))
+}
+
+fn rows_of(html: &str, selector: &str) -> Vec<Vec<String>> {
     let document = Html::parse_document(html);
-    let rows = Selector::parse(&format!("#{section} + .scroll tbody tr")).unwrap();
+    let rows = Selector::parse(selector).unwrap();
     let cells = Selector::parse("td").unwrap();
     document
         .select(&rows)
@@ -149,8 +153,8 @@ async fn every_page_is_in_its_language_with_a_switch_to_the_same_page() {
             vec![lang.to_string()]
         );
         assert_eq!(
-            select(&answer.body, "header nav:not(.languages) a"),
-            vec![tenders.to_string()]
+            select(&answer.body, "header nav:not(.languages) a")[0],
+            tenders
         );
         let mut switch = attribute(&answer.body, "nav.languages a", "href");
         switch.sort();
@@ -420,5 +424,28 @@ async fn organisation_pages_add_up_their_processes() {
     assert_eq!(
         site.get("/en/organisations/KG-INN-0").await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_about_page_totals_the_data_quality_report() {
+    let site = site().await;
+    let about = site.get("/en/about").await.body;
+    // 4 releases about 3 processes, 5 organisations (the sample's parties).
+    assert!(
+        select(&about, "p").contains(
+            &"The database holds 4 releases about 3 contracting processes and 5 organisations."
+                .to_string()
+        )
+    );
+    let rows = rows_of(&about, "#quality ~ .scroll tbody tr");
+    // The category was `work` or `product` in all three processes.
+    assert!(
+        rows.contains(&vec![
+            "The purchase category was not a standard one: it is mapped to goods, works or services.".to_string(),
+            "3".to_string(),
+            "3".to_string()
+        ]),
+        "{rows:?}"
     );
 }

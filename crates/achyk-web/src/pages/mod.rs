@@ -1,6 +1,7 @@
 //! One module per page. Each handler reads the language from the URL, asks the store, builds
 //! a view (see `crate::view`) and renders its template.
 
+pub mod about;
 pub mod home;
 pub mod organisation;
 pub mod tender;
