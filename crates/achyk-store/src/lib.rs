@@ -34,6 +34,7 @@ mod model;
 mod parties;
 mod recompute;
 mod store;
+mod sync_state;
 
 pub use error::StoreError;
 pub use ids::{Ocid, OrgId};
@@ -45,3 +46,4 @@ pub use model::{
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use store::{Backend, Store};
+pub use sync_state::SyncCursor;
