@@ -31,6 +31,8 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
+    /// Pull the Kyrgyz OCDS API into the database from where the last sync stopped.
+    Sync(cmd::sync::SyncArgs),
     /// Check publications against the OCDS 1.1.5 schemas (and the extensions they declare).
     Validate(cmd::validate::ValidateArgs),
 }
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),
+        Command::Sync(args) => cmd::sync::run(args),
         Command::Validate(args) => cmd::validate::run(args),
     };
     match result {

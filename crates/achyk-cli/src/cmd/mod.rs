@@ -7,6 +7,7 @@ pub mod compile;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod sync;
 pub mod validate;
 
 /// `--db`, for the commands that use the database.
