@@ -18,6 +18,8 @@
 //!   releases and removed in the transaction that writes the compiled release, so a crash at
 //!   any point loses nothing and duplicates nothing: the next import, or
 //!   [`Store::recompute_dirty`], finishes the job.
+//! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
+//!   after the releases it moves past are stored.
 //!
 //! Records whose releases are only links (so that the reader hands out their published
 //! `compiledRelease` or `versionedRelease`) are not stored: only releases are, and the compiled
