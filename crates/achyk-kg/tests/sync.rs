@@ -9,22 +9,154 @@ use achyk_store::{Ocid, Store, SyncCursor};
 use achyk_test_support::replay::{Fault, ReplayServer, synthetic_release};
 use serde_json::{Value, json};
 
-/// A fresh SQLite store in a temporary directory.
-struct TestStore {
-    store: Store,
-    _directory: tempfile::TempDir,
+/// Fresh databases for one test on one backend: SQLite files in a temporary directory, or
+/// databases created on the PostgreSQL server that `ACHYK_TEST_POSTGRES_URL` names (and
+/// dropped when the test ends well).
+struct Databases {
+    postgres: Option<String>,
+    directory: tempfile::TempDir,
+    created: std::sync::Mutex<Vec<String>>,
 }
 
-async fn temp_store() -> TestStore {
-    let directory = tempfile::tempdir().expect("a temporary directory");
-    let url = format!("sqlite://{}", directory.path().join("sync.db").display());
-    let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    TestStore {
-        store,
-        _directory: directory,
+struct TestStore {
+    store: Store,
+}
+
+impl Databases {
+    fn sqlite() -> Databases {
+        Databases {
+            postgres: None,
+            directory: tempfile::tempdir().expect("a temporary directory"),
+            created: Default::default(),
+        }
+    }
+
+    /// `None` (the test is skipped) without a PostgreSQL server, except under CI.
+    fn postgres() -> Option<Databases> {
+        let Ok(url) = std::env::var("ACHYK_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but ACHYK_TEST_POSTGRES_URL is not"
+            );
+            eprintln!("skipped: set ACHYK_TEST_POSTGRES_URL to run the sync tests on PostgreSQL");
+            return None;
+        };
+        Some(Databases {
+            postgres: Some(url),
+            ..Databases::sqlite()
+        })
+    }
+
+    async fn fresh(&self) -> TestStore {
+        let name = {
+            let mut created = self.created.lock().unwrap();
+            let name = format!(
+                "achyk_sync_test_{}_{}_{}",
+                std::process::id(),
+                created.len(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
+            );
+            created.push(name.clone());
+            name
+        };
+        let url = match &self.postgres {
+            None => format!(
+                "sqlite://{}",
+                self.directory.path().join(format!("{name}.db")).display()
+            ),
+            Some(admin_url) => {
+                let mut admin = admin(admin_url).await;
+                sqlx::Executor::execute(
+                    &mut admin,
+                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+                )
+                .await
+                .expect("create a test database");
+                with_database(admin_url, &name)
+            }
+        };
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        TestStore { store }
+    }
+
+    async fn remove(self) {
+        if let Some(admin_url) = &self.postgres {
+            let names = self.created.lock().unwrap().clone();
+            let mut admin = admin(admin_url).await;
+            for name in names {
+                let _ = sqlx::Executor::execute(
+                    &mut admin,
+                    sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+                )
+                .await;
+            }
+        }
     }
 }
+
+async fn admin(url: &str) -> sqlx::PgConnection {
+    <sqlx::PgConnection as sqlx::Connection>::connect(url)
+        .await
+        .expect("connect to the PostgreSQL server")
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|at| at + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// Declares each test once per backend.
+macro_rules! on_each_backend {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let databases = super::Databases::sqlite();
+                    super::$test(&databases).await;
+                    databases.remove().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let Some(databases) = super::Databases::postgres() else { return };
+                    super::$test(&databases).await;
+                    databases.remove().await;
+                }
+            )*
+        }
+    };
+}
+
+on_each_backend!(
+    a_clean_sync_stores_the_served_set_once_each,
+    every_kind_of_failure_is_retried_and_the_set_is_the_same,
+    random_failures_with_a_seed_leave_the_same_set,
+    giving_up_says_how_to_resume_and_the_next_run_resumes,
+    a_process_republished_later_is_updated_and_new_ones_are_added,
+    more_releases_in_one_second_than_a_page_holds_are_all_stored,
+    since_overrides_the_stored_cursor,
+    check_lists_exactly_the_missing_ids,
+);
 
 /// Fast settings: small pages, short timeouts and waits.
 fn options(server: &ReplayServer) -> SyncOptions {
@@ -109,12 +241,11 @@ fn fixture_releases() -> Vec<Value> {
 /// 2024-01-01T00:00:00+06:00.
 const JANUARY_2024: i64 = 1_704_045_600;
 
-#[tokio::test]
-async fn a_clean_sync_stores_the_served_set_once_each() {
+async fn a_clean_sync_stores_the_served_set_once_each(databases: &Databases) {
     let mut served = fixture_releases();
     served.extend(releases(1, 45, JANUARY_2024, 3_600, "Works"));
     let server = ReplayServer::start(served);
-    let db = temp_store().await;
+    let db = databases.fresh().await;
 
     let report = run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -143,8 +274,7 @@ async fn a_clean_sync_stores_the_served_set_once_each() {
     assert_eq!(stored_set(&db.store).await, served_set(&server));
 }
 
-#[tokio::test]
-async fn every_kind_of_failure_is_retried_and_the_set_is_the_same() {
+async fn every_kind_of_failure_is_retried_and_the_set_is_the_same(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 120, JANUARY_2024, 60, "Goods"));
     let faults = [
         Fault::Status(500),
@@ -160,7 +290,7 @@ async fn every_kind_of_failure_is_retried_and_the_set_is_the_same() {
         server.push_faults([Some(fault.clone()), None]);
     }
     server.push_faults([Some(Fault::Truncate), Some(Fault::Status(502)), None]);
-    let db = temp_store().await;
+    let db = databases.fresh().await;
 
     let report = run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -175,8 +305,7 @@ async fn every_kind_of_failure_is_retried_and_the_set_is_the_same() {
     }
 }
 
-#[tokio::test]
-async fn random_failures_with_a_seed_leave_the_same_set() {
+async fn random_failures_with_a_seed_leave_the_same_set(databases: &Databases) {
     for seed in [1_u64, 7, 42] {
         let server = ReplayServer::start(releases(1, 80, JANUARY_2024, 30, "Services"));
         server.set_random_faults(
@@ -191,7 +320,7 @@ async fn random_failures_with_a_seed_leave_the_same_set() {
                 Fault::InvalidJson,
             ],
         );
-        let db = temp_store().await;
+        let db = databases.fresh().await;
         let mut options = options(&server);
         options.attempts = 12;
         let report = run(&db.store, &options).await.unwrap();
@@ -204,13 +333,12 @@ async fn random_failures_with_a_seed_leave_the_same_set() {
     }
 }
 
-#[tokio::test]
-async fn giving_up_says_how_to_resume_and_the_next_run_resumes() {
+async fn giving_up_says_how_to_resume_and_the_next_run_resumes(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 60, JANUARY_2024, 60, "Works"));
     // Three good pages, then an outage.
     server.push_faults([None, None, None]);
     server.set_outage(Some(Fault::Status(504)));
-    let db = temp_store().await;
+    let db = databases.fresh().await;
 
     let error = run(&db.store, &options(&server)).await.unwrap_err();
     let message = error.to_string();
@@ -243,10 +371,9 @@ async fn giving_up_says_how_to_resume_and_the_next_run_resumes() {
     );
 }
 
-#[tokio::test]
-async fn a_process_republished_later_is_updated_and_new_ones_are_added() {
+async fn a_process_republished_later_is_updated_and_new_ones_are_added(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 30, JANUARY_2024, 600, "First"));
-    let db = temp_store().await;
+    let db = databases.fresh().await;
     run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
 
@@ -277,14 +404,13 @@ async fn a_process_republished_later_is_updated_and_new_ones_are_added() {
     assert_eq!(untouched.release_count, 1);
 }
 
-#[tokio::test]
-async fn more_releases_in_one_second_than_a_page_holds_are_all_stored() {
+async fn more_releases_in_one_second_than_a_page_holds_are_all_stored(databases: &Databases) {
     let second = JANUARY_2024 + 1_000;
     let mut served = releases(1, 5, JANUARY_2024, 10, "Before");
     served.extend(releases(100, 35, second, 0, "Same second"));
     served.extend(releases(200, 5, second + 1, 1, "After"));
     let server = ReplayServer::start(served);
-    let db = temp_store().await;
+    let db = databases.fresh().await;
 
     run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -308,7 +434,7 @@ async fn more_releases_in_one_second_than_a_page_holds_are_all_stored() {
     let server = ReplayServer::start(releases(100, 35, second, 0, "Same second"));
     server.push_faults([None, None]);
     server.set_outage(Some(Fault::Close));
-    let db = temp_store().await;
+    let db = databases.fresh().await;
     run(&db.store, &options(&server)).await.unwrap_err();
     assert_eq!(
         db.store.sync_cursor(sync::TENDERING_FEED).await.unwrap(),
@@ -322,10 +448,9 @@ async fn more_releases_in_one_second_than_a_page_holds_are_all_stored() {
     assert_eq!(stored_set(&db.store).await, served_set(&server));
 }
 
-#[tokio::test]
-async fn since_overrides_the_stored_cursor() {
+async fn since_overrides_the_stored_cursor(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 20, JANUARY_2024, 86_400, "Works"));
-    let db = temp_store().await;
+    let db = databases.fresh().await;
     let mut from_the_tenth = options(&server);
     from_the_tenth.since = Some(format_since(JANUARY_2024 + 9 * 86_400));
     let report = run(&db.store, &from_the_tenth).await.unwrap();
@@ -337,8 +462,7 @@ async fn since_overrides_the_stored_cursor() {
     assert_eq!(stored_set(&db.store).await, served_set(&server));
 }
 
-#[tokio::test]
-async fn check_lists_exactly_the_missing_ids() {
+async fn check_lists_exactly_the_missing_ids(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 5, JANUARY_2024, 60, "Works"));
     server.set_validation(
         "2024-01-01",
@@ -348,7 +472,7 @@ async fn check_lists_exactly_the_missing_ids() {
             "contracts": {"count": 2, "ids": ["contract-based-77120", "ocds-h7i0z4-4"]},
         }),
     );
-    let db = temp_store().await;
+    let db = databases.fresh().await;
     // Before the check, only the first three processes are stored.
     let mut partial = options(&server);
     partial.page_size = 3;
