@@ -37,6 +37,8 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Show the data-quality report: what the normaliser changed, in totals or for one process.
     Quality(cmd::quality::QualityArgs),
+    /// Pull the Kyrgyz OCDS API into the database from where the last sync stopped.
+    Sync(cmd::sync::SyncArgs),
     /// Check publications against the OCDS 1.1.5 schemas (and the extensions they declare).
     Validate(cmd::validate::ValidateArgs),
 }
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Normalise(args) => cmd::normalise::run(args),
         Command::Quality(args) => cmd::quality::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Sync(args) => cmd::sync::run(args),
         Command::Validate(args) => cmd::validate::run(args),
     };
     match result {

@@ -18,6 +18,8 @@
 //!   releases and removed in the transaction that writes the compiled release, so a crash at
 //!   any point loses nothing and duplicates nothing: the next import, or
 //!   [`Store::recompute_dirty`], finishes the job.
+//! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
+//!   after the releases it moves past are stored.
 //!
 //! Records whose releases are only links (so that the reader hands out their published
 //! `compiledRelease` or `versionedRelease`) are not stored: only releases are, and the compiled
@@ -37,6 +39,7 @@ mod recompute;
 mod search;
 mod store;
 mod summary;
+mod sync_state;
 
 pub use error::StoreError;
 pub use ids::{Ocid, OrgId};
@@ -54,3 +57,4 @@ pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use search::{BuyerStats, Facet, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem};
 pub use store::{Backend, Store};
 pub use summary::ProcessSummary;
+pub use sync_state::SyncCursor;

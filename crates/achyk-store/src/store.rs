@@ -43,7 +43,7 @@ pub enum Backend {
 }
 
 #[derive(Clone)]
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -72,11 +72,12 @@ macro_rules! with_pool {
         }
     };
 }
+pub(crate) use with_pool;
 
 /// The database of releases, compiled releases and organisations. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pool: Pool,
+    pub(crate) pool: Pool,
     rules: Arc<RulesCache>,
     normaliser: Option<Arc<dyn Normaliser>>,
 }
@@ -1268,7 +1269,7 @@ fn split_instant(instant: i128) -> (i64, i64) {
     )
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs() as i64)

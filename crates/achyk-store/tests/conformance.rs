@@ -1278,3 +1278,97 @@ async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &T
         4
     );
 }
+// ---------------------------------------------------------------------------------------------
+// What `achyk sync` keeps between runs.
+
+mod sync_state {
+    use super::*;
+
+    conformance!(
+        a_sync_cursor_is_absent_until_set_then_replaced,
+        sync_cursors_are_kept_per_feed,
+        missing_ocids_are_those_without_a_stored_release,
+    );
+}
+
+async fn a_sync_cursor_is_absent_until_set_then_replaced(db: &TestDb) {
+    use achyk_store::SyncCursor;
+    let store = db.store().await;
+    assert_eq!(store.sync_cursor("tendering").await.unwrap(), None);
+    let first = SyncCursor {
+        since: "2024-01-15T10:12:00+06:00".into(),
+        position: 0,
+    };
+    store.set_sync_cursor("tendering", &first).await.unwrap();
+    assert_eq!(store.sync_cursor("tendering").await.unwrap(), Some(first));
+    let second = SyncCursor {
+        since: "2024-03-05T08:00:00+06:00".into(),
+        position: 250,
+    };
+    store.set_sync_cursor("tendering", &second).await.unwrap();
+    assert_eq!(store.sync_cursor("tendering").await.unwrap(), Some(second));
+    // A second connection (the next run) sees it.
+    let again = db.store().await;
+    assert_eq!(
+        again
+            .sync_cursor("tendering")
+            .await
+            .unwrap()
+            .unwrap()
+            .position,
+        250
+    );
+}
+
+async fn sync_cursors_are_kept_per_feed(db: &TestDb) {
+    use achyk_store::SyncCursor;
+    let store = db.store().await;
+    let cursor = |since: &str| SyncCursor {
+        since: since.into(),
+        position: 1,
+    };
+    store
+        .set_sync_cursor("tendering", &cursor("2024-01-01T00:00:00+06:00"))
+        .await
+        .unwrap();
+    store
+        .set_sync_cursor("contracting", &cursor("2023-01-01T00:00:00+06:00"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.sync_cursor("tendering").await.unwrap(),
+        Some(cursor("2024-01-01T00:00:00+06:00"))
+    );
+    assert_eq!(
+        store.sync_cursor("contracting").await.unwrap(),
+        Some(cursor("2023-01-01T00:00:00+06:00"))
+    );
+}
+
+async fn missing_ocids_are_those_without_a_stored_release(db: &TestDb) {
+    let store = db.store().await;
+    let releases: Vec<Value> = (0..700)
+        .filter(|n| n % 3 != 0)
+        .map(|n| {
+            release(
+                &format!("ocds-m-{n}"),
+                "1",
+                "2024-01-01T00:00:00Z",
+                json!({}),
+            )
+        })
+        .collect();
+    import(&store, "p.json", &package(&releases)).await;
+    // More ocids than one statement takes, with repeats.
+    let mut asked: Vec<Ocid> = (0..700)
+        .map(|n| Ocid::from(format!("ocds-m-{n}")))
+        .collect();
+    asked.push(Ocid::from("ocds-m-3"));
+    asked.push(Ocid::from("ocds-m-1"));
+    let expected: Vec<Ocid> = (0..700)
+        .filter(|n| n % 3 == 0)
+        .map(|n| Ocid::from(format!("ocds-m-{n}")))
+        .collect();
+    assert_eq!(store.missing_ocids(&asked).await.unwrap(), expected);
+    assert_eq!(store.missing_ocids(&[]).await.unwrap(), Vec::<Ocid>::new());
+}

@@ -4,6 +4,10 @@
 //! The reference is installed with `pip install ocdskit` (`.ci/run` does it). When it is
 //! missing, [`reference_available`] fails the test under CI (`CI` set) and otherwise says
 //! SKIPPED and returns `false`.
+//!
+//! [`replay`] is a local replay of the Kyrgyz OCDS API that injects failures, for `achyk sync`.
+
+pub mod replay;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

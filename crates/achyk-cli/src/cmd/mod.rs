@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod normalise;
 pub mod quality;
 pub mod serve;
+pub mod sync;
 pub mod validate;
 
 /// `--db`, for the commands that use the database.
