@@ -5,9 +5,12 @@
 //! missing, [`reference_available`] fails the test under CI (`CI` set) and otherwise says
 //! SKIPPED and returns `false`.
 //!
+//! [`webdriver`] drives Debian's headless Chromium through chromedriver for browser tests.
+//!
 //! [`replay`] is a local replay of the Kyrgyz OCDS API that injects failures, for `achyk sync`.
 
 pub mod replay;
+pub mod webdriver;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -52,6 +52,8 @@ pub struct Filter {
 struct TendersPage {
     chrome: Chrome,
     query: String,
+    /// Whether a filter other than the text is set, so the filters start unfolded.
+    filters_open: bool,
     min: String,
     max: String,
     filters: Vec<Filter>,
@@ -207,6 +209,14 @@ pub async fn list(
     );
     let page = TendersPage {
         query: search.text.clone().unwrap_or_default(),
+        filters_open: search.region.is_some()
+            || search.method.is_some()
+            || search.status.is_some()
+            || search.category.is_some()
+            || search.year.is_some()
+            || search.min_value.is_some()
+            || search.max_value.is_some()
+            || sort != Sort::default(),
         min: filled(&params.min).unwrap_or_default(),
         max: filled(&params.max).unwrap_or_default(),
         filters,

@@ -1,0 +1,116 @@
+//! What only a browser shows, in a real headless Chromium (Debian's, through chromedriver):
+//! the pages fit a phone's width, the language switch and the search form work, and nothing
+//! the page asks for is refused by its own security policy.
+
+use achyk_test_support::webdriver::Browser;
+use achyk_web::{AppState, router};
+
+/// Serves the site on the feed sample, on a port of its own, in a thread of its own.
+fn serve_sample() -> (String, tempfile::TempDir) {
+    let directory = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", directory.path().join("browser.db").display());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let store = achyk_store::Store::connect(&url)
+                .await
+                .unwrap()
+                .with_normaliser(std::sync::Arc::new(
+                    achyk_kg::normalise::StoreNormaliser::default(),
+                ));
+            store.migrate().await.unwrap();
+            let feed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../achyk-kg/tests/fixtures/feed");
+            let pages: Vec<(String, Vec<u8>)> = ["page-1.json", "page-2.json"]
+                .iter()
+                .map(|page| (page.to_string(), std::fs::read(feed.join(page)).unwrap()))
+                .collect();
+            let inputs: Vec<(&str, &[u8])> = pages
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+                .collect();
+            store.import_publications(&inputs).await.unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            sender
+                .send(format!("http://{}", listener.local_addr().unwrap()))
+                .unwrap();
+            axum::serve(listener, router(AppState::new(store)))
+                .await
+                .unwrap();
+        });
+    });
+    (receiver.recv().unwrap(), directory)
+}
+
+/// Where screenshots go, to be looked at by people (not compared by the test).
+fn keep_screenshot(name: &str, png: &[u8]) {
+    let directory = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&directory).unwrap();
+    std::fs::write(directory.join(name), png).unwrap();
+}
+
+#[test]
+fn pages_fit_a_phone_and_the_language_switch_and_search_work() {
+    let Some(browser) = Browser::start(360, 800) else {
+        return;
+    };
+    let (site, _directory) = serve_sample();
+    let no_sideways_scroll = "return document.documentElement.scrollWidth <= window.innerWidth;";
+
+    for lang in ["ky", "ru", "en"] {
+        for path in [
+            "/",
+            "/tenders",
+            "/tenders/ocds-h7i0z4-240115013",
+            "/organisations/KG-INN-02305199310123",
+            "/about",
+        ] {
+            browser.goto(&format!("{site}/{lang}{path}"));
+            assert_eq!(
+                browser.execute(no_sideways_scroll),
+                serde_json::json!(true),
+                "/{lang}{path} is wider than a phone"
+            );
+            // The stylesheet loaded (the page is styled), so the security policy allows it.
+            assert_eq!(
+                browser.execute(
+                    "return getComputedStyle(document.querySelector('header.site')).display;"
+                ),
+                serde_json::json!("flex"),
+                "/{lang}{path} has no stylesheet"
+            );
+        }
+    }
+    browser.goto(&format!("{site}/ru/tenders/ocds-h7i0z4-240115013"));
+    keep_screenshot("tender-ru-360.png", &browser.screenshot());
+
+    // The switch keeps the page.
+    browser.click("nav.languages a[hreflang=ky]");
+    browser.wait_until("document.documentElement.lang === 'ky'");
+    assert_eq!(
+        browser.url(),
+        format!("{site}/ky/tenders/ocds-h7i0z4-240115013")
+    );
+    assert_eq!(
+        browser.execute("return document.documentElement.lang;"),
+        serde_json::json!("ky")
+    );
+
+    // The search form, typed into and sent, lands on a shareable URL with the query.
+    browser.goto(&format!("{site}/en/"));
+    browser.type_into("#q", "кровли");
+    browser.click("form.search button");
+    browser.wait_until("location.pathname === '/en/tenders'");
+    let url = browser.url();
+    assert!(url.starts_with(&format!("{site}/en/tenders?q=")), "{url}");
+    assert_eq!(
+        browser.execute("return document.querySelectorAll('ul.tenders li').length;"),
+        serde_json::json!(1)
+    );
+    keep_screenshot("search-en-360.png", &browser.screenshot());
+}
