@@ -94,19 +94,15 @@ pub enum SyncError {
     BadDate(String),
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
-    /// Every attempt at one request failed. What was stored before stays, and so does the
-    /// cursor, which points at the page that failed.
-    #[error(
-        "gave up on {url} after {attempts} attempts (last: {last}); the releases stored so far \
-         and the cursor (since {since}, offset {position}) are kept, so running the same sync \
-         again without --since resumes there"
-    )]
+    /// Every attempt at one request failed. For a sync, what was stored before stays, and so
+    /// does the cursor, which points at the page that failed.
+    #[error("gave up on {url} after {attempts} attempts (last: {last}); {what_now}")]
     GaveUp {
         url: String,
         attempts: u32,
         last: String,
-        since: String,
-        position: i64,
+        /// What was kept and how to go on.
+        what_now: String,
     },
     /// The API answered something that retrying will not change.
     #[error("{url} answered {message}")]
@@ -233,12 +229,25 @@ pub async fn sync(
         let (body, head) = match fetched {
             Ok(fetched) => fetched,
             Err(Failure::GaveUp { attempts, last }) => {
+                let what_now = if report.pages == 0 && options.since.is_none() {
+                    format!(
+                        "nothing was stored by this run; running the same sync again resumes \
+                         at {}",
+                        format_since(since)
+                    )
+                } else {
+                    format!(
+                        "the releases stored so far are kept, and so is the cursor (since {}, \
+                         offset {position}): running the same sync again without --since \
+                         resumes there",
+                        format_since(since)
+                    )
+                };
                 return Err(SyncError::GaveUp {
                     url,
                     attempts,
                     last,
-                    since: format_since(since),
-                    position,
+                    what_now,
                 });
             }
             Err(Failure::Refused(message)) => return Err(SyncError::Refused { url, message }),
@@ -348,8 +357,7 @@ pub async fn check(
                 url,
                 attempts,
                 last,
-                since: String::new(),
-                position: 0,
+                what_now: "nothing was changed; run the check again later".to_string(),
             });
         }
         Err(Failure::Refused(message)) => return Err(SyncError::Refused { url, message }),
@@ -571,7 +579,7 @@ impl Client {
             .get(url)
             .send()
             .await
-            .map_err(|error| Attempt::Retry(describe(&error)))?;
+            .map_err(|error| Attempt::Retry(describe(error)))?;
         let status = response.status();
         let expected_length = response.content_length();
         if !status.is_success() {
@@ -587,7 +595,7 @@ impl Client {
         let body = response
             .bytes()
             .await
-            .map_err(|error| Attempt::Retry(describe(&error)))?;
+            .map_err(|error| Attempt::Retry(describe(error)))?;
         if let Some(expected) = expected_length
             && (body.len() as u64) < expected
         {
@@ -605,7 +613,7 @@ enum Attempt {
     Refused(String),
 }
 
-fn describe(error: &reqwest::Error) -> String {
+fn describe(error: reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
@@ -615,7 +623,9 @@ fn describe(error: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    format!("{kind}: {}", error_chain(error))
+    // The URL is said once already, by whoever reports the failure.
+    let error = error.without_url();
+    format!("{kind}: {}", error_chain(&error))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
