@@ -107,6 +107,14 @@ pub enum SyncError {
     /// The API answered something that retrying will not change.
     #[error("{url} answered {message}")]
     Refused { url: String, message: String },
+    /// Stepping by `offset` through releases of one second brought the same page again: the
+    /// API ignores `offset`, and the releases of that second beyond one page are out of reach.
+    #[error(
+        "{url} returned the same releases as the offset before it: the API seems to ignore \
+         `offset`, so more releases dated {since} than one page holds cannot be paged through; \
+         run again with a larger --page-size"
+    )]
+    Stuck { url: String, since: String },
     #[error("the validation document of {date} has no list of ids (tenders.ids or contracts.ids)")]
     UnexpectedValidation { date: String },
     #[error(transparent)]
@@ -172,8 +180,12 @@ struct PageHead {
     links: Option<Links>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, PartialEq)]
 struct ReleaseDate {
+    #[serde(default)]
+    ocid: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
     #[serde(default)]
     date: Option<Value>,
 }
@@ -205,6 +217,9 @@ pub async fn sync(
         started_from: format_since(since),
         ..SyncReport::default()
     };
+    // The first release of the last page that stepped by offset, to notice an API that
+    // ignores `offset` (it would hand out that page for ever).
+    let mut stepped_from: Option<ReleaseDate> = None;
     loop {
         let query = format!(
             "since={}&offset={position}&size={size}",
@@ -253,6 +268,13 @@ pub async fn sync(
             Err(Failure::Refused(message)) => return Err(SyncError::Refused { url, message }),
         };
 
+        if stepped_from.is_some() && stepped_from.as_ref() == head.releases.first() {
+            return Err(SyncError::Stuck {
+                url,
+                since: format_since(since),
+            });
+        }
+
         let source = format!("/api/tendering?{query}");
         let imported = store.import_publications(&[(&source, &body)]).await?;
         for rejection in &imported.rejected {
@@ -298,6 +320,11 @@ pub async fn sync(
             .as_ref()
             .is_some_and(|links| links.next.as_ref().is_none_or(Value::is_null));
         let moved_on = newest.is_some_and(|newest| newest > since);
+        stepped_from = if moved_on {
+            None
+        } else {
+            head.releases.into_iter().next()
+        };
         if received == 0 || no_next || (received < size && !moved_on) {
             break;
         }
