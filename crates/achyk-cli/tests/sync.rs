@@ -54,7 +54,7 @@ fn key(release: &Value) -> (String, String, String) {
 }
 
 fn served_set(server: &ReplayServer) -> ReleaseSet {
-    let mut set: ReleaseSet = server.releases().iter().map(key).collect();
+    let mut set: ReleaseSet = server.releases_ever().iter().map(key).collect();
     set.sort();
     set
 }

@@ -94,23 +94,27 @@ pub enum SyncError {
     BadDate(String),
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
-    /// Every attempt at one request failed. What was stored before stays, and so does the
-    /// cursor, which points at the page that failed.
-    #[error(
-        "gave up on {url} after {attempts} attempts (last: {last}); the releases stored so far \
-         and the cursor (since {since}, offset {position}) are kept, so running the same sync \
-         again without --since resumes there"
-    )]
+    /// Every attempt at one request failed. For a sync, what was stored before stays, and so
+    /// does the cursor, which points at the page that failed.
+    #[error("gave up on {url} after {attempts} attempts (last: {last}); {what_now}")]
     GaveUp {
         url: String,
         attempts: u32,
         last: String,
-        since: String,
-        position: i64,
+        /// What was kept and how to go on.
+        what_now: String,
     },
     /// The API answered something that retrying will not change.
     #[error("{url} answered {message}")]
     Refused { url: String, message: String },
+    /// Stepping by `offset` through releases of one second brought the same page again: the
+    /// API ignores `offset`, and the releases of that second beyond one page are out of reach.
+    #[error(
+        "{url} returned the same releases as the offset before it: the API seems to ignore \
+         `offset`, so more releases dated {since} than one page holds cannot be paged through; \
+         run again with a larger --page-size"
+    )]
+    Stuck { url: String, since: String },
     #[error("the validation document of {date} has no list of ids (tenders.ids or contracts.ids)")]
     UnexpectedValidation { date: String },
     #[error(transparent)]
@@ -176,8 +180,12 @@ struct PageHead {
     links: Option<Links>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, PartialEq)]
 struct ReleaseDate {
+    #[serde(default)]
+    ocid: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
     #[serde(default)]
     date: Option<Value>,
 }
@@ -209,6 +217,9 @@ pub async fn sync(
         started_from: format_since(since),
         ..SyncReport::default()
     };
+    // The first release of the last page that stepped by offset, to notice an API that
+    // ignores `offset` (it would hand out that page for ever).
+    let mut stepped_from: Option<ReleaseDate> = None;
     loop {
         let query = format!(
             "since={}&offset={position}&size={size}",
@@ -233,16 +244,36 @@ pub async fn sync(
         let (body, head) = match fetched {
             Ok(fetched) => fetched,
             Err(Failure::GaveUp { attempts, last }) => {
+                let what_now = if report.pages == 0 && options.since.is_none() {
+                    format!(
+                        "nothing was stored by this run; running the same sync again resumes \
+                         at {}",
+                        format_since(since)
+                    )
+                } else {
+                    format!(
+                        "the releases stored so far are kept, and so is the cursor (since {}, \
+                         offset {position}): running the same sync again without --since \
+                         resumes there",
+                        format_since(since)
+                    )
+                };
                 return Err(SyncError::GaveUp {
                     url,
                     attempts,
                     last,
-                    since: format_since(since),
-                    position,
+                    what_now,
                 });
             }
             Err(Failure::Refused(message)) => return Err(SyncError::Refused { url, message }),
         };
+
+        if stepped_from.is_some() && stepped_from.as_ref() == head.releases.first() {
+            return Err(SyncError::Stuck {
+                url,
+                since: format_since(since),
+            });
+        }
 
         let source = format!("/api/tendering?{query}");
         let imported = store.import_publications(&[(&source, &body)]).await?;
@@ -289,6 +320,11 @@ pub async fn sync(
             .as_ref()
             .is_some_and(|links| links.next.as_ref().is_none_or(Value::is_null));
         let moved_on = newest.is_some_and(|newest| newest > since);
+        stepped_from = if moved_on {
+            None
+        } else {
+            head.releases.into_iter().next()
+        };
         if received == 0 || no_next || (received < size && !moved_on) {
             break;
         }
@@ -348,8 +384,7 @@ pub async fn check(
                 url,
                 attempts,
                 last,
-                since: String::new(),
-                position: 0,
+                what_now: "nothing was changed; run the check again later".to_string(),
             });
         }
         Err(Failure::Refused(message)) => return Err(SyncError::Refused { url, message }),
@@ -571,7 +606,7 @@ impl Client {
             .get(url)
             .send()
             .await
-            .map_err(|error| Attempt::Retry(describe(&error)))?;
+            .map_err(|error| Attempt::Retry(describe(error)))?;
         let status = response.status();
         let expected_length = response.content_length();
         if !status.is_success() {
@@ -587,7 +622,7 @@ impl Client {
         let body = response
             .bytes()
             .await
-            .map_err(|error| Attempt::Retry(describe(&error)))?;
+            .map_err(|error| Attempt::Retry(describe(error)))?;
         if let Some(expected) = expected_length
             && (body.len() as u64) < expected
         {
@@ -605,7 +640,7 @@ enum Attempt {
     Refused(String),
 }
 
-fn describe(error: &reqwest::Error) -> String {
+fn describe(error: reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
@@ -615,7 +650,9 @@ fn describe(error: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    format!("{kind}: {}", error_chain(error))
+    // The URL is said once already, by whoever reports the failure.
+    let error = error.without_url();
+    format!("{kind}: {}", error_chain(&error))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

@@ -155,6 +155,7 @@ on_each_backend!(
     a_process_republished_later_is_updated_and_new_ones_are_added,
     more_releases_in_one_second_than_a_page_holds_are_all_stored,
     since_overrides_the_stored_cursor,
+    an_api_that_ignores_offset_is_reported_not_looped_on,
     check_lists_exactly_the_missing_ids,
 );
 
@@ -187,8 +188,10 @@ fn key(release: &Value) -> (String, String, String) {
     )
 }
 
+/// Every release the server ever served (a release replaced by a later one of its process
+/// included: the store keeps the history the feed drops).
 fn served_set(server: &ReplayServer) -> ReleaseSet {
-    let mut set: ReleaseSet = server.releases().iter().map(key).collect();
+    let mut set: ReleaseSet = server.releases_ever().iter().map(key).collect();
     set.sort();
     set
 }
@@ -373,6 +376,7 @@ async fn giving_up_says_how_to_resume_and_the_next_run_resumes(databases: &Datab
 
 async fn a_process_republished_later_is_updated_and_new_ones_are_added(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 30, JANUARY_2024, 600, "First"));
+    server.keep_latest_only();
     let db = databases.fresh().await;
     run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -382,6 +386,8 @@ async fn a_process_republished_later_is_updated_and_new_ones_are_added(databases
     let mut more = releases(3, 5, later, 10, "Second");
     more.extend(releases(100, 5, later + 5, 10, "New"));
     server.add_releases(more);
+    // The feed now holds 30 processes plus 5 new ones; the store keeps the 5 replaced too.
+    assert_eq!(server.releases().len(), 35);
     let requests_before = server.requests().len();
     let report = run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(report.inserted, 10, "{report:?}");
@@ -445,6 +451,23 @@ async fn more_releases_in_one_second_than_a_page_holds_are_all_stored(databases:
     );
     server.set_outage(None);
     run(&db.store, &options(&server)).await.unwrap();
+    assert_eq!(stored_set(&db.store).await, served_set(&server));
+}
+
+async fn an_api_that_ignores_offset_is_reported_not_looped_on(databases: &Databases) {
+    let second = JANUARY_2024 + 1_000;
+    let server = ReplayServer::start(releases(100, 25, second, 0, "Same second"));
+    server.ignore_offset();
+    let db = databases.fresh().await;
+    let error = run(&db.store, &options(&server)).await.unwrap_err();
+    assert!(matches!(error, SyncError::Stuck { .. }), "{error}");
+    assert!(error.to_string().contains("--page-size"), "{error}");
+    assert!(server.requests().len() <= 4, "{:#?}", server.requests());
+
+    // With pages large enough for the second, it goes through.
+    let mut larger = options(&server);
+    larger.page_size = 30;
+    run(&db.store, &larger).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
 }
 

@@ -56,6 +56,12 @@ struct State {
     /// `(instant in nanoseconds, order added, release)`, kept sorted.
     releases: Vec<(i128, u64, Value)>,
     added: u64,
+    /// Every release ever added, in the order added.
+    ever: Vec<Value>,
+    /// Like the real feed, keep only the latest release of each process.
+    latest_only: bool,
+    /// Serve every page as if `offset` were 0 (an API without `offset`).
+    ignore_offset: bool,
     validation: BTreeMap<String, Value>,
     script: VecDeque<Option<Fault>>,
     outage: Option<Fault>,
@@ -136,6 +142,11 @@ impl ReplayServer {
     pub fn add_releases(&self, releases: Vec<Value>) {
         let mut state = self.state();
         for release in releases {
+            state.ever.push(release.clone());
+            if state.latest_only {
+                let ocid = release["ocid"].clone();
+                state.releases.retain(|(_, _, kept)| kept["ocid"] != ocid);
+            }
             let date = release["date"].as_str().unwrap_or_default();
             let instant = parse_instant(date)
                 .unwrap_or_else(|| panic!("a release served must have a valid date, not {date:?}"));
@@ -146,7 +157,23 @@ impl ReplayServer {
         state.releases.sort_by_key(|release| (release.0, release.1));
     }
 
-    /// Every release served, in the feed's order.
+    /// From now on, a release added replaces the one of its process the feed held, as on the
+    /// real feed, which keeps only the latest release of each process.
+    pub fn keep_latest_only(&self) {
+        self.state().latest_only = true;
+    }
+
+    /// From now on, serve every page as if `offset` were 0, like an API that ignores it.
+    pub fn ignore_offset(&self) {
+        self.state().ignore_offset = true;
+    }
+
+    /// Every release ever added, in the order added (those replaced included).
+    pub fn releases_ever(&self) -> Vec<Value> {
+        self.state().ever.clone()
+    }
+
+    /// Every release the feed holds now, in the feed's order.
     pub fn releases(&self) -> Vec<Value> {
         self.state()
             .releases
@@ -339,6 +366,7 @@ fn respond(state: &State, address: SocketAddr, target: &str) -> (u16, String) {
                 .filter(|(instant, _, _)| *instant >= since)
                 .map(|(_, _, release)| release)
                 .collect();
+            let offset = if state.ignore_offset { 0 } else { offset };
             let page: Vec<&Value> = after.iter().skip(offset).take(size).copied().collect();
             let next = if offset + page.len() < after.len() {
                 let last = page.last().and_then(|release| release["date"].as_str());

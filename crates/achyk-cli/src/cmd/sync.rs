@@ -213,8 +213,7 @@ impl Display {
                 error,
                 delay,
             } => self.line(&format!(
-                "attempt {attempt} of {attempts} failed ({error}) for {url}; retrying in {:.1} s",
-                delay.as_secs_f64()
+                "attempt {attempt} of {attempts} failed ({error}) for {url}; retrying in {delay:?}"
             )),
             SyncEvent::Rejected(rejection) => self.line(&format!("rejected: {rejection}")),
         }
