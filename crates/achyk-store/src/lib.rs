@@ -54,7 +54,9 @@ pub use normalised::{
     QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
-pub use search::{BuyerStats, Facet, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem};
+pub use search::{
+    BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem,
+};
 pub use store::{Backend, Store};
 pub use summary::ProcessSummary;
 pub use sync_state::SyncCursor;

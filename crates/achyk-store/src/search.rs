@@ -107,6 +107,19 @@ pub struct BuyerStats {
     pub direct: i64,
 }
 
+/// Processes grouped by one facet, with what analytics show of each group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupStats {
+    /// The facet's value ("" when missing).
+    pub key: String,
+    pub processes: i64,
+    /// Sum of the estimated values given in KGS.
+    pub value_kgs: f64,
+    pub with_bids: i64,
+    pub single_bid: i64,
+    pub direct: i64,
+}
+
 /// One process in a result list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessSummaryRow {

@@ -25,7 +25,9 @@ use crate::normalised::{
     NormalisedReleaseRow, Normaliser, QualityNote, QualityNoteRow, QualityTotalRow,
 };
 use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
-use crate::search::{BuyerStats, Facet, ProcessSummaryRow, SearchParams, SearchResult, patterns};
+use crate::search::{
+    BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, patterns,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -1159,6 +1161,46 @@ impl Store {
                 facets,
             }
         }))
+    }
+
+    /// Every process grouped by one facet, for analytics: counts, estimated value in KGS,
+    /// competition and direct purchases per group, by key.
+    pub async fn group_stats(&self, facet: Facet) -> Result<Vec<GroupStats>, StoreError> {
+        type Row = (
+            String,
+            i64,
+            Option<f64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let column = facet.column();
+        let rows: Vec<Row> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Row>(AssertSqlSafe(format!(
+                "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*), \
+                 SUM(CASE WHEN value_currency = 'KGS' THEN value_amount END), \
+                 CAST(SUM(CASE WHEN bids > 0 THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(CASE WHEN bids = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT) \
+                 FROM process_summaries GROUP BY {column} \
+                 ORDER BY COALESCE(CAST({column} AS TEXT), '')"
+            )))
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(key, processes, value, with_bids, single_bid, direct)| GroupStats {
+                    key,
+                    processes,
+                    value_kgs: value.unwrap_or(0.0),
+                    with_bids: with_bids.unwrap_or(0),
+                    single_bid: single_bid.unwrap_or(0),
+                    direct: direct.unwrap_or(0),
+                },
+            )
+            .collect())
     }
 
     /// What the processes of one buyer add up to.

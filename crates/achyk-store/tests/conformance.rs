@@ -1258,6 +1258,30 @@ async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &T
     let stats = store.buyer_stats(&OrgId::from("nobody")).await.unwrap();
     assert_eq!(stats.processes, 0);
 
+    // Analytics groups: by category, every process counted once, values in KGS summed.
+    let groups = store.group_stats(Facet::Category).await.unwrap();
+    let summary: Vec<(String, i64, f64, i64)> = groups
+        .iter()
+        .map(|group| {
+            (
+                group.key.clone(),
+                group.processes,
+                group.value_kgs,
+                group.direct,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("goods".to_string(), 2, 300.0, 1),
+            ("works".to_string(), 2, 6000.0, 0)
+        ]
+    );
+    let years = store.group_stats(Facet::Year).await.unwrap();
+    let keys: Vec<&str> = years.iter().map(|group| group.key.as_str()).collect();
+    assert_eq!(keys, ["2022", "2023", "2024"]);
+
     // Nothing matches a word that is nowhere; a query of punctuation only is no filter.
     assert_eq!(
         search(SearchParams {

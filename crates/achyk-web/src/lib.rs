@@ -17,8 +17,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
+mod charts;
 pub mod error;
 pub mod i18n;
+mod map;
 mod pages;
 mod view;
 
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
         .route("/{lang}/about", get(pages::about::page))
+        .route("/{lang}/analytics", get(pages::analytics::page))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))

@@ -69,6 +69,7 @@ fn pages_fit_a_phone_and_the_language_switch_and_search_work() {
             "/tenders/ocds-h7i0z4-240115013",
             "/organisations/KG-INN-02305199310123",
             "/about",
+            "/analytics",
         ] {
             browser.goto(&format!("{site}/{lang}{path}"));
             assert_eq!(
@@ -86,6 +87,8 @@ fn pages_fit_a_phone_and_the_language_switch_and_search_work() {
             );
         }
     }
+    browser.goto(&format!("{site}/ky/analytics"));
+    keep_screenshot("analytics-ky-360.png", &browser.screenshot());
     browser.goto(&format!("{site}/ru/tenders/ocds-h7i0z4-240115013"));
     keep_screenshot("tender-ru-360.png", &browser.screenshot());
 

@@ -449,3 +449,62 @@ async fn the_about_page_totals_the_data_quality_report() {
         "{rows:?}"
     );
 }
+
+#[tokio::test]
+async fn the_analytics_map_colours_regions_by_the_chosen_measure_with_a_table_beside() {
+    let site = site().await;
+    // Two processes in Chüy (the education department's), one in Talas.
+    let page = site.get("/en/analytics").await.body;
+    let fill = |html: &str, region: &str| {
+        attribute(html, &format!("svg.map [data-region={region}]"), "fill")
+    };
+    assert_eq!(
+        fill(&page, "KG-C"),
+        vec!["#08519c"],
+        "the most processes: darkest"
+    );
+    assert_eq!(
+        fill(&page, "KG-T"),
+        vec!["#6baed6"],
+        "half as many: the middle class"
+    );
+    assert_eq!(fill(&page, "KG-N"), vec!["#f0f0f0"], "none");
+    assert_eq!(
+        select(&page, "svg.map [data-region=KG-C] title"),
+        vec!["Chüy Region: 2"]
+    );
+    let table = rows_of(&page, "#regions-table tbody tr");
+    assert_eq!(table.len(), 2);
+    assert_eq!(
+        select(&page, "#regions-table tbody th"),
+        vec!["Chüy Region", "Talas Region"]
+    );
+    // By estimated value: 4,750,000 som in Chüy (the single-source value is unknown), 612,000
+    // in Talas; Russian words for the measure.
+    let by_value = site.get("/ru/analytics?measure=value").await.body;
+    assert_eq!(
+        select(&by_value, "svg.map [data-region=KG-T] title"),
+        vec!["Таласская область: 612 000 сом"]
+    );
+    assert_eq!(
+        select(&by_value, "nav.measures [aria-current]"),
+        vec!["Ожидаемая стоимость"]
+    );
+    // Spending by method: open tenders 5,362,000 som in two processes, direct one unknown.
+    let methods = rows_of(&page, "#by-method + figure + .scroll tbody tr");
+    // The single-source purchase had one bid: 100% single-bid, 100% direct.
+    assert_eq!(
+        methods,
+        vec![
+            vec!["2", "5,362,000\u{a0}som", "0%", "0%"],
+            vec!["1", "0\u{a0}som", "100%", "100%"]
+        ]
+    );
+    assert_eq!(
+        select(&page, "#by-method + figure svg title"),
+        vec![
+            "open tender: 5,362,000 som",
+            "direct (single source): 0 som"
+        ]
+    );
+}

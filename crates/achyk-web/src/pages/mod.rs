@@ -2,6 +2,7 @@
 //! a view (see `crate::view`) and renders its template.
 
 pub mod about;
+pub mod analytics;
 pub mod home;
 pub mod organisation;
 pub mod tender;

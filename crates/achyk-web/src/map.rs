@@ -1,0 +1,233 @@
+//! Kyrgyzstan's regions as a server-rendered SVG map, from Natural Earth's shapes embedded in
+//! the binary (`assets/`). Each region is filled by its share of the highest value in one of
+//! five classes, carries a `<title>` (its name and value) for pointers and screen readers, and
+//! the page shows the same numbers in a table beside it.
+//!
+//! The shapes have Bishkek (`KG-GB`) but draw Osh city inside Osh region, so Osh city
+//! (`KG-GO`) is a dot at its location.
+
+use std::sync::OnceLock;
+
+use achyk_kg::regions::Region;
+use serde_json::Value;
+
+/// Width of the drawing in SVG units; the height follows Kyrgyzstan's shape.
+const WIDTH: f64 = 600.0;
+/// Osh city, longitude and latitude.
+const OSH_CITY: (f64, f64) = (72.80, 40.53);
+/// Sequential fills from light to dark (colour-blind safe blues), for values from low to high.
+const FILLS: [&str; 5] = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+const EMPTY_FILL: &str = "#f0f0f0";
+
+/// A region's outlines: rings of (longitude, latitude).
+type Rings = Vec<Vec<(f64, f64)>>;
+
+struct Shapes {
+    /// (region, SVG path data).
+    paths: Vec<(Region, String)>,
+    osh_city: (f64, f64),
+    height: f64,
+}
+
+fn shapes() -> &'static Shapes {
+    static SHAPES: OnceLock<Shapes> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        let geojson: Value = serde_json::from_str(include_str!(
+            "../assets/kg-regions-naturalearth-10m.geojson"
+        ))
+        .expect("the embedded region shapes are JSON");
+        let mut rings: Vec<(Region, Rings)> = Vec::new();
+        for feature in geojson["features"].as_array().into_iter().flatten() {
+            let Some(region) = feature["properties"]["iso_3166_2"]
+                .as_str()
+                .and_then(Region::from_iso_code)
+            else {
+                continue;
+            };
+            let geometry = &feature["geometry"];
+            let polygons: Vec<&Value> = match geometry["type"].as_str() {
+                Some("Polygon") => vec![&geometry["coordinates"]],
+                Some("MultiPolygon") => geometry["coordinates"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut region_rings = Vec::new();
+            for polygon in polygons {
+                for ring in polygon.as_array().into_iter().flatten() {
+                    let points: Vec<(f64, f64)> = ring
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|point| Some((point[0].as_f64()?, point[1].as_f64()?)))
+                        .collect();
+                    region_rings.push(points);
+                }
+            }
+            rings.push((region, region_rings));
+        }
+        // An equirectangular projection scaled by the cosine of the middle latitude, so the
+        // country keeps its shape at this size.
+        let all = rings.iter().flat_map(|(_, rings)| rings.iter().flatten());
+        let (mut west, mut east, mut south, mut north) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for (longitude, latitude) in all {
+            west = west.min(*longitude);
+            east = east.max(*longitude);
+            south = south.min(*latitude);
+            north = north.max(*latitude);
+        }
+        let squeeze = ((south + north) / 2.0).to_radians().cos();
+        let scale = WIDTH / ((east - west) * squeeze);
+        let height = (north - south) * scale;
+        let project = |(longitude, latitude): (f64, f64)| {
+            (
+                (longitude - west) * squeeze * scale,
+                (north - latitude) * scale,
+            )
+        };
+        let paths = rings
+            .into_iter()
+            .map(|(region, rings)| {
+                let mut path = String::new();
+                for ring in rings {
+                    let mut last: Option<(i64, i64)> = None;
+                    for (index, point) in ring.into_iter().enumerate() {
+                        let (x, y) = project(point);
+                        // Whole SVG units: finer detail does not show at this size and only
+                        // makes the page heavier.
+                        let rounded = (x.round() as i64, y.round() as i64);
+                        if last == Some(rounded) {
+                            continue;
+                        }
+                        path.push_str(if index == 0 { "M" } else { "L" });
+                        path.push_str(&format!("{} {}", rounded.0, rounded.1));
+                        last = Some(rounded);
+                    }
+                    path.push('Z');
+                }
+                (region, path)
+            })
+            .collect();
+        Shapes {
+            paths,
+            osh_city: project(OSH_CITY),
+            height,
+        }
+    })
+}
+
+/// One region's value on the map and its words.
+pub struct MapValue {
+    pub region: Region,
+    pub value: f64,
+    /// What the region's title says: its name and the value in words.
+    pub title: String,
+}
+
+/// The fill class of `value` against the largest value shown.
+fn fill(value: f64, maximum: f64) -> &'static str {
+    if maximum <= 0.0 || value <= 0.0 {
+        return EMPTY_FILL;
+    }
+    let class = ((value / maximum) * FILLS.len() as f64).ceil() as usize;
+    FILLS[class.clamp(1, FILLS.len()) - 1]
+}
+
+/// The map as inline SVG markup, labelled by `label` (the metric's name).
+pub fn render(values: &[MapValue], label: &str) -> String {
+    let shapes = shapes();
+    let maximum = values.iter().map(|value| value.value).fold(0.0, f64::max);
+    let find = |region: Region| values.iter().find(|value| value.region == region);
+    let mut svg = format!(
+        "<svg class=\"map\" viewBox=\"0 0 {WIDTH} {:.0}\" role=\"img\" aria-label=\"{}\">",
+        shapes.height,
+        escape(label)
+    );
+    for (region, path) in &shapes.paths {
+        let (colour, title) = match find(*region) {
+            Some(value) => (fill(value.value, maximum), value.title.clone()),
+            None => (EMPTY_FILL, String::new()),
+        };
+        svg.push_str(&format!(
+            "<path d=\"{path}\" fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"1.5\" data-region=\"{}\"><title>{}</title></path>",
+            region.iso_code(),
+            escape(&title)
+        ));
+    }
+    if let Some(value) = find(Region::Osh) {
+        let (x, y) = shapes.osh_city;
+        svg.push_str(&format!(
+            "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"9\" fill=\"{}\" stroke=\"#1b1f24\" stroke-width=\"1.5\" data-region=\"KG-GO\"><title>{}</title></circle>",
+            fill(value.value, maximum),
+            escape(&value.title)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The legend's classes: (fill, lower bound, upper bound) of each, for the largest value.
+pub fn legend(maximum: f64) -> Vec<(&'static str, f64, f64)> {
+    let step = maximum / FILLS.len() as f64;
+    FILLS
+        .iter()
+        .enumerate()
+        .map(|(index, colour)| (*colour, step * index as f64, step * (index + 1) as f64))
+        .collect()
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_oblast_and_bishkek_has_a_shape_inside_the_drawing() {
+        let shapes = shapes();
+        let mut drawn: Vec<&str> = shapes
+            .paths
+            .iter()
+            .map(|(region, _)| region.iso_code())
+            .collect();
+        drawn.sort();
+        assert_eq!(
+            drawn,
+            [
+                "KG-B", "KG-C", "KG-GB", "KG-J", "KG-N", "KG-O", "KG-T", "KG-Y"
+            ]
+        );
+        // Kyrgyzstan is about 900 km wide and 450 km tall: the drawing keeps that shape.
+        assert!((250.0..330.0).contains(&shapes.height), "{}", shapes.height);
+        for (_, path) in &shapes.paths {
+            for number in path
+                .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+                .filter(|n| !n.is_empty())
+            {
+                let number: f64 = number.parse().unwrap();
+                assert!((0.0..=WIDTH).contains(&number), "{number}");
+            }
+        }
+        // Osh city is in the south-west, inside the drawing.
+        let (x, y) = shapes.osh_city;
+        assert!(
+            x > 100.0 && x < 300.0 && y > 150.0 && y < shapes.height,
+            "{x} {y}"
+        );
+    }
+
+    #[test]
+    fn fills_rise_with_the_value() {
+        assert_eq!(fill(0.0, 10.0), EMPTY_FILL);
+        assert_eq!(fill(1.0, 10.0), FILLS[0]);
+        assert_eq!(fill(5.0, 10.0), FILLS[2]);
+        assert_eq!(fill(10.0, 10.0), FILLS[4]);
+    }
+}

@@ -1,0 +1,256 @@
+//! `/{lang}/analytics`: where and how the money is spent: a map of the regions coloured by a
+//! chosen measure (`?measure=processes|value|single-bid|direct`), and spending by method,
+//! category and year, each chart with its data table.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::Uri;
+use axum::response::Html;
+use serde::Deserialize;
+
+use achyk_kg::regions::Region;
+use achyk_store::{Facet, GroupStats};
+
+use super::Chrome;
+use crate::AppState;
+use crate::charts;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::map::{self, MapValue};
+use crate::view::region_name;
+
+#[derive(Deserialize)]
+pub struct AnalyticsParams {
+    measure: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Processes,
+    Value,
+    SingleBid,
+    Direct,
+}
+
+impl Measure {
+    const ALL: [Measure; 4] = [
+        Measure::Processes,
+        Measure::Value,
+        Measure::SingleBid,
+        Measure::Direct,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Measure::Processes => "processes",
+            Measure::Value => "value",
+            Measure::SingleBid => "single-bid",
+            Measure::Direct => "direct",
+        }
+    }
+
+    fn of(self, group: &GroupStats) -> f64 {
+        let share = |part: i64, whole: i64| {
+            if whole == 0 {
+                0.0
+            } else {
+                100.0 * part as f64 / whole as f64
+            }
+        };
+        match self {
+            Measure::Processes => group.processes as f64,
+            Measure::Value => group.value_kgs,
+            Measure::SingleBid => share(group.single_bid, group.with_bids),
+            Measure::Direct => share(group.direct, group.processes),
+        }
+    }
+
+    fn words(self, tr: &Tr, value: f64) -> String {
+        match self {
+            Measure::Processes => tr.number(value),
+            Measure::Value => tr.money(value, "KGS"),
+            Measure::SingleBid | Measure::Direct => format!("{}%", tr.number(value)),
+        }
+    }
+}
+
+pub struct MeasureLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+pub struct GroupRow {
+    pub name: String,
+    pub processes: String,
+    pub value: String,
+    pub single_bid: String,
+    pub direct: String,
+}
+
+pub struct LegendEntry {
+    pub colour: &'static str,
+    pub range: String,
+}
+
+pub struct Breakdown {
+    pub id: &'static str,
+    pub heading: String,
+    pub chart: String,
+    pub rows: Vec<GroupRow>,
+}
+
+#[derive(Template)]
+#[template(path = "analytics.html")]
+struct AnalyticsPage {
+    chrome: Chrome,
+    measures: Vec<MeasureLink>,
+    measure_label: String,
+    map: String,
+    legend: Vec<LegendEntry>,
+    regions: Vec<GroupRow>,
+    breakdowns: Vec<Breakdown>,
+}
+
+fn rows(tr: &Tr, groups: &[GroupStats], name: impl Fn(&str) -> String) -> Vec<GroupRow> {
+    groups
+        .iter()
+        .map(|group| GroupRow {
+            name: name(&group.key),
+            processes: tr.number(group.processes as f64),
+            value: tr.money(group.value_kgs, "KGS"),
+            single_bid: Measure::SingleBid.words(tr, Measure::SingleBid.of(group)),
+            direct: Measure::Direct.words(tr, Measure::Direct.of(group)),
+        })
+        .collect()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(params): Query<AnalyticsParams>,
+    uri: Uri,
+) -> Result<Html<String>, AppError> {
+    let lang = super::language(&lang)?;
+    let tr = Tr::new(lang);
+    let store_error = |error| AppError::from_store(lang, error);
+    let measure = params
+        .measure
+        .as_deref()
+        .and_then(|code| {
+            Measure::ALL
+                .into_iter()
+                .find(|measure| measure.code() == code)
+        })
+        .unwrap_or(Measure::Processes);
+    let chrome = Chrome::new(lang, tr.t("nav-analytics"), Some(super::rest_of(&uri)));
+    let measures = Measure::ALL
+        .into_iter()
+        .map(|choice| MeasureLink {
+            label: tr.t(&format!("measure-{}", choice.code())),
+            href: chrome.href(&format!("/analytics?measure={}", choice.code())),
+            current: choice == measure,
+        })
+        .collect();
+    let measure_label = tr.t(&format!("measure-{}", measure.code()));
+
+    let by_region = state
+        .store
+        .group_stats(Facet::Region)
+        .await
+        .map_err(store_error)?;
+    let unknown = tr.t("region-unknown");
+    let region_words = |key: &str| region_name(lang, Some(key)).unwrap_or_else(|| unknown.clone());
+    let values: Vec<MapValue> = by_region
+        .iter()
+        .filter_map(|group| {
+            let region = Region::from_iso_code(&group.key)?;
+            let value = measure.of(group);
+            Some(MapValue {
+                region,
+                value,
+                title: format!(
+                    "{}: {}",
+                    region_words(&group.key),
+                    measure.words(&tr, value)
+                ),
+            })
+        })
+        .collect();
+    let maximum = values.iter().map(|value| value.value).fold(0.0, f64::max);
+    let legend = map::legend(maximum)
+        .into_iter()
+        .map(|(colour, low, high)| LegendEntry {
+            colour,
+            range: format!("{} – {}", measure.words(&tr, low), measure.words(&tr, high)),
+        })
+        .collect();
+    let map = map::render(&values, &measure_label);
+    let mut regions_sorted = by_region.clone();
+    regions_sorted.sort_by(|a, b| {
+        measure
+            .of(b)
+            .total_cmp(&measure.of(a))
+            .then(a.key.cmp(&b.key))
+    });
+    let regions = rows(&tr, &regions_sorted, region_words);
+
+    let mut breakdowns = Vec::new();
+    for (facet, id, heading, prefix) in [
+        (Facet::Method, "by-method", "analytics-by-method", "method"),
+        (
+            Facet::Category,
+            "by-category",
+            "analytics-by-category",
+            "category",
+        ),
+        (Facet::Year, "by-year", "analytics-by-year", ""),
+    ] {
+        let mut groups = state.store.group_stats(facet).await.map_err(store_error)?;
+        if facet != Facet::Year {
+            groups.sort_by(|a, b| b.value_kgs.total_cmp(&a.value_kgs).then(a.key.cmp(&b.key)));
+        }
+        let name = |key: &str| {
+            if key.is_empty() {
+                return tr.t("unknown");
+            }
+            if prefix.is_empty() {
+                return key.to_string();
+            }
+            let id = format!("{prefix}-{key}");
+            let words = tr.t(&id);
+            if words == id { key.to_string() } else { words }
+        };
+        let chart = charts::bars(
+            &groups
+                .iter()
+                .map(|group| {
+                    (
+                        name(&group.key),
+                        group.value_kgs,
+                        tr.money(group.value_kgs, "KGS"),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            &tr.t(heading),
+        );
+        breakdowns.push(Breakdown {
+            id,
+            heading: tr.t(heading),
+            chart,
+            rows: rows(&tr, &groups, name),
+        });
+    }
+    let page = AnalyticsPage {
+        chrome,
+        measures,
+        measure_label,
+        map,
+        legend,
+        regions,
+        breakdowns,
+    };
+    page.render()
+        .map(Html)
+        .map_err(|error| AppError::internal(lang, error))
+}
