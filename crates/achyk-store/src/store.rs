@@ -960,6 +960,43 @@ impl Store {
             .collect())
     }
 
+    /// The normalised compiled releases of these processes, in the order asked for (a process
+    /// without one is left out).
+    pub async fn normalised_releases_of(
+        &self,
+        ocids: &[Ocid],
+    ) -> Result<Vec<NormalisedReleaseRow>, StoreError> {
+        let mut found: HashMap<String, NormalisedReleaseRow> = HashMap::new();
+        for chunk in ocids.chunks(ROWS_PER_STATEMENT) {
+            let rows: Vec<(String, String, Option<String>)> =
+                with_pool!(self, |pool, Db, _begin| {
+                    let mut query = QueryBuilder::<Db>::new(
+                        "SELECT ocid, json, region FROM normalised_releases WHERE ocid IN (",
+                    );
+                    let mut list = query.separated(", ");
+                    for ocid in chunk {
+                        list.push_bind(ocid.as_str());
+                    }
+                    query.push(")");
+                    query.build_query_as().fetch_all(pool).await?
+                });
+            for (ocid, json, region) in rows {
+                found.insert(
+                    ocid.clone(),
+                    NormalisedReleaseRow {
+                        ocid: Ocid(ocid),
+                        json,
+                        region,
+                    },
+                );
+            }
+        }
+        Ok(ocids
+            .iter()
+            .filter_map(|ocid| found.remove(ocid.as_str()))
+            .collect())
+    }
+
     /// The data-quality notes of one process, in the order the normaliser made them.
     pub async fn quality_notes(&self, ocid: &Ocid) -> Result<Vec<QualityNoteRow>, StoreError> {
         type Row = (String, String, Option<String>, Option<String>);

@@ -201,3 +201,5 @@ measure-value = Estimated value
 measure-single-bid = Single-bid share
 measure-direct = Direct purchases
 region-unknown = Region unknown
+error-bad-request = This address asks for something that cannot be shown
+error-bad-request-text = A value in the address is not one the site understands:

@@ -209,3 +209,5 @@ measure-value = Ожидаемая стоимость
 measure-single-bid = Доля с одним предложением
 measure-direct = Прямые закупки
 region-unknown = Регион неизвестен
+error-bad-request = По этому адресу нельзя ничего показать
+error-bad-request-text = Одно из значений в адресе сайту непонятно:

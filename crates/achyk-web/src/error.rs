@@ -12,6 +12,8 @@ use crate::pages::Chrome;
 pub enum AppError {
     #[error("not found")]
     NotFound(Lang),
+    #[error("bad request: {message}")]
+    BadRequest { lang: Lang, message: String },
     #[error("internal error: {message}")]
     Internal { lang: Lang, message: String },
 }
@@ -21,6 +23,14 @@ impl AppError {
         AppError::Internal {
             lang,
             message: cause.to_string(),
+        }
+    }
+
+    pub fn bad_request(lang: Lang, bad: &crate::query::BadParameter) -> AppError {
+        // The parameter and its value only: the page explains it in the visitor's language.
+        AppError::BadRequest {
+            lang,
+            message: format!("{} = {:?}", bad.name, bad.value),
         }
     }
 
@@ -38,10 +48,13 @@ struct ErrorPage {
     chrome: Chrome,
     heading: String,
     explanation: String,
+    /// What exactly was wrong, when the visitor can fix it (a bad query parameter).
+    detail: Option<String>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mut detail = None;
         let (lang, status, heading, explanation) = match &self {
             AppError::NotFound(lang) => (
                 *lang,
@@ -49,6 +62,15 @@ impl IntoResponse for AppError {
                 "error-not-found",
                 "error-not-found-text",
             ),
+            AppError::BadRequest { lang, message } => {
+                detail = Some(message.clone());
+                (
+                    *lang,
+                    StatusCode::BAD_REQUEST,
+                    "error-bad-request",
+                    "error-bad-request-text",
+                )
+            }
             AppError::Internal { lang, message } => {
                 eprintln!("achyk serve: internal error: {message}");
                 (
@@ -64,6 +86,7 @@ impl IntoResponse for AppError {
             chrome: Chrome::new(lang, tr.t(heading), None),
             heading: tr.t(heading),
             explanation: tr.t(explanation),
+            detail,
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),

@@ -17,11 +17,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
+pub mod api;
 mod charts;
 pub mod error;
 pub mod i18n;
 mod map;
 mod pages;
+pub mod query;
 mod view;
 
 pub use error::AppError;
@@ -77,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
         .route("/{lang}/about", get(pages::about::page))
         .route("/{lang}/analytics", get(pages::analytics::page))
+        .merge(api::routes())
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))

@@ -149,7 +149,7 @@ pub async fn page(
     let more_as_buyer = (as_buyer.total > i64::from(LISTED)).then(|| {
         chrome.href(&format!(
             "/tenders?q={}",
-            super::tenders::encode(&organisation.name.clone().unwrap_or_default())
+            crate::query::encode(&organisation.name.clone().unwrap_or_default())
         ))
     });
     let page = OrganisationPage {

@@ -6,32 +6,18 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::Html;
-use serde::Deserialize;
 
-use achyk_store::{Facet, SearchParams, Sort};
+use achyk_store::{Facet, Sort};
 
 use super::Chrome;
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::{Arg, Tr};
+use crate::query::SearchQuery;
 use crate::view::{TenderRow, region_name};
 
 /// Rows per page: a page stays small on a slow connection.
 const PAGE_SIZE: u32 = 25;
-
-#[derive(Deserialize, Default, Clone)]
-pub struct ListParams {
-    q: Option<String>,
-    region: Option<String>,
-    method: Option<String>,
-    status: Option<String>,
-    category: Option<String>,
-    year: Option<String>,
-    min: Option<String>,
-    max: Option<String>,
-    sort: Option<String>,
-    page: Option<String>,
-}
 
 /// One choice of a filter, with how many processes it would give.
 pub struct Choice {
@@ -65,44 +51,19 @@ struct TendersPage {
     page_label: String,
 }
 
-fn filled(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
-        .map(str::to_string)
-}
-
 pub async fn list(
     State(state): State<AppState>,
     Path(lang): Path<String>,
-    Query(params): Query<ListParams>,
+    Query(params): Query<SearchQuery>,
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
     let tr = Tr::new(lang);
-    let page = filled(&params.page)
-        .and_then(|page| page.parse::<u32>().ok())
-        .unwrap_or(1)
-        .clamp(1, 10_000);
-    let sort = filled(&params.sort)
-        .and_then(|sort| Sort::from_code(&sort))
-        .unwrap_or_default();
-    let search = SearchParams {
-        text: filled(&params.q),
-        region: filled(&params.region),
-        method: filled(&params.method),
-        status: filled(&params.status),
-        category: filled(&params.category),
-        year: filled(&params.year).and_then(|year| year.parse().ok()),
-        buyer: None,
-        participant: None,
-        min_value: filled(&params.min).and_then(|value| value.parse().ok()),
-        max_value: filled(&params.max).and_then(|value| value.parse().ok()),
-        sort,
-        page: page - 1,
-        per_page: PAGE_SIZE,
-    };
+    let search = params
+        .to_search(PAGE_SIZE)
+        .map_err(|bad| AppError::bad_request(lang, &bad))?;
+    let page = search.page + 1;
+    let sort = search.sort;
     let result = state
         .store
         .search(&search)
@@ -171,35 +132,8 @@ pub async fn list(
         .iter()
         .map(|row| TenderRow::of_summary(lang, row))
         .collect();
-    let pages = ((result.total as u32).max(1)).div_ceil(PAGE_SIZE);
-    let link_to = |page: u32| {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (name, value) in [
-            ("q", &search.text),
-            ("region", &search.region),
-            ("method", &search.method),
-            ("status", &search.status),
-            ("category", &search.category),
-            ("min", &filled(&params.min)),
-            ("max", &filled(&params.max)),
-        ] {
-            if let Some(value) = value {
-                pairs.push((name, value.clone()));
-            }
-        }
-        if let Some(year) = search.year {
-            pairs.push(("year", year.to_string()));
-        }
-        if sort != Sort::default() {
-            pairs.push(("sort", sort.code().to_string()));
-        }
-        pairs.push(("page", page.to_string()));
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode(value)))
-            .collect();
-        chrome.href(&format!("/tenders?{}", query.join("&")))
-    };
+    let pages = ((result.total as u32).max(1)).div_ceil(search.per_page);
+    let link_to = |page: u32| chrome.href(&format!("/tenders?{}", params.at_page(page)));
     let page_label = tr.t_with(
         "page-of",
         &[
@@ -217,8 +151,8 @@ pub async fn list(
             || search.min_value.is_some()
             || search.max_value.is_some()
             || sort != Sort::default(),
-        min: filled(&params.min).unwrap_or_default(),
-        max: filled(&params.max).unwrap_or_default(),
+        min: params.min.clone().unwrap_or_default(),
+        max: params.max.clone().unwrap_or_default(),
         filters,
         sorts,
         found: tr.t_with(
@@ -237,17 +171,4 @@ pub async fn list(
     page.render()
         .map(Html)
         .map_err(|error| AppError::internal(lang, error))
-}
-
-/// Percent-encodes a query value.
-pub fn encode(value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
 }

@@ -1,0 +1,382 @@
+//! The open-data API under `/api/v1/`: everything the pages show, as JSON, plus every search as
+//! CSV and as OCDS (JSON Lines of normalised compiled releases). Errors are JSON with a stable
+//! code: `{"error": "not_found" | "bad_parameter" | "internal", "message": ...}`. Any origin
+//! may read it.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use achyk_store::{Facet, Ocid, OrgId, ProcessSummaryRow, SearchParams, StoreError};
+
+use crate::AppState;
+use crate::query::{BadParameter, SearchQuery};
+
+/// Results of a search call when `per_page` is not given.
+const PER_PAGE: u32 = 50;
+/// The most processes one export returns; bulk files cover the rest.
+const EXPORT_LIMIT: i64 = 100_000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/tenders", get(tenders))
+        .route("/api/v1/tenders.csv", get(tenders_csv))
+        .route("/api/v1/tenders.jsonl", get(tenders_jsonl))
+        .route("/api/v1/tenders/{ocid}", get(tender))
+        .route("/api/v1/organisations/{id}", get(organisation))
+        .route("/api/v1/analytics", get(analytics))
+        .route(
+            "/api/{*rest}",
+            get(|| async { ApiError::NotFound("no such API endpoint".into()) }),
+        )
+        .layer(axum::middleware::map_response(
+            |mut response: Response| async move {
+                response.headers_mut().insert(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                );
+                response
+            },
+        ))
+}
+
+/// An API error, with its stable code.
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound(String),
+    BadParameter(BadParameter),
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound { what, key } => ApiError::NotFound(format!("no {what} {key}")),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message),
+            ApiError::BadParameter(bad) => {
+                (StatusCode::BAD_REQUEST, "bad_parameter", bad.to_string())
+            }
+            ApiError::Internal(message) => {
+                eprintln!("achyk serve: API internal error: {message}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not answer; try again later".to_string(),
+                )
+            }
+        };
+        (status, Json(json!({"error": code, "message": message}))).into_response()
+    }
+}
+
+fn summary_json(row: &ProcessSummaryRow) -> Value {
+    json!({
+        "ocid": row.ocid,
+        "title": row.title,
+        "buyer": {"id": row.buyer_id, "name": row.buyer_name},
+        "region": row.region,
+        "procurementMethod": row.method,
+        "status": row.status,
+        "mainProcurementCategory": row.category,
+        "date": row.date,
+        "value": row.value_amount.map(|amount| json!({"amount": amount, "currency": row.value_currency})),
+        "bids": row.bids,
+    })
+}
+
+fn search_of(query: &SearchQuery, per_page: u32) -> Result<SearchParams, ApiError> {
+    query.to_search(per_page).map_err(ApiError::BadParameter)
+}
+
+async fn tenders(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let search = search_of(&query, PER_PAGE)?;
+    let result = state.store.search(&search).await?;
+    let facets: serde_json::Map<String, Value> = result
+        .facets
+        .iter()
+        .map(|(facet, counts)| {
+            let name = match facet {
+                Facet::Region => "region",
+                Facet::Method => "procurementMethod",
+                Facet::Status => "status",
+                Facet::Category => "mainProcurementCategory",
+                Facet::Year => "year",
+            };
+            let counts: Vec<Value> = counts
+                .iter()
+                .map(|(value, count)| json!({"value": value, "count": count}))
+                .collect();
+            (name.to_string(), Value::Array(counts))
+        })
+        .collect();
+    Ok(Json(json!({
+        "total": result.total,
+        "page": search.page + 1,
+        "per_page": search.per_page,
+        "results": result.rows.iter().map(summary_json).collect::<Vec<_>>(),
+        "facets": facets,
+    })))
+}
+
+/// Every row of a search, page by page, up to the export limit.
+async fn all_rows(
+    state: &AppState,
+    query: &SearchQuery,
+) -> Result<Vec<ProcessSummaryRow>, ApiError> {
+    let mut search = search_of(query, crate::query::MAX_PER_PAGE)?;
+    search.per_page = crate::query::MAX_PER_PAGE;
+    search.page = 0;
+    let mut rows = Vec::new();
+    loop {
+        let result = state.store.search(&search).await?;
+        let done = result.rows.len() < search.per_page as usize;
+        rows.extend(result.rows);
+        if done || rows.len() as i64 >= EXPORT_LIMIT.min(result.total) {
+            return Ok(rows);
+        }
+        search.page += 1;
+    }
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+async fn tenders_csv(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let rows = all_rows(&state, &query).await?;
+    // A byte-order mark, so that spreadsheet programs read the Cyrillic as UTF-8.
+    let mut csv = String::from(
+        "\u{feff}ocid,title,buyer_id,buyer_name,region,procurement_method,status,category,date,value_amount,value_currency,bids\r\n",
+    );
+    for row in &rows {
+        let fields = [
+            row.ocid.clone(),
+            row.title.clone().unwrap_or_default(),
+            row.buyer_id.clone().unwrap_or_default(),
+            row.buyer_name.clone().unwrap_or_default(),
+            row.region.clone().unwrap_or_default(),
+            row.method.clone().unwrap_or_default(),
+            row.status.clone().unwrap_or_default(),
+            row.category.clone().unwrap_or_default(),
+            row.date.clone(),
+            row.value_amount
+                .map(|amount| amount.to_string())
+                .unwrap_or_default(),
+            row.value_currency.clone().unwrap_or_default(),
+            row.bids.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"tenders.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+async fn tenders_jsonl(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let rows = all_rows(&state, &query).await?;
+    let mut lines = String::new();
+    for chunk in rows.chunks(500) {
+        let ocids: Vec<Ocid> = chunk
+            .iter()
+            .map(|row| Ocid::from(row.ocid.as_str()))
+            .collect();
+        for release in state.store.normalised_releases_of(&ocids).await? {
+            lines.push_str(&release.json);
+            lines.push('\n');
+        }
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"tenders.jsonl\"",
+            ),
+        ],
+        lines,
+    )
+        .into_response())
+}
+
+async fn tender(
+    State(state): State<AppState>,
+    Path(ocid): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let key = Ocid::from(ocid.as_str());
+    let row = state.store.normalised_release(&key).await?;
+    let release: Value =
+        serde_json::from_str(&row.json).map_err(|error| ApiError::Internal(error.to_string()))?;
+    let quality: Vec<Value> = state
+        .store
+        .quality_notes(&key)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let parse = |text: Option<String>| {
+                text.and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            };
+            json!({
+                "rule": row.note.rule,
+                "path": row.note.path,
+                "before": parse(row.note.before),
+                "after": parse(row.note.after),
+            })
+        })
+        .collect();
+    let releases: Vec<Value> = state
+        .store
+        .releases_of(&key)
+        .await?
+        .into_iter()
+        .map(|row| json!({"id": row.release_id, "date": row.date}))
+        .collect();
+    Ok(Json(json!({
+        "ocid": ocid,
+        "region": row.region,
+        "release": release,
+        "quality": quality,
+        "releases": releases,
+    })))
+}
+
+async fn organisation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let key = OrgId::from(id.as_str());
+    let row = state.store.organisation(&key).await?;
+    let stats = state.store.buyer_stats(&key).await?;
+    let party: Value = serde_json::from_str(&row.json).unwrap_or(Value::Null);
+    Ok(Json(json!({
+        "id": row.id.as_str(),
+        "name": row.name,
+        "name_ky": row.name_ky,
+        "identifier": {"scheme": row.identifier_scheme, "id": row.identifier_id, "legalName": row.legal_name},
+        "region": row.region,
+        "party": party,
+        "as_buyer": {
+            "processes": stats.processes,
+            "value_kgs": stats.value_kgs,
+            "processes_with_bids": stats.with_bids,
+            "single_bid_processes": stats.single_bid,
+            "bids": stats.bids,
+            "direct_processes": stats.direct,
+        },
+    })))
+}
+
+async fn analytics(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let mut out = serde_json::Map::new();
+    for (facet, name) in [
+        (Facet::Region, "by_region"),
+        (Facet::Method, "by_procurement_method"),
+        (Facet::Category, "by_category"),
+        (Facet::Year, "by_year"),
+    ] {
+        let groups: Vec<Value> = state
+            .store
+            .group_stats(facet)
+            .await?
+            .into_iter()
+            .map(|group| {
+                json!({
+                    "key": group.key,
+                    "processes": group.processes,
+                    "value_kgs": group.value_kgs,
+                    "processes_with_bids": group.with_bids,
+                    "single_bid_processes": group.single_bid,
+                    "direct_processes": group.direct,
+                })
+            })
+            .collect();
+        out.insert(name.to_string(), Value::Array(groups));
+    }
+    Ok(Json(Value::Object(out)))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(openapi_document())
+}
+
+/// The OpenAPI 3.1 description of this API.
+pub fn openapi_document() -> Value {
+    let search_parameters: Vec<Value> = [
+        ("q", "Words to find in titles, descriptions, items and organisation names (Russian and Kyrgyz forms match)"),
+        ("region", "ISO 3166-2 code of the buyer's region, e.g. KG-C"),
+        ("method", "procurementMethod: open, selective, limited, direct"),
+        ("status", "tender status code"),
+        ("category", "mainProcurementCategory: goods, works, services"),
+        ("year", "year the tender was published"),
+        ("buyer", "organisation id of the buyer, e.g. KG-INN-02305199310123"),
+        ("min", "lowest estimated value, in som"),
+        ("max", "highest estimated value, in som"),
+        ("sort", "newest (default), oldest, value-high, value-low"),
+        ("page", "page number from 1"),
+        ("per_page", "results per page, 1 to 200 (default 50)"),
+    ]
+    .iter()
+    .map(|(name, description)| json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}))
+    .collect();
+    let error = json!({"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Achyk open data API",
+            "version": "1",
+            "description": "Public procurement in Kyrgyzstan as open data: search, processes (normalised OCDS), organisations and analytics.",
+            "license": {"name": "Data: publisher's open data terms; API: AGPL-3.0-or-later"}
+        },
+        "paths": {
+            "/api/v1/tenders": {"get": {"summary": "Search processes, with facet counts", "parameters": search_parameters, "responses": {"200": {"description": "a page of results"}, "400": error}}},
+            "/api/v1/tenders.csv": {"get": {"summary": "A search as CSV (UTF-8 with BOM)", "parameters": search_parameters, "responses": {"200": {"description": "CSV"}, "400": error}}},
+            "/api/v1/tenders.jsonl": {"get": {"summary": "A search as OCDS: JSON Lines of normalised compiled releases", "parameters": search_parameters, "responses": {"200": {"description": "JSON Lines"}, "400": error}}},
+            "/api/v1/tenders/{ocid}": {"get": {"summary": "One process: its normalised compiled release, data-quality notes and release history",
+                "parameters": [{"name": "ocid", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the process"}, "404": error}}},
+            "/api/v1/organisations/{id}": {"get": {"summary": "One organisation and what its processes add up to as buyer",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the organisation"}, "404": error}}},
+            "/api/v1/analytics": {"get": {"summary": "Processes, value, single-bid and direct purchases by region, method, category and year", "responses": {"200": {"description": "groups"}}}}
+        },
+        "components": {"schemas": {"Error": {"type": "object", "required": ["error", "message"], "properties": {
+            "error": {"type": "string", "enum": ["not_found", "bad_parameter", "internal"]},
+            "message": {"type": "string"}
+        }}}}
+    })
+}
