@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tenders", get(tenders))
         .route("/api/v1/tenders.csv", get(tenders_csv))
         .route("/api/v1/tenders.jsonl", get(tenders_jsonl))
+        .route("/api/v1/tenders.atom", get(tenders_atom))
         .route("/api/v1/tenders/{ocid}", get(tender))
         .route("/api/v1/organisations/{id}", get(organisation))
         .route("/api/v1/analytics", get(analytics))
@@ -234,6 +235,69 @@ async fn tenders_jsonl(
         .into_response())
 }
 
+/// XML text escaped for element content and attributes.
+fn xml(text: &str) -> String {
+    crate::map::escape(text).replace('\'', "&apos;")
+}
+
+/// A search as an Atom feed of its newest processes, to follow in a feed reader.
+async fn tenders_atom(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let mut search = search_of(&query, PER_PAGE)?;
+    search.sort = achyk_store::Sort::Newest;
+    search.page = 0;
+    let result = state.store.search(&search).await?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("localhost");
+    let site = format!("http://{host}");
+    let self_link = format!("{site}/api/v1/tenders.atom?{}", query.at_page(1));
+    let updated = result
+        .rows
+        .first()
+        .map(|row| row.date.clone())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    let mut feed = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
+         <title>Achyk: {}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}</updated>\n",
+        xml(query.q.as_deref().unwrap_or("tenders")),
+        xml(&self_link),
+        xml(&self_link),
+        xml(&updated)
+    );
+    for row in &result.rows {
+        let link = format!("{site}/ru/tenders/{}", row.ocid);
+        let value = row
+            .value_amount
+            .map(|amount| format!("{amount} {}", row.value_currency.as_deref().unwrap_or("")))
+            .unwrap_or_default();
+        feed.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n\
+             <summary>{}</summary>\n</entry>\n",
+            xml(row.title.as_deref().unwrap_or(&row.ocid)),
+            xml(&format!("urn:ocid:{}", row.ocid)),
+            xml(&link),
+            xml(&row.date),
+            xml(&format!(
+                "{} · {} · {}",
+                row.buyer_name.as_deref().unwrap_or(""),
+                value,
+                row.status.as_deref().unwrap_or("")
+            )),
+        ));
+    }
+    feed.push_str("</feed>\n");
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        feed,
+    )
+        .into_response())
+}
+
 async fn tender(
     State(state): State<AppState>,
     Path(ocid): Path<String>,
@@ -365,6 +429,7 @@ pub fn openapi_document() -> Value {
         "paths": {
             "/api/v1/tenders": {"get": {"summary": "Search processes, with facet counts", "parameters": search_parameters, "responses": {"200": {"description": "a page of results"}, "400": error}}},
             "/api/v1/tenders.csv": {"get": {"summary": "A search as CSV (UTF-8 with BOM)", "parameters": search_parameters, "responses": {"200": {"description": "CSV"}, "400": error}}},
+            "/api/v1/tenders.atom": {"get": {"summary": "A search as an Atom feed of its newest processes", "parameters": search_parameters, "responses": {"200": {"description": "Atom"}, "400": error}}},
             "/api/v1/tenders.jsonl": {"get": {"summary": "A search as OCDS: JSON Lines of normalised compiled releases", "parameters": search_parameters, "responses": {"200": {"description": "JSON Lines"}, "400": error}}},
             "/api/v1/tenders/{ocid}": {"get": {"summary": "One process: its normalised compiled release, data-quality notes and release history",
                 "parameters": [{"name": "ocid", "in": "path", "required": true, "schema": {"type": "string"}}],

@@ -226,7 +226,11 @@ mod tests {
         "fact-category",
         "fact-identifier",
         "nav-analytics",
+        "developers-licence",
     ];
+
+    /// Names that are the same in every language.
+    const SAME_EVERYWHERE: &[&str] = &["developers-api"];
 
     #[test]
     fn kyrgyz_messages_are_not_copies_of_russian_or_english_ones() {
@@ -235,6 +239,9 @@ mod tests {
             let kyrgyz = Tr::new(Lang::Ky).t(&id);
             let russian = Tr::new(Lang::Ru).t(&id);
             let english = Tr::new(Lang::En).t(&id);
+            if SAME_EVERYWHERE.contains(&id.as_str()) {
+                continue;
+            }
             assert_ne!(kyrgyz, english, "{id} is English in ky.ftl");
             if !SAME_IN_KYRGYZ_AND_RUSSIAN.contains(&id.as_str()) {
                 assert_ne!(kyrgyz, russian, "{id} is Russian in ky.ftl");

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
         .route("/{lang}/about", get(pages::about::page))
         .route("/{lang}/analytics", get(pages::analytics::page))
+        .route("/{lang}/developers", get(pages::developers::page))
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))

@@ -211,7 +211,7 @@ async fn the_openapi_document_describes_every_endpoint_and_each_answers() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(document["openapi"], "3.1.0");
     let paths = document["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 6);
+    assert_eq!(paths.len(), 7);
     for path in paths.keys() {
         let concrete = path
             .replace("{ocid}", "ocds-h7i0z4-240115013")
@@ -219,4 +219,25 @@ async fn the_openapi_document_describes_every_endpoint_and_each_answers() {
         let (status, _, _, _) = get(&app, &concrete).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_search_can_be_followed_as_an_atom_feed() {
+    let (app, _directory) = app().await;
+    let (status, content_type, atom, _) = get(&app, "/api/v1/tenders.atom?region=KG-C").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.unwrap().starts_with("application/atom+xml"));
+    // Newest first: the single-source purchase (2024-03-02) after the re-published works
+    // tender (2024-03-05).
+    let ids: Vec<&str> = atom
+        .split("<id>urn:ocid:")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["ocds-h7i0z4-240115013", "ocds-h7i0z4-contract-based-77120"]
+    );
+    assert!(atom.contains("<updated>2024-03-05T08:00:00+06:00</updated>"));
+    assert!(atom.contains("с. Беловодское</title>"));
 }

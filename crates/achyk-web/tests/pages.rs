@@ -508,3 +508,26 @@ async fn the_analytics_map_colours_regions_by_the_chosen_measure_with_a_table_be
         ]
     );
 }
+
+#[tokio::test]
+async fn the_developers_guide_gives_working_examples_on_this_server() {
+    let site = site().await;
+    let guide = site.get("/ky/developers").await;
+    assert_eq!(guide.status, StatusCode::OK);
+    let examples = select(&guide.body, "dl.examples dd code");
+    assert_eq!(examples.len(), 8);
+    // Every example, run against this server, answers 200.
+    for example in examples {
+        let url = example
+            .trim_start_matches("curl '")
+            .trim_end_matches('\'')
+            .to_string();
+        let path = url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|rest| format!("/{rest}"))
+            .unwrap();
+        let answer = site.get(&path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+    }
+}

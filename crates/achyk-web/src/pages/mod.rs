@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod analytics;
+pub mod developers;
 pub mod home;
 pub mod organisation;
 pub mod tender;
