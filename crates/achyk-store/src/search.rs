@@ -346,22 +346,14 @@ pub fn stem(word: &str) -> String {
     lower
 }
 
-/// The words of a query as LIKE patterns (`%stem%`, with `%`, `_` and `\` escaped).
+/// The words of a query as LIKE patterns (`%stem%`). Words are split at every character that
+/// is not a letter, digit or hyphen, so no pattern holds a LIKE wildcard or escape.
 pub(crate) fn patterns(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|word| !word.is_empty())
         .take(12)
         .map(|word| {
-            let stem = stem(word);
-            let mut pattern = String::from("%");
-            for character in stem.chars() {
-                if matches!(character, '%' | '_' | '\\') {
-                    pattern.push('\\');
-                }
-                pattern.push(character);
-            }
-            pattern.push('%');
-            pattern
+            format!("%{}%", stem(word))
         })
         .collect()
 }
@@ -413,7 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn patterns_escape_like_wildcards() {
+    fn patterns_never_hold_like_wildcards() {
         assert_eq!(patterns("100%_x"), vec!["%100%", "%x%"]);
         assert_eq!(patterns("a\\b"), vec!["%a%", "%b%"]);
         assert_eq!(patterns("  "), Vec::<String>::new());

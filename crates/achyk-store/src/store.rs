@@ -1068,14 +1068,24 @@ impl Store {
         let patterns = patterns(params.text.as_deref().unwrap_or(""));
         let per_page = i64::from(params.per_page.clamp(1, 200));
         let offset = i64::from(params.page) * per_page;
+        // The text index: FTS5's trigram table on SQLite, a pg_trgm index on the column on
+        // PostgreSQL; both answer the same LIKE.
+        let search_condition = match self.backend() {
+            Backend::Sqlite => {
+                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
+            }
+            Backend::Postgres => " AND (search_text LIKE ",
+        };
         Ok(with_pool!(self, |pool, Db, _begin| {
             // " WHERE …" with every filter but `skip`'s.
             let push_filters = |query: &mut QueryBuilder<Db>, skip: Option<Facet>| {
                 query.push(" WHERE 1 = 1");
+                // Words never hold `%`, `_` or `\\` (the tokenizer splits there), so the
+                // patterns need no escape clause, which FTS5's trigram index would not take.
                 for pattern in &patterns {
-                    query.push(" AND search_text LIKE ");
+                    query.push(search_condition);
                     query.push_bind(pattern.clone());
-                    query.push(" ESCAPE '\\'");
+                    query.push(")");
                 }
                 let text_filters = [
                     (Facet::Region, &params.region),
