@@ -35,7 +35,8 @@ pub enum Rule {
     ProcuringEntityIdUnresolved,
     /// No `buyer`: the procuring entity is the buyer.
     BuyerFromProcuringEntity,
-    /// An award without `suppliers` gets the tenderers of its `relatedBid`.
+    /// An award without `suppliers` gets the tenderers of its `relatedBid` (unless the award
+    /// was not made: unsuccessful or cancelled).
     AwardSuppliersFromBid,
     /// An award's `relatedBid` names no bid.
     AwardBidNotFound,
@@ -843,7 +844,12 @@ impl Work<'_> {
             if has_suppliers {
                 continue;
             }
-            let active = text(award.get("status")) == Some("active");
+            // An award not made (unsuccessful, cancelled) has no supplier: its bidder lost.
+            let status = text(award.get("status"));
+            if matches!(status, Some("unsuccessful" | "cancelled")) {
+                continue;
+            }
+            let active = status == Some("active");
             let bid = self
                 .release
                 .pointer("/bids/details")

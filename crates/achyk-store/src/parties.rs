@@ -37,7 +37,7 @@ pub fn organisation_key(party: &Value) -> Option<OrgId> {
 
 /// The parties of a (compiled) release: every entry of `parties` with its `roles`, plus the
 /// roles that the references `buyer`, `tender.procuringEntity`, `tender.tenderers[]` and
-/// `awards[].suppliers[]` give, each resolved to the listed party with the same `id`. A
+/// `awards[].suppliers[]` (of awards made: not unsuccessful or cancelled) give, each resolved to the listed party with the same `id`. A
 /// reference to no listed party stands for an organisation of its own, keyed by its `id`.
 /// Parties are merged by key, in the order first met.
 pub fn process_parties(release: &Value) -> Vec<ProcessParty> {
@@ -47,6 +47,7 @@ pub fn process_parties(release: &Value) -> Vec<ProcessParty> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
+        .filter(|award| !not_made(award.get("status")))
         .filter_map(|award| award.get("suppliers"))
         .collect();
     collect(
@@ -70,6 +71,7 @@ pub(crate) fn process_parties_of_text(json: &str) -> Result<Vec<ProcessParty>, s
                 .awards
                 .iter()
                 .flatten()
+                .filter(|award| !not_made(award.status.as_ref()))
                 .filter_map(|award| award.suppliers.as_ref())
                 .collect();
             Ok(collect(
@@ -110,6 +112,16 @@ struct TenderMembers {
 struct AwardMembers {
     #[serde(default)]
     suppliers: Option<Value>,
+    #[serde(default)]
+    status: Option<Value>,
+}
+
+/// Whether an award was not made, so that the suppliers it names supplied nothing.
+fn not_made(status: Option<&Value>) -> bool {
+    matches!(
+        status.and_then(Value::as_str),
+        Some("unsuccessful" | "cancelled")
+    )
 }
 
 fn collect(

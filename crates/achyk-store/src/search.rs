@@ -352,9 +352,7 @@ pub(crate) fn patterns(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|word| !word.is_empty())
         .take(12)
-        .map(|word| {
-            format!("%{}%", stem(word))
-        })
+        .map(|word| format!("%{}%", stem(word)))
         .collect()
 }
 

@@ -1213,6 +1213,15 @@ impl Store {
     /// Every process grouped by one facet, for analytics: counts, estimated value in KGS,
     /// competition and direct purchases per group, by key.
     pub async fn group_stats(&self, facet: Facet) -> Result<Vec<GroupStats>, StoreError> {
+        self.group_stats_of(facet, None).await
+    }
+
+    /// [`Store::group_stats`] over the processes of one buyer only, when one is given.
+    pub async fn group_stats_of(
+        &self,
+        facet: Facet,
+        buyer: Option<&OrgId>,
+    ) -> Result<Vec<GroupStats>, StoreError> {
         type Row = (
             String,
             i64,
@@ -1229,9 +1238,10 @@ impl Store {
                  CAST(SUM(CASE WHEN bids > 0 THEN 1 ELSE 0 END) AS BIGINT), \
                  CAST(SUM(CASE WHEN bids = 1 THEN 1 ELSE 0 END) AS BIGINT), \
                  CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT) \
-                 FROM process_summaries GROUP BY {column} \
+                 FROM process_summaries WHERE ($1 = '' OR buyer_id = $1) GROUP BY {column} \
                  ORDER BY COALESCE(CAST({column} AS TEXT), '')"
             )))
+            .bind(buyer.map_or("", OrgId::as_str))
             .fetch_all(pool)
             .await?
         });
@@ -1247,6 +1257,41 @@ impl Store {
                     direct: direct.unwrap_or(0),
                 },
             )
+            .collect())
+    }
+
+    /// The organisations a buyer's processes were awarded to (or, for a supplier, the buyers
+    /// whose processes it won), with how many processes each, most first, then by id.
+    pub async fn partners(
+        &self,
+        organisation: &OrgId,
+        limit: usize,
+    ) -> Result<Vec<(OrgId, Option<String>, i64)>, StoreError> {
+        type Row = (String, Option<String>, i64);
+        let rows: Vec<Row> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Row>(
+                "SELECT partner, MAX(name), COUNT(*) FROM ( \
+                   SELECT parties.organisation_id AS partner, organisations.name AS name \
+                   FROM process_summaries summaries \
+                   JOIN process_parties parties ON parties.ocid = summaries.ocid AND parties.role = 'supplier' \
+                   LEFT JOIN organisations ON organisations.id = parties.organisation_id \
+                   WHERE summaries.buyer_id = $1 \
+                   UNION ALL \
+                   SELECT summaries.buyer_id AS partner, summaries.buyer_name AS name \
+                   FROM process_parties parties \
+                   JOIN process_summaries summaries ON summaries.ocid = parties.ocid \
+                   WHERE parties.organisation_id = $1 AND parties.role = 'supplier' \
+                     AND summaries.buyer_id IS NOT NULL \
+                 ) pairs WHERE partner <> $1 GROUP BY partner ORDER BY COUNT(*) DESC, partner LIMIT $2",
+            )
+            .bind(organisation.as_str())
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, processes)| (OrgId(id), name, processes))
             .collect())
     }
 

@@ -174,6 +174,7 @@ conformance!(
     normalised_releases_and_quality_notes_are_kept_beside_compiled_ones,
     marking_every_process_dirty_rebuilds_every_normalised_release,
     searches_match_inflected_words_filter_sort_page_and_count_facets,
+    partners_are_the_suppliers_of_a_buyer_and_the_buyers_of_a_supplier,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1282,6 +1283,16 @@ async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &T
     let keys: Vec<&str> = years.iter().map(|group| group.key.as_str()).collect();
     assert_eq!(keys, ["2022", "2023", "2024"]);
 
+    let of_buyer = store
+        .group_stats_of(Facet::Year, Some(&OrgId::from("ocds-s-b-b")))
+        .await
+        .unwrap();
+    assert_eq!(of_buyer.len(), 1);
+    assert_eq!(
+        (of_buyer[0].key.as_str(), of_buyer[0].processes),
+        ("2024", 1)
+    );
+
     // Nothing matches a word that is nowhere; a query of punctuation only is no filter.
     assert_eq!(
         search(SearchParams {
@@ -1395,4 +1406,62 @@ async fn missing_ocids_are_those_without_a_stored_release(db: &TestDb) {
         .collect();
     assert_eq!(store.missing_ocids(&asked).await.unwrap(), expected);
     assert_eq!(store.missing_ocids(&[]).await.unwrap(), Vec::<Ocid>::new());
+}
+
+async fn partners_are_the_suppliers_of_a_buyer_and_the_buyers_of_a_supplier(db: &TestDb) {
+    let store = db.store().await;
+    // Buyer B buys three times: twice from S1, once from S2; buyer C once from S1.
+    let process = |ocid: &str, buyer: &str, supplier: &str| {
+        release(
+            ocid,
+            "1",
+            "2024-01-01T00:00:00Z",
+            json!({
+                "parties": [
+                    {"id": buyer, "name": format!("Buyer {buyer}"), "roles": ["buyer"]},
+                    {"id": supplier, "name": format!("Supplier {supplier}"), "roles": ["supplier"]}
+                ],
+                "tender": {"title": "t"}
+            }),
+        )
+    };
+    import(
+        &store,
+        "partners.json",
+        &package(&[
+            process("ocds-p-1", "B", "S1"),
+            process("ocds-p-2", "B", "S1"),
+            process("ocds-p-3", "B", "S2"),
+            process("ocds-p-4", "C", "S1"),
+        ]),
+    )
+    .await;
+    let of = |id: &str| {
+        let store = store.clone();
+        let id = id.to_string();
+        async move {
+            store
+                .partners(&OrgId::from(id.as_str()), 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(id, name, count)| (id.0, name.unwrap_or_default(), count))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        of("B").await,
+        vec![
+            ("S1".to_string(), "Supplier S1".to_string(), 2),
+            ("S2".to_string(), "Supplier S2".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        of("S1").await,
+        vec![
+            ("B".to_string(), "Buyer B".to_string(), 2),
+            ("C".to_string(), "Buyer C".to_string(), 1)
+        ]
+    );
+    assert!(of("nobody").await.is_empty());
 }

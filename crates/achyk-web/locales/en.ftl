@@ -223,3 +223,4 @@ developers-errors = Errors
 developers-errors-text = Errors are JSON with a stable code: not_found (404), bad_parameter (400, with the parameter and what it should be) or internal (500).
 developers-licence = Licence
 developers-licence-text = The data is published by the Ministry of Finance of the Kyrgyz Republic on zakupki.gov.kg; Achyk's repairs are listed with every process. Achyk itself is free software (AGPL-3.0-or-later).
+organisation-partners = Most frequent partners (processes together)

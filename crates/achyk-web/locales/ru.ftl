@@ -231,3 +231,4 @@ developers-errors = Ошибки
 developers-errors-text = Ошибки возвращаются в JSON с постоянным кодом: not_found (404), bad_parameter (400, с названием параметра и тем, каким он должен быть) или internal (500).
 developers-licence = Лицензия
 developers-licence-text = Данные публикует Министерство финансов Кыргызской Республики на zakupki.gov.kg; исправления Ачык перечислены для каждой закупки. Сам Ачык — свободная программа (AGPL-3.0-or-later).
+organisation-partners = Чаще всего работает с (число закупок)

@@ -369,11 +369,28 @@ impl TenderView {
             .collect();
         let awards = list(release.get("awards"))
             .map(|award| AwardView {
-                supplier: list(award.get("suppliers"))
-                    .filter_map(|supplier| text(supplier.get("id")))
-                    .map(|id| party_name(lang, release, &id))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                // An award not made names no supplier; its bid says whose it was.
+                supplier: {
+                    let mut ids: Vec<String> = list(award.get("suppliers"))
+                        .filter_map(|supplier| text(supplier.get("id")))
+                        .collect();
+                    if ids.is_empty()
+                        && let Some(bid) = text(award.get("relatedBid"))
+                    {
+                        ids = bids
+                            .iter()
+                            .filter(|candidate| {
+                                text(candidate.get("id")).as_deref() == Some(bid.as_str())
+                            })
+                            .flat_map(|candidate| list(candidate.get("tenderers")))
+                            .filter_map(|tenderer| text(tenderer.get("id")))
+                            .collect();
+                    }
+                    ids.iter()
+                        .map(|id| party_name(lang, release, id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
                 lot: lot_title(first_lot(award)),
                 amount: money(&tr, award.get("value")).unwrap_or_default(),
                 status: coded(

@@ -396,6 +396,19 @@ async fn organisation_pages_add_up_their_processes() {
             "/en/tenders/ocds-h7i0z4-contract-based-77120"
         ]
     );
+    // Its supplier in both processes is the roofing company.
+    assert_eq!(
+        select(&buyer, "ol.partners li"),
+        vec!["ОсОО «Ала-Тоо Курулуш» (2)"]
+    );
+    assert_eq!(
+        select(&buyer, "#by-year + figure + .scroll tbody th"),
+        vec!["2024"]
+    );
+    assert_eq!(
+        rows_of(&buyer, "#by-year + figure + .scroll tbody tr"),
+        vec![vec!["2", "4,750,000\u{a0}som"]]
+    );
     // In Kyrgyz, its Kyrgyz name leads.
     let kyrgyz = site
         .get("/ky/organisations/KG-INN-02305199310123")

@@ -30,6 +30,19 @@ struct OrganisationPage {
     as_buyer: Vec<TenderRow>,
     as_supplier: Vec<TenderRow>,
     more_as_buyer: Option<String>,
+    /// Spending per year and per method as a buyer: (chart, table rows).
+    by_year: Option<Breakdown>,
+    by_method: Option<Breakdown>,
+    partners: Vec<Partner>,
+}
+
+/// A chart and its table: (name, processes, value) per row.
+type Breakdown = (String, Vec<(String, String, String)>);
+
+pub struct Partner {
+    pub name: String,
+    pub href: String,
+    pub processes: String,
 }
 
 pub async fn page(
@@ -146,6 +159,85 @@ pub async fn page(
         )
     });
     let chrome = Chrome::new(lang, name.clone(), Some(super::rest_of(&uri)));
+    // As a buyer: spending by year and by method, each a chart with its table.
+    let breakdown = |groups: Vec<achyk_store::GroupStats>, heading: &str, prefix: &str| {
+        if groups.is_empty() {
+            return None;
+        }
+        let words = |key: &str| {
+            if key.is_empty() {
+                return tr.t("unknown");
+            }
+            if prefix.is_empty() {
+                return key.to_string();
+            }
+            let id = format!("{prefix}-{key}");
+            let words = tr.t(&id);
+            if words == id { key.to_string() } else { words }
+        };
+        let chart = crate::charts::bars(
+            &groups
+                .iter()
+                .map(|group| {
+                    (
+                        words(&group.key),
+                        group.value_kgs,
+                        tr.money(group.value_kgs, "KGS"),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            &tr.t(heading),
+        );
+        let table = groups
+            .iter()
+            .map(|group| {
+                (
+                    words(&group.key),
+                    tr.number(group.processes as f64),
+                    tr.money(group.value_kgs, "KGS"),
+                )
+            })
+            .collect();
+        Some((chart, table))
+    };
+    let by_year = if stats.processes > 0 {
+        breakdown(
+            state
+                .store
+                .group_stats_of(achyk_store::Facet::Year, Some(&key))
+                .await
+                .map_err(store_error)?,
+            "analytics-by-year",
+            "",
+        )
+    } else {
+        None
+    };
+    let by_method = if stats.processes > 0 {
+        breakdown(
+            state
+                .store
+                .group_stats_of(achyk_store::Facet::Method, Some(&key))
+                .await
+                .map_err(store_error)?,
+            "analytics-by-method",
+            "method",
+        )
+    } else {
+        None
+    };
+    let partners = state
+        .store
+        .partners(&key, 10)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|(partner, name, processes)| Partner {
+            href: chrome.href(&format!("/organisations/{}", partner.as_str())),
+            name: name.unwrap_or_else(|| partner.as_str().to_string()),
+            processes: tr.number(processes as f64),
+        })
+        .collect();
     let more_as_buyer = (as_buyer.total > i64::from(LISTED)).then(|| {
         chrome.href(&format!(
             "/tenders?q={}",
@@ -169,6 +261,9 @@ pub async fn page(
             .map(|row| TenderRow::of_summary(lang, row))
             .collect(),
         more_as_buyer,
+        by_year,
+        by_method,
+        partners,
         chrome,
     };
     page.render()
