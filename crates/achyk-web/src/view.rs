@@ -186,6 +186,21 @@ pub struct EnquiryView {
     pub answer: String,
 }
 
+pub struct ComplaintView {
+    pub date: String,
+    pub author: String,
+    pub title: String,
+    pub status: String,
+    pub resolution: String,
+}
+
+pub struct PaymentView {
+    pub contract: String,
+    pub what: String,
+    pub due: String,
+    pub condition: String,
+}
+
 pub struct DocumentView {
     pub title: String,
     pub url: Option<String>,
@@ -204,6 +219,8 @@ pub struct TenderView {
     pub awards: Vec<AwardView>,
     pub contracts: Vec<ContractView>,
     pub enquiries: Vec<EnquiryView>,
+    pub complaints: Vec<ComplaintView>,
+    pub payments: Vec<PaymentView>,
     pub documents: Vec<DocumentView>,
 }
 
@@ -310,6 +327,15 @@ impl TenderView {
         }
         for contract in list(release.get("contracts")) {
             event(text(contract.get("dateSigned")), tr.t("event-contract"));
+        }
+        let complaint_list: Vec<&Value> = list(release.get("complaints"))
+            .chain(list(tender.get("complaints")))
+            .collect();
+        for complaint in &complaint_list {
+            event(
+                text(complaint.get("dateSubmitted")),
+                tr.t("event-complaint"),
+            );
         }
         timeline.sort_by(|a, b| {
             let instant = |date: &str| achyk_ocds::release::parse_instant(date);
@@ -432,6 +458,49 @@ impl TenderView {
                 answer: text(enquiry.get("answer")).unwrap_or_else(|| tr.t("enquiry-unanswered")),
             })
             .collect();
+        let complaints = complaint_list
+            .iter()
+            .map(|complaint| ComplaintView {
+                date: text(complaint.get("dateSubmitted"))
+                    .map(|date| short_date(&date))
+                    .unwrap_or_default(),
+                author: text(complaint.pointer("/author/id"))
+                    .map(|id| party_name(lang, release, &id))
+                    .unwrap_or_default(),
+                title: text(complaint.get("title"))
+                    .or_else(|| text(complaint.get("description")))
+                    .unwrap_or_default(),
+                status: coded(
+                    &tr,
+                    "complaint-status",
+                    complaint.get("status").and_then(Value::as_str),
+                )
+                .unwrap_or_default(),
+                resolution: text(complaint.get("resolution")).unwrap_or_default(),
+            })
+            .collect();
+        let payments = list(release.get("contracts"))
+            .flat_map(|contract| {
+                let number = text(contract.get("contractNumber"))
+                    .or_else(|| text(contract.get("id")))
+                    .unwrap_or_default();
+                list(contract.get("paymentsSchedule")).map(move |payment| (number.clone(), payment))
+            })
+            .map(|(contract, payment)| PaymentView {
+                contract,
+                what: coded(
+                    &tr,
+                    "payment-type",
+                    payment.get("paymentType").and_then(Value::as_str),
+                )
+                .unwrap_or_default(),
+                due: text(payment.get("paymentDueDate"))
+                    .or_else(|| text(payment.get("paymentDate")))
+                    .map(|date| short_date(&date))
+                    .unwrap_or_default(),
+                condition: text(payment.get("paymentCondition")).unwrap_or_default(),
+            })
+            .collect();
         let documents = list(tender.get("documents"))
             .chain(list(release.get("awards")).flat_map(|award| list(award.get("documents"))))
             .chain(
@@ -456,6 +525,8 @@ impl TenderView {
             awards,
             contracts,
             enquiries,
+            complaints,
+            payments,
             documents,
         }
     }

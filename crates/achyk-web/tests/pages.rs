@@ -214,6 +214,26 @@ async fn the_tender_page_leads_with_a_plain_summary_from_the_normalised_release(
             ],
         ]
     );
+    // The bidder Нур Строй's complaint, rejected; the contract's advance payment of 30%.
+    assert_eq!(
+        rows(&english, "complaints"),
+        vec![vec![
+            "2024-02-05 10:00",
+            "ОсОО «Нур Строй Групп»",
+            "Необоснованное отклонение заявки",
+            "rejected",
+            "Жалоба отклонена"
+        ]]
+    );
+    assert_eq!(
+        rows(&english, "payments"),
+        vec![vec![
+            "24-0113",
+            "advance payment",
+            "2024-03-10 00:00",
+            "30%"
+        ]]
+    );
     // The data-quality section says what was repaired, in the page's language.
     let quality = select(&english, "table.quality tbody tr td:first-child");
     assert!(
