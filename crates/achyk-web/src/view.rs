@@ -34,11 +34,23 @@ pub fn money(tr: &Tr, value: Option<&Value>) -> Option<String> {
 
 /// A code from a codelist in words (`status-active`), or the code itself when the site has no
 /// words for it.
-fn coded(tr: &Tr, prefix: &str, code: Option<&str>) -> Option<String> {
+pub fn coded(tr: &Tr, prefix: &str, code: Option<&str>) -> Option<String> {
     let code = code?;
     let id = format!("{prefix}-{code}");
     let words = tr.t(&id);
     Some(if words == id { code.to_string() } else { words })
+}
+
+/// A group's key in words: "unknown" when empty, the key itself without a prefix (years), else
+/// as [`coded`].
+pub fn group_words(tr: &Tr, prefix: &str, key: &str) -> String {
+    if key.is_empty() {
+        tr.t("unknown")
+    } else if prefix.is_empty() {
+        key.to_string()
+    } else {
+        coded(tr, prefix, Some(key)).unwrap_or_default()
+    }
 }
 
 pub fn region_name(lang: Lang, iso_code: Option<&str>) -> Option<String> {

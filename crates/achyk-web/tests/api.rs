@@ -1,6 +1,8 @@
 //! The open-data API in-process, on the feed sample imported through the real normaliser.
 //! Expected values come from the sample's input (see `achyk-kg/tests/fixtures/feed`).
 
+mod common;
+
 use achyk_web::{AppState, router};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -9,25 +11,7 @@ use tower::ServiceExt;
 
 async fn app() -> (axum::Router, tempfile::TempDir) {
     let directory = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", directory.path().join("api.db").display());
-    let store = achyk_store::Store::connect(&url)
-        .await
-        .unwrap()
-        .with_normaliser(std::sync::Arc::new(
-            achyk_kg::normalise::StoreNormaliser::default(),
-        ));
-    store.migrate().await.unwrap();
-    let feed =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
-    let pages: Vec<(String, Vec<u8>)> = ["page-1.json", "page-2.json"]
-        .iter()
-        .map(|page| (page.to_string(), std::fs::read(feed.join(page)).unwrap()))
-        .collect();
-    let inputs: Vec<(&str, &[u8])> = pages
-        .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    store.import_publications(&inputs).await.unwrap();
+    let store = common::sample_store(directory.path()).await;
     (router(AppState::new(store)), directory)
 }
 

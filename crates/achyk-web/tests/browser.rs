@@ -2,13 +2,15 @@
 //! the pages fit a phone's width, the language switch and the search form work, and nothing
 //! the page asks for is refused by its own security policy.
 
+mod common;
+
 use achyk_test_support::webdriver::Browser;
 use achyk_web::{AppState, router};
 
 /// Serves the site on the feed sample, on a port of its own, in a thread of its own.
 fn serve_sample() -> (String, tempfile::TempDir) {
     let directory = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", directory.path().join("browser.db").display());
+    let path = directory.path().to_path_buf();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -17,24 +19,7 @@ fn serve_sample() -> (String, tempfile::TempDir) {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let store = achyk_store::Store::connect(&url)
-                .await
-                .unwrap()
-                .with_normaliser(std::sync::Arc::new(
-                    achyk_kg::normalise::StoreNormaliser::default(),
-                ));
-            store.migrate().await.unwrap();
-            let feed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../achyk-kg/tests/fixtures/feed");
-            let pages: Vec<(String, Vec<u8>)> = ["page-1.json", "page-2.json"]
-                .iter()
-                .map(|page| (page.to_string(), std::fs::read(feed.join(page)).unwrap()))
-                .collect();
-            let inputs: Vec<(&str, &[u8])> = pages
-                .iter()
-                .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-                .collect();
-            store.import_publications(&inputs).await.unwrap();
+            let store = common::sample_store(&path).await;
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender
                 .send(format!("http://{}", listener.local_addr().unwrap()))

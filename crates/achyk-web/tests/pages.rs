@@ -2,6 +2,8 @@
 //! (`achyk-kg/tests/fixtures/feed`) through the real import and normaliser. HTML is checked by
 //! CSS selectors; expected words come from the sample's input and the locale files.
 
+mod common;
+
 use achyk_web::{AppState, router};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -15,25 +17,7 @@ struct Site {
 
 async fn site() -> Site {
     let directory = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", directory.path().join("web.db").display());
-    let store = achyk_store::Store::connect(&url)
-        .await
-        .unwrap()
-        .with_normaliser(std::sync::Arc::new(
-            achyk_kg::normalise::StoreNormaliser::default(),
-        ));
-    store.migrate().await.unwrap();
-    let feed =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
-    let pages: Vec<(String, Vec<u8>)> = ["page-1.json", "page-2.json"]
-        .iter()
-        .map(|page| (page.to_string(), std::fs::read(feed.join(page)).unwrap()))
-        .collect();
-    let inputs: Vec<(&str, &[u8])> = pages
-        .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
-        .collect();
-    store.import_publications(&inputs).await.unwrap();
+    let store = common::sample_store(directory.path()).await;
     Site {
         router: router(AppState::new(store)),
         _directory: directory,

@@ -3,8 +3,7 @@
 
 use std::process::ExitCode;
 
-use achyk_store::{Backend, Store};
-use anyhow::Context;
+use achyk_store::Backend;
 
 #[derive(clap::Args)]
 pub struct MigrateArgs {
@@ -14,13 +13,7 @@ pub struct MigrateArgs {
 
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     super::block_on(async {
-        let store = Store::connect(&args.database.url)
-            .await
-            .context("cannot open the database")?;
-        store
-            .migrate()
-            .await
-            .context("cannot migrate the database")?;
+        let store = super::connect_and_migrate(&args.database.url).await?;
         let backend = match store.backend() {
             Backend::Sqlite => "SQLite",
             Backend::Postgres => "PostgreSQL",

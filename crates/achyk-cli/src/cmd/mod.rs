@@ -56,16 +56,22 @@ pub async fn open_store(
     database: &DatabaseArg,
     normalise: &NormaliseArg,
 ) -> anyhow::Result<achyk_store::Store> {
-    use anyhow::Context;
     let normaliser = normalise.normaliser()?;
-    let store = achyk_store::Store::connect(&database.url)
+    let store = connect_and_migrate(&database.url).await?;
+    Ok(store.with_normaliser(std::sync::Arc::new(normaliser)))
+}
+
+/// Opens (creating a SQLite file if need be) and migrates the database at `url`.
+pub async fn connect_and_migrate(url: &str) -> anyhow::Result<achyk_store::Store> {
+    use anyhow::Context;
+    let store = achyk_store::Store::connect(url)
         .await
         .context("cannot open the database")?;
     store
         .migrate()
         .await
         .context("cannot migrate the database")?;
-    Ok(store.with_normaliser(std::sync::Arc::new(normaliser)))
+    Ok(store)
 }
 
 /// Runs the async part of a command on a runtime of its own (the binary is synchronous).

@@ -25,13 +25,7 @@ pub fn serve_blocking(url: &str, listen: &str, announce: Option<&str>) -> anyhow
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let store = achyk_store::Store::connect(url)
-            .await
-            .context("cannot open the database")?;
-        store
-            .migrate()
-            .await
-            .context("cannot migrate the database")?;
+        let store = super::connect_and_migrate(url).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;

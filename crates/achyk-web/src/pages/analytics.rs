@@ -210,17 +210,7 @@ pub async fn page(
         if facet != Facet::Year {
             groups.sort_by(|a, b| b.value_kgs.total_cmp(&a.value_kgs).then(a.key.cmp(&b.key)));
         }
-        let name = |key: &str| {
-            if key.is_empty() {
-                return tr.t("unknown");
-            }
-            if prefix.is_empty() {
-                return key.to_string();
-            }
-            let id = format!("{prefix}-{key}");
-            let words = tr.t(&id);
-            if words == id { key.to_string() } else { words }
-        };
+        let name = |key: &str| crate::view::group_words(&tr, prefix, key);
         let chart = charts::bars(
             &groups
                 .iter()

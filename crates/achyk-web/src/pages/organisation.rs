@@ -164,17 +164,7 @@ pub async fn page(
         if groups.is_empty() {
             return None;
         }
-        let words = |key: &str| {
-            if key.is_empty() {
-                return tr.t("unknown");
-            }
-            if prefix.is_empty() {
-                return key.to_string();
-            }
-            let id = format!("{prefix}-{key}");
-            let words = tr.t(&id);
-            if words == id { key.to_string() } else { words }
-        };
+        let words = |key: &str| crate::view::group_words(&tr, prefix, key);
         let chart = crate::charts::bars(
             &groups
                 .iter()

@@ -100,11 +100,7 @@ pub async fn list(
                 let words = match facet {
                     Facet::Region => region_name(lang, Some(&value)).unwrap_or(value.clone()),
                     Facet::Year => value.clone(),
-                    _ => {
-                        let id = format!("{prefix}-{value}");
-                        let words = tr.t(&id);
-                        if words == id { value.clone() } else { words }
-                    }
+                    _ => crate::view::coded(&tr, prefix, Some(&value)).unwrap_or_default(),
                 };
                 choices.push(Choice {
                     selected: selected.as_deref() == Some(value.as_str()),
