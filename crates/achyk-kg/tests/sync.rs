@@ -6,119 +6,21 @@ use std::time::Duration;
 
 use achyk_kg::sync::{self, SyncError, SyncEvent, SyncOptions, SyncReport, format_since};
 use achyk_store::{Ocid, Store, SyncCursor};
+use achyk_test_support::databases::Databases;
 use achyk_test_support::replay::{Fault, ReplayServer, synthetic_release};
 use serde_json::{Value, json};
 
-/// Fresh databases for one test on one backend: SQLite files in a temporary directory, or
-/// databases created on the PostgreSQL server that `ACHYK_TEST_POSTGRES_URL` names (and
-/// dropped when the test ends well).
-struct Databases {
-    postgres: Option<String>,
-    directory: tempfile::TempDir,
-    created: std::sync::Mutex<Vec<String>>,
-}
-
+/// A migrated store in a fresh database.
 struct TestStore {
     store: Store,
 }
 
-impl Databases {
-    fn sqlite() -> Databases {
-        Databases {
-            postgres: None,
-            directory: tempfile::tempdir().expect("a temporary directory"),
-            created: Default::default(),
-        }
-    }
-
-    /// `None` (the test is skipped) without a PostgreSQL server, except under CI.
-    fn postgres() -> Option<Databases> {
-        let Ok(url) = std::env::var("ACHYK_TEST_POSTGRES_URL") else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but ACHYK_TEST_POSTGRES_URL is not"
-            );
-            eprintln!("skipped: set ACHYK_TEST_POSTGRES_URL to run the sync tests on PostgreSQL");
-            return None;
-        };
-        Some(Databases {
-            postgres: Some(url),
-            ..Databases::sqlite()
-        })
-    }
-
-    async fn fresh(&self) -> TestStore {
-        let name = {
-            let mut created = self.created.lock().unwrap();
-            let name = format!(
-                "achyk_sync_test_{}_{}_{}",
-                std::process::id(),
-                created.len(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .subsec_nanos()
-            );
-            created.push(name.clone());
-            name
-        };
-        let url = match &self.postgres {
-            None => format!(
-                "sqlite://{}",
-                self.directory.path().join(format!("{name}.db")).display()
-            ),
-            Some(admin_url) => {
-                let mut admin = admin(admin_url).await;
-                sqlx::Executor::execute(
-                    &mut admin,
-                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-                )
-                .await
-                .expect("create a test database");
-                with_database(admin_url, &name)
-            }
-        };
-        let store = Store::connect(&url).await.expect("connect");
-        store.migrate().await.expect("migrate");
-        TestStore { store }
-    }
-
-    async fn remove(self) {
-        if let Some(admin_url) = &self.postgres {
-            let names = self.created.lock().unwrap().clone();
-            let mut admin = admin(admin_url).await;
-            for name in names {
-                let _ = sqlx::Executor::execute(
-                    &mut admin,
-                    sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-                )
-                .await;
-            }
-        }
-    }
-}
-
-async fn admin(url: &str) -> sqlx::PgConnection {
-    <sqlx::PgConnection as sqlx::Connection>::connect(url)
+async fn fresh(databases: &Databases) -> TestStore {
+    let store = Store::connect(&databases.fresh_url().await)
         .await
-        .expect("connect to the PostgreSQL server")
-}
-
-/// `url` with its database name replaced.
-fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|at| at + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{database}?{query}"),
-        None => format!("{base}/{database}"),
-    }
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    TestStore { store }
 }
 
 /// Declares each test once per backend.
@@ -128,7 +30,7 @@ macro_rules! on_each_backend {
             $(
                 #[tokio::test]
                 async fn $test() {
-                    let databases = super::Databases::sqlite();
+                    let databases = achyk_test_support::databases::Databases::sqlite();
                     super::$test(&databases).await;
                     databases.remove().await;
                 }
@@ -138,7 +40,7 @@ macro_rules! on_each_backend {
             $(
                 #[tokio::test]
                 async fn $test() {
-                    let Some(databases) = super::Databases::postgres() else { return };
+                    let Some(databases) = achyk_test_support::databases::Databases::postgres() else { return };
                     super::$test(&databases).await;
                     databases.remove().await;
                 }
@@ -248,7 +150,7 @@ async fn a_clean_sync_stores_the_served_set_once_each(databases: &Databases) {
     let mut served = fixture_releases();
     served.extend(releases(1, 45, JANUARY_2024, 3_600, "Works"));
     let server = ReplayServer::start(served);
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
 
     let report = run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -293,7 +195,7 @@ async fn every_kind_of_failure_is_retried_and_the_set_is_the_same(databases: &Da
         server.push_faults([Some(fault.clone()), None]);
     }
     server.push_faults([Some(Fault::Truncate), Some(Fault::Status(502)), None]);
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
 
     let report = run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -323,7 +225,7 @@ async fn random_failures_with_a_seed_leave_the_same_set(databases: &Databases) {
                 Fault::InvalidJson,
             ],
         );
-        let db = databases.fresh().await;
+        let db = fresh(databases).await;
         let mut options = options(&server);
         options.attempts = 12;
         let report = run(&db.store, &options).await.unwrap();
@@ -341,7 +243,7 @@ async fn giving_up_says_how_to_resume_and_the_next_run_resumes(databases: &Datab
     // Three good pages, then an outage.
     server.push_faults([None, None, None]);
     server.set_outage(Some(Fault::Status(504)));
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
 
     let error = run(&db.store, &options(&server)).await.unwrap_err();
     let message = error.to_string();
@@ -377,7 +279,7 @@ async fn giving_up_says_how_to_resume_and_the_next_run_resumes(databases: &Datab
 async fn a_process_republished_later_is_updated_and_new_ones_are_added(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 30, JANUARY_2024, 600, "First"));
     server.keep_latest_only();
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
     run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
 
@@ -416,7 +318,7 @@ async fn more_releases_in_one_second_than_a_page_holds_are_all_stored(databases:
     served.extend(releases(100, 35, second, 0, "Same second"));
     served.extend(releases(200, 5, second + 1, 1, "After"));
     let server = ReplayServer::start(served);
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
 
     run(&db.store, &options(&server)).await.unwrap();
     assert_eq!(stored_set(&db.store).await, served_set(&server));
@@ -440,7 +342,7 @@ async fn more_releases_in_one_second_than_a_page_holds_are_all_stored(databases:
     let server = ReplayServer::start(releases(100, 35, second, 0, "Same second"));
     server.push_faults([None, None]);
     server.set_outage(Some(Fault::Close));
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
     run(&db.store, &options(&server)).await.unwrap_err();
     assert_eq!(
         db.store.sync_cursor(sync::TENDERING_FEED).await.unwrap(),
@@ -458,7 +360,7 @@ async fn an_api_that_ignores_offset_is_reported_not_looped_on(databases: &Databa
     let second = JANUARY_2024 + 1_000;
     let server = ReplayServer::start(releases(100, 25, second, 0, "Same second"));
     server.ignore_offset();
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
     let error = run(&db.store, &options(&server)).await.unwrap_err();
     assert!(matches!(error, SyncError::Stuck { .. }), "{error}");
     assert!(error.to_string().contains("--page-size"), "{error}");
@@ -473,7 +375,7 @@ async fn an_api_that_ignores_offset_is_reported_not_looped_on(databases: &Databa
 
 async fn since_overrides_the_stored_cursor(databases: &Databases) {
     let server = ReplayServer::start(releases(1, 20, JANUARY_2024, 86_400, "Works"));
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
     let mut from_the_tenth = options(&server);
     from_the_tenth.since = Some(format_since(JANUARY_2024 + 9 * 86_400));
     let report = run(&db.store, &from_the_tenth).await.unwrap();
@@ -495,7 +397,7 @@ async fn check_lists_exactly_the_missing_ids(databases: &Databases) {
             "contracts": {"count": 2, "ids": ["contract-based-77120", "ocds-h7i0z4-4"]},
         }),
     );
-    let db = databases.fresh().await;
+    let db = fresh(databases).await;
     // Before the check, only the first three processes are stored.
     let mut partial = options(&server);
     partial.page_size = 3;

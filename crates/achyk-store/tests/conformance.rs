@@ -6,76 +6,30 @@
 //! Run against a local throwaway cluster with `eval "$(bash .ci/start-postgres.sh)"` first.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use achyk_ocds::{Location, MergeRules};
 use achyk_store::{
     Facet, ImportReport, NewRelease, NormalisedProcess, Normaliser, Ocid, OrgId, QualityNote,
     SearchParams, Sort, Store, StoreError,
 };
+use achyk_test_support::databases::Databases;
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
 // Databases for tests.
 
-/// A fresh, migrated database, removed when the test ends well.
+/// A fresh database for one test, removed when the test ends well.
 struct TestDb {
     url: String,
-    _directory: Option<tempfile::TempDir>,
-    postgres: Option<(String, String)>,
+    databases: Databases,
 }
 
 impl TestDb {
-    fn sqlite() -> TestDb {
-        let directory = tempfile::tempdir().expect("a temporary directory");
-        let url = format!("sqlite://{}", directory.path().join("test.db").display());
+    async fn on(databases: Databases) -> TestDb {
         TestDb {
-            url,
-            _directory: Some(directory),
-            postgres: None,
+            url: databases.fresh_url().await,
+            databases,
         }
-    }
-
-    async fn postgres() -> Option<TestDb> {
-        let admin_url = std::env::var("ACHYK_TEST_POSTGRES_URL").ok().or_else(|| {
-            std::env::var("DATABASE_URL")
-                .ok()
-                .filter(|url| url.starts_with("postgres"))
-        });
-        let Some(admin_url) = admin_url else {
-            if std::env::var_os("CI").is_some() {
-                panic!(
-                    "CI is set but neither ACHYK_TEST_POSTGRES_URL nor DATABASE_URL names PostgreSQL"
-                );
-            }
-            eprintln!(
-                "skipped: set ACHYK_TEST_POSTGRES_URL to run the PostgreSQL conformance tests"
-            );
-            return None;
-        };
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let name = format!(
-            "achyk_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .subsec_nanos()
-        );
-        let mut admin = sqlx::PgConnection::connect_admin(&admin_url).await;
-        sqlx::Executor::execute(
-            &mut admin,
-            sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-        )
-        .await
-        .expect("create a test database");
-        let url = with_database(&admin_url, &name);
-        Some(TestDb {
-            url,
-            _directory: None,
-            postgres: Some((admin_url, name)),
-        })
     }
 
     async fn store(&self) -> Store {
@@ -85,43 +39,7 @@ impl TestDb {
     }
 
     async fn remove(self) {
-        if let Some((admin_url, name)) = &self.postgres {
-            let mut admin = sqlx::PgConnection::connect_admin(admin_url).await;
-            let _ = sqlx::Executor::execute(
-                &mut admin,
-                sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
-            )
-            .await;
-        }
-    }
-}
-
-trait ConnectAdmin {
-    async fn connect_admin(url: &str) -> sqlx::PgConnection;
-}
-
-impl ConnectAdmin for sqlx::PgConnection {
-    async fn connect_admin(url: &str) -> sqlx::PgConnection {
-        <sqlx::PgConnection as sqlx::Connection>::connect(url)
-            .await
-            .expect("connect to the PostgreSQL server")
-    }
-}
-
-/// `url` with its database name replaced.
-fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|at| at + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(slash) => &base[..scheme_end + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{database}?{query}"),
-        None => format!("{base}/{database}"),
+        self.databases.remove().await;
     }
 }
 
@@ -132,7 +50,7 @@ macro_rules! conformance {
             $(
                 #[tokio::test]
                 async fn $test() {
-                    let db = super::TestDb::sqlite();
+                    let db = super::TestDb::on(super::Databases::sqlite()).await;
                     super::$test(&db).await;
                     db.remove().await;
                 }
@@ -142,7 +60,8 @@ macro_rules! conformance {
             $(
                 #[tokio::test]
                 async fn $test() {
-                    let Some(db) = super::TestDb::postgres().await else { return };
+                    let Some(databases) = super::Databases::postgres() else { return };
+                    let db = super::TestDb::on(databases).await;
                     super::$test(&db).await;
                     db.remove().await;
                 }
@@ -692,7 +611,7 @@ async fn a_crash_between_insert_and_recompute_is_finished_by_the_next_import(db:
     ]);
 
     // What a clean import gives, in a database of its own.
-    let clean_db = TestDb::sqlite();
+    let clean_db = TestDb::on(Databases::sqlite()).await;
     let clean = clean_db.store().await;
     import(&clean, "p.json", &input).await;
     let expected = (
@@ -898,7 +817,7 @@ async fn two_recomputes_at_once_write_what_one_writes(db: &TestDb) {
         .collect();
     let input = package(&releases);
 
-    let clean_db = TestDb::sqlite();
+    let clean_db = TestDb::on(Databases::sqlite()).await;
     let clean = clean_db.store().await;
     import(&clean, "p.json", &input).await;
     let expected = (counts(&clean).await, all_compiled(&clean).await);

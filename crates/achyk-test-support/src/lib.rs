@@ -9,6 +9,7 @@
 //!
 //! [`replay`] is a local replay of the Kyrgyz OCDS API that injects failures, for `achyk sync`.
 
+pub mod databases;
 pub mod replay;
 pub mod webdriver;
 
