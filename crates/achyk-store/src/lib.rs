@@ -55,7 +55,8 @@ pub use normalised::{
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use search::{
-    BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, Sort, stem,
+    BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, Sort,
+    VALUE_RANGES, stem, value_range_key,
 };
 pub use store::{Backend, Store};
 pub use summary::ProcessSummary;

@@ -58,6 +58,8 @@ pub struct SearchParams {
     pub participant: Option<(String, String)>,
     pub min_value: Option<f64>,
     pub max_value: Option<f64>,
+    /// Values below this one only (the upper bound of a value range, excluded).
+    pub below_value: Option<f64>,
     pub sort: Sort,
     /// From 0.
     pub page: u32,
@@ -72,15 +74,35 @@ pub enum Facet {
     Status,
     Category,
     Year,
+    /// The estimated value's range: `0-100000`, `100000-1000000`, `1000000-10000000` or
+    /// `10000000-` (lower bound included, upper excluded), as [`VALUE_RANGES`] lists them.
+    Value,
+}
+
+/// The value ranges of [`Facet::Value`], in som: (lower, upper) with upper excluded.
+pub const VALUE_RANGES: [(f64, Option<f64>); 4] = [
+    (0.0, Some(100_000.0)),
+    (100_000.0, Some(1_000_000.0)),
+    (1_000_000.0, Some(10_000_000.0)),
+    (10_000_000.0, None),
+];
+
+/// The key of a value range, as [`Facet::Value`] counts it and URLs carry it.
+pub fn value_range_key(lower: f64, upper: Option<f64>) -> String {
+    match upper {
+        Some(upper) => format!("{lower:.0}-{upper:.0}"),
+        None => format!("{lower:.0}-"),
+    }
 }
 
 impl Facet {
-    pub const ALL: [Facet; 5] = [
+    pub const ALL: [Facet; 6] = [
         Facet::Region,
         Facet::Method,
         Facet::Status,
         Facet::Category,
         Facet::Year,
+        Facet::Value,
     ];
 
     pub(crate) fn column(self) -> &'static str {
@@ -90,6 +112,13 @@ impl Facet {
             Facet::Status => "status",
             Facet::Category => "category",
             Facet::Year => "year",
+            Facet::Value => {
+                "(CASE WHEN value_amount IS NULL THEN NULL \
+                 WHEN value_amount < 100000 THEN '0-100000' \
+                 WHEN value_amount < 1000000 THEN '100000-1000000' \
+                 WHEN value_amount < 10000000 THEN '1000000-10000000' \
+                 ELSE '10000000-' END)"
+            }
         }
     }
 }

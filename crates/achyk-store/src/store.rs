@@ -1120,13 +1120,19 @@ impl Store {
                     query.push_bind(role.clone());
                     query.push(")");
                 }
-                if let Some(min) = params.min_value {
-                    query.push(" AND value_amount >= ");
-                    query.push_bind(min);
-                }
-                if let Some(max) = params.max_value {
-                    query.push(" AND value_amount <= ");
-                    query.push_bind(max);
+                if skip != Some(Facet::Value) {
+                    if let Some(min) = params.min_value {
+                        query.push(" AND value_amount >= ");
+                        query.push_bind(min);
+                    }
+                    if let Some(max) = params.max_value {
+                        query.push(" AND value_amount <= ");
+                        query.push_bind(max);
+                    }
+                    if let Some(below) = params.below_value {
+                        query.push(" AND value_amount < ");
+                        query.push_bind(below);
+                    }
                 }
             };
             let mut query = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM process_summaries");

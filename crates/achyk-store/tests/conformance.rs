@@ -1146,6 +1146,11 @@ async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &T
     );
     assert_eq!(facet(Facet::Year), vec![("2024".to_string(), 2)]);
     assert_eq!(facet(Facet::Region), vec![(String::new(), 2)]);
+    // B's 5,000 is under 100,000; C has no value.
+    assert_eq!(
+        facet(Facet::Value),
+        vec![(String::new(), 1), ("0-100000".to_string(), 1)]
+    );
 
     // A row carries what a list shows.
     let row = &search(SearchParams {
@@ -1158,6 +1163,14 @@ async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &T
     assert_eq!(row.buyer_name.as_deref(), Some("ЦСМ Таласской области"));
     assert_eq!(row.value_amount, Some(300.0));
     assert_eq!(row.method.as_deref(), Some("limited"));
+    // Below a bound, the bound excluded: D's 300, not A's 1,000.
+    let found = search(SearchParams {
+        below_value: Some(1000.0),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ocids(&found), ["ocds-s-d"]);
+
     // A role an organisation plays, and what a buyer's processes add up to.
     let found = search(SearchParams {
         participant: Some(("ocds-s-b-b".into(), "buyer".into())),

@@ -242,3 +242,4 @@ complaint-status-withdrawn = withdrawn
 payment-type-prepayment = advance payment
 payment-type-payment = payment
 payment-type-final = final payment
+filter-value = Value range

@@ -219,3 +219,4 @@ complaint-status-withdrawn = кайтарылып алынды
 payment-type-prepayment = алдын ала төлөм
 payment-type-payment = төлөм
 payment-type-final = акыркы эсептешүү
+filter-value = Наркынын чеги

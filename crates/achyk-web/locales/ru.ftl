@@ -250,3 +250,4 @@ complaint-status-withdrawn = отозвана
 payment-type-prepayment = предоплата
 payment-type-payment = оплата
 payment-type-final = окончательный расчёт
+filter-value = Диапазон стоимости

@@ -117,6 +117,7 @@ async fn tenders(
                 Facet::Status => "status",
                 Facet::Category => "mainProcurementCategory",
                 Facet::Year => "year",
+                Facet::Value => "value",
             };
             let counts: Vec<Value> = counts
                 .iter()
@@ -410,6 +411,7 @@ pub fn openapi_document() -> Value {
         ("buyer", "organisation id of the buyer, e.g. KG-INN-02305199310123"),
         ("min", "lowest estimated value, in som"),
         ("max", "highest estimated value, in som"),
+        ("value", "a range of the estimated value as the value facet names it: 0-100000, 100000-1000000, 1000000-10000000, 10000000-"),
         ("sort", "newest (default), oldest, value-high, value-low"),
         ("page", "page number from 1"),
         ("per_page", "results per page, 1 to 200 (default 50)"),

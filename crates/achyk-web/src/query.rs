@@ -2,7 +2,7 @@
 //! value that cannot be used (`page=-3`, `year=abc`, `sort=best`) is a 400 that names it,
 //! never a silent default and never a 500.
 
-use achyk_store::{SearchParams, Sort};
+use achyk_store::{SearchParams, Sort, VALUE_RANGES, value_range_key};
 use serde::Deserialize;
 
 /// The most results one page or API call returns.
@@ -20,6 +20,8 @@ pub struct SearchQuery {
     pub buyer: Option<String>,
     pub min: Option<String>,
     pub max: Option<String>,
+    /// A value range as the value facet names it (`100000-1000000`).
+    pub value: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
@@ -88,6 +90,23 @@ impl SearchQuery {
                 amount.is_finite() && *amount >= 0.0
             })
         };
+        let range = match filled(&self.value) {
+            None => None,
+            Some(key) => Some(
+                VALUE_RANGES
+                    .into_iter()
+                    .find(|(lower, upper)| value_range_key(*lower, *upper) == key)
+                    .ok_or(BadParameter {
+                        name: "value",
+                        value: key,
+                        expected: "a range the value filter offers, such as 100000-1000000",
+                    })?,
+            ),
+        };
+        let mut min_value = amount("min", &self.min)?;
+        if let Some((lower, _)) = range {
+            min_value = Some(min_value.map_or(lower, |min: f64| min.max(lower)));
+        }
         Ok(SearchParams {
             text: filled(&self.q),
             region: filled(&self.region),
@@ -99,8 +118,9 @@ impl SearchQuery {
             })?,
             buyer: filled(&self.buyer),
             participant: None,
-            min_value: amount("min", &self.min)?,
+            min_value,
             max_value: amount("max", &self.max)?,
+            below_value: range.and_then(|(_, upper)| upper),
             sort,
             page: page - 1,
             per_page,
@@ -121,6 +141,7 @@ impl SearchQuery {
             ("buyer", &self.buyer),
             ("min", &self.min),
             ("max", &self.max),
+            ("value", &self.value),
             ("sort", &self.sort),
             ("per_page", &self.per_page),
         ] {
@@ -182,6 +203,7 @@ mod tests {
             ("min", "-1"),
             ("max", "NaN"),
             ("sort", "best"),
+            ("value", "5-10"),
         ] {
             let error = query(&[(name, value)]).to_search(25).unwrap_err();
             assert_eq!((error.name, error.value.as_str()), (name, value));

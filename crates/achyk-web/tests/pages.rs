@@ -359,6 +359,24 @@ async fn searches_and_filters_live_in_the_url() {
         select(&all, "select[name=region] option"),
         vec!["any", "Chüy Region (2)", "Talas Region (1)"]
     );
+    // Value ranges: 612,000 is in 100,000–1,000,000, 4,750,000 in 1,000,000–10,000,000.
+    let ranged = site.get("/en/tenders?value=100000-1000000").await.body;
+    assert_eq!(
+        attribute(&ranged, "ul.tenders a", "href"),
+        vec!["/en/tenders/ocds-h7i0z4-240201550"]
+    );
+    assert_eq!(
+        select(&ranged, "select[name=value] option"),
+        vec![
+            "any",
+            "100,000 – 1,000,000 som (1)",
+            "1,000,000 – 10,000,000 som (1)"
+        ]
+    );
+    assert_eq!(
+        site.get("/en/tenders?value=1-2").await.status,
+        StatusCode::BAD_REQUEST
+    );
     // Sorting by value: the works tender (4,750,000), the quotation request (612,000), then
     // the single-source purchase, whose published value of 0 means unknown.
     let by_value = site.get("/en/tenders?sort=value-high").await.body;

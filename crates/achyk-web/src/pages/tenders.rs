@@ -80,6 +80,7 @@ pub async fn list(
                 Facet::Status => ("status", "fact-status", &search.status, "status"),
                 Facet::Category => ("category", "fact-category", &search.category, "category"),
                 Facet::Year => ("year", "filter-year", &None, ""),
+                Facet::Value => ("value", "filter-value", &params.value, ""),
             };
             let selected = match facet {
                 Facet::Year => search.year.map(|year| year.to_string()),
@@ -100,6 +101,7 @@ pub async fn list(
                 let words = match facet {
                     Facet::Region => region_name(lang, Some(&value)).unwrap_or(value.clone()),
                     Facet::Year => value.clone(),
+                    Facet::Value => value_range_words(&tr, &value),
                     _ => crate::view::coded(&tr, prefix, Some(&value)).unwrap_or_default(),
                 };
                 choices.push(Choice {
@@ -146,6 +148,7 @@ pub async fn list(
             || search.year.is_some()
             || search.min_value.is_some()
             || search.max_value.is_some()
+            || search.below_value.is_some()
             || sort != Sort::default(),
         min: params.min.clone().unwrap_or_default(),
         max: params.max.clone().unwrap_or_default(),
@@ -167,4 +170,20 @@ pub async fn list(
     page.render()
         .map(Html)
         .map_err(|error| AppError::internal(lang, error))
+}
+
+/// A value range key (`100000-1000000`, `10000000-`) in words.
+fn value_range_words(tr: &Tr, key: &str) -> String {
+    let (lower, upper) = key.split_once('-').unwrap_or((key, ""));
+    let number = |text: &str| text.parse::<f64>().unwrap_or(0.0);
+    let currency = tr.t("currency-kgs");
+    if upper.is_empty() {
+        format!("≥ {}\u{a0}{currency}", tr.number(number(lower)))
+    } else {
+        format!(
+            "{} – {}\u{a0}{currency}",
+            tr.number(number(lower)),
+            tr.number(number(upper))
+        )
+    }
 }
