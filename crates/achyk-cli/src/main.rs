@@ -29,6 +29,8 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Write the stored compiled releases (or every stored release) as JSON Lines.
     Export(cmd::export::ExportArgs),
+    /// Write a synthetic Kyrgyz feed (API pages, planted risk patterns, statistics).
+    Generate(cmd::generate::GenerateArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
     /// Check publications against the OCDS 1.1.5 schemas (and the extensions they declare).
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),
         Command::Validate(args) => cmd::validate::run(args),
     };

@@ -5,6 +5,7 @@
 
 pub mod compile;
 pub mod export;
+pub mod generate;
 pub mod import;
 pub mod migrate;
 pub mod validate;
