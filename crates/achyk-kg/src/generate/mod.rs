@@ -19,6 +19,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -448,13 +449,26 @@ impl Feed {
                 });
             }
         }
+        // Pages are rendered in parallel, a batch at a time, and written in order: the bytes
+        // do not depend on the number of threads, and memory stays at one batch of pages.
         let mut pages = Vec::with_capacity(self.page_count());
-        for page in self.pages() {
-            let path = folder.join(page.file_name());
-            write_json(&path, |writer| {
-                serde_json::to_writer(&mut *writer, &page.package).map_err(std::io::Error::from)
-            })?;
-            pages.push(path);
+        let batch = 4 * rayon::current_num_threads().max(1);
+        for first in (0..self.page_count()).step_by(batch) {
+            let last = (first + batch).min(self.page_count());
+            let rendered: Vec<(String, Vec<u8>)> = (first..last)
+                .into_par_iter()
+                .filter_map(|index| self.page(index))
+                .map(|page| {
+                    let text =
+                        serde_json::to_vec(&page.package).expect("a Value always serialises");
+                    (page.file_name(), text)
+                })
+                .collect();
+            for (name, text) in rendered {
+                let path = folder.join(name);
+                write_json(&path, |writer| writer.write_all(&text))?;
+                pages.push(path);
+            }
         }
         let planted_path = folder.join("planted.jsonl");
         let planted = self.planted();
