@@ -23,12 +23,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate a synthetic Kyrgyz feed, load it into a fresh database and serve the site.
+    Demo(cmd::demo::DemoArgs),
     /// Merge releases into one compiled (or versioned) release per ocid, as JSON Lines.
     Compile(cmd::compile::CompileArgs),
     /// Store publications in the database and recompute the processes they change.
     Import(cmd::import::ImportArgs),
     /// Write the stored compiled releases (or every stored release) as JSON Lines.
     Export(cmd::export::ExportArgs),
+    /// Write a synthetic Kyrgyz feed (API pages, planted risk patterns, statistics).
+    Generate(cmd::generate::GenerateArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
     /// Rebuild every process's normalised release (after the status table changed).
@@ -47,8 +51,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compile(args) => cmd::compile::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),
         Command::Normalise(args) => cmd::normalise::run(args),
         Command::Quality(args) => cmd::quality::run(args),

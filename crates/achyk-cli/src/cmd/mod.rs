@@ -4,7 +4,9 @@
 //! the rest processed; 2 the command failed.
 
 pub mod compile;
+pub mod demo;
 pub mod export;
+pub mod generate;
 pub mod import;
 pub mod migrate;
 pub mod normalise;

@@ -1,0 +1,718 @@
+//! A deterministic synthetic feed in the shape of the Kyrgyz OCDS API, for the demo, the tests
+//! and the benchmarks (no real Kyrgyz OCDS is reachable offline).
+//!
+//! [`Feed::new`] plans every contracting process of a [`GenerateSettings`]; [`Feed::pages`]
+//! yields the API's pages (release packages, oldest release first, `links.next` by the `since`
+//! cursor), and [`write_feed`] writes them to a folder (`page-000001.json`, ...) with
+//! `planted.jsonl` (the processes that carry a planted risk pattern or a near miss) and
+//! `summary.json` (the realised statistics). `docs/generator.md` describes the distributions.
+//!
+//! The same settings always give byte-identical files: the generator draws from its own
+//! xoshiro256** stream (no `rand` crate) and each process from a seed of its own, so that a
+//! process is rebuilt, identically, each time one of its releases is written.
+//!
+//! The rates below are the targets; `tests/generate.rs` checks the realised statistics against
+//! them.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+mod process;
+mod random;
+mod render;
+mod vocabulary;
+mod world;
+
+pub use world::{BUYER_TAIL_EXPONENT, SUPPLIER_TAIL_EXPONENT};
+
+use process::{BidStatus, Calendar, Law, Outcome, Plan, Process, Role, Stage};
+use world::World;
+
+/// The day the 2022 law (No. 27) replaced the 2015 law (No. 72) for new processes.
+pub const LAW_2022_FROM: (i64, u32, u32) = (2022, 4, 1);
+/// Over this value (KGS) the 2015 law asks for a one-stage tender instead of the simplified
+/// method. A plausible figure, not the legal one.
+pub const THRESHOLD_2015_KGS: i64 = 1_000_000;
+/// Over this value (KGS) the 2022 law asks for an unlimited tender instead of a request for
+/// quotations. A plausible figure, not the legal one.
+pub const THRESHOLD_2022_KGS: i64 = 1_500_000;
+
+/// Shares of all processes that carry each planted pattern.
+pub const SINGLE_BID_SHARE: f64 = 0.06;
+pub const SPLIT_PURCHASE_SHARE: f64 = 0.02;
+pub const REPEAT_DIRECT_AWARD_SHARE: f64 = 0.02;
+pub const IDENTICAL_BID_PRICES_SHARE: f64 = 0.01;
+pub const LATE_WINNING_BID_SHARE: f64 = 0.01;
+/// Share of all processes that are a near miss of each pattern.
+pub const NEAR_MISS_SHARE: f64 = 0.01;
+
+/// A split purchase is this many processes (inclusive range) of one buyer, one OKGZ code and
+/// the below-threshold method, each between these shares of the threshold, within this many
+/// days. Its near miss is a group of the smallest size just over the threshold, through an
+/// open tender.
+pub const SPLIT_PURCHASE_GROUP: (u64, u64) = (3, 5);
+pub const SPLIT_PURCHASE_UNDER: (f64, f64) = (0.85, 0.995);
+pub const SPLIT_PURCHASE_OVER: (f64, f64) = (1.005, 1.15);
+pub const SPLIT_PURCHASE_WINDOW_DAYS: i64 = 30;
+/// Repeated direct awards: this many direct contracts (inclusive range) between one buyer and
+/// one supplier within this many days. The near miss is one fewer (two); otherwise no buyer
+/// contracts the same supplier directly twice.
+pub const REPEAT_DIRECT_AWARD_GROUP: (u64, u64) = (3, 5);
+pub const REPEAT_DIRECT_AWARD_WINDOW_DAYS: i64 = 365;
+
+/// Of the competitive processes not planted: no bids at all (re-published unsuccessful).
+pub const UNSUCCESSFUL_RATE: f64 = 0.05;
+/// Of the competitive processes not planted: never re-published after the tender release.
+pub const STILL_OPEN_RATE: f64 = 0.08;
+/// Weights of 2, 3, ..., 8 bids for competitive processes not planted (one bid is only ever
+/// planted).
+pub const BID_COUNT_WEIGHTS: [u32; 7] = [30, 25, 18, 12, 8, 5, 2];
+/// Of the competitive processes not planted with one lot: several lots (2 to 6).
+pub const MULTI_LOT_RATE: f64 = 0.25;
+/// Of the bids of processes not planted.
+pub const DISQUALIFICATION_RATE: f64 = 0.12;
+/// Of the competitive processes: 1 to 3 enquiries.
+pub const ENQUIRY_RATE: f64 = 0.2;
+/// Of the awarded competitive processes with a losing bidder: a complaint.
+pub const COMPLAINT_RATE: f64 = 0.03;
+/// Of the competitive processes not planted: the tender period extended by an amendment,
+/// published as a release of its own.
+pub const AMENDMENT_RATE: f64 = 0.08;
+/// Of all processes: tender documents (1 to 3).
+pub const DOCUMENTS_RATE: f64 = 0.5;
+
+/// Defects, each of all processes unless said otherwise.
+pub const PROCURING_ENTITY_ID_IS_NAME_RATE: f64 = 0.05;
+pub const NO_BUYER_RATE: f64 = 0.9;
+/// Of the releases after the tender release (and of single-source releases): `date` is the
+/// export time (08:00 on a later day), not the time of the last event.
+pub const EXPORT_TIME_DATE_RATE: f64 = 0.25;
+/// Of the single-source processes: `procurementMethod` is `open`.
+pub const SINGLE_SOURCE_AS_OPEN_RATE: f64 = 0.4;
+/// Of the single-source processes: tender and lot values published as 0.
+pub const SINGLE_SOURCE_ZERO_VALUE_RATE: f64 = 0.5;
+/// Of the goods and works processes: `product` or `work` as `mainProcurementCategory`.
+pub const LEGACY_CATEGORY_RATE: f64 = 0.3;
+/// Of the documents: no `url`.
+pub const DOCUMENT_WITHOUT_URL_RATE: f64 = 0.2;
+
+/// The package metadata every page carries, as the API writes it.
+pub const API_BASE: &str = "http://ocds.zakupki.gov.kg/api/tendering";
+pub const EXTENSIONS: [&str; 3] = [
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.4/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/master/extension.json",
+];
+pub const PUBLISHER_NAME: &str = "Ministry of Finance, Public Procurement Department";
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerateSettings {
+    /// How many contracting processes (ocids).
+    pub processes: u64,
+    pub seed: u64,
+    /// Releases per page, as the API's `size`.
+    pub page_size: usize,
+    /// Processes are published from 1 January of the first year to 31 December of the last.
+    pub first_year: i32,
+    pub last_year: i32,
+    /// How many buyers; by default `min(2000, processes / 2)` (at least 9, one per region), so
+    /// that a small feed still has buyers with several processes.
+    pub buyers: Option<usize>,
+    /// How many suppliers; by default `processes / 5` between 20 and 40,000.
+    pub suppliers: Option<usize>,
+}
+
+impl Default for GenerateSettings {
+    fn default() -> GenerateSettings {
+        GenerateSettings {
+            processes: 10_000,
+            seed: 1,
+            page_size: 100,
+            first_year: 2019,
+            last_year: 2025,
+            buyers: None,
+            suppliers: None,
+        }
+    }
+}
+
+impl GenerateSettings {
+    pub fn buyer_count(&self) -> usize {
+        self.buyers
+            .unwrap_or_else(|| (self.processes / 2).clamp(9, 2000) as usize)
+            .max(1)
+    }
+
+    pub fn supplier_count(&self) -> usize {
+        self.suppliers
+            .unwrap_or_else(|| (self.processes / 5).clamp(20, 40_000) as usize)
+            .max(1)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("invalid settings: {0}")]
+    Settings(String),
+    #[error("{path} already holds generated pages; choose an empty folder")]
+    NotEmpty { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A risk pattern the generator plants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pattern {
+    /// A competitive process with one bid, awarded to it. Near miss: two bids, the cheaper
+    /// disqualified.
+    SingleBid,
+    /// See [`SPLIT_PURCHASE_GROUP`]; every process of the group is listed.
+    SplitPurchase,
+    /// See [`REPEAT_DIRECT_AWARD_GROUP`]; every process of the group is listed.
+    RepeatDirectAward,
+    /// Two or three suppliers (a cartel) bid the same amount on the same lot. Near miss: two
+    /// bidders with the same amount on different lots.
+    IdenticalBidPrices,
+    /// The winning bid is dated after the end of the tender period. Near miss: a late bid
+    /// that lost.
+    LateWinningBid,
+}
+
+impl Pattern {
+    pub const ALL: [Pattern; 5] = [
+        Pattern::SingleBid,
+        Pattern::SplitPurchase,
+        Pattern::RepeatDirectAward,
+        Pattern::IdenticalBidPrices,
+        Pattern::LateWinningBid,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Pattern::SingleBid => "single_bid",
+            Pattern::SplitPurchase => "split_purchase",
+            Pattern::RepeatDirectAward => "repeat_direct_award",
+            Pattern::IdenticalBidPrices => "identical_bid_prices",
+            Pattern::LateWinningBid => "late_winning_bid",
+        }
+    }
+
+    /// The share of all processes planted with this pattern.
+    pub fn target_share(self) -> f64 {
+        match self {
+            Pattern::SingleBid => SINGLE_BID_SHARE,
+            Pattern::SplitPurchase => SPLIT_PURCHASE_SHARE,
+            Pattern::RepeatDirectAward => REPEAT_DIRECT_AWARD_SHARE,
+            Pattern::IdenticalBidPrices => IDENTICAL_BID_PRICES_SHARE,
+            Pattern::LateWinningBid => LATE_WINNING_BID_SHARE,
+        }
+    }
+}
+
+/// One line of `planted.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planted {
+    pub ocid: String,
+    pub pattern: Pattern,
+    pub near_miss: bool,
+}
+
+/// The realised statistics of a feed (`summary.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub seed: u64,
+    pub processes: u64,
+    pub releases: u64,
+    pub pages: u64,
+    pub buyers: u64,
+    pub buyers_with_processes: u64,
+    pub suppliers: u64,
+    pub suppliers_with_bids: u64,
+    /// Buyers with processes, by region (ISO 3166-2 code).
+    pub buyers_by_region: BTreeMap<String, u64>,
+    pub processes_by_region: BTreeMap<String, u64>,
+    /// The share of processes held by the top 10% of the buyers that have any.
+    pub top_decile_buyer_share: f64,
+    /// `2015` and `2022`.
+    pub processes_by_law: BTreeMap<String, u64>,
+    /// `procurementMethodDetails`, prefixed with the law (`2015 Упрощенный метод`).
+    pub processes_by_method: BTreeMap<String, u64>,
+    pub direct: u64,
+    pub competitive: u64,
+    /// Competitive processes re-published with their outcome (awarded or unsuccessful).
+    pub competitive_decided: u64,
+    /// Competitive processes never re-published.
+    pub competitive_open: u64,
+    /// Decided competitive processes by number of bids (0 to 8).
+    pub bid_counts: Vec<u64>,
+    pub single_bid: u64,
+    pub multi_lot: u64,
+    pub bids: u64,
+    pub disqualified_bids: u64,
+    pub with_enquiries: u64,
+    pub with_complaints: u64,
+    pub amended: u64,
+    /// Processes with more than one release.
+    pub republished: u64,
+    pub tender_value_kgs: BTreeMap<String, i64>,
+    pub planted: BTreeMap<String, u64>,
+    pub near_misses: BTreeMap<String, u64>,
+    pub defects: BTreeMap<String, u64>,
+}
+
+/// A page of the feed: one release package.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// 1-based.
+    pub number: usize,
+    pub package: Value,
+}
+
+impl Page {
+    pub fn file_name(&self) -> String {
+        page_file_name(self.number)
+    }
+}
+
+pub fn page_file_name(number: usize) -> String {
+    format!("page-{number:06}.json")
+}
+
+/// A planned feed, ready to be written page by page.
+pub struct Feed {
+    settings: GenerateSettings,
+    world: World,
+    plans: Vec<Plan>,
+    /// Every release as (date, process, stage), in the feed's order.
+    order: Vec<(i64, u32, Stage)>,
+    summary: Summary,
+}
+
+impl Feed {
+    /// Plans the whole feed and computes its statistics (each process is built once here and
+    /// again when its releases are written).
+    pub fn new(settings: GenerateSettings) -> Result<Feed, GenerateError> {
+        if settings.page_size == 0 {
+            return Err(GenerateError::Settings(
+                "the page size must be at least 1".into(),
+            ));
+        }
+        if settings.last_year < settings.first_year {
+            return Err(GenerateError::Settings(
+                "the last year is before the first".into(),
+            ));
+        }
+        if settings.processes > u64::from(u32::MAX) {
+            return Err(GenerateError::Settings(
+                "at most 4,294,967,295 processes".into(),
+            ));
+        }
+        let world = World::new(
+            settings.seed,
+            settings.buyer_count(),
+            settings.supplier_count(),
+        );
+        let calendar = Calendar::new(&settings);
+        let plans = process::plan_processes(&settings, &world, &calendar);
+        let mut order = Vec::with_capacity(plans.len() * 2);
+        let mut tally = Tally::default();
+        for (index, plan) in plans.iter().enumerate() {
+            let built = process::build(plan, &world);
+            for &(stage, date) in &built.releases {
+                order.push((date, index as u32, stage));
+            }
+            tally.add(plan, &built, &world);
+        }
+        order.sort_unstable();
+        let summary = tally.finish(&settings, &world, order.len() as u64);
+        Ok(Feed {
+            settings,
+            world,
+            plans,
+            order,
+            summary,
+        })
+    }
+
+    pub fn settings(&self) -> &GenerateSettings {
+        &self.settings
+    }
+
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// The processes that carry a planted pattern or a near miss, in planning order.
+    pub fn planted(&self) -> Vec<Planted> {
+        self.plans
+            .iter()
+            .filter_map(|plan| match plan.role {
+                Role::Background => None,
+                Role::Planted(pattern) => Some(Planted {
+                    ocid: plan.ocid(),
+                    pattern,
+                    near_miss: false,
+                }),
+                Role::NearMiss(pattern) => Some(Planted {
+                    ocid: plan.ocid(),
+                    pattern,
+                    near_miss: true,
+                }),
+            })
+            .collect()
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.order.len().div_ceil(self.settings.page_size)
+    }
+
+    /// The `since` cursor before the page at `index` (0-based): the date of the previous
+    /// page's last release, or the start of the span.
+    fn since(&self, index: usize) -> String {
+        let time = if index == 0 {
+            random::days_from_civil(i64::from(self.settings.first_year), 1, 1)
+                * random::SECONDS_PER_DAY
+        } else {
+            self.order[index * self.settings.page_size - 1].0
+        };
+        format!(
+            "{}?since={}&size={}",
+            API_BASE,
+            since_parameter(time),
+            self.settings.page_size
+        )
+    }
+
+    /// The page at `index` (0-based).
+    pub fn page(&self, index: usize) -> Option<Page> {
+        let size = self.settings.page_size;
+        let start = index.checked_mul(size)?;
+        if start >= self.order.len() {
+            return None;
+        }
+        let entries = &self.order[start..(start + size).min(self.order.len())];
+        let releases: Vec<Value> = entries
+            .iter()
+            .map(|&(date, process, stage)| {
+                let plan = &self.plans[process as usize];
+                let built = process::build(plan, &self.world);
+                render::release(plan, &built, &self.world, stage, date)
+            })
+            .collect();
+        let last_date = entries.last().expect("a page is never empty").0;
+        let next = (index + 1 < self.page_count()).then(|| self.since(index + 1));
+        let prev = (index > 0).then(|| self.since(index - 1));
+        Some(Page {
+            number: index + 1,
+            package: json!({
+                "uri": self.since(index),
+                "version": "1.1",
+                "extensions": EXTENSIONS,
+                "publisher": {"name": PUBLISHER_NAME},
+                "publishedDate": random::format_time(last_date),
+                "releases": releases,
+                "links": {"next": next, "prev": prev},
+            }),
+        })
+    }
+
+    pub fn pages(&self) -> impl Iterator<Item = Page> + '_ {
+        (0..self.page_count()).filter_map(|index| self.page(index))
+    }
+
+    /// Writes the pages, `planted.jsonl` and `summary.json` into `folder` (created if
+    /// missing; it must not already hold pages).
+    pub fn write_to(&self, folder: &Path) -> Result<WrittenFeed, GenerateError> {
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| GenerateError::Io { path, source }
+        };
+        std::fs::create_dir_all(folder).map_err(io_error(folder))?;
+        let existing = std::fs::read_dir(folder).map_err(io_error(folder))?;
+        for entry in existing {
+            let name = entry.map_err(io_error(folder))?.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("page-") && name.ends_with(".json") {
+                return Err(GenerateError::NotEmpty {
+                    path: folder.to_path_buf(),
+                });
+            }
+        }
+        // Pages are rendered in parallel, a batch at a time, and written in order: the bytes
+        // do not depend on the number of threads, and memory stays at one batch of pages.
+        let mut pages = Vec::with_capacity(self.page_count());
+        let batch = 4 * rayon::current_num_threads().max(1);
+        for first in (0..self.page_count()).step_by(batch) {
+            let last = (first + batch).min(self.page_count());
+            let rendered: Vec<(String, Vec<u8>)> = (first..last)
+                .into_par_iter()
+                .filter_map(|index| self.page(index))
+                .map(|page| {
+                    let text =
+                        serde_json::to_vec(&page.package).expect("a Value always serialises");
+                    (page.file_name(), text)
+                })
+                .collect();
+            for (name, text) in rendered {
+                let path = folder.join(name);
+                write_json(&path, |writer| writer.write_all(&text))?;
+                pages.push(path);
+            }
+        }
+        let planted_path = folder.join("planted.jsonl");
+        let planted = self.planted();
+        write_json(&planted_path, |writer| {
+            for line in &planted {
+                serde_json::to_writer(&mut *writer, line).map_err(std::io::Error::from)?;
+                writer.write_all(b"\n")?;
+            }
+            Ok(())
+        })?;
+        let summary_path = folder.join("summary.json");
+        write_json(&summary_path, |writer| {
+            serde_json::to_writer_pretty(&mut *writer, &self.summary)
+                .map_err(std::io::Error::from)?;
+            writer.write_all(b"\n")
+        })?;
+        Ok(WrittenFeed {
+            pages,
+            planted: planted_path,
+            summary: summary_path,
+        })
+    }
+}
+
+/// What [`write_feed`] wrote.
+#[derive(Debug, Clone)]
+pub struct WrittenFeed {
+    /// The page files, in feed order.
+    pub pages: Vec<PathBuf>,
+    pub planted: PathBuf,
+    pub summary: PathBuf,
+}
+
+fn write_json(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<(), GenerateError> {
+    let result = File::create(path).and_then(|file| {
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        write(&mut writer)?;
+        writer.flush()
+    });
+    result.map_err(|source| GenerateError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The API's `since` parameter: seconds, hundredths and the percent-encoded `+06:00`.
+fn since_parameter(local_seconds: i64) -> String {
+    let time = random::format_time(local_seconds);
+    format!("{}.00%2B06:00", time.trim_end_matches("+06:00"))
+}
+
+/// Plans a feed and yields its pages.
+pub fn pages(settings: GenerateSettings) -> Result<impl Iterator<Item = Page>, GenerateError> {
+    let feed = Feed::new(settings)?;
+    Ok((0..feed.page_count()).filter_map(move |index| feed.page(index)))
+}
+
+/// Plans a feed and writes it to `folder`; see [`Feed::write_to`].
+pub fn write_feed(
+    settings: GenerateSettings,
+    folder: &Path,
+) -> Result<(Summary, WrittenFeed), GenerateError> {
+    let feed = Feed::new(settings)?;
+    let written = feed.write_to(folder)?;
+    Ok((feed.summary, written))
+}
+
+/// Counts what the summary reports, process by process.
+#[derive(Default)]
+struct Tally {
+    summary: Summary,
+    processes_per_buyer: Vec<u64>,
+    suppliers_seen: HashSet<u32>,
+}
+
+impl Tally {
+    fn add(&mut self, plan: &Plan, built: &Process, world: &World) {
+        let summary = &mut self.summary;
+        if self.processes_per_buyer.is_empty() {
+            self.processes_per_buyer = vec![0; world.buyers.len()];
+        }
+        self.processes_per_buyer[plan.buyer as usize] += 1;
+        let region = world.buyers[plan.buyer as usize].place.region.iso_code();
+        *summary
+            .processes_by_region
+            .entry(region.into())
+            .or_default() += 1;
+        let law = match plan.law {
+            Law::Of2015 => "2015",
+            Law::Of2022 => "2022",
+        };
+        *summary.processes_by_law.entry(law.into()).or_default() += 1;
+        *summary
+            .processes_by_method
+            .entry(format!("{law} {}", plan.method.details()))
+            .or_default() += 1;
+        summary.processes += 1;
+        if built.releases.len() > 1 {
+            summary.republished += 1;
+        }
+        if summary.bid_counts.is_empty() {
+            summary.bid_counts = vec![0; 9];
+        }
+        let mut defect = |name: &str, happened: bool| {
+            if happened {
+                *summary.defects.entry(name.into()).or_default() += 1;
+            }
+        };
+        defect(
+            "procuring_entity_id_is_name",
+            built.procuring_entity_id_is_name,
+        );
+        defect("no_buyer", !built.has_buyer);
+        defect(
+            "release_date_is_export_time",
+            built.result_date_is_export_time,
+        );
+        defect(
+            "category_product_or_work",
+            built.category_label != built.category.code(),
+        );
+        defect("single_source_as_open", built.single_source_as_open);
+        defect("zero_lot_values", built.zero_values);
+        let without_url = built
+            .documents
+            .iter()
+            .filter(|document| !document.with_url)
+            .count();
+        *summary
+            .defects
+            .entry("documents_without_url".into())
+            .or_default() += without_url as u64;
+        *summary.defects.entry("documents".into()).or_default() += built.documents.len() as u64;
+        let out_of_codelist = built
+            .awards
+            .iter()
+            .filter(|award| matches!(award.status, "disqualified" | "rejected"))
+            .count();
+        *summary
+            .defects
+            .entry("award_status_out_of_codelist".into())
+            .or_default() += out_of_codelist as u64;
+
+        for bid in &built.bids {
+            self.suppliers_seen.insert(bid.supplier);
+        }
+        if plan.method.is_direct() {
+            summary.direct += 1;
+        } else {
+            summary.competitive += 1;
+            match built.outcome {
+                Outcome::Open => summary.competitive_open += 1,
+                _ => {
+                    summary.competitive_decided += 1;
+                    summary.bid_counts[built.bids.len().min(8)] += 1;
+                    if built.bids.len() == 1 {
+                        summary.single_bid += 1;
+                    }
+                }
+            }
+            summary.bids += built.bids.len() as u64;
+            summary.disqualified_bids += built
+                .bids
+                .iter()
+                .filter(|bid| bid.status == BidStatus::Disqualified)
+                .count() as u64;
+            if built.lots.len() > 1 {
+                summary.multi_lot += 1;
+            }
+            if !built.enquiries.is_empty() {
+                summary.with_enquiries += 1;
+            }
+            if built.complaint.is_some() {
+                summary.with_complaints += 1;
+            }
+            if built.amendment.is_some() {
+                summary.amended += 1;
+            }
+        }
+        let value_bucket = match built.value {
+            ..100_000 => "under 100k",
+            100_000..1_000_000 => "100k to 1M",
+            1_000_000..10_000_000 => "1M to 10M",
+            _ => "10M and over",
+        };
+        *summary
+            .tender_value_kgs
+            .entry(value_bucket.into())
+            .or_default() += 1;
+        match plan.role {
+            Role::Background => {}
+            Role::Planted(pattern) => {
+                *summary.planted.entry(pattern.code().into()).or_default() += 1
+            }
+            Role::NearMiss(pattern) => {
+                *summary
+                    .near_misses
+                    .entry(pattern.code().into())
+                    .or_default() += 1
+            }
+        }
+    }
+
+    fn finish(mut self, settings: &GenerateSettings, world: &World, releases: u64) -> Summary {
+        let summary = &mut self.summary;
+        summary.seed = settings.seed;
+        summary.releases = releases;
+        summary.pages = releases.div_ceil(settings.page_size as u64);
+        summary.buyers = world.buyers.len() as u64;
+        summary.suppliers = world.suppliers.len() as u64;
+        summary.suppliers_with_bids = self.suppliers_seen.len() as u64;
+        if summary.bid_counts.is_empty() {
+            summary.bid_counts = vec![0; 9];
+        }
+        for pattern in Pattern::ALL {
+            summary.planted.entry(pattern.code().into()).or_default();
+            summary
+                .near_misses
+                .entry(pattern.code().into())
+                .or_default();
+        }
+        let mut counts: Vec<(u64, usize)> = self
+            .processes_per_buyer
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(buyer, &count)| (count, buyer))
+            .collect();
+        summary.buyers_with_processes = counts.len() as u64;
+        for &(_, buyer) in &counts {
+            let region = world.buyers[buyer].place.region.iso_code();
+            *summary.buyers_by_region.entry(region.into()).or_default() += 1;
+        }
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        let top = counts.len().div_ceil(10);
+        let top_processes: u64 = counts[..top].iter().map(|&(count, _)| count).sum();
+        summary.top_decile_buyer_share = if summary.processes == 0 {
+            0.0
+        } else {
+            top_processes as f64 / summary.processes as f64
+        };
+        self.summary
+    }
+}

@@ -1,0 +1,1196 @@
+//! Contracting processes: first planned all together (who buys what, when, by which method,
+//! and which planted pattern a process carries, since patterns such as split purchases tie
+//! several processes together), then each built in full from its plan and its own seed, as
+//! often as it is needed (to date its releases, to count it, to write it).
+
+use std::collections::HashSet;
+
+use super::random::{
+    Rng, SECONDS_PER_DAY, SECONDS_PER_HOUR, days_from_civil, derive_seed, weekday,
+};
+use super::vocabulary::{Category, Classification, DLO, OKGZ};
+use super::world::World;
+use super::*;
+
+/// The procurement law in force for a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Law {
+    /// Law No. 72 of 2015.
+    Of2015,
+    /// Law No. 27 of 2022, in force from [`LAW_2022_FROM`].
+    Of2022,
+}
+
+impl Law {
+    pub(crate) fn threshold(self) -> i64 {
+        match self {
+            Law::Of2015 => THRESHOLD_2015_KGS,
+            Law::Of2022 => THRESHOLD_2022_KGS,
+        }
+    }
+
+    /// The law's competitive methods with their background weights.
+    fn competitive_methods(self) -> &'static [(Method, u32)] {
+        match self {
+            Law::Of2015 => &[
+                (Method::OneStage, 33),
+                (Method::TwoStage, 3),
+                (Method::Simplified, 32),
+                (Method::PriceReduction, 8),
+                (Method::Consulting, 4),
+            ],
+            Law::Of2022 => &[
+                (Method::Unlimited, 38),
+                (Method::Limited, 5),
+                (Method::Quotations, 35),
+            ],
+        }
+    }
+
+    /// The share of the law's processes that are direct contracts.
+    fn direct_share(self) -> f64 {
+        match self {
+            Law::Of2015 => 0.20,
+            Law::Of2022 => 0.22,
+        }
+    }
+
+    /// The method for purchases under the threshold.
+    fn below_threshold_method(self) -> Method {
+        match self {
+            Law::Of2015 => Method::Simplified,
+            Law::Of2022 => Method::Quotations,
+        }
+    }
+
+    /// The method a purchase over the threshold must use.
+    fn open_tender_method(self) -> Method {
+        match self {
+            Law::Of2015 => Method::OneStage,
+            Law::Of2022 => Method::Unlimited,
+        }
+    }
+}
+
+/// The local procurement methods of the 2015 and 2022 laws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    OneStage,
+    TwoStage,
+    Simplified,
+    PriceReduction,
+    Consulting,
+    Unlimited,
+    Limited,
+    Quotations,
+    Direct,
+}
+
+impl Method {
+    /// `procurementMethodDetails` as the feed writes it.
+    pub(crate) fn details(self) -> &'static str {
+        match self {
+            Method::OneStage => "Одноэтапный метод",
+            Method::TwoStage => "Двухэтапный метод",
+            Method::Simplified => "Упрощенный метод",
+            Method::PriceReduction => "Метод на понижение цены",
+            Method::Consulting => "Конкурс консультационных услуг",
+            Method::Unlimited => "Неограниченный конкурс",
+            Method::Limited => "Ограниченный конкурс",
+            Method::Quotations => "Запрос котировок",
+            Method::Direct => "Прямое заключение договора",
+        }
+    }
+
+    /// The OCDS `procurementMethod` (before the single-source-as-open defect).
+    pub(crate) fn ocds(self) -> &'static str {
+        match self {
+            Method::Consulting | Method::Limited => "selective",
+            Method::Direct => "direct",
+            _ => "open",
+        }
+    }
+
+    pub(crate) fn sub_method(self) -> &'static str {
+        match self {
+            Method::PriceReduction => "electronic auction",
+            Method::TwoStage => "electronic, two stages",
+            _ => "electronic",
+        }
+    }
+
+    pub(crate) fn is_direct(self) -> bool {
+        self == Method::Direct
+    }
+
+    pub(crate) fn is_below_threshold(self) -> bool {
+        matches!(self, Method::Simplified | Method::Quotations)
+    }
+
+    /// Days bids are accepted (inclusive range).
+    fn tender_days(self) -> (u64, u64) {
+        match self {
+            Method::Simplified | Method::Quotations => (5, 10),
+            Method::PriceReduction => (7, 15),
+            Method::TwoStage => (30, 45),
+            Method::Consulting | Method::Limited => (10, 20),
+            _ => (14, 30),
+        }
+    }
+}
+
+/// What a process was planted as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Background,
+    Planted(Pattern),
+    NearMiss(Pattern),
+}
+
+/// Everything decided about a process before it is built.
+pub(crate) struct Plan {
+    pub seed: u64,
+    pub buyer: u32,
+    pub published: i64,
+    pub law: Law,
+    pub method: Method,
+    pub role: Role,
+    /// A fixed classification (index into OKGZ) for processes planted together.
+    pub okgz: Option<u16>,
+    /// A fixed tender value as a share of the law's threshold.
+    pub threshold_share: Option<f64>,
+    /// The supplier of a direct contract.
+    pub supplier: Option<u32>,
+    pub cartel: Option<u16>,
+    /// `tenderNumber` (competitive) or the contract-based id (direct), set once every plan is
+    /// dated.
+    pub number: String,
+}
+
+impl Plan {
+    pub(crate) fn ocid(&self) -> String {
+        if self.method.is_direct() {
+            format!("ocds-h7i0z4-contract-based-{}", self.number)
+        } else {
+            format!("ocds-h7i0z4-{}", self.number)
+        }
+    }
+}
+
+/// The settings the planner works from, resolved.
+pub(crate) struct Calendar {
+    pub first_day: i64,
+    /// One past the last day.
+    pub end_day: i64,
+    pub law_change_day: i64,
+}
+
+impl Calendar {
+    pub(crate) fn new(settings: &GenerateSettings) -> Calendar {
+        Calendar {
+            first_day: days_from_civil(i64::from(settings.first_year), 1, 1),
+            end_day: days_from_civil(i64::from(settings.last_year) + 1, 1, 1),
+            law_change_day: days_from_civil(LAW_2022_FROM.0, LAW_2022_FROM.1, LAW_2022_FROM.2),
+        }
+    }
+
+    fn law(&self, day: i64) -> Law {
+        if day < self.law_change_day {
+            Law::Of2015
+        } else {
+            Law::Of2022
+        }
+    }
+
+    /// A working day at or after `day`.
+    fn working_day(day: i64) -> i64 {
+        match weekday(day) {
+            5 => day + 2,
+            6 => day + 1,
+            _ => day,
+        }
+    }
+
+    fn office_time(rng: &mut Rng, day: i64) -> i64 {
+        let day = Calendar::working_day(day);
+        day * SECONDS_PER_DAY
+            + rng.between(9, 17) as i64 * SECONDS_PER_HOUR
+            + rng.below(60) as i64 * 60
+    }
+
+    /// The first day of a window of `days` days that lies in one law and inside the span.
+    fn window_start(&self, rng: &mut Rng, days: i64) -> i64 {
+        let last_start = (self.end_day - days - 3).max(self.first_day);
+        let mut start = self.first_day + rng.below((last_start - self.first_day + 1) as u64) as i64;
+        if start < self.law_change_day && start + days + 3 >= self.law_change_day {
+            start = (self.law_change_day + 1).min(last_start);
+        }
+        start
+    }
+}
+
+/// How many processes one planting of a pattern takes (min, max).
+pub(crate) fn group_size(role: Role) -> (u64, u64) {
+    match role {
+        Role::Planted(Pattern::SplitPurchase) => SPLIT_PURCHASE_GROUP,
+        Role::NearMiss(Pattern::SplitPurchase) => (SPLIT_PURCHASE_GROUP.0, SPLIT_PURCHASE_GROUP.0),
+        Role::Planted(Pattern::RepeatDirectAward) => REPEAT_DIRECT_AWARD_GROUP,
+        Role::NearMiss(Pattern::RepeatDirectAward) => (
+            REPEAT_DIRECT_AWARD_GROUP.0 - 1,
+            REPEAT_DIRECT_AWARD_GROUP.0 - 1,
+        ),
+        _ => (1, 1),
+    }
+}
+
+/// The share of all processes each planting role stands for.
+pub(crate) fn role_shares() -> Vec<(Role, f64)> {
+    let mut shares = Vec::new();
+    for pattern in Pattern::ALL {
+        shares.push((Role::Planted(pattern), pattern.target_share()));
+        shares.push((Role::NearMiss(pattern), NEAR_MISS_SHARE));
+    }
+    shares
+}
+
+/// Rejected twice as often as the others.
+const COMPLAINT_STATUSES: [&str; 4] = ["rejected", "rejected", "satisfied", "withdrawn"];
+
+const PLAN_STREAM: u64 = 2;
+const PROCESS_STREAM: u64 = 3;
+
+/// Plans every process of the feed.
+pub(crate) fn plan_processes(
+    settings: &GenerateSettings,
+    world: &World,
+    calendar: &Calendar,
+) -> Vec<Plan> {
+    let mut rng = Rng::new(derive_seed(settings.seed, PLAN_STREAM, 0));
+    let total = settings.processes;
+    // A group of k processes is started by one draw, so the per-draw probability of each role
+    // is its share divided by its mean group size and by the share of draws that start
+    // something (fewer draws than processes, since groups take several): that makes the
+    // expected share of processes in each role its target.
+    let shares = role_shares();
+    let mean_size = |role: Role| {
+        let (low, high) = group_size(role);
+        (low + high) as f64 / 2.0
+    };
+    let draws_per_process: f64 = 1.0
+        - shares
+            .iter()
+            .map(|&(role, share)| share * (1.0 - 1.0 / mean_size(role)))
+            .sum::<f64>();
+    let probabilities: Vec<(Role, f64)> = shares
+        .iter()
+        .map(|&(role, share)| (role, share / mean_size(role) / draws_per_process))
+        .collect();
+
+    let mut plans: Vec<Plan> = Vec::with_capacity(total as usize);
+    let mut direct_pairs: HashSet<(u32, u32)> = HashSet::new();
+    while (plans.len() as u64) < total {
+        let mut draw = rng.unit();
+        let mut role = Role::Background;
+        for &(candidate, probability) in &probabilities {
+            if draw < probability {
+                role = candidate;
+                break;
+            }
+            draw -= probability;
+        }
+        let (low, high) = group_size(role);
+        let size = rng.between(low, high).min(total - plans.len() as u64);
+        let seed_of = |index: usize| derive_seed(settings.seed, PROCESS_STREAM, index as u64);
+        match role {
+            Role::Planted(Pattern::SplitPurchase) | Role::NearMiss(Pattern::SplitPurchase) => {
+                let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                let start = calendar.window_start(&mut rng, SPLIT_PURCHASE_WINDOW_DAYS);
+                let law = calendar.law(start);
+                let okgz = rng.below(OKGZ.len() as u64) as u16;
+                let planted = matches!(role, Role::Planted(_));
+                for _ in 0..size {
+                    let day = start + rng.below(SPLIT_PURCHASE_WINDOW_DAYS as u64 - 3) as i64;
+                    let (method, share) = if planted {
+                        (
+                            law.below_threshold_method(),
+                            rng.uniform(SPLIT_PURCHASE_UNDER.0, SPLIT_PURCHASE_UNDER.1),
+                        )
+                    } else {
+                        (
+                            law.open_tender_method(),
+                            rng.uniform(SPLIT_PURCHASE_OVER.0, SPLIT_PURCHASE_OVER.1),
+                        )
+                    };
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method,
+                        role,
+                        okgz: Some(okgz),
+                        threshold_share: Some(share),
+                        supplier: None,
+                        cartel: None,
+                        number: String::new(),
+                    });
+                }
+            }
+            Role::Planted(Pattern::RepeatDirectAward)
+            | Role::NearMiss(Pattern::RepeatDirectAward) => {
+                let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                let supplier = fresh_direct_supplier(&mut rng, world, buyer, &mut direct_pairs);
+                let start = calendar.window_start(&mut rng, REPEAT_DIRECT_AWARD_WINDOW_DAYS);
+                let law = calendar.law(start);
+                for _ in 0..size {
+                    let day = start + rng.below(REPEAT_DIRECT_AWARD_WINDOW_DAYS as u64 - 3) as i64;
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method: Method::Direct,
+                        role,
+                        okgz: None,
+                        threshold_share: None,
+                        supplier: Some(supplier),
+                        cartel: None,
+                        number: String::new(),
+                    });
+                }
+            }
+            _ => {
+                let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                let day = calendar.first_day
+                    + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
+                let law = calendar.law(day);
+                let direct = role == Role::Background && rng.chance(law.direct_share());
+                let method = if direct {
+                    Method::Direct
+                } else {
+                    let methods = law.competitive_methods();
+                    let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
+                    methods[rng.weighted(&weights)].0
+                };
+                let supplier = direct
+                    .then(|| fresh_direct_supplier(&mut rng, world, buyer, &mut direct_pairs));
+                let cartel = (role == Role::Planted(Pattern::IdenticalBidPrices))
+                    .then(|| rng.below(world.cartels.len() as u64) as u16);
+                plans.push(Plan {
+                    seed: seed_of(plans.len()),
+                    buyer,
+                    published: Calendar::office_time(&mut rng, day),
+                    law,
+                    method,
+                    role,
+                    okgz: None,
+                    threshold_share: None,
+                    supplier,
+                    cartel,
+                    number: String::new(),
+                });
+            }
+        }
+    }
+    number_plans(&mut plans);
+    plans
+}
+
+/// A supplier this buyer has not contracted directly before, so that repeated direct awards
+/// happen only where they are planted (in a tiny feed, a repeat is accepted after a while).
+fn fresh_direct_supplier(
+    rng: &mut Rng,
+    world: &World,
+    buyer: u32,
+    pairs: &mut HashSet<(u32, u32)>,
+) -> u32 {
+    for attempt in 0..200 {
+        let supplier = if attempt < 20 {
+            world.supplier_draw.draw(rng) as u32
+        } else {
+            rng.below(world.suppliers.len() as u64) as u32
+        };
+        if pairs.insert((buyer, supplier)) {
+            return supplier;
+        }
+    }
+    rng.below(world.suppliers.len() as u64) as u32
+}
+
+/// Tender numbers are the publication day (`YYMMDD`) and the day's sequence number, as on the
+/// portal; contract-based ids count up from 70001 in publication order.
+fn number_plans(plans: &mut [Plan]) {
+    let mut order: Vec<usize> = (0..plans.len()).collect();
+    order.sort_by_key(|&index| (plans[index].published, index));
+    let mut day = i64::MIN;
+    let mut sequence = 0_u32;
+    let mut contract_based = 70_000_u64;
+    for index in order {
+        let plan = &mut plans[index];
+        if plan.method.is_direct() {
+            contract_based += 1;
+            plan.number = contract_based.to_string();
+        } else {
+            let published_day = plan.published.div_euclid(SECONDS_PER_DAY);
+            if published_day != day {
+                day = published_day;
+                sequence = 0;
+            }
+            sequence += 1;
+            let (year, month, date) = super::random::civil_from_days(published_day);
+            plan.number = format!("{:02}{month:02}{date:02}{sequence:03}", year % 100);
+        }
+    }
+}
+
+/// What became of a competitive process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Still accepting or evaluating bids: only the tender release (and an amendment).
+    Open,
+    /// No bids: re-published as unsuccessful.
+    Unsuccessful,
+    Awarded,
+}
+
+pub(crate) struct Lot {
+    pub value: i64,
+    pub classification: &'static Classification,
+    pub quantity: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BidStatus {
+    Valid,
+    Disqualified,
+}
+
+pub(crate) struct Bid {
+    pub supplier: u32,
+    pub date: i64,
+    pub status: BidStatus,
+    /// (lot index, initial amount, final amount).
+    pub lots: Vec<(usize, i64, i64)>,
+}
+
+pub(crate) struct Award {
+    pub lot: usize,
+    pub bid: usize,
+    pub status: &'static str,
+    pub date: i64,
+    pub amount: i64,
+}
+
+pub(crate) struct Contract {
+    pub supplier: u32,
+    pub awards: Vec<usize>,
+    pub amount: i64,
+    pub signed: i64,
+}
+
+pub(crate) struct Enquiry {
+    pub date: i64,
+    pub author: u32,
+    pub question: usize,
+    pub answered: Option<i64>,
+}
+
+pub(crate) struct Complaint {
+    pub author: u32,
+    pub submitted: i64,
+    pub status: &'static str,
+    pub text: usize,
+    pub response: i64,
+}
+
+pub(crate) struct Document {
+    pub kind: usize,
+    pub with_url: bool,
+    pub id: u64,
+}
+
+/// One release of a process: which stage it shows and its `date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    Tender,
+    Amendment,
+    Result,
+}
+
+/// A process built in full.
+pub(crate) struct Process {
+    pub category: Category,
+    pub category_label: &'static str,
+    pub title: String,
+    pub value: i64,
+    pub budget: i64,
+    pub lots: Vec<Lot>,
+    pub tender_end: i64,
+    /// (date of the amendment, the new end of the tender period).
+    pub amendment: Option<(i64, i64)>,
+    pub enquiry_end: i64,
+    pub outcome: Outcome,
+    pub bids: Vec<Bid>,
+    pub awards: Vec<Award>,
+    pub contracts: Vec<Contract>,
+    pub enquiries: Vec<Enquiry>,
+    pub complaint: Option<Complaint>,
+    pub documents: Vec<Document>,
+    pub direct_rationale: usize,
+    /// The releases and their dates, oldest first.
+    pub releases: Vec<(Stage, i64)>,
+    pub result_date_is_export_time: bool,
+    pub procuring_entity_id_is_name: bool,
+    pub has_buyer: bool,
+    pub single_source_as_open: bool,
+    pub zero_values: bool,
+}
+
+impl Process {
+    pub(crate) fn final_tender_end(&self) -> i64 {
+        self.amendment.map_or(self.tender_end, |(_, end)| end)
+    }
+
+    /// The lot's winning bid, if any.
+    pub(crate) fn winner(&self, lot: usize) -> Option<usize> {
+        self.awards
+            .iter()
+            .find(|award| award.lot == lot && award.status == "active")
+            .map(|award| award.bid)
+    }
+}
+
+fn round_to(value: f64, step: i64) -> i64 {
+    ((value / step as f64).round() as i64 * step).max(step)
+}
+
+/// A tender value (KGS) for a method: purchases under the threshold stay below 85% of it and
+/// the rest stay outside the band around it, so that values close to a threshold appear only
+/// where a pattern or a near miss is planted.
+fn draw_value(rng: &mut Rng, plan: &Plan, category: Category) -> i64 {
+    let threshold = plan.law.threshold() as f64;
+    if let Some(share) = plan.threshold_share {
+        return round_to(threshold * share, 100);
+    }
+    let works = if category == Category::Works {
+        1.6
+    } else {
+        1.0
+    };
+    let value = match plan.method {
+        Method::Simplified | Method::Quotations => {
+            20_000.0 * (0.85 * threshold / 20_000.0).powf(rng.unit())
+        }
+        Method::OneStage | Method::TwoStage | Method::PriceReduction | Method::Unlimited => {
+            1.2 * threshold * (rng.normal().abs() * 1.1).exp() * works
+        }
+        Method::Consulting | Method::Limited => 800_000.0 * (rng.normal() * 0.9).exp() * works,
+        Method::Direct => 150_000.0 * (rng.normal() * 1.1).exp() * works,
+    };
+    let value = if value >= 0.85 * threshold
+        && value < 1.2 * threshold
+        && !plan.method.is_below_threshold()
+    {
+        value * 0.5
+    } else {
+        value
+    };
+    round_to(value, 100)
+}
+
+fn draw_classification(rng: &mut Rng, plan: &Plan, world: &World) -> &'static Classification {
+    if let Some(index) = plan.okgz {
+        return &OKGZ[index as usize];
+    }
+    if plan.method == Method::Consulting {
+        return rng.pick(&OKGZ[OKGZ.len() - 2..]);
+    }
+    let medical = world.buyers[plan.buyer as usize].medical;
+    if medical && rng.chance(0.6) {
+        return rng.pick(DLO);
+    }
+    let category = match rng.weighted(&[50, 20, 30]) {
+        0 => Category::Goods,
+        1 => Category::Works,
+        _ => Category::Services,
+    };
+    loop {
+        let candidate = rng.pick(OKGZ);
+        if candidate.category == category {
+            return candidate;
+        }
+    }
+}
+
+/// Splits `total` into `count` parts of random sizes, rounded to 100.
+fn split_value(rng: &mut Rng, total: i64, count: usize) -> Vec<i64> {
+    if count == 1 {
+        return vec![total];
+    }
+    let weights: Vec<f64> = (0..count).map(|_| rng.uniform(0.3, 1.0)).collect();
+    let sum: f64 = weights.iter().sum();
+    let mut parts: Vec<i64> = weights[..count - 1]
+        .iter()
+        .map(|weight| round_to(total as f64 * weight / sum, 100))
+        .collect();
+    let used: i64 = parts.iter().sum();
+    parts.push((total - used).max(100));
+    parts
+}
+
+/// Builds a process from its plan; the same plan always gives the same process.
+pub(crate) fn build(plan: &Plan, world: &World) -> Process {
+    let mut rng = Rng::new(plan.seed);
+    let classification = draw_classification(&mut rng, plan, world);
+    let category = classification.category;
+    let value = draw_value(&mut rng, plan, category);
+    let direct = plan.method.is_direct();
+    let role = plan.role;
+
+    let lot_count = match role {
+        Role::NearMiss(Pattern::IdenticalBidPrices) => rng.between(2, 4) as usize,
+        Role::Background
+        | Role::Planted(Pattern::IdenticalBidPrices)
+        | Role::Planted(Pattern::LateWinningBid)
+            if !direct && rng.chance(MULTI_LOT_RATE) =>
+        {
+            rng.between(2, 6) as usize
+        }
+        _ => 1,
+    };
+    let lot_values = split_value(&mut rng, value, lot_count);
+    let lots: Vec<Lot> = lot_values
+        .iter()
+        .enumerate()
+        .map(|(index, &lot_value)| {
+            // Medicines lots each buy another medicine; other lots share the classification.
+            let classification = if index > 0 && classification.scheme == "DLO" {
+                rng.pick(DLO)
+            } else {
+                classification
+            };
+            let quantity = if classification.unit_price > 0.0 {
+                ((lot_value as f64 / classification.unit_price).round() as u64).max(1)
+            } else {
+                1
+            };
+            Lot {
+                value: lot_value,
+                classification,
+                quantity,
+            }
+        })
+        .collect();
+
+    let title = match (category, lot_count) {
+        (_, _) if classification.scheme == "DLO" => format!(
+            "Закупка лекарственных средств на {} год",
+            super::random::civil_from_days(plan.published.div_euclid(SECONDS_PER_DAY)).0
+        ),
+        (Category::Works, _) => format!(
+            "{} — {}",
+            classification.description, world.buyers[plan.buyer as usize].place.locality
+        ),
+        (_, 1) => format!("Закупка: {}", classification.description.to_lowercase()),
+        _ => format!("Закупка товаров и услуг ({} лотов)", lot_count),
+    };
+
+    let procuring_entity_id_is_name = rng.chance(PROCURING_ENTITY_ID_IS_NAME_RATE);
+    let has_buyer = !rng.chance(NO_BUYER_RATE);
+    let category_label = match category.legacy_code() {
+        Some(legacy) if rng.chance(LEGACY_CATEGORY_RATE) => legacy,
+        _ => category.code(),
+    };
+    let documents = if rng.chance(DOCUMENTS_RATE) {
+        (0..rng.between(1, 3))
+            .map(|index| Document {
+                kind: index as usize,
+                with_url: !rng.chance(DOCUMENT_WITHOUT_URL_RATE),
+                id: rng.between(100_000, 9_999_999),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let export_time = |rng: &mut Rng, after: i64| {
+        (after.div_euclid(SECONDS_PER_DAY) + 1 + rng.below(15) as i64) * SECONDS_PER_DAY
+            + 8 * SECONDS_PER_HOUR
+    };
+
+    if direct {
+        let supplier = plan
+            .supplier
+            .expect("a direct contract has its supplier planned");
+        let award_date = plan.published
+            + rng.between(0, 3) as i64 * SECONDS_PER_DAY
+            + rng.between(1, 5) as i64 * SECONDS_PER_HOUR;
+        let signed = award_date
+            + rng.between(0, 2) as i64 * SECONDS_PER_DAY
+            + rng.between(1, 20) as i64 * SECONDS_PER_HOUR;
+        let export_defect = rng.chance(EXPORT_TIME_DATE_RATE);
+        let release_date = if export_defect {
+            export_time(&mut rng, signed)
+        } else {
+            signed
+        };
+        let single_source_as_open = rng.chance(SINGLE_SOURCE_AS_OPEN_RATE);
+        let zero_values = rng.chance(SINGLE_SOURCE_ZERO_VALUE_RATE);
+        let direct_rationale =
+            rng.below(super::vocabulary::DIRECT_RATIONALES.len() as u64) as usize;
+        return Process {
+            category,
+            category_label,
+            title,
+            value,
+            budget: value,
+            lots,
+            tender_end: plan.published,
+            amendment: None,
+            enquiry_end: plan.published,
+            outcome: Outcome::Awarded,
+            bids: vec![Bid {
+                supplier,
+                date: plan.published + SECONDS_PER_HOUR,
+                status: BidStatus::Valid,
+                lots: vec![(0, value, value)],
+            }],
+            awards: vec![Award {
+                lot: 0,
+                bid: 0,
+                status: "active",
+                date: award_date,
+                amount: value,
+            }],
+            contracts: vec![Contract {
+                supplier,
+                awards: vec![0],
+                amount: value,
+                signed,
+            }],
+            enquiries: Vec::new(),
+            complaint: None,
+            documents,
+            direct_rationale,
+            releases: vec![(Stage::Result, release_date)],
+            result_date_is_export_time: export_defect,
+            procuring_entity_id_is_name,
+            has_buyer,
+            single_source_as_open,
+            zero_values,
+        };
+    }
+
+    let (shortest, longest) = plan.method.tender_days();
+    let tender_days = rng.between(shortest, longest) as i64;
+    let end_day = Calendar::working_day(plan.published.div_euclid(SECONDS_PER_DAY) + tender_days);
+    let tender_end = end_day * SECONDS_PER_DAY + *rng.pick(&[10, 12, 15, 17]) * SECONDS_PER_HOUR;
+    let enquiry_end = if rng.chance(0.5) {
+        tender_end
+    } else {
+        tender_end - 3 * SECONDS_PER_DAY
+    };
+    let amendment = (role == Role::Background && rng.chance(AMENDMENT_RATE)).then(|| {
+        let date = plan.published
+            + rng.between(1, (tender_days as u64 / 2).max(1)) as i64 * SECONDS_PER_DAY;
+        (
+            date,
+            tender_end + rng.between(3, 10) as i64 * SECONDS_PER_DAY,
+        )
+    });
+    let final_end = amendment.map_or(tender_end, |(_, end)| end);
+    let budget = round_to(value as f64 * rng.uniform(1.0, 1.1), 1000).max(value);
+
+    let outcome = if role != Role::Background {
+        Outcome::Awarded
+    } else {
+        let draw = rng.unit();
+        if draw < UNSUCCESSFUL_RATE {
+            Outcome::Unsuccessful
+        } else if draw < UNSUCCESSFUL_RATE + STILL_OPEN_RATE {
+            Outcome::Open
+        } else {
+            Outcome::Awarded
+        }
+    };
+
+    let mut process = Process {
+        category,
+        category_label,
+        title,
+        value,
+        budget,
+        lots,
+        tender_end,
+        amendment,
+        enquiry_end,
+        outcome,
+        bids: Vec::new(),
+        awards: Vec::new(),
+        contracts: Vec::new(),
+        enquiries: Vec::new(),
+        complaint: None,
+        documents,
+        direct_rationale: 0,
+        releases: Vec::new(),
+        result_date_is_export_time: false,
+        procuring_entity_id_is_name,
+        has_buyer,
+        single_source_as_open: false,
+        zero_values: false,
+    };
+    if outcome == Outcome::Awarded {
+        add_bids(&mut rng, plan, world, &mut process, final_end);
+        add_awards(&mut rng, &mut process, final_end);
+        plant_late_bids(plan.seed, role, &mut process);
+    }
+
+    let mut releases = vec![(Stage::Tender, plan.published)];
+    if let Some((date, _)) = amendment {
+        releases.push((Stage::Amendment, date));
+    }
+    if rng.chance(ENQUIRY_RATE) {
+        let window = (process.enquiry_end.min(final_end) - plan.published - SECONDS_PER_HOUR)
+            .max(SECONDS_PER_HOUR);
+        for _ in 0..rng.between(1, 3) {
+            let date = plan.published + SECONDS_PER_HOUR + rng.below(window as u64) as i64;
+            let author = match process.bids.len() {
+                0 => world.supplier_draw.draw(&mut rng) as u32,
+                count => process.bids[rng.below(count as u64) as usize].supplier,
+            };
+            let answered = rng
+                .chance(0.8)
+                .then(|| date + SECONDS_PER_DAY + rng.below(6) as i64 * SECONDS_PER_HOUR);
+            process.enquiries.push(Enquiry {
+                date,
+                author,
+                question: rng.below(super::vocabulary::QUESTIONS.len() as u64) as usize,
+                answered,
+            });
+        }
+        process.enquiries.sort_by_key(|enquiry| enquiry.date);
+    }
+    match outcome {
+        Outcome::Open => {}
+        Outcome::Unsuccessful => {
+            let date = final_end + rng.between(1, 5) as i64 * SECONDS_PER_DAY;
+            let export_defect = rng.chance(EXPORT_TIME_DATE_RATE);
+            process.result_date_is_export_time = export_defect;
+            releases.push((
+                Stage::Result,
+                if export_defect {
+                    export_time(&mut rng, date)
+                } else {
+                    date
+                },
+            ));
+        }
+        Outcome::Awarded => {
+            let mut last_event = process
+                .contracts
+                .iter()
+                .map(|contract| contract.signed)
+                .max()
+                .unwrap_or(final_end);
+            let losers: Vec<u32> = process
+                .bids
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| {
+                    !process
+                        .awards
+                        .iter()
+                        .any(|award| award.bid == *index && award.status == "active")
+                })
+                .map(|(_, bid)| bid.supplier)
+                .collect();
+            if !losers.is_empty() && rng.chance(COMPLAINT_RATE) {
+                let award_date = process.awards.first().map_or(final_end, |award| award.date);
+                let submitted = award_date + rng.between(1, 5) as i64 * SECONDS_PER_DAY;
+                let response = submitted + rng.between(3, 10) as i64 * SECONDS_PER_DAY;
+                last_event = last_event.max(response);
+                process.complaint = Some(Complaint {
+                    author: *rng.pick(&losers),
+                    submitted,
+                    status: COMPLAINT_STATUSES[rng.below(COMPLAINT_STATUSES.len() as u64) as usize],
+                    text: rng.below(super::vocabulary::COMPLAINTS.len() as u64) as usize,
+                    response,
+                });
+            }
+            let export_defect = rng.chance(EXPORT_TIME_DATE_RATE);
+            process.result_date_is_export_time = export_defect;
+            let date = if export_defect {
+                export_time(&mut rng, last_event)
+            } else {
+                last_event
+            };
+            releases.push((Stage::Result, date));
+        }
+    }
+    process.releases = releases;
+    process
+}
+
+fn draw_supplier_not_in(rng: &mut Rng, world: &World, taken: &[u32]) -> u32 {
+    loop {
+        let supplier = world.supplier_draw.draw(rng) as u32;
+        if !taken.contains(&supplier) || taken.len() >= world.suppliers.len() {
+            return supplier;
+        }
+    }
+}
+
+fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, final_end: i64) {
+    let role = plan.role;
+    let lot_count = process.lots.len();
+    let mut suppliers: Vec<u32> = Vec::new();
+    if let Some(cartel) = plan.cartel {
+        suppliers.extend(&world.cartels[cartel as usize]);
+    }
+    let count = match role {
+        Role::Planted(Pattern::SingleBid) => 1,
+        Role::NearMiss(Pattern::SingleBid) => 2,
+        Role::Planted(Pattern::IdenticalBidPrices) => suppliers.len() + rng.between(1, 3) as usize,
+        _ => 2 + rng.weighted(&BID_COUNT_WEIGHTS),
+    }
+    .min(world.suppliers.len());
+    while suppliers.len() < count {
+        let supplier = draw_supplier_not_in(rng, world, &suppliers);
+        suppliers.push(supplier);
+    }
+
+    // Which lots each bidder bids on: all of a single lot; on several, most of them, with at
+    // least two bidders per lot so that a lone bid on a lot is never there by chance.
+    let mut lots_of: Vec<Vec<usize>> = suppliers
+        .iter()
+        .map(|_| {
+            if lot_count == 1 {
+                return vec![0];
+            }
+            let chosen: Vec<usize> = (0..lot_count).filter(|_| rng.chance(0.7)).collect();
+            if chosen.is_empty() {
+                vec![rng.below(lot_count as u64) as usize]
+            } else {
+                chosen
+            }
+        })
+        .collect();
+    if matches!(
+        role,
+        Role::Planted(Pattern::IdenticalBidPrices) | Role::NearMiss(Pattern::IdenticalBidPrices)
+    ) {
+        for lots in &mut lots_of {
+            for lot in 0..2.min(lot_count) {
+                if !lots.contains(&lot) {
+                    lots.push(lot);
+                }
+            }
+        }
+    }
+    if suppliers.len() >= 2 {
+        for lot in 0..lot_count {
+            let mut bidder = 0;
+            while lots_of.iter().filter(|lots| lots.contains(&lot)).count() < 2 {
+                if !lots_of[bidder].contains(&lot) {
+                    lots_of[bidder].push(lot);
+                }
+                bidder += 1;
+            }
+        }
+    }
+
+    // Amounts under the lot value, all different within the process, so that equal prices
+    // appear only where planted.
+    let mut used: HashSet<i64> = HashSet::new();
+    let auction = plan.method == Method::PriceReduction;
+    let bid_start = plan.published + 2 * SECONDS_PER_HOUR;
+    let bid_window = (final_end - bid_start - SECONDS_PER_HOUR / 2).max(SECONDS_PER_HOUR);
+    for (supplier, mut lots) in suppliers.iter().zip(lots_of) {
+        lots.sort_unstable();
+        let amounts = lots
+            .iter()
+            .map(|&lot| {
+                let lot_value = process.lots[lot].value as f64;
+                let mut amount = (lot_value * rng.uniform(0.78, 0.995)).round() as i64;
+                while !used.insert(amount) {
+                    amount -= 1;
+                }
+                let initial = if auction {
+                    (amount as f64 / rng.uniform(0.9, 0.99)).round() as i64
+                } else if rng.chance(0.3) {
+                    (amount as f64 * rng.uniform(1.0, 1.05)).round() as i64
+                } else {
+                    amount
+                };
+                (lot, initial, amount)
+            })
+            .collect();
+        let disqualified = role == Role::Background && rng.chance(DISQUALIFICATION_RATE);
+        process.bids.push(Bid {
+            supplier: *supplier,
+            date: bid_start + rng.below(bid_window as u64) as i64,
+            status: if disqualified {
+                BidStatus::Disqualified
+            } else {
+                BidStatus::Valid
+            },
+            lots: amounts,
+        });
+    }
+
+    match role {
+        Role::Planted(Pattern::IdenticalBidPrices) => {
+            // The cartel's members all bid the same price on the first lot.
+            let members = world.cartels[plan.cartel.expect("planned with a cartel") as usize].len();
+            let price = (process.lots[0].value as f64 * rng.uniform(0.9, 0.995)).round() as i64;
+            let mut price = price;
+            while used.contains(&price) {
+                price += 1;
+            }
+            for bid in process.bids.iter_mut().take(members) {
+                for entry in bid.lots.iter_mut().filter(|entry| entry.0 == 0) {
+                    entry.1 = entry.1.max(price);
+                    entry.2 = price;
+                }
+            }
+        }
+        Role::NearMiss(Pattern::IdenticalBidPrices) => {
+            // The same price from two bidders, but on different lots.
+            let price = process.bids[0]
+                .lots
+                .iter()
+                .find(|entry| entry.0 == 0)
+                .expect("on lot 1")
+                .2;
+            if let Some(entry) = process.bids[1].lots.iter_mut().find(|entry| entry.0 == 1) {
+                entry.1 = entry.1.max(price);
+                entry.2 = price;
+            }
+        }
+        Role::NearMiss(Pattern::SingleBid) => {
+            // Two bids, the cheaper disqualified: one valid bid, but two submitted.
+            let cheaper = if process.bids[0].lots[0].2 < process.bids[1].lots[0].2 {
+                0
+            } else {
+                1
+            };
+            process.bids[cheaper].status = BidStatus::Disqualified;
+        }
+        _ => {}
+    }
+    // Planted processes are decided: every lot gets a valid bid.
+    if role != Role::Background {
+        for lot in 0..lot_count {
+            let has_valid = process.bids.iter().any(|bid| {
+                bid.status == BidStatus::Valid && bid.lots.iter().any(|entry| entry.0 == lot)
+            });
+            if !has_valid
+                && let Some(bid) = process
+                    .bids
+                    .iter_mut()
+                    .find(|bid| bid.lots.iter().any(|entry| entry.0 == lot))
+            {
+                bid.status = BidStatus::Valid;
+            }
+        }
+    }
+}
+
+fn add_awards(rng: &mut Rng, process: &mut Process, final_end: i64) {
+    let award_date = final_end
+        + rng.between(2, 10) as i64 * SECONDS_PER_DAY
+        + rng.between(1, 6) as i64 * SECONDS_PER_HOUR;
+    for lot in 0..process.lots.len() {
+        let mut offers: Vec<(i64, usize)> = process
+            .bids
+            .iter()
+            .enumerate()
+            .filter_map(|(index, bid)| {
+                bid.lots
+                    .iter()
+                    .find(|entry| entry.0 == lot)
+                    .map(|entry| (entry.2, index))
+            })
+            .collect();
+        offers.sort_unstable();
+        let mut disqualified_awards = 0;
+        for (amount, bid) in offers {
+            if process.bids[bid].status == BidStatus::Valid {
+                process.awards.push(Award {
+                    lot,
+                    bid,
+                    status: "active",
+                    date: award_date,
+                    amount,
+                });
+                break;
+            }
+            // A cheaper bid that was disqualified was first awarded and then struck out; the
+            // feed says so with statuses outside the codelist.
+            if disqualified_awards < 2 {
+                disqualified_awards += 1;
+                let status = if rng.chance(0.7) {
+                    "disqualified"
+                } else {
+                    "rejected"
+                };
+                process.awards.push(Award {
+                    lot,
+                    bid,
+                    status,
+                    date: award_date,
+                    amount,
+                });
+            }
+        }
+    }
+    let mut contracts: Vec<Contract> = Vec::new();
+    for (index, award) in process
+        .awards
+        .iter()
+        .enumerate()
+        .filter(|(_, award)| award.status == "active")
+    {
+        let supplier = process.bids[award.bid].supplier;
+        match contracts
+            .iter_mut()
+            .find(|contract| contract.supplier == supplier)
+        {
+            Some(contract) => {
+                contract.awards.push(index);
+                contract.amount += award.amount;
+            }
+            None => contracts.push(Contract {
+                supplier,
+                awards: vec![index],
+                amount: award.amount,
+                signed: award_date
+                    + rng.between(1, 10) as i64 * SECONDS_PER_DAY
+                    + rng.between(1, 6) as i64 * SECONDS_PER_HOUR,
+            }),
+        }
+    }
+    process.contracts = contracts;
+}
+
+/// Moves the bids that make a late-bid pattern after the end of the tender period.
+pub(crate) fn plant_late_bids(rng_seed: u64, role: Role, process: &mut Process) {
+    let mut rng = Rng::new(rng_seed ^ 0x1A7E);
+    let end = process.final_tender_end();
+    let late = end + rng.between(1, 48) as i64 * SECONDS_PER_HOUR;
+    match role {
+        Role::Planted(Pattern::LateWinningBid) => {
+            if let Some(winner) = process.winner(0) {
+                process.bids[winner].date = late;
+            }
+        }
+        Role::NearMiss(Pattern::LateWinningBid) => {
+            let winners: Vec<usize> = (0..process.lots.len())
+                .filter_map(|lot| process.winner(lot))
+                .collect();
+            if let Some(loser) = (0..process.bids.len()).find(|index| !winners.contains(index)) {
+                process.bids[loser].date = late;
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,349 @@
+//! The synthetic feed: deterministic, in the API's shape, readable by the reader with no
+//! issues, and with the statistics it promises.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use achyk_kg::generate::*;
+use serde_json::Value;
+
+fn settings(processes: u64, seed: u64) -> GenerateSettings {
+    GenerateSettings {
+        processes,
+        seed,
+        ..GenerateSettings::default()
+    }
+}
+
+fn files(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(folder.join(&name)).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    write_feed(settings(300, 7), first.path()).unwrap();
+    write_feed(settings(300, 7), second.path()).unwrap();
+    write_feed(settings(300, 8), other.path()).unwrap();
+    let first = files(first.path());
+    assert!(first.iter().any(|(name, _)| name == "page-000001.json"));
+    assert!(first.iter().any(|(name, _)| name == "planted.jsonl"));
+    assert!(first.iter().any(|(name, _)| name == "summary.json"));
+    assert_eq!(first, files(second.path()));
+    assert_ne!(first, files(other.path()));
+}
+
+#[test]
+fn writing_into_a_folder_that_holds_pages_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    write_feed(settings(20, 1), folder.path()).unwrap();
+    assert!(matches!(
+        write_feed(settings(20, 1), folder.path()),
+        Err(GenerateError::NotEmpty { .. })
+    ));
+}
+
+fn is_bishkek_time(value: &Value) -> bool {
+    let text = value.as_str().unwrap_or_default();
+    text.len() == 25 && text.ends_with("+06:00") && text.as_bytes()[10] == b'T'
+}
+
+/// Checks one release against the sample's shape.
+fn check_release(release: &Value) {
+    let ocid = release["ocid"].as_str().unwrap();
+    assert!(ocid.starts_with("ocds-h7i0z4-"), "{ocid}");
+    assert!(release["id"].is_string());
+    assert!(is_bishkek_time(&release["date"]), "{}", release["date"]);
+    assert!(release["tag"].is_array());
+    assert_eq!(release["initiationType"], "tender");
+    for party in release["parties"].as_array().unwrap() {
+        assert!(party.get("name").is_none(), "parties carry no name");
+        let identifier = &party["identifier"];
+        assert_eq!(identifier["scheme"], "KG-INN");
+        let inn = identifier["id"].as_str().unwrap();
+        assert!(
+            inn.len() == 14 && inn.bytes().all(|byte| byte.is_ascii_digit()),
+            "{inn}"
+        );
+        assert_eq!(party["id"].as_str().unwrap(), format!("KG-INN-{inn}"));
+        assert!(identifier["legalName"].is_string() && identifier["legalName_kg"].is_string());
+        let ate = party["address"]["ateCode"].as_str().unwrap();
+        assert!(
+            achyk_kg::regions::Region::from_ate_code(ate).is_some(),
+            "{ate}"
+        );
+    }
+    let tender = &release["tender"];
+    let direct = ocid.contains("contract-based-");
+    if !direct {
+        assert_eq!(
+            ocid,
+            format!("ocds-h7i0z4-{}", tender["tenderNumber"].as_str().unwrap())
+        );
+        assert!(is_bishkek_time(&tender["tenderPeriod"]["endDate"]));
+    }
+    assert!(
+        ["goods", "works", "services", "product", "work"]
+            .contains(&tender["mainProcurementCategory"].as_str().unwrap())
+    );
+    let lots: HashSet<&str> = tender["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|lot| lot["id"].as_str().unwrap())
+        .collect();
+    for item in tender["items"].as_array().unwrap() {
+        assert!(lots.contains(item["relatedLot"].as_str().unwrap()));
+        assert!(["OKGZ", "DLO"].contains(&item["classification"]["scheme"].as_str().unwrap()));
+    }
+    if let Some(details) = release["bids"]["details"].as_array() {
+        for bid in details {
+            assert!(
+                bid.get("value").is_none(),
+                "bid values only under relatedLots"
+            );
+            assert!(is_bishkek_time(&bid["date"]));
+            for related in bid["relatedLots"].as_array().unwrap() {
+                assert!(lots.contains(related["id"].as_str().unwrap()));
+                assert_eq!(related["value"]["currency"], "KGS");
+            }
+        }
+    }
+    for award in release["awards"].as_array().into_iter().flatten() {
+        assert!(
+            award.get("suppliers").is_none(),
+            "awards carry no suppliers"
+        );
+        assert!(award["relatedBid"].is_string());
+    }
+    for contract in release["contracts"].as_array().into_iter().flatten() {
+        assert!(contract["awardIDs"].is_array());
+        assert!(contract["value"]["amountDiscounted"].is_number());
+    }
+}
+
+#[test]
+fn every_page_is_a_release_package_of_the_sample_shape() {
+    let feed = Feed::new(settings(600, 3)).unwrap();
+    let count = feed.page_count();
+    let mut last_date = String::new();
+    for page in feed.pages() {
+        let package = &page.package;
+        assert_eq!(package["version"], "1.1");
+        assert_eq!(package["extensions"].as_array().unwrap().len(), 3);
+        assert!(package["uri"].as_str().unwrap().starts_with(API_BASE));
+        assert!(is_bishkek_time(&package["publishedDate"]));
+        assert!(package["publisher"]["name"].is_string());
+        let next = &package["links"]["next"];
+        if page.number == count {
+            assert!(next.is_null());
+        } else {
+            let next = next.as_str().unwrap();
+            assert!(next.contains("%2B06:00&size=100"), "{next}");
+        }
+        for release in package["releases"].as_array().unwrap() {
+            check_release(release);
+            let date = release["date"].as_str().unwrap().to_owned();
+            assert!(date >= last_date, "releases are oldest first");
+            last_date = date;
+        }
+        // The reader used by import and compile reads it with no issue.
+        let text = serde_json::to_vec(package).unwrap();
+        let mut items = 0;
+        achyk_ocds::read_publication("page", text.as_slice(), &mut |event| match event {
+            achyk_ocds::Event::Item(_) => items += 1,
+            achyk_ocds::Event::Issue(issue) => panic!("{issue}"),
+            achyk_ocds::Event::Package(_) => {}
+        })
+        .unwrap();
+        assert_eq!(items, package["releases"].as_array().unwrap().len());
+    }
+}
+
+/// A tolerance for a realised share: four binomial standard deviations, `4·sqrt(p(1-p)/n)`,
+/// times `sqrt(E[k²]/E[k])` for patterns planted in groups of `k` processes (a group is one
+/// draw, which inflates the variance of the count by that factor), plus 0.002 for the
+/// rounding of the per-draw probabilities.
+fn tolerance(share: f64, trials: u64, group: (u64, u64)) -> f64 {
+    let sizes: Vec<f64> = (group.0..=group.1).map(|size| size as f64).collect();
+    let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
+    let mean_square = sizes.iter().map(|size| size * size).sum::<f64>() / sizes.len() as f64;
+    4.0 * (share * (1.0 - share) / trials as f64).sqrt() * (mean_square / mean).sqrt() + 0.002
+}
+
+fn assert_share(name: &str, count: u64, trials: u64, target: f64, group: (u64, u64)) {
+    let share = count as f64 / trials as f64;
+    let allowed = tolerance(target, trials, group);
+    assert!(
+        (share - target).abs() <= allowed,
+        "{name}: {share:.4} realised, {target:.4} targeted, ±{allowed:.4} allowed"
+    );
+}
+
+#[test]
+fn the_realised_statistics_meet_the_stated_targets() {
+    let processes = 5_000;
+    let feed = Feed::new(settings(processes, 11)).unwrap();
+    let summary = feed.summary().clone();
+    assert_eq!(summary.processes, processes);
+
+    // The last release of each process, read back from the pages.
+    let mut latest: HashMap<String, Value> = HashMap::new();
+    let mut releases = 0;
+    for page in feed.pages() {
+        for release in page.package["releases"].as_array().unwrap() {
+            releases += 1;
+            latest.insert(
+                release["ocid"].as_str().unwrap().to_owned(),
+                release.clone(),
+            );
+        }
+    }
+    assert_eq!(latest.len() as u64, processes);
+    assert_eq!(releases, summary.releases);
+
+    // Planted patterns, from the list scoring will use.
+    let planted = feed.planted();
+    for pattern in Pattern::ALL {
+        let (group, near_group) = match pattern {
+            Pattern::SplitPurchase => (
+                SPLIT_PURCHASE_GROUP,
+                (SPLIT_PURCHASE_GROUP.0, SPLIT_PURCHASE_GROUP.0),
+            ),
+            Pattern::RepeatDirectAward => (REPEAT_DIRECT_AWARD_GROUP, (2, 2)),
+            _ => ((1, 1), (1, 1)),
+        };
+        let count = planted
+            .iter()
+            .filter(|line| line.pattern == pattern && !line.near_miss)
+            .count();
+        assert_share(
+            pattern.code(),
+            count as u64,
+            processes,
+            pattern.target_share(),
+            group,
+        );
+        let near = planted
+            .iter()
+            .filter(|line| line.pattern == pattern && line.near_miss)
+            .count();
+        assert_share(
+            pattern.code(),
+            near as u64,
+            processes,
+            NEAR_MISS_SHARE,
+            near_group,
+        );
+    }
+
+    // Single bids happen only where planted: count them in the data.
+    let mut single_bid = HashSet::new();
+    let mut multi_lot = 0;
+    let mut competitive = 0;
+    let mut max_bids = 0;
+    let mut zero_bids = 0;
+    let mut entity_id_is_name = 0;
+    let mut without_buyer = 0;
+    for (ocid, release) in &latest {
+        let entity_id = release["tender"]["procuringEntity"]["id"].as_str().unwrap();
+        if !entity_id.starts_with("KG-INN-") {
+            entity_id_is_name += 1;
+        }
+        if release.get("buyer").is_none() {
+            without_buyer += 1;
+        }
+        if ocid.contains("contract-based") {
+            continue;
+        }
+        competitive += 1;
+        if release["tender"]["lots"].as_array().unwrap().len() > 1 {
+            multi_lot += 1;
+        }
+        let bids = release["bids"]["details"].as_array().map_or(0, Vec::len);
+        max_bids = max_bids.max(bids);
+        if bids == 0 && release["tender"]["status"] == "unsuccessful" {
+            zero_bids += 1;
+        }
+        if bids == 1 {
+            single_bid.insert(ocid.clone());
+        }
+    }
+    let planted_single: HashSet<String> = planted
+        .iter()
+        .filter(|line| line.pattern == Pattern::SingleBid && !line.near_miss)
+        .map(|line| line.ocid.clone())
+        .collect();
+    assert_eq!(
+        single_bid, planted_single,
+        "every single bid is planted and every planted one is there"
+    );
+    assert!((7..=8).contains(&max_bids), "{max_bids}");
+    assert!(zero_bids > 0);
+    // Multi-lot: MULTI_LOT_RATE of the competitive processes that may have several lots
+    // (about 85% of them: not the single-lot plantings nor the still-open ones' peers).
+    let share = multi_lot as f64 / competitive as f64;
+    assert!(
+        (share - MULTI_LOT_RATE * 0.85).abs() < 0.05,
+        "multi-lot share {share}"
+    );
+    let one = (1, 1);
+    assert_share(
+        "procuringEntity.id holding the name",
+        entity_id_is_name,
+        processes,
+        PROCURING_ENTITY_ID_IS_NAME_RATE,
+        one,
+    );
+    assert_share("no buyer", without_buyer, processes, NO_BUYER_RATE, one);
+    let defects = &summary.defects;
+    assert_share(
+        "documents without url",
+        defects["documents_without_url"],
+        defects["documents"],
+        DOCUMENT_WITHOUT_URL_RATE,
+        one,
+    );
+    assert_share(
+        "single source as open",
+        defects["single_source_as_open"],
+        summary.direct,
+        SINGLE_SOURCE_AS_OPEN_RATE,
+        one,
+    );
+    assert_share(
+        "zero lot values",
+        defects["zero_lot_values"],
+        summary.direct,
+        SINGLE_SOURCE_ZERO_VALUE_RATE,
+        one,
+    );
+    assert_eq!(summary.single_bid, planted_single.len() as u64);
+
+    // Buyers: every region, and a heavy tail (10% of buyers hold far more than 10%).
+    assert_eq!(summary.buyers_by_region.len(), 9);
+    assert!(
+        summary.top_decile_buyer_share > 0.3,
+        "{}",
+        summary.top_decile_buyer_share
+    );
+    // Both laws.
+    assert!(summary.processes_by_law["2015"] > processes / 4);
+    assert!(summary.processes_by_law["2022"] > processes / 4);
+    // Processes evolve: most are re-published.
+    assert!(summary.republished > processes / 2);
+    assert!(summary.with_enquiries > 0 && summary.with_complaints > 0 && summary.amended > 0);
+}
