@@ -20,7 +20,7 @@ from http.server import HTTPServer, BaseHTTPRequestHandler
 directory, port = sys.argv[1], int(sys.argv[2])
 releases = []
 extensions = []
-for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
+for path in sorted(glob.glob(os.path.join(directory, "page-*.json"))):
     with open(path, encoding="utf-8") as handle:
         package = json.load(handle)
     if not isinstance(package, dict) or "releases" not in package:

@@ -773,11 +773,16 @@ impl Work<'_> {
                 split_ids.insert((bid_id.clone(), lot_id.clone()), id);
                 made.push(Value::Object(one));
             }
+            // The note keeps what moved: the per-lot values before, the new bids' ids after.
             notes.push((
                 Rule::BidSplitPerLot,
                 path,
-                Some(bid.clone()),
-                Some(Value::Array(made.clone())),
+                Some(json!({"id": bid_id, "relatedLots": bid.get("relatedLots")})),
+                Some(Value::Array(
+                    made.iter()
+                        .filter_map(|one| one.get("id").cloned())
+                        .collect(),
+                )),
             ));
             result.extend(made);
         }
@@ -1091,6 +1096,7 @@ impl achyk_store::Normaliser for StoreNormaliser {
         let normalised = normalise_owned(compiled, &self.settings);
         achyk_store::NormalisedProcess {
             json: normalised.release.to_string(),
+            release: Some(normalised.release),
             notes: normalised
                 .changes
                 .into_iter()

@@ -21,6 +21,9 @@ pub struct NormalisedProcess {
     pub region: Option<String>,
     /// ISO 3166-2 code of each party's region, by the party's `id` in the release.
     pub party_regions: Vec<(String, String)>,
+    /// `json` already parsed, when the normaliser has it: the store reads parties and the
+    /// summary from it instead of parsing `json` again.
+    pub release: Option<serde_json::Value>,
 }
 
 /// One entry of the data-quality report.

@@ -59,63 +59,6 @@ pub fn process_parties(release: &Value) -> Vec<ProcessParty> {
     )
 }
 
-/// [`process_parties`] of a release's JSON text, reading only the members that name parties.
-pub(crate) fn process_parties_of_text(json: &str) -> Result<Vec<ProcessParty>, serde_json::Error> {
-    match serde_json::from_str::<PartyMembers>(json) {
-        Ok(members) => {
-            let (procuring_entity, tenderers) = match &members.tender {
-                Some(tender) => (tender.procuring_entity.as_ref(), tender.tenderers.as_ref()),
-                None => (None, None),
-            };
-            let suppliers: Vec<&Value> = members
-                .awards
-                .iter()
-                .flatten()
-                .filter(|award| !not_made(award.status.as_ref()))
-                .filter_map(|award| award.suppliers.as_ref())
-                .collect();
-            Ok(collect(
-                members.parties.as_ref(),
-                members.buyer.as_ref(),
-                procuring_entity,
-                tenderers,
-                &suppliers,
-            ))
-        }
-        // An odd shape (`tender` that is not an object, a repeated member): read it all.
-        Err(_) => Ok(process_parties(&serde_json::from_str(json)?)),
-    }
-}
-
-/// The members of a release that name parties; serde skips the rest without building it.
-#[derive(serde::Deserialize)]
-struct PartyMembers {
-    #[serde(default)]
-    parties: Option<Value>,
-    #[serde(default)]
-    buyer: Option<Value>,
-    #[serde(default)]
-    tender: Option<TenderMembers>,
-    #[serde(default)]
-    awards: Option<Vec<AwardMembers>>,
-}
-
-#[derive(serde::Deserialize)]
-struct TenderMembers {
-    #[serde(default, rename = "procuringEntity")]
-    procuring_entity: Option<Value>,
-    #[serde(default)]
-    tenderers: Option<Value>,
-}
-
-#[derive(serde::Deserialize)]
-struct AwardMembers {
-    #[serde(default)]
-    suppliers: Option<Value>,
-    #[serde(default)]
-    status: Option<Value>,
-}
-
 /// Whether an award was not made, so that the suppliers it names supplied nothing.
 fn not_made(status: Option<&Value>) -> bool {
     matches!(
@@ -289,11 +232,6 @@ mod tests {
         );
         assert_eq!(parties[1].legal_name.as_deref(), Some("Builder"));
         assert_eq!(parties[3].json, json!({"id": "ghost", "name": "Unlisted"}));
-        // Reading only the members that name parties gives the same.
-        assert_eq!(
-            process_parties_of_text(&release.to_string()).unwrap(),
-            parties
-        );
     }
 
     #[test]
@@ -303,7 +241,7 @@ mod tests {
             r#"{"buyer": {"id": "a"}, "buyer": {"id": "b", "name": "B"}}"#,
             r#"{"parties": {"not": "a list"}, "awards": [{"suppliers": 5}], "buyer": {"id": "b"}}"#,
         ] {
-            let parties = process_parties_of_text(text).unwrap();
+            let parties = process_parties(&serde_json::from_str(text).unwrap());
             assert_eq!(parties.len(), 1, "{text}");
             assert_eq!(parties[0].id.as_str(), "b");
         }

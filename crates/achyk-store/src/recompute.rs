@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::ids::Ocid;
 use crate::normalised::{NormalisedProcess, Normaliser};
-use crate::parties::{ProcessParty, process_parties_of_text};
+use crate::parties::{ProcessParty, process_parties};
 use crate::summary::ProcessSummary;
 
 /// A stored release as recompute reads it.
@@ -137,42 +137,48 @@ fn recompute_one(
             .into_iter()
             .map(|warning| (warning.path, warning.message)),
     );
-    // Parties come from the normalised release when there is one: it has the buyer and the
-    // suppliers that the feed leaves out.
-    let normalised = normaliser.map(|normaliser| normaliser.normalise(&merged.json));
-    let parties_source = normalised
-        .as_ref()
-        .map_or(&merged.json, |normalised| &normalised.json);
-    let parties = match process_parties_of_text(parties_source) {
-        Ok(mut parties) => {
-            if let Some(normalised) = &normalised {
-                for party in &mut parties {
-                    let id = party.json.get("id").and_then(|id| id.as_str());
-                    party.region = normalised
-                        .party_regions
-                        .iter()
-                        .find(|(party_id, _)| Some(party_id.as_str()) == id)
-                        .map(|(_, region)| region.clone());
+    // Parties and the summary come from the normalised release when there is one: it has the
+    // buyer and the suppliers that the feed leaves out. It is read once, or not at all when
+    // the normaliser hands it over already parsed.
+    let mut normalised = normaliser.map(|normaliser| normaliser.normalise(&merged.json));
+    let handed_over = normalised
+        .as_mut()
+        .and_then(|normalised| normalised.release.take());
+    let release = match handed_over {
+        Some(release) => release,
+        None => {
+            let source = normalised
+                .as_ref()
+                .map_or(&merged.json, |normalised| &normalised.json);
+            match serde_json::from_str::<serde_json::Value>(source) {
+                Ok(release) => release,
+                Err(error) => {
+                    warnings.push((
+                        "".into(),
+                        format!("the compiled release could not be read for its parties: {error}"),
+                    ));
+                    serde_json::Value::Null
                 }
             }
-            parties
-        }
-        Err(error) => {
-            warnings.push((
-                "".into(),
-                format!("the compiled release could not be read for its parties: {error}"),
-            ));
-            Vec::new()
         }
     };
+    let mut parties = process_parties(&release);
+    if let Some(normalised) = &normalised {
+        for party in &mut parties {
+            let id = party.json.get("id").and_then(|id| id.as_str());
+            party.region = normalised
+                .party_regions
+                .iter()
+                .find(|(party_id, _)| Some(party_id.as_str()) == id)
+                .map(|(_, region)| region.clone());
+        }
+    }
     let (latest, latest_date) = latest
         .map(|(instant, date)| (instant, date.to_string()))
         .unwrap_or(((0, 0), String::new()));
     let summary = ProcessSummary::of(
         process.ocid.as_str(),
-        normalised
-            .as_ref()
-            .map_or(&merged.json, |normalised| &normalised.json),
+        &release,
         &parties,
         normalised
             .as_ref()

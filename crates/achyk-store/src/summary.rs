@@ -43,12 +43,11 @@ fn list(value: Option<&Value>) -> impl Iterator<Item = &Value> {
 impl ProcessSummary {
     pub(crate) fn of(
         ocid: &str,
-        json: &str,
+        release: &Value,
         parties: &[ProcessParty],
         region: Option<String>,
         latest: (String, i64),
     ) -> ProcessSummary {
-        let release: Value = serde_json::from_str(json).unwrap_or(Value::Null);
         let tender = release.get("tender");
         let field = |name: &str| text(tender.and_then(|tender| tender.get(name)));
         let buyer = parties.iter().find(|party| party.roles.contains("buyer"));

@@ -889,6 +889,8 @@ impl Normaliser for CountingNormaliser {
             }],
             region: Some("KG-GB".into()),
             party_regions,
+            // Not handed over: the store parses `json` itself.
+            release: None,
         }
     }
 }
