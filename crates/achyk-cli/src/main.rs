@@ -29,6 +29,8 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Write the stored compiled releases (or every stored release) as JSON Lines.
     Export(cmd::export::ExportArgs),
+    /// Calculate Cardinal's red-flag indicators from JSON Lines of compiled releases.
+    Indicators(cmd::indicators::IndicatorsArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
     /// Rebuild every process's normalised release (after the status table changed).
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Indicators(args) => cmd::indicators::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),
         Command::Normalise(args) => cmd::normalise::run(args),

@@ -6,6 +6,7 @@
 pub mod compile;
 pub mod export;
 pub mod import;
+pub mod indicators;
 pub mod migrate;
 pub mod normalise;
 pub mod quality;
