@@ -20,6 +20,7 @@ mod r035;
 mod r036;
 mod r038;
 mod r048;
+mod r058;
 pub mod settings;
 pub mod stats;
 
@@ -284,8 +285,15 @@ impl Indicators {
             }
             collector.push(flag);
         }
-        if settings.r024.is_some() || settings.r058.is_some() {
-            r024::run(&processes, &context, &mut collector);
+        if (settings.r024.is_some() || settings.r058.is_some())
+            && let Some((currency, differences)) = r024::differences(&processes, &context)
+        {
+            if let Some(options) = &settings.r024 {
+                r024::flag(options, &currency, &differences, &mut collector);
+            }
+            if let Some(options) = &settings.r058 {
+                r058::flag(options, &currency, &differences, &mut collector);
+            }
         }
         if let Some(options) = &settings.r025 {
             r025::run(&processes, options, &mut collector);

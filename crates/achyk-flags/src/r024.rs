@@ -1,10 +1,10 @@
-//! R024 Price close to winning bid, and R058 Heavily discounted bid: the relative difference
+//! R024 Price close to winning bid (and, with R058 Heavily discounted bid): the relative difference
 //! between the second-lowest valid bid and the winning bid is a low (R024) or high (R058)
-//! outlier. Both share the differences computed here; R058's module only flags.
+//! outlier. Both share the differences computed here; `r058` flags the high ones.
 
 use std::collections::BTreeMap;
 
-use crate::{Collector, Context, Fact, Flag, Group, Process, stats};
+use crate::{Collector, Context, Fact, Flag, Group, Process, settings::Threshold, stats};
 
 /// One process's comparable bids: the winner and every valid bid with one tenderer and an amount.
 struct Candidate<'a> {
@@ -56,16 +56,26 @@ fn choose_currency(candidates: &[Candidate], configured: Option<&str>) -> Option
         .map(|(currency, _)| currency.to_owned())
 }
 
-pub(crate) fn run(processes: &[Process], context: &Context, collector: &mut Collector) {
+/// One process's difference: (second − winning) / winning, with who and how much.
+pub(crate) struct Difference<'a> {
+    pub value: f64,
+    pub winner: &'a str,
+    pub second: &'a str,
+    pub winning_amount: f64,
+    pub second_amount: f64,
+}
+
+/// The currency chosen and each comparable process's difference, by ocid.
+pub(crate) fn differences<'a>(
+    processes: &'a [Process],
+    context: &Context,
+) -> Option<(String, BTreeMap<&'a str, Difference<'a>>)> {
     let candidates: Vec<Candidate> = processes
         .iter()
         .filter_map(|process| candidate(process, context))
         .collect();
-    let Some(currency) = choose_currency(&candidates, context.settings.currency.as_deref()) else {
-        return;
-    };
-    // ocid → (difference, winner, second, winning amount, second amount)
-    let mut differences: BTreeMap<&str, (f64, &str, &str, f64, f64)> = BTreeMap::new();
+    let currency = choose_currency(&candidates, context.settings.currency.as_deref())?;
+    let mut differences: BTreeMap<&str, Difference> = BTreeMap::new();
     for candidate in &candidates {
         let mut winning: Option<f64> = None;
         let mut second: Option<(&str, f64)> = None;
@@ -85,73 +95,66 @@ pub(crate) fn run(processes: &[Process], context: &Context, collector: &mut Coll
         {
             differences.insert(
                 candidate.ocid,
-                (
-                    (second_amount - winning) / winning,
-                    candidate.winner,
-                    second_id,
-                    winning,
+                Difference {
+                    value: (second_amount - winning) / winning,
+                    winner: candidate.winner,
+                    second: second_id,
+                    winning_amount: winning,
                     second_amount,
-                ),
+                },
             );
         }
     }
-    let values: Vec<f64> = differences.values().map(|entry| entry.0).collect();
+    Some((currency, differences))
+}
+
+/// The facts behind an R024 or R058 flag.
+pub(crate) fn fact(
+    code: &'static str,
+    difference: &Difference,
+    fence: f64,
+    currency: &str,
+    ocid: &str,
+) -> Fact {
+    Fact::new(code)
+        .number("difference", difference.value)
+        .number("fence", fence)
+        .number("winning_amount", difference.winning_amount)
+        .number("second_amount", difference.second_amount)
+        .text("currency", currency)
+        .text("winner", difference.winner)
+        .text("second", difference.second)
+        .text("ocid", ocid)
+}
+
+/// Flags differences at or below the lower fence (or the threshold).
+pub(crate) fn flag(
+    options: &Threshold,
+    currency: &str,
+    differences: &BTreeMap<&str, Difference>,
+    collector: &mut Collector,
+) {
+    let values: Vec<f64> = differences.values().map(|entry| entry.value).collect();
     let (q1, q3) = stats::quartiles(&values);
-    let fact = |code: &'static str, entry: &(f64, &str, &str, f64, f64), fence: f64, ocid: &str| {
-        Fact::new(code)
-            .number("difference", entry.0)
-            .number("fence", fence)
-            .number("winning_amount", entry.3)
-            .number("second_amount", entry.4)
-            .text("currency", currency.clone())
-            .text("winner", entry.1)
-            .text("second", entry.2)
-            .text("ocid", ocid)
-    };
-    if let Some(options) = &context.settings.r024 {
-        let (fence, guard) = match options.threshold {
-            Some(threshold) => (threshold, 1.0),
-            None => {
-                collector.meta("R024", "q1", q1);
-                collector.meta("R024", "q3", q3);
-                (stats::lower_fence(q1, q3), q1)
-            }
-        };
-        collector.meta("R024", "lower_fence", fence);
-        // A non-positive fence would flag nothing meaningful (differences are non-negative).
-        if guard > 0.0 && fence > 0.0 {
-            for (ocid, entry) in &differences {
-                if entry.0 <= fence {
-                    let fact = fact("second_bid_close_to_winner", entry, fence, ocid);
-                    collector
-                        .push(Flag::new("R024", Group::Ocid, *ocid, entry.0).with(fact.clone()));
-                    for id in [entry.1, entry.2] {
-                        collector
-                            .push(Flag::new("R024", Group::Tenderer, id, 0.0).with(fact.clone()));
-                        collector.map("ocid_tenderer_r024", ocid, id);
-                    }
-                }
-            }
+    let (fence, guard) = match options.threshold {
+        Some(threshold) => (threshold, 1.0),
+        None => {
+            collector.meta("R024", "q1", q1);
+            collector.meta("R024", "q3", q3);
+            (stats::lower_fence(q1, q3), q1)
         }
-    }
-    if let Some(options) = &context.settings.r058 {
-        let fence = match options.threshold {
-            Some(threshold) => threshold,
-            None => {
-                collector.meta("R058", "q1", q1);
-                collector.meta("R058", "q3", q3);
-                stats::upper_fence(q1, q3)
-            }
-        };
-        collector.meta("R058", "upper_fence", fence);
-        if fence > 0.0 {
-            for (ocid, entry) in &differences {
-                if entry.0 >= fence {
-                    let fact = fact("winning_bid_heavily_discounted", entry, fence, ocid);
-                    collector
-                        .push(Flag::new("R058", Group::Ocid, *ocid, entry.0).with(fact.clone()));
-                    collector.push(Flag::new("R058", Group::Tenderer, entry.1, 0.0).with(fact));
-                    collector.map("ocid_tenderer_r058", ocid, entry.1);
+    };
+    collector.meta("R024", "lower_fence", fence);
+    // A non-positive fence would flag nothing meaningful (differences are non-negative).
+    if guard > 0.0 && fence > 0.0 {
+        for (ocid, entry) in differences {
+            if entry.value <= fence {
+                let fact = fact("second_bid_close_to_winner", entry, fence, currency, ocid);
+                collector
+                    .push(Flag::new("R024", Group::Ocid, *ocid, entry.value).with(fact.clone()));
+                for id in [entry.winner, entry.second] {
+                    collector.push(Flag::new("R024", Group::Tenderer, id, 0.0).with(fact.clone()));
+                    collector.map("ocid_tenderer_r024", ocid, id);
                 }
             }
         }
