@@ -33,6 +33,8 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Write a synthetic Kyrgyz feed (API pages, planted risk patterns, statistics).
     Generate(cmd::generate::GenerateArgs),
+    /// Calculate Cardinal's red-flag indicators from JSON Lines of compiled releases.
+    Indicators(cmd::indicators::IndicatorsArgs),
     /// Apply the database migrations.
     Migrate(cmd::migrate::MigrateArgs),
     /// Rebuild every process's normalised release (after the status table changed).
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Indicators(args) => cmd::indicators::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Generate(args) => cmd::generate::run(args),
         Command::Migrate(args) => cmd::migrate::run(args),

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod indicators;
 pub mod migrate;
 pub mod normalise;
 pub mod quality;

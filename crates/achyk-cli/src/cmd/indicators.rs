@@ -1,0 +1,70 @@
+//! `achyk indicators`: Cardinal's red-flag indicators over JSON Lines of compiled releases.
+//!
+//! Writes one JSON object in Cardinal's output format: `OCID`, `Buyer`, `ProcuringEntity` and
+//! `Tenderer` groups of `{id: {"Rnnn": number}}`, plus `Meta` (quartiles and fences) unless
+//! `--no-meta`, plus `Maps` with `--map`. Settings are Cardinal's INI file; without one, every
+//! indicator runs with its defaults.
+//!
+//! Exit code: 0 when every line was used; 1 when some lines were not JSON objects with an
+//! `ocid` (their numbers go to standard error; the rest is computed); 2 on failure.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use achyk_flags::{Indicators, Settings};
+use anyhow::Context;
+
+#[derive(clap::Args)]
+pub struct IndicatorsArgs {
+    /// JSON Lines of compiled releases, one contracting process a line; `-` reads standard input.
+    pub file: PathBuf,
+    /// Cardinal's INI settings file: an indicator runs when its `[Rnnn]` section is present.
+    #[arg(long, short)]
+    pub settings: Option<PathBuf>,
+    /// Leave out the "Meta" key (quartiles and fences).
+    #[arg(long)]
+    pub no_meta: bool,
+    /// Add the "Maps" key, mapping contracting processes to the organisations flagged.
+    #[arg(long)]
+    pub map: bool,
+}
+
+pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
+    let settings = match &args.settings {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the settings file {}", path.display()))?;
+            Settings::from_ini(&text)
+                .with_context(|| format!("the settings file {} is not usable", path.display()))?
+        }
+        None => Settings::all(),
+    };
+    let mut text = String::new();
+    if args.file.as_os_str() == "-" {
+        io::stdin()
+            .lock()
+            .read_to_string(&mut text)
+            .context("cannot read standard input")?;
+    } else {
+        text = std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?;
+    }
+    let (results, rejected) = Indicators::compute_lines(&text, &settings);
+    let output = results.to_cardinal_json(!args.no_meta, args.map);
+    let mut stdout = io::stdout().lock();
+    serde_json::to_writer(&mut stdout, &output).context("cannot write the results")?;
+    writeln!(stdout).context("cannot write the results")?;
+    stdout.flush().context("cannot write the results")?;
+    for line in &rejected {
+        eprintln!(
+            "{}:{line}: not a JSON object with an ocid; skipped",
+            args.file.display()
+        );
+    }
+    Ok(if rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_REJECTED)
+    })
+}

@@ -1,0 +1,386 @@
+//! Red-flag indicators over OCDS compiled releases: OCP Cardinal's eleven (R003, R018, R024,
+//! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output.
+//!
+//! Pure and deterministic: the result does not depend on the input order or the thread count.
+//! Each [`Flag`] carries the [`Fact`]s that raised it, as numbers with a fact code, so that
+//! callers can explain it in any language; [`Results::to_cardinal_json`] leaves them out.
+//!
+//! Dates are compared as instants (offsets applied), never as text. When bid amounts are
+//! compared across processes (R024, R058), the currency is the configured `currency`, else the
+//! most common currency of the valid bids considered, ties broken by the smaller code.
+
+mod process;
+mod r003;
+mod r018;
+mod r024;
+mod r025;
+mod r028;
+mod r030;
+mod r035;
+mod r036;
+mod r038;
+mod r048;
+mod r058;
+pub mod settings;
+pub mod stats;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+pub use process::{Award, Bid, Process};
+pub use settings::{CODES, Settings, SettingsError};
+
+/// The kind of identifier a flag is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    Ocid,
+    Buyer,
+    ProcuringEntity,
+    Tenderer,
+}
+
+impl Group {
+    /// The group's key in Cardinal's output.
+    pub fn cardinal_name(self) -> &'static str {
+        match self {
+            Self::Ocid => "OCID",
+            Self::Buyer => "Buyer",
+            Self::ProcuringEntity => "ProcuringEntity",
+            Self::Tenderer => "Tenderer",
+        }
+    }
+}
+
+/// One fact behind a flag: a stable code (`submission_period_days`) and its named numbers
+/// (`days = 6`, `threshold = 15`) and texts (an ocid, a date), ready to render in any language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    pub code: &'static str,
+    pub numbers: Vec<(&'static str, f64)>,
+    pub texts: Vec<(&'static str, String)>,
+}
+
+impl Fact {
+    pub fn new(code: &'static str) -> Self {
+        Self {
+            code,
+            numbers: Vec::new(),
+            texts: Vec::new(),
+        }
+    }
+    pub fn number(mut self, name: &'static str, value: f64) -> Self {
+        self.numbers.push((name, value));
+        self
+    }
+    pub fn text(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.texts.push((name, value.into()));
+        self
+    }
+}
+
+/// A raised flag: indicator `code` for the identifier `id` of `group`, with Cardinal's value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flag {
+    pub code: &'static str,
+    pub group: Group,
+    pub id: String,
+    pub value: f64,
+    pub facts: Vec<Fact>,
+}
+
+impl Flag {
+    pub fn new(code: &'static str, group: Group, id: impl Into<String>, value: f64) -> Self {
+        Self {
+            code,
+            group,
+            id: id.into(),
+            value,
+            facts: Vec::new(),
+        }
+    }
+    pub fn with(mut self, fact: Fact) -> Self {
+        self.facts.push(fact);
+        self
+    }
+}
+
+/// Everything one run computed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Results {
+    /// Sorted by group, id, code, then facts' order of discovery; one flag per (group, id, code).
+    pub flags: Vec<Flag>,
+    /// Per indicator code: quartiles and fences (`q1`, `q3`, `lower_fence`, `upper_fence`, ...).
+    pub meta: BTreeMap<&'static str, BTreeMap<String, f64>>,
+    /// Cardinal's `Maps`: per map name, ocid → identifiers.
+    pub maps: BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>,
+}
+
+/// The per-run context the indicators read.
+pub(crate) struct Context<'a> {
+    pub settings: &'a Settings,
+}
+
+impl Context<'_> {
+    /// Whether bid prices are comparable in this process (Cardinal's global
+    /// `price_comparison_procurement_methods` / `no_price_comparison_procurement_methods`).
+    pub fn prices_comparable(&self, process: &Process) -> bool {
+        let details = process.procurement_method_details.as_deref();
+        if let Some(allowed) = &self.settings.price_comparison_procurement_methods
+            && !allowed.is_empty()
+        {
+            return details.is_some_and(|details| allowed.contains(details));
+        }
+        if let Some(denied) = &self.settings.no_price_comparison_procurement_methods {
+            return !details.is_some_and(|details| denied.contains(details));
+        }
+        true
+    }
+}
+
+/// Collects flags, keeping one per (group, id, code) and merging the facts of repeats.
+#[derive(Default)]
+pub(crate) struct Collector {
+    flags: BTreeMap<(Group, String, &'static str), Flag>,
+    pub meta: BTreeMap<&'static str, BTreeMap<String, f64>>,
+    pub maps: BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>,
+}
+
+impl Collector {
+    pub fn push(&mut self, flag: Flag) {
+        let key = (flag.group, flag.id.clone(), flag.code);
+        match self.flags.get_mut(&key) {
+            Some(existing) => {
+                existing.value = flag.value;
+                existing.facts.extend(flag.facts);
+            }
+            None => {
+                self.flags.insert(key, flag);
+            }
+        }
+    }
+    pub fn map(&mut self, name: &'static str, ocid: &str, id: &str) {
+        self.maps
+            .entry(name)
+            .or_default()
+            .entry(ocid.to_owned())
+            .or_default()
+            .insert(id.to_owned());
+    }
+    pub fn meta(&mut self, code: &'static str, key: impl Into<String>, value: f64) {
+        self.meta.entry(code).or_default().insert(key.into(), value);
+    }
+}
+
+/// Entry point: runs the indicators the settings enable.
+pub struct Indicators;
+
+impl Indicators {
+    /// Computes over parsed compiled releases.
+    pub fn compute(releases: &[Value], settings: &Settings) -> Results {
+        let mut processes: Vec<(Process, String)> = releases
+            .par_iter()
+            .filter_map(|release| {
+                let process = Process::from_release(release)?;
+                Some((process, release.to_string()))
+            })
+            .collect();
+        Self::finish(&mut processes, settings)
+    }
+
+    /// Computes over JSON Lines text; returns the results and the (1-based) numbers of the lines
+    /// that are not JSON objects with an `ocid` (bad data is reported, not fatal).
+    pub fn compute_lines(text: &str, settings: &Settings) -> (Results, Vec<usize>) {
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(index, line)| (index + 1, line))
+            .collect();
+        let parsed: Vec<Result<(Process, String), usize>> = lines
+            .par_iter()
+            .map(|&(number, line)| {
+                serde_json::from_str::<Value>(line)
+                    .ok()
+                    .and_then(|release| Process::from_release(&release))
+                    .map(|process| (process, line.trim().to_owned()))
+                    .ok_or(number)
+            })
+            .collect();
+        let mut rejected = Vec::new();
+        let mut processes = Vec::with_capacity(parsed.len());
+        for entry in parsed {
+            match entry {
+                Ok(process) => processes.push(process),
+                Err(number) => rejected.push(number),
+            }
+        }
+        (Self::finish(&mut processes, settings), rejected)
+    }
+
+    fn finish(processes: &mut Vec<(Process, String)>, settings: &Settings) -> Results {
+        // The order of processes is fixed here, so nothing after depends on the input order.
+        processes.par_sort_unstable_by(|a, b| a.0.ocid.cmp(&b.0.ocid).then_with(|| a.1.cmp(&b.1)));
+        let processes: Vec<Process> = processes
+            .drain(..)
+            .map(|(process, _)| process)
+            .filter(|process| process.tender_status.as_deref() != Some("cancelled"))
+            .filter(|process| {
+                !process
+                    .procurement_method_details
+                    .as_ref()
+                    .is_some_and(|details| {
+                        settings
+                            .excluded_procurement_method_details
+                            .contains(details)
+                    })
+            })
+            .collect();
+        let context = Context { settings };
+        let per_process: Vec<Vec<Flag>> = processes
+            .par_iter()
+            .map(|process| {
+                let mut flags = Vec::new();
+                if let Some(options) = &settings.r003 {
+                    flags.extend(r003::check(process, options));
+                }
+                if let Some(options) = &settings.r018 {
+                    flags.extend(r018::check(process, options));
+                }
+                if settings.r028.is_some() {
+                    flags.extend(r028::check(process, &context));
+                }
+                if settings.r030.is_some() {
+                    flags.extend(r030::check(process));
+                }
+                if let Some(options) = &settings.r035 {
+                    flags.extend(r035::check(process, options));
+                }
+                if settings.r036.is_some() {
+                    flags.extend(r036::check(process, &context));
+                }
+                flags
+            })
+            .collect();
+        let mut collector = Collector::default();
+        for flag in per_process.into_iter().flatten() {
+            let tenderer = flag.group == Group::Tenderer;
+            let map = match flag.code {
+                "R028" => Some("ocid_tenderer_r028"),
+                "R030" => Some("ocid_tenderer_r030"),
+                "R035" => Some("ocid_tenderer_r035"),
+                _ => None,
+            };
+            if tenderer && let Some(map) = map {
+                let ocid = flag
+                    .facts
+                    .iter()
+                    .flat_map(|fact| &fact.texts)
+                    .find(|(name, _)| *name == "ocid")
+                    .map(|(_, ocid)| ocid.clone());
+                if let Some(ocid) = ocid {
+                    collector.map(map, &ocid, &flag.id);
+                }
+            }
+            collector.push(flag);
+        }
+        if (settings.r024.is_some() || settings.r058.is_some())
+            && let Some((currency, differences)) = r024::differences(&processes, &context)
+        {
+            if let Some(options) = &settings.r024 {
+                r024::flag(options, &currency, &differences, &mut collector);
+            }
+            if let Some(options) = &settings.r058 {
+                r058::flag(options, &currency, &differences, &mut collector);
+            }
+        }
+        if let Some(options) = &settings.r025 {
+            r025::run(&processes, options, &mut collector);
+        }
+        if let Some(options) = &settings.r038 {
+            r038::run(&processes, options, &mut collector);
+        }
+        if let Some(options) = &settings.r048 {
+            r048::run(&processes, options, &mut collector);
+        }
+        Results {
+            flags: collector.flags.into_values().collect(),
+            meta: collector.meta,
+            maps: collector.maps,
+        }
+    }
+}
+
+fn number(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+impl Results {
+    /// Cardinal's output: groups of `{id: {"Rnnn": number}}` (empty groups left out), plus
+    /// `Meta` when `meta`, plus `Maps` when `map`. Keys are sorted.
+    pub fn to_cardinal_json(&self, meta: bool, map: bool) -> Value {
+        let mut groups: BTreeMap<Group, BTreeMap<&str, BTreeMap<&str, f64>>> = BTreeMap::new();
+        for flag in &self.flags {
+            groups
+                .entry(flag.group)
+                .or_default()
+                .entry(&flag.id)
+                .or_default()
+                .insert(flag.code, flag.value);
+        }
+        let mut output = Map::new();
+        for (group, ids) in groups {
+            let ids: Map<String, Value> = ids
+                .into_iter()
+                .map(|(id, codes)| {
+                    let codes: Map<String, Value> = codes
+                        .into_iter()
+                        .map(|(code, value)| (code.to_owned(), number(value)))
+                        .collect();
+                    (id.to_owned(), Value::Object(codes))
+                })
+                .collect();
+            output.insert(group.cardinal_name().to_owned(), Value::Object(ids));
+        }
+        if meta {
+            let meta: Map<String, Value> = self
+                .meta
+                .iter()
+                .map(|(code, entries)| {
+                    let entries: Map<String, Value> = entries
+                        .iter()
+                        .map(|(key, value)| (key.clone(), number(*value)))
+                        .collect();
+                    ((*code).to_owned(), Value::Object(entries))
+                })
+                .collect();
+            output.insert("Meta".to_owned(), Value::Object(meta));
+        }
+        if map {
+            let maps: Map<String, Value> = self
+                .maps
+                .iter()
+                .map(|(name, entries)| {
+                    let entries: Map<String, Value> = entries
+                        .iter()
+                        .map(|(ocid, ids)| {
+                            // Cardinal's one-organisation maps hold a string, the others a list.
+                            let value = if name.starts_with("ocid_buyer")
+                                || name.starts_with("ocid_procuringentity")
+                            {
+                                Value::String(ids.iter().next().cloned().unwrap_or_default())
+                            } else {
+                                Value::Array(ids.iter().cloned().map(Value::String).collect())
+                            };
+                            (ocid.clone(), value)
+                        })
+                        .collect();
+                    ((*name).to_owned(), Value::Object(entries))
+                })
+                .collect();
+            output.insert("Maps".to_owned(), Value::Object(maps));
+        }
+        Value::Object(output)
+    }
+}

@@ -1,0 +1,178 @@
+//! The facts of one compiled release that the indicators read, extracted once.
+
+use serde_json::Value;
+
+/// A bid's value and who submitted it. Lot-aware indicators will add the lot here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bid {
+    pub status: Option<String>,
+    /// Instant in nanoseconds since the epoch, when the date parses.
+    pub date: Option<i128>,
+    pub date_text: Option<String>,
+    pub tenderers: Vec<String>,
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
+}
+
+impl Bid {
+    /// Cardinal's "submitted": pending, valid or disqualified.
+    pub fn is_submitted(&self) -> bool {
+        matches!(
+            self.status.as_deref(),
+            Some("pending" | "valid" | "disqualified")
+        )
+    }
+    pub fn has_status(&self, status: &str) -> bool {
+        self.status.as_deref() == Some(status)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Award {
+    pub status: Option<String>,
+    pub suppliers: Vec<String>,
+    pub classifications: Vec<String>,
+}
+
+impl Award {
+    pub fn is_active(&self) -> bool {
+        self.status.as_deref() == Some("active")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Process {
+    pub ocid: String,
+    pub buyer: Option<String>,
+    pub procuring_entity: Option<String>,
+    pub tender_status: Option<String>,
+    pub procurement_method: Option<String>,
+    pub procurement_method_details: Option<String>,
+    pub number_of_tenderers: Option<f64>,
+    pub tender_start: Option<i128>,
+    pub tender_end: Option<i128>,
+    pub tender_end_text: Option<String>,
+    pub bids: Vec<Bid>,
+    pub awards: Vec<Award>,
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    value.and_then(Value::as_str).map(str::to_owned)
+}
+
+fn ids(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|entry| entry.get("id").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn instant(value: Option<&Value>) -> Option<i128> {
+    value
+        .and_then(Value::as_str)
+        .and_then(achyk_ocds::release::parse_instant)
+}
+
+impl Process {
+    /// Extracts the facts; `None` when the release has no `ocid`.
+    pub fn from_release(release: &Value) -> Option<Self> {
+        let ocid = release.get("ocid")?.as_str()?.to_owned();
+        let tender = release.get("tender");
+        let field = |name: &str| tender.and_then(|tender| tender.get(name));
+        let period = field("tenderPeriod");
+        let bids = release
+            .pointer("/bids/details")
+            .and_then(Value::as_array)
+            .map(|details| {
+                details
+                    .iter()
+                    .map(|bid| Bid {
+                        status: text(bid.get("status")),
+                        date: instant(bid.get("date")),
+                        date_text: text(bid.get("date")),
+                        tenderers: ids(bid.get("tenderers")),
+                        amount: bid.pointer("/value/amount").and_then(Value::as_f64),
+                        currency: text(bid.pointer("/value/currency")),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let awards = release
+            .get("awards")
+            .and_then(Value::as_array)
+            .map(|awards| {
+                awards
+                    .iter()
+                    .map(|award| Award {
+                        status: text(award.get("status")),
+                        suppliers: ids(award.get("suppliers")),
+                        classifications: award
+                            .get("items")
+                            .and_then(Value::as_array)
+                            .map(|items| {
+                                items
+                                    .iter()
+                                    .filter_map(|item| {
+                                        item.pointer("/classification/id")
+                                            .and_then(Value::as_str)
+                                            .map(str::to_owned)
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Self {
+            ocid,
+            buyer: text(release.pointer("/buyer/id")),
+            procuring_entity: text(release.pointer("/tender/procuringEntity/id")),
+            tender_status: text(field("status")),
+            procurement_method: text(field("procurementMethod")),
+            procurement_method_details: text(field("procurementMethodDetails")),
+            number_of_tenderers: field("numberOfTenderers").and_then(Value::as_f64),
+            tender_start: instant(period.and_then(|period| period.get("startDate"))),
+            tender_end: instant(period.and_then(|period| period.get("endDate"))),
+            tender_end_text: text(period.and_then(|period| period.get("endDate"))),
+            bids,
+            awards,
+        })
+    }
+
+    pub fn submitted_bids(&self) -> impl Iterator<Item = &Bid> {
+        self.bids.iter().filter(|bid| bid.is_submitted())
+    }
+
+    pub fn active_awards(&self) -> impl Iterator<Item = &Award> {
+        self.awards.iter().filter(|award| award.is_active())
+    }
+
+    /// The active awards, when every award is final (active, cancelled or unsuccessful): a
+    /// pending or invalid award means the outcome is not known yet.
+    pub fn active_awards_if_final(&self) -> Option<Vec<&Award>> {
+        self.awards
+            .iter()
+            .all(|award| {
+                matches!(
+                    award.status.as_deref(),
+                    Some("active" | "cancelled" | "unsuccessful")
+                )
+            })
+            .then(|| self.active_awards().collect())
+    }
+
+    /// The single supplier of the single active award, when the outcome is final.
+    pub fn single_winner(&self) -> Option<&str> {
+        let active = self.active_awards_if_final()?;
+        match active.as_slice() {
+            [award] if award.suppliers.len() == 1 => Some(&award.suppliers[0]),
+            _ => None,
+        }
+    }
+}

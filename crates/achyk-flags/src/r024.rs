@@ -1,0 +1,162 @@
+//! R024 Price close to winning bid (and, with R058 Heavily discounted bid): the relative difference
+//! between the second-lowest valid bid and the winning bid is a low (R024) or high (R058)
+//! outlier. Both share the differences computed here; `r058` flags the high ones.
+
+use std::collections::BTreeMap;
+
+use crate::{Collector, Context, Fact, Flag, Group, Process, settings::Threshold, stats};
+
+/// One process's comparable bids: the winner and every valid bid with one tenderer and an amount.
+struct Candidate<'a> {
+    ocid: &'a str,
+    winner: &'a str,
+    bids: Vec<(&'a str, f64, &'a str)>,
+}
+
+fn candidate<'a>(process: &'a Process, context: &Context) -> Option<Candidate<'a>> {
+    if !context.prices_comparable(process) {
+        return None;
+    }
+    let winner = process.single_winner()?;
+    let mut bids = Vec::new();
+    for bid in process.bids.iter().filter(|bid| bid.has_status("valid")) {
+        if bid.tenderers.len() > 1 {
+            return None;
+        }
+        if let ([tenderer], Some(amount), Some(currency)) = (
+            bid.tenderers.as_slice(),
+            bid.amount,
+            bid.currency.as_deref(),
+        ) {
+            bids.push((tenderer.as_str(), amount, currency));
+        }
+    }
+    Some(Candidate {
+        ocid: &process.ocid,
+        winner,
+        bids,
+    })
+}
+
+/// The configured currency, else the most common among the candidates' bids, ties to the
+/// smaller code: the same for any input order, unlike "the first currency seen".
+fn choose_currency(candidates: &[Candidate], configured: Option<&str>) -> Option<String> {
+    if let Some(currency) = configured {
+        return Some(currency.to_owned());
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for candidate in candidates {
+        for (_, _, currency) in &candidate.bids {
+            *counts.entry(currency).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(currency, _)| currency.to_owned())
+}
+
+/// One process's difference: (second − winning) / winning, with who and how much.
+pub(crate) struct Difference<'a> {
+    pub value: f64,
+    pub winner: &'a str,
+    pub second: &'a str,
+    pub winning_amount: f64,
+    pub second_amount: f64,
+}
+
+/// The currency chosen and each comparable process's difference, by ocid.
+pub(crate) fn differences<'a>(
+    processes: &'a [Process],
+    context: &Context,
+) -> Option<(String, BTreeMap<&'a str, Difference<'a>>)> {
+    let candidates: Vec<Candidate> = processes
+        .iter()
+        .filter_map(|process| candidate(process, context))
+        .collect();
+    let currency = choose_currency(&candidates, context.settings.currency.as_deref())?;
+    let mut differences: BTreeMap<&str, Difference> = BTreeMap::new();
+    for candidate in &candidates {
+        let mut winning: Option<f64> = None;
+        let mut second: Option<(&str, f64)> = None;
+        for &(tenderer, amount, bid_currency) in &candidate.bids {
+            if bid_currency != currency {
+                continue;
+            }
+            if tenderer == candidate.winner {
+                winning = Some(winning.map_or(amount, |other: f64| other.min(amount)));
+            } else if second.is_none_or(|(_, other)| amount < other) {
+                second = Some((tenderer, amount));
+            }
+        }
+        if let (Some(winning), Some((second_id, second_amount))) = (winning, second)
+            && second_amount >= winning
+            && winning != 0.0
+        {
+            differences.insert(
+                candidate.ocid,
+                Difference {
+                    value: (second_amount - winning) / winning,
+                    winner: candidate.winner,
+                    second: second_id,
+                    winning_amount: winning,
+                    second_amount,
+                },
+            );
+        }
+    }
+    Some((currency, differences))
+}
+
+/// The facts behind an R024 or R058 flag.
+pub(crate) fn fact(
+    code: &'static str,
+    difference: &Difference,
+    fence: f64,
+    currency: &str,
+    ocid: &str,
+) -> Fact {
+    Fact::new(code)
+        .number("difference", difference.value)
+        .number("fence", fence)
+        .number("winning_amount", difference.winning_amount)
+        .number("second_amount", difference.second_amount)
+        .text("currency", currency)
+        .text("winner", difference.winner)
+        .text("second", difference.second)
+        .text("ocid", ocid)
+}
+
+/// Flags differences at or below the lower fence (or the threshold).
+pub(crate) fn flag(
+    options: &Threshold,
+    currency: &str,
+    differences: &BTreeMap<&str, Difference>,
+    collector: &mut Collector,
+) {
+    let values: Vec<f64> = differences.values().map(|entry| entry.value).collect();
+    let (q1, q3) = stats::quartiles(&values);
+    let (fence, guard) = match options.threshold {
+        Some(threshold) => (threshold, 1.0),
+        None => {
+            collector.meta("R024", "q1", q1);
+            collector.meta("R024", "q3", q3);
+            (stats::lower_fence(q1, q3), q1)
+        }
+    };
+    collector.meta("R024", "lower_fence", fence);
+    // A non-positive fence would flag nothing meaningful (differences are non-negative).
+    if guard > 0.0 && fence > 0.0 {
+        for (ocid, entry) in differences {
+            if entry.value <= fence {
+                let fact = fact("second_bid_close_to_winner", entry, fence, currency, ocid);
+                collector
+                    .push(Flag::new("R024", Group::Ocid, *ocid, entry.value).with(fact.clone()));
+                for id in [entry.winner, entry.second] {
+                    collector.push(Flag::new("R024", Group::Tenderer, id, 0.0).with(fact.clone()));
+                    collector.map("ocid_tenderer_r024", ocid, id);
+                }
+            }
+        }
+    }
+}

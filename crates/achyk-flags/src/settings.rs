@@ -1,0 +1,412 @@
+//! Cardinal's INI settings: the global keys, `[exclusions]`, and one `[Rnnn]` section per
+//! indicator (an indicator runs when its section is present), each with its own options.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Why a settings file is not usable. Each message names what was wrong and what is known.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SettingsError {
+    #[error("line {line}: unknown section [{section}]; known sections: {known}")]
+    UnknownSection {
+        line: usize,
+        section: String,
+        known: String,
+    },
+    #[error("line {line}: unknown key `{key}` in {section}; known keys: {known}")]
+    UnknownKey {
+        line: usize,
+        section: String,
+        key: String,
+        known: String,
+    },
+    #[error("line {line}: `{key}` in {section} must be {expected}, not `{value}`")]
+    BadValue {
+        line: usize,
+        section: String,
+        key: String,
+        expected: &'static str,
+        value: String,
+    },
+    #[error("line {line}: cannot read `{text}` (expected `[section]` or `key = value`)")]
+    Syntax { line: usize, text: String },
+}
+
+/// The codes of the indicators this crate computes, in output order.
+pub const CODES: [&str; 11] = [
+    "R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058",
+];
+
+/// Sections Cardinal's `prepare` command reads: accepted in a shared settings file, unused here.
+const PREPARE_SECTIONS: [&str; 5] = [
+    "defaults",
+    "redactions",
+    "corrections",
+    "modifications",
+    "codelists",
+];
+
+/// Settings for one run. `Default` runs no indicator; [`Settings::all`] runs all with defaults.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    /// The currency of the bid amounts compared by R024 and R058 (else the most common one).
+    pub currency: Option<String>,
+    pub no_price_comparison_procurement_methods: Option<BTreeSet<String>>,
+    pub price_comparison_procurement_methods: Option<BTreeSet<String>>,
+    /// `[exclusions] procurement_method_details`: processes skipped by every indicator.
+    pub excluded_procurement_method_details: BTreeSet<String>,
+    pub r003: Option<R003>,
+    pub r018: Option<R018>,
+    pub r024: Option<Threshold>,
+    pub r025: Option<R025>,
+    pub r028: Option<()>,
+    pub r030: Option<()>,
+    pub r035: Option<R035>,
+    pub r036: Option<()>,
+    pub r038: Option<R038>,
+    pub r048: Option<R048>,
+    pub r058: Option<Threshold>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R003 {
+    pub threshold: Option<i64>,
+    pub procurement_methods: Option<BTreeSet<String>>,
+    pub procurement_method_details: BTreeMap<String, i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R018 {
+    pub procurement_methods: Option<BTreeSet<String>>,
+}
+
+/// An optional fixed fence that replaces the computed one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Threshold {
+    pub threshold: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R025 {
+    pub percentile: Option<usize>,
+    pub threshold: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R035 {
+    pub threshold: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R038 {
+    pub threshold: Option<f64>,
+    pub minimum_submitted_bids: Option<usize>,
+    pub minimum_contracting_processes: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R048 {
+    pub threshold: Option<usize>,
+    pub digits: Option<usize>,
+    pub minimum_contracting_processes: Option<usize>,
+}
+
+fn pipe_set(value: &str) -> BTreeSet<String> {
+    value
+        .split('|')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+struct Line<'a> {
+    number: usize,
+    section: &'a str,
+    key: &'a str,
+    value: &'a str,
+}
+
+impl Line<'_> {
+    fn unknown(&self, known: &[&str]) -> SettingsError {
+        SettingsError::UnknownKey {
+            line: self.number,
+            section: section_label(self.section),
+            key: self.key.to_owned(),
+            known: if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            },
+        }
+    }
+    fn bad(&self, expected: &'static str) -> SettingsError {
+        SettingsError::BadValue {
+            line: self.number,
+            section: section_label(self.section),
+            key: self.key.to_owned(),
+            expected,
+            value: self.value.to_owned(),
+        }
+    }
+    fn natural(&self) -> Result<usize, SettingsError> {
+        self.value.parse().map_err(|_| self.bad("a natural number"))
+    }
+    fn integer(&self) -> Result<i64, SettingsError> {
+        self.value.parse().map_err(|_| self.bad("an integer"))
+    }
+    fn decimal(&self) -> Result<f64, SettingsError> {
+        self.value
+            .parse::<f64>()
+            .ok()
+            .filter(|number| number.is_finite())
+            .ok_or_else(|| self.bad("a decimal number"))
+    }
+}
+
+fn section_label(section: &str) -> String {
+    if section.is_empty() {
+        "the global section".to_owned()
+    } else {
+        format!("[{section}]")
+    }
+}
+
+fn known_sections() -> String {
+    let mut known = vec!["exclusions".to_owned()];
+    known.extend(CODES.iter().map(|code| (*code).to_owned()));
+    known.push("R003.procurement_method_details".to_owned());
+    known.extend(
+        PREPARE_SECTIONS
+            .iter()
+            .map(|name| format!("{name} (ignored)")),
+    );
+    known.join(", ")
+}
+
+/// Strips an inline `#` or `;` comment (Cardinal's examples write `threshold = 15 # default`).
+fn strip_comment(text: &str) -> &str {
+    let cut = text
+        .char_indices()
+        .find(|&(index, character)| {
+            (character == '#' || character == ';')
+                && (index == 0 || text[..index].ends_with(char::is_whitespace))
+        })
+        .map_or(text.len(), |(index, _)| index);
+    text[..cut].trim()
+}
+
+impl Settings {
+    /// Every indicator with its default options.
+    pub fn all() -> Self {
+        Self {
+            r003: Some(R003::default()),
+            r018: Some(R018::default()),
+            r024: Some(Threshold::default()),
+            r025: Some(R025::default()),
+            r028: Some(()),
+            r030: Some(()),
+            r035: Some(R035::default()),
+            r036: Some(()),
+            r038: Some(R038::default()),
+            r048: Some(R048::default()),
+            r058: Some(Threshold::default()),
+            ..Self::default()
+        }
+    }
+
+    /// Reads Cardinal's INI settings. Unknown sections and keys are errors naming the known ones.
+    pub fn from_ini(text: &str) -> Result<Self, SettingsError> {
+        let mut settings = Self::default();
+        let mut section = String::new();
+        for (index, raw) in text.lines().enumerate() {
+            let number = index + 1;
+            let trimmed = raw.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+                continue;
+            }
+            if let Some(inner) = trimmed.strip_prefix('[') {
+                let Some(name) = strip_comment(inner).strip_suffix(']') else {
+                    return Err(SettingsError::Syntax {
+                        line: number,
+                        text: trimmed.to_owned(),
+                    });
+                };
+                section = name.trim().to_owned();
+                settings.open_section(&section, number)?;
+                continue;
+            }
+            let Some((key, value)) = trimmed.split_once('=') else {
+                return Err(SettingsError::Syntax {
+                    line: number,
+                    text: trimmed.to_owned(),
+                });
+            };
+            let line = Line {
+                number,
+                section: &section,
+                key: key.trim(),
+                value: strip_comment(value),
+            };
+            settings.set(&line)?;
+        }
+        Ok(settings)
+    }
+
+    fn open_section(&mut self, section: &str, line: usize) -> Result<(), SettingsError> {
+        match section {
+            "exclusions" => {}
+            "R003" | "R003.procurement_method_details" => {
+                self.r003.get_or_insert_with(R003::default);
+            }
+            "R018" => {
+                self.r018.get_or_insert_with(R018::default);
+            }
+            "R024" => {
+                self.r024.get_or_insert_with(Threshold::default);
+            }
+            "R025" => {
+                self.r025.get_or_insert_with(R025::default);
+            }
+            "R028" => self.r028 = Some(()),
+            "R030" => self.r030 = Some(()),
+            "R035" => {
+                self.r035.get_or_insert_with(R035::default);
+            }
+            "R036" => self.r036 = Some(()),
+            "R038" => {
+                self.r038.get_or_insert_with(R038::default);
+            }
+            "R048" => {
+                self.r048.get_or_insert_with(R048::default);
+            }
+            "R058" => {
+                self.r058.get_or_insert_with(Threshold::default);
+            }
+            other
+                if PREPARE_SECTIONS
+                    .iter()
+                    .any(|name| other == *name || other.starts_with(&format!("{name}."))) => {}
+            other => {
+                return Err(SettingsError::UnknownSection {
+                    line,
+                    section: other.to_owned(),
+                    known: known_sections(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn set(&mut self, line: &Line) -> Result<(), SettingsError> {
+        let section = line.section;
+        if PREPARE_SECTIONS
+            .iter()
+            .any(|name| section == *name || section.starts_with(&format!("{name}.")))
+        {
+            return Ok(());
+        }
+        match (section, line.key) {
+            ("", "currency") => self.currency = Some(line.value.to_owned()),
+            ("", "no_price_comparison_procurement_methods") => {
+                self.no_price_comparison_procurement_methods = Some(pipe_set(line.value));
+            }
+            ("", "price_comparison_procurement_methods") => {
+                self.price_comparison_procurement_methods = Some(pipe_set(line.value));
+            }
+            ("", _) => {
+                return Err(line.unknown(&[
+                    "currency",
+                    "no_price_comparison_procurement_methods",
+                    "price_comparison_procurement_methods",
+                ]));
+            }
+            ("exclusions", "procurement_method_details") => {
+                self.excluded_procurement_method_details = pipe_set(line.value);
+            }
+            ("exclusions", _) => return Err(line.unknown(&["procurement_method_details"])),
+            ("R003", "threshold") => {
+                self.r003.get_or_insert_default().threshold = Some(line.integer()?);
+            }
+            ("R003", "procurement_methods") => {
+                self.r003.get_or_insert_default().procurement_methods = Some(pipe_set(line.value));
+            }
+            ("R003", _) => return Err(line.unknown(&["threshold", "procurement_methods"])),
+            ("R003.procurement_method_details", details) => {
+                let days = line.integer()?;
+                self.r003
+                    .get_or_insert_default()
+                    .procurement_method_details
+                    .insert(details.to_owned(), days);
+            }
+            ("R018", "procurement_methods") => {
+                self.r018.get_or_insert_default().procurement_methods = Some(pipe_set(line.value));
+            }
+            ("R018", _) => return Err(line.unknown(&["procurement_methods"])),
+            ("R024", "threshold") => {
+                self.r024.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R058", "threshold") => {
+                self.r058.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R024" | "R058", _) => return Err(line.unknown(&["threshold"])),
+            ("R025", "percentile") => {
+                let percentile = line.natural()?;
+                if percentile > 100 {
+                    return Err(line.bad("a percentage from 0 to 100"));
+                }
+                self.r025.get_or_insert_default().percentile = Some(percentile);
+            }
+            ("R025", "threshold") => {
+                self.r025.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R025", _) => return Err(line.unknown(&["percentile", "threshold"])),
+            ("R028" | "R030" | "R036", _) => return Err(line.unknown(&[])),
+            ("R035", "threshold") => {
+                self.r035.get_or_insert_default().threshold = Some(line.natural()?);
+            }
+            ("R035", _) => return Err(line.unknown(&["threshold"])),
+            ("R038", "threshold") => {
+                self.r038.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R038", "minimum_submitted_bids") => {
+                self.r038.get_or_insert_default().minimum_submitted_bids = Some(line.natural()?);
+            }
+            ("R038", "minimum_contracting_processes") => {
+                self.r038
+                    .get_or_insert_default()
+                    .minimum_contracting_processes = Some(line.natural()?);
+            }
+            ("R038", _) => {
+                return Err(line.unknown(&[
+                    "threshold",
+                    "minimum_submitted_bids",
+                    "minimum_contracting_processes",
+                ]));
+            }
+            ("R048", "threshold") => {
+                self.r048.get_or_insert_default().threshold = Some(line.natural()?);
+            }
+            ("R048", "digits") => {
+                let digits = line.natural()?;
+                if digits == 0 {
+                    return Err(line.bad("a natural number from 1"));
+                }
+                self.r048.get_or_insert_default().digits = Some(digits);
+            }
+            ("R048", "minimum_contracting_processes") => {
+                self.r048
+                    .get_or_insert_default()
+                    .minimum_contracting_processes = Some(line.natural()?);
+            }
+            ("R048", _) => {
+                return Err(line.unknown(&[
+                    "threshold",
+                    "digits",
+                    "minimum_contracting_processes",
+                ]));
+            }
+            _ => unreachable!("open_section rejects unknown sections"),
+        }
+        Ok(())
+    }
+}

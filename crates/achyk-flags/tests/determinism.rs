@@ -1,0 +1,71 @@
+//! The output does not depend on the input order or the thread count.
+
+use achyk_flags::{Indicators, Settings};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn release(index: usize, choices: &[u8]) -> Value {
+    let pick = |slot: usize| choices[(index * 7 + slot) % choices.len()] as usize;
+    let tenderers = ["T0", "T1", "T2", "T3", "T4"];
+    let statuses = ["valid", "valid", "disqualified", "pending", "withdrawn"];
+    let currencies = ["KGS", "KGS", "USD"];
+    let bids: Vec<Value> = (0..1 + pick(0) % 4)
+        .map(|bid| {
+            json!({
+                "status": statuses[pick(bid + 1) % statuses.len()],
+                "date": format!("2024-03-{:02}T{:02}:00:00+06:00", 10 + pick(bid + 2) % 10, pick(bid + 3) % 24),
+                "value": {"amount": 100 + pick(bid + 4) * 3, "currency": currencies[pick(bid + 5) % 3]},
+                "tenderers": [{"id": tenderers[pick(bid + 6) % tenderers.len()]}],
+            })
+        })
+        .collect();
+    let method = ["open", "selective", "direct"][pick(3) % 3];
+    json!({
+        "ocid": format!("ocds-{index}"),
+        "buyer": {"id": format!("B{}", pick(1) % 3)},
+        "tender": {
+            "procuringEntity": {"id": format!("P{}", pick(2) % 3)},
+            "procurementMethod": method,
+            "numberOfTenderers": pick(4) % 3,
+            "tenderPeriod": {"startDate": "2024-03-01T09:00:00+06:00", "endDate": format!("2024-03-{:02}T09:00:00Z", 5 + pick(5) % 20)},
+        },
+        "bids": {"details": bids},
+        "awards": [{"status": "active", "suppliers": [{"id": tenderers[pick(6) % tenderers.len()]}],
+                    "items": [{"classification": {"id": format!("{}000000", 10 + pick(7) % 30)}}]}],
+    })
+}
+
+fn compute(releases: &[Value], threads: usize) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let mut settings = Settings::all();
+    if let Some(r048) = settings.r048.as_mut() {
+        r048.minimum_contracting_processes = Some(1);
+    }
+    pool.install(|| Indicators::compute(releases, &settings))
+        .to_cardinal_json(true, true)
+        .to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn same_output_for_any_order_and_thread_count(
+        choices in proptest::collection::vec(any::<u8>(), 16..64),
+        count in 1usize..60,
+        seed in any::<u64>(),
+        threads in 1usize..5,
+    ) {
+        let releases: Vec<Value> = (0..count).map(|index| release(index, &choices)).collect();
+        let mut shuffled = releases.clone();
+        // A deterministic Fisher–Yates shuffle from the seed.
+        let mut state = seed | 1;
+        for index in (1..shuffled.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.swap(index, (state % (index as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(compute(&releases, 1), compute(&shuffled, threads));
+    }
+}

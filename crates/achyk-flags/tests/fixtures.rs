@@ -1,0 +1,46 @@
+//! Achyk's own fixtures, `fixtures/<indicator>/<case>.{jsonl,ini,expected}`: cases where
+//! Cardinal is wrong (dates compared as text across offsets, the first currency seen).
+
+use std::path::PathBuf;
+
+use achyk_flags::{Indicators, Settings};
+use serde_json::Value;
+
+fn check(case: &str) {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |extension: &str| {
+        std::fs::read_to_string(base.join(format!("{case}.{extension}"))).unwrap()
+    };
+    let settings = Settings::from_ini(&read("ini")).unwrap();
+    let (results, rejected) = Indicators::compute_lines(&read("jsonl"), &settings);
+    assert!(rejected.is_empty());
+    let expected: Value = serde_json::from_str(&read("expected")).unwrap();
+    assert_eq!(results.to_cardinal_json(false, false), expected, "{case}");
+}
+
+/// Cardinal compares `bids.details[].date` with `tenderPeriod.endDate` as text.
+#[test]
+fn r030_time_zones() {
+    check("R030/time_zones");
+}
+
+#[test]
+fn r003_time_zones() {
+    check("R003/time_zones");
+}
+
+/// Cardinal uses the first currency a thread sees; Achyk the most common one (KGS here).
+#[test]
+fn r024_most_common_currency() {
+    check("R024/currencies");
+}
+
+#[test]
+fn facts_carry_the_numbers() {
+    let settings = Settings::from_ini("[R003]\n").unwrap();
+    let line = r#"{"ocid":"A","tender":{"tenderPeriod":{"startDate":"2024-03-01T09:00:00+06:00","endDate":"2024-03-07T10:00:00+06:00"}}}"#;
+    let (results, _) = Indicators::compute_lines(line, &settings);
+    let fact = &results.flags[0].facts[0];
+    assert_eq!(fact.code, "submission_period_days");
+    assert_eq!(fact.numbers, vec![("days", 6.0), ("threshold", 15.0)]);
+}
