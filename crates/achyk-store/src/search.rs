@@ -61,6 +61,8 @@ pub struct SearchParams {
     /// Values below this one only (the upper bound of a value range, excluded).
     pub below_value: Option<f64>,
     pub sort: Sort,
+    /// Leave the facet counts out (an export pages through every row and needs none).
+    pub skip_facets: bool,
     /// From 0.
     pub page: u32,
     pub per_page: u32,

@@ -1165,7 +1165,7 @@ impl Store {
             let rows: Vec<Row> = query.build_query_as().fetch_all(pool).await?;
 
             let mut facets = Vec::new();
-            for facet in Facet::ALL {
+            for facet in Facet::ALL.into_iter().filter(|_| !params.skip_facets) {
                 let column = facet.column();
                 let mut query = QueryBuilder::<Db>::new(format!(
                     "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*) FROM process_summaries"

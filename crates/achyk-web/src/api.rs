@@ -143,6 +143,8 @@ async fn all_rows(
     let mut search = search_of(query, crate::query::MAX_PER_PAGE)?;
     search.per_page = crate::query::MAX_PER_PAGE;
     search.page = 0;
+    // Each page would otherwise count every facet again over the whole search.
+    search.skip_facets = true;
     let mut rows = Vec::new();
     loop {
         let result = state.store.search(&search).await?;

@@ -122,6 +122,7 @@ impl SearchQuery {
             max_value: amount("max", &self.max)?,
             below_value: range.and_then(|(_, upper)| upper),
             sort,
+            skip_facets: false,
             page: page - 1,
             per_page,
         })
