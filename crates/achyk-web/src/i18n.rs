@@ -1,6 +1,7 @@
-//! The site's three languages. Every user-visible word comes from `locales/{ky,ru,en}.ftl`
-//! (Project Fluent), embedded in the binary; a test checks that the three files define the
-//! same messages, so no page can show a key or fall back to another language.
+//! The site's three languages. Every user-visible word comes from `locales/{ky,ru,en}/*.ftl`
+//! (Project Fluent; one file per area of the site), embedded in the binary; a test checks that
+//! each area's file defines the same messages in all three languages, so no page can show a
+//! key or fall back to another language.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -66,11 +67,8 @@ impl Lang {
     }
 }
 
-const SOURCES: [(Lang, &str); 3] = [
-    (Lang::Ky, include_str!("../locales/ky.ftl")),
-    (Lang::Ru, include_str!("../locales/ru.ftl")),
-    (Lang::En, include_str!("../locales/en.ftl")),
-];
+/// (language, file name, Fluent source) of every `locales/{lang}/*.ftl`, listed by `build.rs`.
+const SOURCES: &[(Lang, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 struct Catalogue {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
@@ -80,16 +78,20 @@ fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
         let mut bundles = HashMap::new();
-        for (lang, source) in SOURCES {
-            let resource = FluentResource::try_new(source.to_string())
-                .unwrap_or_else(|(_, errors)| panic!("locales/{}.ftl: {errors:?}", lang.code()));
+        for lang in Lang::ALL {
             let language = lang.code().parse().expect("a valid language tag");
             let mut bundle = FluentBundle::new_concurrent(vec![language]);
             // Invisible bidi isolation marks around arguments would end up in the HTML.
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .expect("each message is defined once");
+            for (_, file, source) in SOURCES.iter().filter(|(of, _, _)| *of == lang) {
+                let resource =
+                    FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
+                        panic!("locales/{}/{file}: {errors:?}", lang.code())
+                    });
+                bundle.add_resource(resource).unwrap_or_else(|errors| {
+                    panic!("locales/{}/{file} redefines {errors:?}", lang.code())
+                });
+            }
             bundles.insert(lang, bundle);
         }
         Catalogue { bundles }
@@ -196,8 +198,8 @@ pub fn message_ids(source: &str) -> Vec<String> {
     ids
 }
 
-/// The locale sources, for tests.
-pub fn sources() -> [(Lang, &'static str); 3] {
+/// The locale sources as (language, file name, source), for tests.
+pub fn sources() -> &'static [(Lang, &'static str, &'static str)] {
     SOURCES
 }
 
@@ -207,11 +209,44 @@ mod tests {
 
     #[test]
     fn the_three_locales_define_the_same_messages() {
-        let [(_, ky), (_, ru), (_, en)] = SOURCES;
-        let english = message_ids(en);
-        assert!(!english.is_empty());
-        assert_eq!(message_ids(ky), english, "ky.ftl and en.ftl differ");
-        assert_eq!(message_ids(ru), english, "ru.ftl and en.ftl differ");
+        let files = |lang: Lang| -> Vec<&str> {
+            SOURCES
+                .iter()
+                .filter(|(of, _, _)| *of == lang)
+                .map(|(_, file, _)| *file)
+                .collect()
+        };
+        let english_files = files(Lang::En);
+        assert!(english_files.contains(&"site.ftl"));
+        assert_eq!(
+            files(Lang::Ky),
+            english_files,
+            "locales/ky and locales/en differ"
+        );
+        assert_eq!(
+            files(Lang::Ru),
+            english_files,
+            "locales/ru and locales/en differ"
+        );
+        let source = |lang: Lang, file: &str| {
+            SOURCES
+                .iter()
+                .find(|(of, name, _)| *of == lang && *name == file)
+                .map(|(_, _, source)| *source)
+                .unwrap()
+        };
+        for file in english_files {
+            let english = message_ids(source(Lang::En, file));
+            assert!(!english.is_empty(), "locales/en/{file} is empty");
+            for lang in [Lang::Ky, Lang::Ru] {
+                assert_eq!(
+                    message_ids(source(lang, file)),
+                    english,
+                    "locales/{}/{file} and locales/en/{file} differ",
+                    lang.code()
+                );
+            }
+        }
     }
 
     /// Words Kyrgyz shares with Russian (loanwords and the site's name); every other Kyrgyz
@@ -234,8 +269,8 @@ mod tests {
 
     #[test]
     fn kyrgyz_messages_are_not_copies_of_russian_or_english_ones() {
-        let [(_, ky), (_, _), (_, _)] = SOURCES;
-        for id in message_ids(ky) {
+        let kyrgyz_sources = SOURCES.iter().filter(|(lang, _, _)| *lang == Lang::Ky);
+        for id in kyrgyz_sources.flat_map(|(_, _, source)| message_ids(source)) {
             let kyrgyz = Tr::new(Lang::Ky).t(&id);
             let russian = Tr::new(Lang::Ru).t(&id);
             let english = Tr::new(Lang::En).t(&id);
