@@ -221,6 +221,38 @@ impl Browser {
         );
     }
 
+    /// Runs `script` (a function body that calls its last argument with the result) in the
+    /// page and returns what it passes.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    /// The current page's WCAG 2.1 A and AA violations found by axe-core (vendored in
+    /// `assets/axe-core`, injected through WebDriver, never served by the site), each as
+    /// `rule: help [selectors]`; empty when it finds none.
+    pub fn accessibility_violations(&self) -> Vec<String> {
+        const AXE: &str = include_str!("../assets/axe-core/axe.min.js");
+        let script = format!(
+            "{AXE}\n;const done = arguments[arguments.length - 1];\n\
+             window.axe.run(document, {{runOnly: {{type: 'tag', \
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}})\
+             .then(result => done(result.violations.map(violation => violation.id + ': ' \
+             + violation.help + ' [' + violation.nodes.map(node => node.target.join(' '))\
+             .join(', ') + ']')), error => done(['axe did not run: ' + error]));"
+        );
+        match self.execute_async(&script) {
+            Value::Array(violations) => violations
+                .into_iter()
+                .map(|violation| violation.as_str().unwrap_or_default().to_string())
+                .collect(),
+            other => vec![format!("axe answered {other}")],
+        }
+    }
+
     /// A PNG screenshot of the window.
     pub fn screenshot(&self) -> Vec<u8> {
         let encoded = self.command("GET", "/screenshot", None);

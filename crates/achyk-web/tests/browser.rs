@@ -102,3 +102,37 @@ fn pages_fit_a_phone_and_the_language_switch_and_search_work() {
     );
     keep_screenshot("search-en-360.png", &browser.screenshot());
 }
+
+/// WCAG 2.1 AA as axe-core checks it, on every page type in the three languages, at a phone's
+/// width and a desktop's: zero violations.
+#[test]
+fn every_page_type_has_no_accessibility_violations() {
+    let (site, _directory) = serve_sample();
+    for (width, height) in [(360, 800), (1280, 900)] {
+        let Some(browser) = Browser::start(width, height) else {
+            return;
+        };
+        let mut found = Vec::new();
+        for lang in ["ky", "ru", "en"] {
+            for path in [
+                "/",
+                "/tenders",
+                "/tenders?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D0%B8",
+                "/tenders?method=open&sort=value-desc",
+                "/tenders/ocds-h7i0z4-240115013",
+                "/organisations/KG-INN-02305199310123",
+                "/about",
+                "/analytics",
+                "/developers",
+                "/tenders/ocds-unknown-1",
+                "/tenders?page=-3",
+            ] {
+                browser.goto(&format!("{site}/{lang}{path}"));
+                for violation in browser.accessibility_violations() {
+                    found.push(format!("{width}px /{lang}{path}: {violation}"));
+                }
+            }
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+}
