@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use tower_http::compression::CompressionLayer;
 
 pub mod api;
 mod charts;
@@ -84,6 +85,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))
+        // Pages shrink to a fifth or less for phones on slow connections.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 

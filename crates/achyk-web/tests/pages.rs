@@ -566,3 +566,57 @@ async fn the_developers_guide_gives_working_examples_on_this_server() {
         assert_eq!(answer.status, StatusCode::OK, "{path}");
     }
 }
+
+/// Every page type, gzip-compressed as the server sends it to a browser that accepts gzip, with
+/// its stylesheet: under the 100 KB a page may weigh on a slow connection; and the compressed
+/// body is the page itself.
+#[tokio::test]
+async fn every_page_weighs_under_100_kb_compressed() {
+    use std::io::Read;
+    let site = site().await;
+    let fetch = |path: &'static str, gzip: bool| {
+        let router = site.router.clone();
+        async move {
+            let mut request = Request::builder().uri(path);
+            if gzip {
+                request = request.header(header::ACCEPT_ENCODING, "gzip");
+            }
+            let response = router
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let encoding = response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|value| value.to_str().unwrap().to_string());
+            let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+                .await
+                .unwrap();
+            (encoding, bytes.to_vec())
+        }
+    };
+    let (encoding, stylesheet) = fetch("/static/site.css", true).await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    for path in [
+        "/ky/",
+        "/ru/tenders",
+        "/en/tenders?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D0%B8",
+        "/ky/tenders/ocds-h7i0z4-240115013",
+        "/ru/organisations/KG-INN-02305199310123",
+        "/en/about",
+        "/ky/analytics",
+        "/ru/developers",
+    ] {
+        let (encoding, compressed) = fetch(path, true).await;
+        assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+        let weight = compressed.len() + stylesheet.len();
+        assert!(weight < 100_000, "{path} weighs {weight} bytes compressed");
+        let mut page = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_end(&mut page)
+            .unwrap();
+        let (encoding, plain) = fetch(path, false).await;
+        assert_eq!(encoding, None, "{path} compressed unasked");
+        assert_eq!(page, plain, "{path}");
+    }
+}
