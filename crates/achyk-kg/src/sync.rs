@@ -458,33 +458,7 @@ pub fn parse_since(text: &str) -> Result<i64, SyncError> {
 
 /// Seconds since the epoch as the API's cursor: `YYYY-MM-DDTHH:MM:SS+06:00`.
 pub fn format_since(seconds: i64) -> String {
-    let local = seconds + BISHKEK_OFFSET_SECONDS;
-    let (days, second_of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+06:00",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = if days >= 0 { days } else { days - 146_096 } / 146_097;
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    achyk_ocds::release::format_instant(seconds, (BISHKEK_OFFSET_SECONDS / 60) as i32)
 }
 
 fn is_plain_date(text: &str) -> bool {

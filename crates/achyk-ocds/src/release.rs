@@ -206,7 +206,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil-from-days
 /// algorithm, run backwards).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
@@ -217,10 +217,74 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// The proleptic Gregorian date (year, month, day) of a day number since 1970-01-01 (inverse of
+/// [`days_from_civil`]; Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Seconds since the epoch as RFC 3339 at a whole-minute UTC offset, to the second:
+/// `2024-01-15T10:00:00+06:00`, or with `Z` for offset 0.
+pub fn format_instant(seconds: i64, offset_minutes: i32) -> String {
+    let local = seconds + i64::from(offset_minutes) * 60;
+    let (days, second_of_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let offset = if offset_minutes == 0 {
+        "Z".to_string()
+    } else {
+        let sign = if offset_minutes < 0 { '-' } else { '+' };
+        let minutes = offset_minutes.unsigned_abs();
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{offset}",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn instants_format_back_to_what_parses() {
+        // `date -u -d @951868800 +%FT%TZ` prints 2000-03-01T00:00:00Z.
+        assert_eq!(format_instant(951_868_800, 0), "2000-03-01T00:00:00Z");
+        // Bishkek is six hours ahead: 2000-03-01T06:00:00+06:00 is the same instant.
+        assert_eq!(
+            format_instant(951_868_800, 360),
+            "2000-03-01T06:00:00+06:00"
+        );
+        assert_eq!(format_instant(-1, -90), "1969-12-31T22:29:59-01:30");
+        for seconds in [-86_401, 0, 68_169_600, 951_868_799, 4_102_444_800] {
+            for offset in [0, 360, -300] {
+                let text = format_instant(seconds, offset);
+                assert_eq!(
+                    parse_instant(&text),
+                    Some(i128::from(seconds) * SECOND),
+                    "{text}"
+                );
+            }
+        }
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    }
 
     const SECOND: i128 = 1_000_000_000;
 

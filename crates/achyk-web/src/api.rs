@@ -1,5 +1,6 @@
 //! The open-data API under `/api/v1/`: everything the pages show, as JSON, plus every search as
-//! CSV and as OCDS (JSON Lines of normalised compiled releases). Errors are JSON with a stable
+//! CSV, XLSX, OCDS (JSON Lines of normalised compiled releases, or a record package of the
+//! releases as received) and an Atom feed. Errors are JSON with a stable
 //! code: `{"error": "not_found" | "bad_parameter" | "internal", "message": ...}`. Any origin
 //! may read it.
 
@@ -12,8 +13,8 @@ use serde_json::{Value, json};
 
 use achyk_store::{Facet, Ocid, OrgId, ProcessSummaryRow, SearchParams, StoreError};
 
-use crate::AppState;
 use crate::query::{BadParameter, SearchQuery};
+use crate::{AppState, tabular};
 
 /// Results of a search call when `per_page` is not given.
 const PER_PAGE: u32 = 50;
@@ -25,7 +26,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/tenders", get(tenders))
         .route("/api/v1/tenders.csv", get(tenders_csv))
+        .route("/api/v1/tenders.xlsx", get(tenders_xlsx))
         .route("/api/v1/tenders.jsonl", get(tenders_jsonl))
+        .route("/api/v1/tenders.records.json", get(tenders_records))
         .route("/api/v1/tenders.atom", get(tenders_atom))
         .route("/api/v1/tenders/{ocid}", get(tender))
         .route("/api/v1/organisations/{id}", get(organisation))
@@ -157,56 +160,101 @@ async fn all_rows(
     }
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 async fn tenders_csv(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, ApiError> {
     let rows = all_rows(&state, &query).await?;
-    // A byte-order mark, so that spreadsheet programs read the Cyrillic as UTF-8.
-    let mut csv = String::from(
-        "\u{feff}ocid,title,buyer_id,buyer_name,region,procurement_method,status,category,date,value_amount,value_currency,bids\r\n",
-    );
-    for row in &rows {
-        let fields = [
-            row.ocid.clone(),
-            row.title.clone().unwrap_or_default(),
-            row.buyer_id.clone().unwrap_or_default(),
-            row.buyer_name.clone().unwrap_or_default(),
-            row.region.clone().unwrap_or_default(),
-            row.method.clone().unwrap_or_default(),
-            row.status.clone().unwrap_or_default(),
-            row.category.clone().unwrap_or_default(),
-            row.date.clone(),
-            row.value_amount
-                .map(|amount| amount.to_string())
-                .unwrap_or_default(),
-            row.value_currency.clone().unwrap_or_default(),
-            row.bids.to_string(),
-        ];
-        let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
-        csv.push_str(&line.join(","));
-        csv.push_str("\r\n");
-    }
-    Ok((
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        "tenders.csv",
+        tabular::csv(&rows),
+    ))
+}
+
+async fn tenders_xlsx(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let rows = all_rows(&state, &query).await?;
+    let workbook =
+        tabular::xlsx(&rows).map_err(|error| ApiError::Internal(format!("XLSX: {error}")))?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "tenders.xlsx",
+        workbook,
+    ))
+}
+
+/// A download: its type, file name and body.
+fn attachment(content_type: &'static str, name: &str, body: impl IntoResponse) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"tenders.csv\"",
+                HeaderValue::from_str(&disposition).expect("a plain file name"),
             ),
         ],
-        csv,
+        body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// A search as an OCDS record package: per process, every release stored for it as received
+/// (embedded, oldest first) and the compiled release merged from them. The normalised releases
+/// are in `tenders.jsonl`; this is the history as published, for provenance.
+async fn tenders_records(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+    uri: axum::http::Uri,
+) -> Result<Response, ApiError> {
+    let rows = all_rows(&state, &query).await?;
+    let mut records = Vec::with_capacity(rows.len());
+    let mut extensions = std::collections::BTreeSet::new();
+    for row in &rows {
+        let ocid = Ocid::from(row.ocid.as_str());
+        let releases = state.store.releases_of(&ocid).await?;
+        let compiled = state.store.compiled_release(&ocid).await?;
+        let mut embedded = Vec::with_capacity(releases.len());
+        for release in &releases {
+            extensions.extend(release.extensions.iter().cloned());
+            embedded.push(parse_stored(&release.json)?);
+        }
+        records.push(json!({
+            "ocid": row.ocid,
+            "releases": embedded,
+            "compiledRelease": parse_stored(&compiled.json)?,
+        }));
+    }
+    let mut package = json!({
+        "uri": uri.to_string(),
+        "version": "1.1",
+        "publishedDate": published_now(),
+        "publisher": {"name": "Achyk"},
+        "records": records,
+    });
+    if !extensions.is_empty() {
+        package["extensions"] = json!(extensions);
+    }
+    Ok(attachment(
+        "application/json; charset=utf-8",
+        "tenders.records.json",
+        package.to_string(),
+    ))
+}
+
+fn parse_stored(text: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(text).map_err(|error| ApiError::Internal(format!("stored JSON: {error}")))
+}
+
+/// Now, as an RFC 3339 date-time in UTC, to the second.
+fn published_now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64);
+    achyk_ocds::release::format_instant(seconds, 0)
 }
 
 async fn tenders_jsonl(
@@ -433,6 +481,8 @@ pub fn openapi_document() -> Value {
         "paths": {
             "/api/v1/tenders": {"get": {"summary": "Search processes, with facet counts", "parameters": search_parameters, "responses": {"200": {"description": "a page of results"}, "400": error}}},
             "/api/v1/tenders.csv": {"get": {"summary": "A search as CSV (UTF-8 with BOM)", "parameters": search_parameters, "responses": {"200": {"description": "CSV"}, "400": error}}},
+            "/api/v1/tenders.xlsx": {"get": {"summary": "A search as an XLSX workbook (same columns as the CSV; amounts and bid counts as numbers)", "parameters": search_parameters, "responses": {"200": {"description": "XLSX"}, "400": error}}},
+            "/api/v1/tenders.records.json": {"get": {"summary": "A search as an OCDS record package: every release as received, embedded, and their compiled release", "parameters": search_parameters, "responses": {"200": {"description": "record package"}, "400": error}}},
             "/api/v1/tenders.atom": {"get": {"summary": "A search as an Atom feed of its newest processes", "parameters": search_parameters, "responses": {"200": {"description": "Atom"}, "400": error}}},
             "/api/v1/tenders.jsonl": {"get": {"summary": "A search as OCDS: JSON Lines of normalised compiled releases", "parameters": search_parameters, "responses": {"200": {"description": "JSON Lines"}, "400": error}}},
             "/api/v1/tenders/{ocid}": {"get": {"summary": "One process: its normalised compiled release, data-quality notes and release history",

@@ -25,6 +25,7 @@ pub mod i18n;
 mod map;
 mod pages;
 pub mod query;
+pub mod tabular;
 mod view;
 
 pub use error::AppError;

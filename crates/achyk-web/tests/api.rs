@@ -195,12 +195,12 @@ async fn the_openapi_document_describes_every_endpoint_and_each_answers() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(document["openapi"], "3.1.0");
     let paths = document["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 9);
     for path in paths.keys() {
         let concrete = path
             .replace("{ocid}", "ocds-h7i0z4-240115013")
             .replace("{id}", "KG-INN-02305199310123");
-        let (status, _, _, _) = get(&app, &concrete).await;
+        let (status, _, _) = get_bytes(&app, &concrete).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
 }
@@ -224,4 +224,179 @@ async fn a_search_can_be_followed_as_an_atom_feed() {
     );
     assert!(atom.contains("<updated>2024-03-05T08:00:00+06:00</updated>"));
     assert!(atom.contains("с. Беловодское</title>"));
+}
+
+async fn get_bytes(app: &axum::Router, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let response = app
+        .clone()
+        .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let disposition = response
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .unwrap();
+    (status, disposition, body.to_vec())
+}
+
+/// The cells of an XLSX file's first sheet as openpyxl (an independent reader) sees them: one
+/// JSON array per row, numbers as numbers. `None` (skipped) when openpyxl is missing outside CI.
+fn read_xlsx_with_openpyxl(bytes: &[u8]) -> Option<Vec<Vec<Value>>> {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "openpyxl (pip install openpyxl) must be installed under CI"
+        );
+        eprintln!("SKIPPED: openpyxl is not installed");
+        return None;
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("tenders.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import json, sys, openpyxl\n\
+             book = openpyxl.load_workbook(sys.argv[1])\n\
+             sheet = book.worksheets[0]\n\
+             print(json.dumps({'name': sheet.title, 'frozen': sheet.freeze_panes, \
+             'rows': [list(row) for row in sheet.iter_rows(values_only=True)]}))",
+        )
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(read["name"], "tenders");
+    assert_eq!(read["frozen"], "A2", "the header row stays in view");
+    Some(serde_json::from_value(read["rows"].clone()).unwrap())
+}
+
+#[tokio::test]
+async fn a_search_downloads_as_a_spreadsheet_with_numbers_as_numbers() {
+    let (app, _directory) = app().await;
+    let (status, disposition, bytes) =
+        get_bytes(&app, "/api/v1/tenders.xlsx?region=KG-C&sort=oldest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(disposition, "attachment; filename=\"tenders.xlsx\"");
+    let Some(rows) = read_xlsx_with_openpyxl(&bytes) else {
+        return;
+    };
+    assert_eq!(rows.len(), 3, "a header and the two processes in Chüy");
+    assert_eq!(
+        rows[0],
+        [
+            "ocid",
+            "title",
+            "buyer_id",
+            "buyer_name",
+            "region",
+            "procurement_method",
+            "status",
+            "category",
+            "date",
+            "value_amount",
+            "value_currency",
+            "bids"
+        ]
+        .map(Value::from)
+    );
+    // The sample's page 2 release of ocds-h7i0z4-240115013: 4,750,000 som, three bids.
+    assert_eq!(
+        rows[2],
+        vec![
+            json!("ocds-h7i0z4-240115013"),
+            json!("Капитальный ремонт кровли школы № 3 с. Беловодское"),
+            json!("KG-INN-02305199310123"),
+            json!("Управление образования Московского района"),
+            json!("KG-C"),
+            json!("open"),
+            json!("complete"),
+            json!("works"),
+            json!("2024-03-05T08:00:00+06:00"),
+            json!(4750000),
+            json!("KGS"),
+            json!(3),
+        ]
+    );
+    let (status, _, _) = get_bytes(&app, "/api/v1/tenders.xlsx?page=-3").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_search_downloads_as_a_record_package_whose_compilation_matches_the_reference() {
+    let (app, _directory) = app().await;
+    let (status, disposition, bytes) = get_bytes(
+        &app,
+        "/api/v1/tenders.records.json?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D0%B8",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(disposition, "attachment; filename=\"tenders.records.json\"");
+    let package: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(package["version"], "1.1");
+    // The sample's pages declare these three extensions.
+    let extensions: Vec<&str> = package["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|url| url.as_str().unwrap())
+        .collect();
+    assert_eq!(extensions.len(), 3);
+    for name in ["lots", "enquiry", "bid"] {
+        assert!(
+            extensions
+                .iter()
+                .any(|url| url.contains(&format!("ocds_{name}_extension"))),
+            "{name}"
+        );
+    }
+    let records = package["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(record["ocid"], "ocds-h7i0z4-240115013");
+    // Page 1 published it on 15 January, page 2 again on 5 March: both releases, as received.
+    let feed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
+    let received: Vec<Value> = ["page-1.json", "page-2.json"]
+        .iter()
+        .flat_map(|page| {
+            let package: Value =
+                serde_json::from_slice(&std::fs::read(feed.join(page)).unwrap()).unwrap();
+            package["releases"].as_array().unwrap().clone()
+        })
+        .filter(|release| release["ocid"] == "ocds-h7i0z4-240115013")
+        .collect();
+    assert_eq!(record["releases"].as_array().unwrap(), &received);
+    // OCP's reference, run on the same releases, compiles the same release.
+    if !achyk_test_support::reference_available() {
+        return;
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let (_, schema) =
+        achyk_test_support::reference_schema(directory.path(), &["lots", "bid", "enquiry"]);
+    let input = json!({
+        "uri": "https://example.org/sample",
+        "version": "1.1",
+        "publishedDate": "2024-03-05T08:00:00+06:00",
+        "publisher": {"name": "sample"},
+        "releases": received,
+    });
+    let reference =
+        achyk_test_support::ocdskit_compile(input.to_string().as_bytes(), &schema, false);
+    assert_eq!(reference.len(), 1);
+    assert_eq!(record["compiledRelease"], reference[0]);
 }

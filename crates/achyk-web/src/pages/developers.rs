@@ -55,8 +55,16 @@ pub async fn page(
             "/api/v1/tenders.csv?category=works&year=2024",
         ),
         (
+            "developers-example-xlsx",
+            "/api/v1/tenders.xlsx?region=KG-J&sort=value-high",
+        ),
+        (
             "developers-example-ocds",
             "/api/v1/tenders.jsonl?method=direct",
+        ),
+        (
+            "developers-example-records",
+            "/api/v1/tenders.records.json?buyer=KG-INN-02305199310123",
         ),
         (
             "developers-example-atom",
