@@ -31,6 +31,8 @@ enum Command {
     Import(cmd::import::ImportArgs),
     /// Write the stored compiled releases (or every stored release) as JSON Lines.
     Export(cmd::export::ExportArgs),
+    /// Write the bulk files: per year, normalised OCDS (JSON Lines), CSV and XLSX.
+    Bulk(cmd::bulk::BulkArgs),
     /// Write a synthetic Kyrgyz feed (API pages, planted risk patterns, statistics).
     Generate(cmd::generate::GenerateArgs),
     /// Calculate Cardinal's red-flag indicators from JSON Lines of compiled releases.
@@ -52,6 +54,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Bulk(args) => cmd::bulk::run(args),
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Import(args) => cmd::import::run(args),

@@ -26,6 +26,17 @@ fn the_demo_loads_a_generated_feed_and_serves_it() {
     let stdout = String::from_utf8_lossy(&loaded.stdout);
     assert!(stdout.contains("150 contracting processes"), "{stdout}");
     assert!(folder.join("achyk.db").exists() && folder.join("feed/page-000001.json").exists());
+    // The bulk files the site serves count every process once.
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("bulk/index.json")).unwrap())
+            .unwrap();
+    let bulk_processes: i64 = index["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|year| year["processes"].as_i64().unwrap())
+        .sum();
+    assert_eq!(bulk_processes, 150);
 
     // Every generated ocid is a stored process (counted from the pages themselves).
     let mut ocids = std::collections::BTreeSet::new();

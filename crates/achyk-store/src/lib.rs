@@ -28,6 +28,7 @@
 //! The database URL's scheme picks the backend: `sqlite://path` (created if missing, WAL mode;
 //! `sqlite::memory:` keeps everything in one connection's memory) or `postgres://...`.
 
+mod bulk;
 mod error;
 mod ids;
 mod import;

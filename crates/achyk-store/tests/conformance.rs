@@ -94,7 +94,63 @@ conformance!(
     marking_every_process_dirty_rebuilds_every_normalised_release,
     searches_match_inflected_words_filter_sort_page_and_count_facets,
     partners_are_the_suppliers_of_a_buyer_and_the_buyers_of_a_supplier,
+    bulk_files_read_each_year_a_page_at_a_time,
 );
+
+async fn bulk_files_read_each_year_a_page_at_a_time(db: &TestDb) {
+    let store = db.store().await;
+    // The year is the tender's publication year, else the year of the latest release.
+    let releases = [
+        release(
+            "ocds-a-3",
+            "1",
+            "2024-02-01T00:00:00+06:00",
+            json!({"tender": {"id": "t", "datePublished": "2023-12-30T10:00:00+06:00"}}),
+        ),
+        release("ocds-a-1", "1", "2023-05-01T00:00:00+06:00", json!({})),
+        release(
+            "ocds-a-2",
+            "1",
+            "2024-01-01T00:00:00+06:00",
+            json!({"tender": {"id": "t", "title": "Кровля"}}),
+        ),
+        release("ocds-a-4", "1", "2024-03-01T00:00:00Z", json!({})),
+        release("ocds-a-5", "1", "2024-03-02T00:00:00Z", json!({})),
+    ];
+    import(&store, "years.json", &package(&releases)).await;
+    assert_eq!(
+        store.years().await.unwrap(),
+        vec![(Some(2023), 2), (Some(2024), 3)]
+    );
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .summaries_of_year(Some(2024), after.as_deref(), 2)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.ocid.clone());
+        seen.push(page.iter().map(|row| row.ocid.clone()).collect::<Vec<_>>());
+    }
+    assert_eq!(
+        seen,
+        vec![vec!["ocds-a-2", "ocds-a-4"], vec!["ocds-a-5"]],
+        "two pages of 2024 in ocid order"
+    );
+    let of_2023 = store.summaries_of_year(Some(2023), None, 10).await.unwrap();
+    let ocids: Vec<&str> = of_2023.iter().map(|row| row.ocid.as_str()).collect();
+    assert_eq!(ocids, ["ocds-a-1", "ocds-a-3"]);
+    assert!(
+        store
+            .summaries_of_year(None, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let titled = store.summaries_of_year(Some(2024), None, 1).await.unwrap();
+    assert_eq!(titled[0].title.as_deref(), Some("Кровля"));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Inputs.

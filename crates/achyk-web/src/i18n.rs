@@ -262,6 +262,7 @@ mod tests {
         "fact-identifier",
         "nav-analytics",
         "developers-licence",
+        "developers-bulk-size",
     ];
 
     /// Names that are the same in every language.

@@ -17,8 +17,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 pub mod api;
+pub mod bulk;
 mod charts;
 pub mod error;
 pub mod i18n;
@@ -35,6 +37,8 @@ pub use i18n::{Lang, Tr};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Where `achyk bulk` wrote the bulk files, when they are served.
+    pub bulk: Option<Arc<std::path::Path>>,
     metrics: Arc<Metrics>,
 }
 
@@ -42,8 +46,15 @@ impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store,
+            bulk: None,
             metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    /// Serves the bulk files `achyk bulk` wrote into `directory` under `/bulk/`.
+    pub fn with_bulk(mut self, directory: impl Into<std::path::PathBuf>) -> AppState {
+        self.bulk = Some(Arc::from(directory.into().into_boxed_path()));
+        self
     }
 }
 
@@ -73,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/static/site.css", get(stylesheet))
+        .route("/bulk/{name}", get(bulk::serve_file))
         .route("/{lang}", get(pages::home::redirect_to_home))
         .route("/{lang}/", get(pages::home::page))
         .route("/{lang}/tenders", get(pages::tenders::list))
@@ -86,14 +98,23 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))
-        // Pages shrink to a fifth or less for phones on slow connections.
-        .layer(CompressionLayer::new())
+        // Pages shrink to a fifth or less for phones on slow connections; files that are
+        // compressed already are sent as they are.
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/gzip"))
+                    .and(NotForContentType::const_new(
+                        "application/vnd.openxmlformats",
+                    )),
+            ),
+        )
         .with_state(state)
 }
 
 /// Serves the site on `listener` until the process ends.
-pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(AppState::new(store))).await
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).await
 }
 
 async fn root(headers: HeaderMap) -> Redirect {

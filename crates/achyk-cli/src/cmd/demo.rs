@@ -4,7 +4,8 @@
 //! folder by default, kept afterwards so it can be explored), says what it loaded, and serves
 //! the web site on it, printing the URL.
 //!
-//! Everything the demo stores lives in DIR: `feed/` (the generated API pages), `achyk.db`.
+//! Everything the demo stores lives in DIR: `feed/` (the generated API pages), `achyk.db`,
+//! `bulk/` (the bulk files the site serves).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,10 +70,15 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("the generated feed did not import cleanly (see above)");
     }
     super::block_on(summarise(&url, &dir, started))?;
+    let bulk = dir.join("bulk");
+    super::block_on(async {
+        let store = Store::open_existing(&url).await?;
+        super::bulk::write(&store, &bulk).await
+    })?;
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    super::serve::serve_blocking(&url, &args.listen, Some("\n"))
+    super::serve::serve_blocking(&url, &args.listen, Some(&bulk), Some("\n"))
 }
 
 /// The generated pages in `feed`, generating them first unless an earlier demo did.

@@ -1,5 +1,6 @@
-//! `achyk serve [--db URL] [--listen ADDR]`: the web site on the database.
+//! `achyk serve [--db URL] [--listen ADDR] [--bulk DIR]`: the web site on the database.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -11,15 +12,23 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ACHYK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// Folder of the bulk files `achyk bulk --out DIR` wrote, served under `/bulk/`.
+    #[arg(long, env = "ACHYK_BULK")]
+    pub bulk: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    serve_blocking(&args.database.url, &args.listen, None)
+    serve_blocking(&args.database.url, &args.listen, args.bulk.as_deref(), None)
 }
 
-/// Serves `url`'s database on `listen` until the process ends; `announce` is printed with the
-/// site's address once it listens.
-pub fn serve_blocking(url: &str, listen: &str, announce: Option<&str>) -> anyhow::Result<ExitCode> {
+/// Serves `url`'s database (and the bulk files in `bulk`) on `listen` until the process ends;
+/// `announce` is printed with the site's address once it listens.
+pub fn serve_blocking(
+    url: &str,
+    listen: &str,
+    bulk: Option<&Path>,
+    announce: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -34,7 +43,11 @@ pub fn serve_blocking(url: &str, listen: &str, announce: Option<&str>) -> anyhow
             "{}Achyk is serving http://{address}/ (Ctrl-C stops it)",
             announce.unwrap_or("")
         );
-        achyk_web::serve(store, listener)
+        let mut state = achyk_web::AppState::new(store);
+        if let Some(bulk) = bulk {
+            state = state.with_bulk(bulk);
+        }
+        achyk_web::serve(state, listener)
             .await
             .context("the web server stopped")?;
         Ok(ExitCode::SUCCESS)

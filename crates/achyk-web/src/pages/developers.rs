@@ -9,11 +9,19 @@ use axum::response::Html;
 use super::Chrome;
 use crate::AppState;
 use crate::error::AppError;
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Tr};
 
 pub struct Example {
     pub what: String,
     pub url: String,
+}
+
+/// One year of the bulk files, as the page lists it.
+pub struct BulkYear {
+    pub year: String,
+    pub processes: String,
+    /// (file name, its link, its size in words).
+    pub files: Vec<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -21,10 +29,42 @@ pub struct Example {
 struct DevelopersPage {
     chrome: Chrome,
     examples: Vec<Example>,
+    /// `None` when this server publishes no bulk files.
+    bulk: Option<Vec<BulkYear>>,
+    columns: String,
+}
+
+/// The bulk files this server publishes, if any.
+fn bulk_years(state: &AppState, tr: &Tr) -> Option<Vec<BulkYear>> {
+    let index = crate::bulk::Index::read(state.bulk.as_deref()?).ok()?;
+    Some(
+        index
+            .years
+            .iter()
+            .map(|year| BulkYear {
+                year: year
+                    .year
+                    .map_or_else(|| tr.t("developers-bulk-undated"), |year| year.to_string()),
+                processes: tr.number(year.processes as f64),
+                files: year
+                    .files
+                    .iter()
+                    .map(|file| {
+                        let megabytes = file.bytes as f64 / 1e6;
+                        let size = tr.t_with(
+                            "developers-bulk-size",
+                            &[("megabytes", Arg::Number((megabytes * 10.0).ceil() / 10.0))],
+                        );
+                        (file.name.clone(), format!("/bulk/{}", file.name), size)
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
 }
 
 pub async fn page(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     Path(lang): Path<String>,
     headers: HeaderMap,
     uri: Uri,
@@ -81,6 +121,8 @@ pub async fn page(
     let page = DevelopersPage {
         chrome: Chrome::new(lang, tr.t("nav-developers"), Some(super::rest_of(&uri))),
         examples,
+        bulk: bulk_years(&state, &tr),
+        columns: crate::tabular::COLUMNS.join(", "),
     };
     page.render()
         .map(Html)

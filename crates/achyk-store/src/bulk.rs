@@ -1,0 +1,99 @@
+//! What the bulk files need: the years that have processes, and each year's processes a page at
+//! a time (keyset paging by ocid on the `(year, ocid)` index, so a year of any size is read in
+//! time proportional to its size).
+
+use crate::error::StoreError;
+use crate::search::ProcessSummaryRow;
+use crate::store::{Pool, Store, with_pool};
+
+/// A process summary as selected below, column by column.
+type SummaryColumns = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<f64>,
+    Option<String>,
+    i64,
+);
+
+fn summary_row(columns: SummaryColumns) -> ProcessSummaryRow {
+    let (
+        ocid,
+        title,
+        buyer_id,
+        buyer_name,
+        region,
+        method,
+        status,
+        category,
+        date,
+        value_amount,
+        value_currency,
+        bids,
+    ) = columns;
+    ProcessSummaryRow {
+        ocid,
+        title,
+        buyer_id,
+        buyer_name,
+        region,
+        method,
+        status,
+        category,
+        date,
+        value_amount,
+        value_currency,
+        bids,
+    }
+}
+
+impl Store {
+    /// Each year that has processes with how many, oldest first; `None` stands for the
+    /// processes whose year is unknown (no usable date), last.
+    pub async fn years(&self) -> Result<Vec<(Option<i64>, i64)>, StoreError> {
+        let mut years: Vec<(Option<i64>, i64)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (Option<i64>, i64)>(
+                "SELECT year, COUNT(*) FROM process_summaries GROUP BY year",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        years.sort_by_key(|(year, _)| (year.is_none(), *year));
+        Ok(years)
+    }
+
+    /// Up to `limit` process summaries of `year` (`None`: year unknown) after the ocid
+    /// `after`, in ocid order.
+    pub async fn summaries_of_year(
+        &self,
+        year: Option<i64>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ProcessSummaryRow>, StoreError> {
+        let condition = if year.is_some() {
+            "year = $1"
+        } else {
+            "year IS NULL AND $1 IS NULL"
+        };
+        let sql = format!(
+            "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
+             value_amount, value_currency, bids FROM process_summaries \
+             WHERE {condition} AND ocid > $2 ORDER BY ocid LIMIT $3"
+        );
+        let rows: Vec<SummaryColumns> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, SummaryColumns>(sqlx::AssertSqlSafe(sql))
+                .bind(year)
+                .bind(after.unwrap_or(""))
+                .bind(limit as i64)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(summary_row).collect())
+    }
+}
