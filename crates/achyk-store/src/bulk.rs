@@ -6,8 +6,8 @@ use crate::error::StoreError;
 use crate::search::ProcessSummaryRow;
 use crate::store::{Pool, Store, with_pool};
 
-/// A process summary as selected below, column by column.
-type SummaryColumns = (
+/// A process summary as searches and bulk files select it, column by column.
+pub(crate) type SummaryColumns = (
     String,
     Option<String>,
     Option<String>,
@@ -22,7 +22,7 @@ type SummaryColumns = (
     i64,
 );
 
-fn summary_row(columns: SummaryColumns) -> ProcessSummaryRow {
+pub(crate) fn summary_row(columns: SummaryColumns) -> ProcessSummaryRow {
     let (
         ocid,
         title,

@@ -15,6 +15,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
+use crate::bulk::{SummaryColumns, summary_row};
 use crate::error::StoreError;
 use crate::ids::{Ocid, OrgId};
 use crate::model::{
@@ -25,9 +26,7 @@ use crate::normalised::{
     NormalisedReleaseRow, Normaliser, QualityNote, QualityNoteRow, QualityTotalRow,
 };
 use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
-use crate::search::{
-    BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, patterns,
-};
+use crate::search::{BuyerStats, Facet, GroupStats, SearchParams, SearchResult, patterns};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -1139,20 +1138,6 @@ impl Store {
             push_filters(&mut query, None);
             let total: i64 = query.build_query_scalar().fetch_one(pool).await?;
 
-            type Row = (
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                String,
-                Option<f64>,
-                Option<String>,
-                i64,
-            );
             let mut query = QueryBuilder::<Db>::new(
                 "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
                  value_amount, value_currency, bids FROM process_summaries",
@@ -1162,7 +1147,7 @@ impl Store {
             query.push_bind(per_page);
             query.push(" OFFSET ");
             query.push_bind(offset);
-            let rows: Vec<Row> = query.build_query_as().fetch_all(pool).await?;
+            let rows: Vec<SummaryColumns> = query.build_query_as().fetch_all(pool).await?;
 
             let mut facets = Vec::new();
             for facet in Facet::ALL.into_iter().filter(|_| !params.skip_facets) {
@@ -1178,38 +1163,7 @@ impl Store {
                 facets.push((facet, counts));
             }
             SearchResult {
-                rows: rows
-                    .into_iter()
-                    .map(
-                        |(
-                            ocid,
-                            title,
-                            buyer_id,
-                            buyer_name,
-                            region,
-                            method,
-                            status,
-                            category,
-                            date,
-                            value_amount,
-                            value_currency,
-                            bids,
-                        )| ProcessSummaryRow {
-                            ocid,
-                            title,
-                            buyer_id,
-                            buyer_name,
-                            region,
-                            method,
-                            status,
-                            category,
-                            date,
-                            value_amount,
-                            value_currency,
-                            bids,
-                        },
-                    )
-                    .collect(),
+                rows: rows.into_iter().map(summary_row).collect(),
                 total,
                 facets,
             }

@@ -15,33 +15,35 @@ async fn app() -> (axum::Router, tempfile::TempDir) {
     (router(AppState::new(store)), directory)
 }
 
+/// Status, content type, body as text, and the `Access-Control-Allow-Origin` header.
 async fn get(
     app: &axum::Router,
     path: &str,
 ) -> (StatusCode, Option<String>, String, Option<String>) {
+    let (status, headers, body) = get_raw(app, path).await;
+    (
+        status,
+        headers.get(header::CONTENT_TYPE).map(header_text),
+        String::from_utf8(body).unwrap(),
+        headers
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .map(header_text),
+    )
+}
+
+fn header_text(value: &axum::http::HeaderValue) -> String {
+    value.to_str().unwrap().to_string()
+}
+
+async fn get_raw(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let response = app
         .clone()
         .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
         .await
         .unwrap();
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|value| value.to_str().unwrap().to_string());
-    let origin = response
-        .headers()
-        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-        .map(|value| value.to_str().unwrap().to_string());
-    let body = axum::body::to_bytes(response.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    (
-        status,
-        content_type,
-        String::from_utf8(body.to_vec()).unwrap(),
-        origin,
-    )
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, 10 << 20).await.unwrap();
+    (parts.status, parts.headers, body.to_vec())
 }
 
 async fn get_json(app: &axum::Router, path: &str) -> (StatusCode, Value) {
@@ -226,22 +228,14 @@ async fn a_search_can_be_followed_as_an_atom_feed() {
     assert!(atom.contains("с. Беловодское</title>"));
 }
 
+/// Status, `Content-Disposition` and body as bytes.
 async fn get_bytes(app: &axum::Router, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let response = app
-        .clone()
-        .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let disposition = response
-        .headers()
+    let (status, headers, body) = get_raw(app, path).await;
+    let disposition = headers
         .get(header::CONTENT_DISPOSITION)
-        .map(|value| value.to_str().unwrap().to_string())
+        .map(header_text)
         .unwrap_or_default();
-    let body = axum::body::to_bytes(response.into_body(), 10 << 20)
-        .await
-        .unwrap();
-    (status, disposition, body.to_vec())
+    (status, disposition, body)
 }
 
 /// The cells of an XLSX file's first sheet as openpyxl (an independent reader) sees them: one
