@@ -38,6 +38,7 @@ mod normalised;
 mod parties;
 mod recompute;
 mod search;
+mod search_index;
 mod store;
 mod summary;
 mod sync_state;

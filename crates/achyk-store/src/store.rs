@@ -27,6 +27,7 @@ use crate::normalised::{
 };
 use crate::recompute::{ProcessInput, ProcessOutput, RulesCache, StoredRelease, recompute};
 use crate::search::{BuyerStats, Facet, GroupStats, SearchParams, SearchResult, patterns};
+use crate::search_index::{INDEX_SELECT, IndexColumns, SearchIndex};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -81,6 +82,7 @@ pub struct Store {
     pub(crate) pool: Pool,
     rules: Arc<RulesCache>,
     normaliser: Option<Arc<dyn Normaliser>>,
+    search_index: Option<Arc<SearchIndex>>,
 }
 
 impl Store {
@@ -150,6 +152,7 @@ impl Store {
             pool,
             rules: Arc::default(),
             normaliser: None,
+            search_index: None,
         })
     }
 
@@ -157,6 +160,13 @@ impl Store {
     /// compiled release it recomputes from now on.
     pub fn with_normaliser(mut self, normaliser: Arc<dyn Normaliser>) -> Store {
         self.normaliser = Some(normaliser);
+        self
+    }
+
+    /// The store, answering searches from an in-memory index of the summaries that follows
+    /// the database (module `search_index`); for a long-running server.
+    pub fn with_search_index(mut self) -> Store {
+        self.search_index = Some(Arc::default());
         self
     }
 
@@ -557,43 +567,6 @@ impl Store {
                 );
                 query.build().execute(&mut *tx).await?;
             }
-            for chunk in outputs.chunks(ROWS_PER_STATEMENT) {
-                let mut query = QueryBuilder::<Db>::new(
-                    "INSERT INTO process_summaries (ocid, title, buyer_id, buyer_name, region, method, \
-                     method_details, status, category, year, date, date_seconds, value_amount, \
-                     value_currency, bids, search_text) ",
-                );
-                query.push_values(chunk, |mut row, output| {
-                    let summary = &output.summary;
-                    row.push_bind(summary.ocid.as_str())
-                        .push_bind(summary.title.as_deref())
-                        .push_bind(summary.buyer_id.as_deref())
-                        .push_bind(summary.buyer_name.as_deref())
-                        .push_bind(summary.region.as_deref())
-                        .push_bind(summary.method.as_deref())
-                        .push_bind(summary.method_details.as_deref())
-                        .push_bind(summary.status.as_deref())
-                        .push_bind(summary.category.as_deref())
-                        .push_bind(summary.year)
-                        .push_bind(summary.date.as_str())
-                        .push_bind(summary.date_seconds)
-                        .push_bind(summary.value_amount)
-                        .push_bind(summary.value_currency.as_deref())
-                        .push_bind(summary.bids)
-                        .push_bind(summary.search_text.as_str());
-                });
-                // Two recomputes of one process at once (two imports) write the same row.
-                query.push(
-                    " ON CONFLICT (ocid) DO UPDATE SET title = excluded.title, buyer_id = excluded.buyer_id, \
-                     buyer_name = excluded.buyer_name, region = excluded.region, method = excluded.method, \
-                     method_details = excluded.method_details, status = excluded.status, \
-                     category = excluded.category, year = excluded.year, date = excluded.date, \
-                     date_seconds = excluded.date_seconds, value_amount = excluded.value_amount, \
-                     value_currency = excluded.value_currency, bids = excluded.bids, \
-                     search_text = excluded.search_text",
-                );
-                query.build().execute(&mut *tx).await?;
-            }
             for chunk in notes.chunks(ROWS_PER_STATEMENT) {
                 let mut query = QueryBuilder::<Db>::new(
                     "INSERT INTO quality_notes (ocid, position, rule, path, before_json, after_json) ",
@@ -689,6 +662,53 @@ impl Store {
                     list.push_unseparated(")");
                 }
                 query.push(")");
+                query.build().execute(&mut *tx).await?;
+            }
+            // Summaries last, under the next search generation: the counter's row stays
+            // locked until commit, so generations commit in their order and the search index
+            // of a running server can load just the rows written after the ones it has.
+            let generation: i64 = sqlx::query_scalar::<Db, i64>(
+                "UPDATE search_generation SET generation = generation + 1 WHERE id = 1 \
+                 RETURNING generation",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            for chunk in outputs.chunks(ROWS_PER_STATEMENT) {
+                let mut query = QueryBuilder::<Db>::new(
+                    "INSERT INTO process_summaries (ocid, title, buyer_id, buyer_name, region, method, \
+                     method_details, status, category, year, date, date_seconds, value_amount, \
+                     value_currency, bids, search_text, generation) ",
+                );
+                query.push_values(chunk, |mut row, output| {
+                    let summary = &output.summary;
+                    row.push_bind(summary.ocid.as_str())
+                        .push_bind(summary.title.as_deref())
+                        .push_bind(summary.buyer_id.as_deref())
+                        .push_bind(summary.buyer_name.as_deref())
+                        .push_bind(summary.region.as_deref())
+                        .push_bind(summary.method.as_deref())
+                        .push_bind(summary.method_details.as_deref())
+                        .push_bind(summary.status.as_deref())
+                        .push_bind(summary.category.as_deref())
+                        .push_bind(summary.year)
+                        .push_bind(summary.date.as_str())
+                        .push_bind(summary.date_seconds)
+                        .push_bind(summary.value_amount)
+                        .push_bind(summary.value_currency.as_deref())
+                        .push_bind(summary.bids)
+                        .push_bind(summary.search_text.as_str())
+                        .push_bind(generation);
+                });
+                // Two recomputes of one process at once (two imports) write the same row.
+                query.push(
+                    " ON CONFLICT (ocid) DO UPDATE SET title = excluded.title, buyer_id = excluded.buyer_id, \
+                     buyer_name = excluded.buyer_name, region = excluded.region, method = excluded.method, \
+                     method_details = excluded.method_details, status = excluded.status, \
+                     category = excluded.category, year = excluded.year, date = excluded.date, \
+                     date_seconds = excluded.date_seconds, value_amount = excluded.value_amount, \
+                     value_currency = excluded.value_currency, bids = excluded.bids, \
+                     search_text = excluded.search_text, generation = excluded.generation",
+                );
                 query.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
@@ -1064,17 +1084,15 @@ impl Store {
 
     /// Processes matching a search, a page of them in its order, with facet counts.
     pub async fn search(&self, params: &SearchParams) -> Result<SearchResult, StoreError> {
+        if let Some(index) = &self.search_index
+            && params.participant.is_none()
+        {
+            return self.search_with_index(index, params).await;
+        }
         let patterns = patterns(params.text.as_deref().unwrap_or(""));
         let per_page = i64::from(params.per_page.clamp(1, 200));
         let offset = i64::from(params.page) * per_page;
-        // The text index: FTS5's trigram table on SQLite, a pg_trgm index on the column on
-        // PostgreSQL; both answer the same LIKE.
-        let search_condition = match self.backend() {
-            Backend::Sqlite => {
-                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
-            }
-            Backend::Postgres => " AND (search_text LIKE ",
-        };
+        let search_condition = self.text_condition();
         Ok(with_pool!(self, |pool, Db, _begin| {
             // " WHERE …" with every filter but `skip`'s.
             let push_filters = |query: &mut QueryBuilder<Db>, skip: Option<Facet>| {
@@ -1168,6 +1186,99 @@ impl Store {
                 facets,
             }
         }))
+    }
+
+    /// The condition a word's pattern is bound into (then closed by `)`): FTS5's trigram
+    /// table on SQLite, a pg_trgm index on the column on PostgreSQL; both answer the same LIKE.
+    fn text_condition(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => {
+                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
+            }
+            Backend::Postgres => " AND (search_text LIKE ",
+        }
+    }
+
+    /// [`Store::search`] through the in-memory index: brought up to date first, words matched
+    /// by the database's text index, the page's rows read from the database.
+    async fn search_with_index(
+        &self,
+        index: &SearchIndex,
+        params: &SearchParams,
+    ) -> Result<SearchResult, StoreError> {
+        let loaded = index.generation();
+        let (current, changed): (i64, Vec<IndexColumns>) = with_pool!(self, |pool, Db, _begin| {
+            let current: i64 = sqlx::query_scalar::<Db, i64>(
+                "SELECT generation FROM search_generation WHERE id = 1",
+            )
+            .fetch_one(pool)
+            .await?;
+            let changed = if current > loaded {
+                sqlx::query_as::<Db, IndexColumns>(sqlx::AssertSqlSafe(format!(
+                    "{INDEX_SELECT} WHERE generation > $1"
+                )))
+                .bind(loaded)
+                .fetch_all(pool)
+                .await?
+            } else {
+                Vec::new()
+            };
+            (current, changed)
+        });
+        if current > loaded {
+            index.apply(changed, current);
+        }
+
+        let patterns = patterns(params.text.as_deref().unwrap_or(""));
+        let matching: Option<Vec<String>> = if patterns.is_empty() {
+            None
+        } else {
+            let condition = self.text_condition();
+            Some(with_pool!(self, |pool, Db, _begin| {
+                let mut query =
+                    QueryBuilder::<Db>::new("SELECT ocid FROM process_summaries WHERE 1 = 1");
+                for pattern in &patterns {
+                    query.push(condition);
+                    query.push_bind(pattern.clone());
+                    query.push(")");
+                }
+                query.build_query_scalar().fetch_all(pool).await?
+            }))
+        };
+        let per_page = params.per_page.clamp(1, 200) as usize;
+        let offset = params.page as usize * per_page;
+        let answer = index.answer(params, matching.as_deref(), per_page, offset);
+        let mut rows = Vec::with_capacity(answer.page.len());
+        if !answer.page.is_empty() {
+            let found: Vec<SummaryColumns> = with_pool!(self, |pool, Db, _begin| {
+                let mut query = QueryBuilder::<Db>::new(
+                    "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
+                     value_amount, value_currency, bids FROM process_summaries WHERE ocid IN (",
+                );
+                let mut list = query.separated(", ");
+                for ocid in &answer.page {
+                    list.push_bind(ocid.as_str());
+                }
+                query.push(")");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            let mut found: HashMap<String, SummaryColumns> = found
+                .into_iter()
+                .map(|columns| (columns.0.clone(), columns))
+                .collect();
+            rows.extend(
+                answer
+                    .page
+                    .iter()
+                    .filter_map(|ocid| found.remove(ocid))
+                    .map(summary_row),
+            );
+        }
+        Ok(SearchResult {
+            rows,
+            total: answer.total,
+            facets: answer.facets,
+        })
     }
 
     /// Every process grouped by one facet, for analytics: counts, estimated value in KGS,

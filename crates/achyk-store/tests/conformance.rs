@@ -95,7 +95,231 @@ conformance!(
     searches_match_inflected_words_filter_sort_page_and_count_facets,
     partners_are_the_suppliers_of_a_buyer_and_the_buyers_of_a_supplier,
     bulk_files_read_each_year_a_page_at_a_time,
+    the_search_index_gives_the_hand_worked_answers_too,
+    the_search_index_answers_random_searches_as_sql_does,
+    the_search_index_sees_every_committed_import,
 );
+
+/// Places each process in the region its tender's `x_region` names.
+struct RegionNormaliser;
+
+impl Normaliser for RegionNormaliser {
+    fn normalise(&self, compiled_json: &str) -> NormalisedProcess {
+        let release: Value = serde_json::from_str(compiled_json).unwrap();
+        NormalisedProcess {
+            json: compiled_json.to_string(),
+            notes: Vec::new(),
+            region: release["tender"]["x_region"].as_str().map(str::to_string),
+            party_regions: Vec::new(),
+            release: Some(release),
+        }
+    }
+}
+
+/// A small deterministic generator (a 64-bit LCG), so that the random searches repeat.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn pick<T: Clone>(&mut self, choices: &[T]) -> T {
+        choices[self.next() as usize % choices.len()].clone()
+    }
+}
+
+const WORDS: [&str; 6] = ["школа", "дорога", "ремонт", "кровля", "мектеп", "жол"];
+const REGIONS: [Option<&str>; 4] = [Some("KG-C"), Some("KG-GB"), Some("KG-O"), None];
+const METHODS: [Option<&str>; 4] = [Some("open"), Some("direct"), Some("limited"), None];
+const STATUSES: [Option<&str>; 4] = [Some("active"), Some("complete"), Some("unsuccessful"), None];
+const CATEGORIES: [Option<&str>; 3] = [Some("goods"), Some("works"), None];
+/// Values on and around the facet's range bounds, repeated so that sorting meets ties.
+const VALUES: [Option<f64>; 8] = [
+    None,
+    Some(50_000.0),
+    Some(100_000.0),
+    Some(999_999.5),
+    Some(1_000_000.0),
+    Some(5_000_000.0),
+    Some(10_000_000.0),
+    Some(50_000.0),
+];
+
+fn random_process(random: &mut Lcg, number: usize) -> Value {
+    let ocid = format!("ocds-r-{number:03}");
+    // Few distinct dates, so that many processes tie and the ocid decides.
+    let day = 1 + random.next() % 9;
+    let year = 2021 + random.next() % 4;
+    let date = format!("{year}-0{day}-01T10:00:00+06:00");
+    let mut tender = json!({
+        "id": "t",
+        "title": format!("{} {}", random.pick(&WORDS), random.pick(&WORDS)),
+    });
+    for (key, value) in [
+        ("x_region", random.pick(&REGIONS)),
+        ("procurementMethod", random.pick(&METHODS)),
+        ("status", random.pick(&STATUSES)),
+        ("mainProcurementCategory", random.pick(&CATEGORIES)),
+    ] {
+        if let Some(value) = value {
+            tender[key] = json!(value);
+        }
+    }
+    if let Some(amount) = random.pick(&VALUES) {
+        tender["value"] = json!({"amount": amount, "currency": "KGS"});
+    }
+    if random.next().is_multiple_of(3) {
+        tender["datePublished"] = json!(format!("{}-12-31T10:00:00+06:00", year - 1));
+    }
+    let buyer = random.next() % 5;
+    release(
+        &ocid,
+        "1",
+        &date,
+        json!({
+            "parties": [{"id": format!("KG-INN-{buyer}"), "name": format!("Buyer {buyer}"), "roles": ["buyer"]}],
+            "tender": tender,
+        }),
+    )
+}
+
+fn random_search(random: &mut Lcg) -> SearchParams {
+    let text = match random.next() % 4 {
+        0 => None,
+        1 => Some(random.pick(&WORDS).to_string()),
+        2 => Some(format!("{} {}", random.pick(&WORDS), random.pick(&WORDS))),
+        _ => Some("нет-такого-слова".to_string()),
+    };
+    let maybe = |random: &mut Lcg, choices: &[Option<&str>], extra: &str| -> Option<String> {
+        match random.next() % 3 {
+            0 => random.pick(choices).map(str::to_string),
+            1 if random.next().is_multiple_of(4) => Some(extra.to_string()),
+            _ => None,
+        }
+    };
+    let (min_value, max_value, below_value) = match random.next() % 5 {
+        0 => (Some(100_000.0), Some(1_000_000.0), None),
+        1 => (Some(1_000_000.0), None, Some(10_000_000.0)),
+        2 => (None, Some(999_999.5), None),
+        _ => (None, None, None),
+    };
+    SearchParams {
+        text,
+        region: maybe(random, &REGIONS, "KG-Y"),
+        method: maybe(random, &METHODS, "electronic"),
+        status: maybe(random, &STATUSES, "planned"),
+        category: maybe(random, &CATEGORIES, "services"),
+        year: match random.next() % 4 {
+            0 => Some(2020 + (random.next() % 6) as i64),
+            _ => None,
+        },
+        buyer: match random.next() % 5 {
+            0 => Some(format!("KG-INN-{}", random.next() % 6)),
+            _ => None,
+        },
+        participant: None,
+        min_value,
+        max_value,
+        below_value,
+        sort: random.pick(&[Sort::Newest, Sort::Oldest, Sort::ValueHigh, Sort::ValueLow]),
+        skip_facets: random.next().is_multiple_of(5),
+        page: (random.next() % 4) as u32,
+        per_page: random.pick(&[1, 3, 10, 50]),
+    }
+}
+
+/// The SQL path is the reference: on random data (ties, missing values, values on the range
+/// bounds) and random searches, the index gives the same rows, total and facet counts.
+async fn the_search_index_answers_random_searches_as_sql_does(db: &TestDb) {
+    let sql = db
+        .store()
+        .await
+        .with_normaliser(std::sync::Arc::new(RegionNormaliser));
+    let indexed = db.store().await.with_search_index();
+    let mut random = Lcg(20_261_128);
+    let releases: Vec<Value> = (0..240)
+        .map(|number| random_process(&mut random, number))
+        .collect();
+    import(&sql, "random.json", &package(&releases)).await;
+    for round in 0..300 {
+        let params = random_search(&mut random);
+        let expected = sql.search(&params).await.unwrap();
+        let answered = indexed.search(&params).await.unwrap();
+        assert_eq!(answered, expected, "search {round}: {params:?}");
+    }
+}
+
+/// An import committed by another handle (another process, in production) is searchable by
+/// the next search, and a process published again moves between facets.
+async fn the_search_index_sees_every_committed_import(db: &TestDb) {
+    let writer = db
+        .store()
+        .await
+        .with_normaliser(std::sync::Arc::new(RegionNormaliser));
+    let indexed = db.store().await.with_search_index();
+    let open = |ocid: &str, date: &str, method: &str| {
+        release(
+            ocid,
+            date,
+            date,
+            json!({"tender": {"id": "t", "title": "ремонт", "procurementMethod": method, "x_region": "KG-C"}}),
+        )
+    };
+    import(
+        &writer,
+        "one.json",
+        &package(&[open("ocds-f-1", "2024-01-01T00:00:00Z", "open")]),
+    )
+    .await;
+    let all = SearchParams {
+        per_page: 10,
+        ..Default::default()
+    };
+    let found = indexed.search(&all).await.unwrap();
+    assert_eq!(found.total, 1);
+    import(
+        &writer,
+        "two.json",
+        &package(&[open("ocds-f-2", "2024-02-01T00:00:00Z", "open")]),
+    )
+    .await;
+    let found = indexed.search(&all).await.unwrap();
+    assert_eq!(found.total, 2);
+    assert_eq!(found.rows[0].ocid, "ocds-f-2", "newest first");
+    // ocds-f-1 published again as a direct purchase: the method facet moves it.
+    import(
+        &writer,
+        "three.json",
+        &package(&[open("ocds-f-1", "2024-03-01T00:00:00Z", "direct")]),
+    )
+    .await;
+    let found = indexed.search(&all).await.unwrap();
+    assert_eq!(found.total, 2);
+    let methods = found
+        .facets
+        .iter()
+        .find(|(facet, _)| *facet == Facet::Method)
+        .map(|(_, counts)| counts.clone())
+        .unwrap();
+    assert_eq!(
+        methods,
+        vec![("direct".to_string(), 1), ("open".to_string(), 1)]
+    );
+    assert_eq!(found.rows[0].ocid, "ocds-f-1");
+    let direct = indexed
+        .search(&SearchParams {
+            method: Some("direct".into()),
+            per_page: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(direct.total, 1);
+}
 
 async fn bulk_files_read_each_year_a_page_at_a_time(db: &TestDb) {
     let store = db.store().await;
@@ -1078,7 +1302,15 @@ fn searchable(ocid: &str, date: &str, tender: Value, buyer: &str) -> Value {
 }
 
 async fn searches_match_inflected_words_filter_sort_page_and_count_facets(db: &TestDb) {
-    let store = db.store().await;
+    check_searches(db.store().await).await;
+}
+
+/// The same hand-worked expectations, answered by the in-memory index.
+async fn the_search_index_gives_the_hand_worked_answers_too(db: &TestDb) {
+    check_searches(db.store().await.with_search_index()).await;
+}
+
+async fn check_searches(store: Store) {
     import(
         &store,
         "search.json",

@@ -34,7 +34,9 @@ pub fn serve_blocking(
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let store = super::connect_and_migrate(url).await?;
+        // Facet counts and pages from memory; the index follows the database as imports and
+        // syncs (in other processes too) write it.
+        let store = super::connect_and_migrate(url).await?.with_search_index();
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
