@@ -1,8 +1,10 @@
-//! An in-memory index of the process summaries, for `achyk serve`: facet counts, totals and
-//! the order of a page computed in one pass over compact rows, instead of a `GROUP BY` per
-//! facet over the whole table. The database stays the truth: words are still matched by its
-//! text index, the rows of a page are read from it, and a search with a participant filter
-//! (an organisation page) is answered by SQL alone.
+//! An in-memory index of the process summaries, for `achyk serve`: words matched, facets
+//! counted, totals and the order of a page computed in one pass over compact rows, instead of a
+//! text-index query and a `GROUP BY` per facet over the whole table. Words are matched as the
+//! SQL `LIKE '%stem%'` does, as substrings of the lowercased search text (SIMD substring
+//! search, in parallel). The database stays the truth: the rows of a page are read from it, and
+//! a search with a participant filter (an organisation page) is answered by SQL alone. Memory:
+//! about 400 bytes a process (the search text is most of it).
 //!
 //! The index follows the database as it is written (by this process or another): before each
 //! search it reads the search generation (one row), and when it has moved on it loads the
@@ -58,6 +60,34 @@ struct Row {
     year: Option<i64>,
     date_seconds: i64,
     value: Option<f64>,
+    /// The lowercased text words are matched in (`process_summaries.search_text`).
+    text: Box<str>,
+    /// Which byte trigrams the text holds, hashed into 512 bits: a word whose trigrams are not
+    /// all here is not in the text, so most rows are passed over without a substring search.
+    trigrams: Trigrams,
+}
+
+/// A 512-bit set of hashed byte trigrams (a Bloom filter with one hash function).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Trigrams([u64; 8]);
+
+impl Trigrams {
+    fn of(text: &[u8]) -> Trigrams {
+        let mut set = Trigrams::default();
+        for window in text.windows(3) {
+            let key = u64::from(u32::from_le_bytes([window[0], window[1], window[2], 0]));
+            let bit = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize;
+            set.0[bit / 64] |= 1 << (bit % 64);
+        }
+        set
+    }
+
+    fn holds(&self, other: &Trigrams) -> bool {
+        self.0
+            .iter()
+            .zip(&other.0)
+            .all(|(mine, theirs)| mine & theirs == *theirs)
+    }
 }
 
 /// The summary columns the index loads, as selected by [`Loaded::load`].
@@ -71,11 +101,12 @@ pub(crate) type IndexColumns = (
     Option<i64>,
     i64,
     Option<f64>,
+    String,
     i64,
 );
 
 pub(crate) const INDEX_SELECT: &str = "SELECT ocid, region, method, status, category, buyer_id, \
-     year, date_seconds, value_amount, generation FROM process_summaries";
+     year, date_seconds, value_amount, search_text, generation FROM process_summaries";
 
 #[derive(Default)]
 struct Loaded {
@@ -104,6 +135,7 @@ impl Loaded {
             year,
             date_seconds,
             value,
+            text,
             generation,
         ) in columns
         {
@@ -118,6 +150,8 @@ impl Loaded {
                 year,
                 date_seconds,
                 value,
+                trigrams: Trigrams::of(text.as_bytes()),
+                text: text.into_boxed_str(),
             };
             match self.positions.get(&ocid) {
                 Some(&position) => self.rows[position] = row,
@@ -134,6 +168,23 @@ impl Loaded {
 #[derive(Default)]
 pub(crate) struct SearchIndex {
     loaded: RwLock<Loaded>,
+    /// Held while one search brings the index up to date, so that a burst of searches after an
+    /// import loads the new rows once, not once each.
+    pub(crate) refreshing: tokio::sync::Mutex<()>,
+    /// The rows recent word lists matched, for the loaded generation: people search the same
+    /// words again and again. Emptied when the index loads new rows, and when it grows past
+    /// [`MATCH_CACHE_ROWS`].
+    matches: std::sync::Mutex<MatchCache>,
+}
+
+/// The most row positions the match cache holds (4 bytes each).
+const MATCH_CACHE_ROWS: usize = 8_000_000;
+
+#[derive(Default)]
+struct MatchCache {
+    generation: i64,
+    rows: usize,
+    entries: HashMap<Vec<String>, std::sync::Arc<Vec<u32>>>,
 }
 
 /// What a search needs from the index: the total, the facet counts and the ocids of the page,
@@ -175,12 +226,62 @@ impl SearchIndex {
             .apply(columns, generation);
     }
 
-    /// Answers `params` (without its text and participant filters, which the caller applies:
-    /// `matching` holds the ocids its words match, when it has words).
+    /// The positions of the rows whose text holds every word, in order: from the cache, or
+    /// found (trigram sets first, then a substring search, over the rows in parallel).
+    fn matching(&self, loaded: &Loaded, words: &[String]) -> std::sync::Arc<Vec<u32>> {
+        {
+            let cache = self.matches.lock().expect("the match cache lock");
+            if cache.generation == loaded.generation
+                && let Some(found) = cache.entries.get(words)
+            {
+                return std::sync::Arc::clone(found);
+            }
+        }
+        use rayon::prelude::*;
+        let finders: Vec<memchr::memmem::Finder<'_>> = words
+            .iter()
+            .map(|word| memchr::memmem::Finder::new(word.as_bytes()))
+            .collect();
+        let mut wanted = Trigrams::default();
+        for word in words {
+            let of_word = Trigrams::of(word.as_bytes());
+            for (all, of) in wanted.0.iter_mut().zip(of_word.0) {
+                *all |= of;
+            }
+        }
+        let found: Vec<u32> = loaded
+            .rows
+            .par_iter()
+            .with_min_len(4096)
+            .enumerate()
+            .filter(|(_, row)| {
+                row.trigrams.holds(&wanted)
+                    && finders
+                        .iter()
+                        .all(|finder| finder.find(row.text.as_bytes()).is_some())
+            })
+            .map(|(position, _)| position as u32)
+            .collect();
+        let found = std::sync::Arc::new(found);
+        let mut cache = self.matches.lock().expect("the match cache lock");
+        if cache.generation != loaded.generation || cache.rows + found.len() > MATCH_CACHE_ROWS {
+            cache.entries.clear();
+            cache.rows = 0;
+            cache.generation = loaded.generation;
+        }
+        cache.rows += found.len();
+        cache
+            .entries
+            .insert(words.to_vec(), std::sync::Arc::clone(&found));
+        found
+    }
+
+    /// Answers `params` but for its participant filter (the caller asks SQL for those). `words`
+    /// are the stems every matching process's text must hold.
     pub(crate) fn answer(
         &self,
         params: &SearchParams,
-        matching: Option<&[String]>,
+        words: &[String],
         per_page: usize,
         offset: usize,
     ) -> IndexAnswer {
@@ -195,19 +296,12 @@ impl SearchIndex {
         let category = code(&loaded.categories, &params.category);
         let buyer = code(&loaded.buyers, &params.buyer);
 
-        let candidates: Box<dyn Iterator<Item = usize>> = match matching {
-            Some(ocids) => {
-                let mut positions: Vec<usize> = ocids
-                    .iter()
-                    .filter_map(|ocid| loaded.positions.get(ocid).copied())
-                    .collect();
-                positions.sort_unstable();
-                positions.dedup();
-                Box::new(positions.into_iter())
-            }
-            None => Box::new(0..loaded.rows.len()),
+        let candidates: Box<dyn Iterator<Item = usize>> = if words.is_empty() {
+            Box::new(0..loaded.rows.len())
+        } else {
+            let matched = self.matching(&loaded, words);
+            Box::new((0..matched.len()).map(move |index| matched[index] as usize))
         };
-
         let passes = |filter: Option<Option<u32>>, value: u32| match filter {
             None => true,
             Some(Some(code)) => code == value,
@@ -226,7 +320,8 @@ impl SearchIndex {
 
         // Counts per facet: index 0 is "missing", then the dictionary code (or the year's
         // position, or the value bucket) plus one.
-        let mut year_counts: HashMap<Option<i64>, i64> = HashMap::new();
+        // Few distinct years: a list beats a hash map here.
+        let mut year_counts: Vec<(Option<i64>, i64)> = Vec::new();
         let mut counts: [Vec<i64>; 4] = [
             vec![0; loaded.regions.values.len() + 1],
             vec![0; loaded.methods.values.len() + 1],
@@ -284,7 +379,10 @@ impl SearchIndex {
                 }
             }
             if counts_in(Facet::Year) {
-                *year_counts.entry(row.year).or_default() += 1;
+                match year_counts.iter_mut().find(|(year, _)| *year == row.year) {
+                    Some((_, count)) => *count += 1,
+                    None => year_counts.push((row.year, 1)),
+                }
             }
             if counts_in(Facet::Value) {
                 value_counts[row.value.map_or(0, |value| value_bucket(value) + 1)] += 1;
@@ -393,5 +491,31 @@ impl SearchIndex {
             facets,
             page,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_substring_s_trigrams_are_always_held_and_others_mostly_not() {
+        let text = "капитальный ремонт кровли школы № 3 с. беловодское мэрия города бишкек";
+        let set = Trigrams::of(text.as_bytes());
+        // Every substring, at every byte offset that starts a character.
+        let starts: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+        for (from_index, &from) in starts.iter().enumerate() {
+            for &to in starts[from_index..].iter().skip(1) {
+                let part = &text[from..to];
+                assert!(set.holds(&Trigrams::of(part.as_bytes())), "{part}");
+            }
+        }
+        // Words the text does not hold are told apart by their trigrams alone.
+        for word in ["больница", "дорога", "медикаменты", "жол", "мектеп"]
+        {
+            assert!(!set.holds(&Trigrams::of(word.as_bytes())), "{word}");
+        }
+        // Fewer than three bytes: no trigram, nothing to tell apart.
+        assert_eq!(Trigrams::of("ж".as_bytes()), Trigrams::default());
     }
 }

@@ -1188,24 +1188,8 @@ impl Store {
         }))
     }
 
-    /// The condition a word's pattern is bound into (then closed by `)`): FTS5's trigram
-    /// table on SQLite, a pg_trgm index on the column on PostgreSQL; both answer the same LIKE.
-    fn text_condition(&self) -> &'static str {
-        match self.backend() {
-            Backend::Sqlite => {
-                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
-            }
-            Backend::Postgres => " AND (search_text LIKE ",
-        }
-    }
-
-    /// [`Store::search`] through the in-memory index: brought up to date first, words matched
-    /// by the database's text index, the page's rows read from the database.
-    async fn search_with_index(
-        &self,
-        index: &SearchIndex,
-        params: &SearchParams,
-    ) -> Result<SearchResult, StoreError> {
+    /// Loads the summaries written since the index's generation.
+    async fn refresh_search_index(&self, index: &SearchIndex) -> Result<(), StoreError> {
         let loaded = index.generation();
         let (current, changed): (i64, Vec<IndexColumns>) = with_pool!(self, |pool, Db, _begin| {
             let current: i64 = sqlx::query_scalar::<Db, i64>(
@@ -1228,26 +1212,47 @@ impl Store {
         if current > loaded {
             index.apply(changed, current);
         }
+        Ok(())
+    }
 
-        let patterns = patterns(params.text.as_deref().unwrap_or(""));
-        let matching: Option<Vec<String>> = if patterns.is_empty() {
-            None
-        } else {
-            let condition = self.text_condition();
-            Some(with_pool!(self, |pool, Db, _begin| {
-                let mut query =
-                    QueryBuilder::<Db>::new("SELECT ocid FROM process_summaries WHERE 1 = 1");
-                for pattern in &patterns {
-                    query.push(condition);
-                    query.push_bind(pattern.clone());
-                    query.push(")");
-                }
-                query.build_query_scalar().fetch_all(pool).await?
-            }))
-        };
+    /// The condition a word's pattern is bound into (then closed by `)`): FTS5's trigram
+    /// table on SQLite, a pg_trgm index on the column on PostgreSQL; both answer the same LIKE.
+    fn text_condition(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => {
+                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
+            }
+            Backend::Postgres => " AND (search_text LIKE ",
+        }
+    }
+
+    /// [`Store::search`] through the in-memory index: brought up to date first (by one search
+    /// at a time), the page's rows then read from the database.
+    async fn search_with_index(
+        &self,
+        index: &SearchIndex,
+        params: &SearchParams,
+    ) -> Result<SearchResult, StoreError> {
+        let current: i64 = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_scalar::<Db, i64>("SELECT generation FROM search_generation WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        });
+        if current > index.generation() {
+            let _refreshing = index.refreshing.lock().await;
+            // Another search may have loaded the rows while this one waited.
+            if current > index.generation() {
+                self.refresh_search_index(index).await?;
+            }
+        }
+        // The stems, as the SQL path binds them between `%`s.
+        let words: Vec<String> = patterns(params.text.as_deref().unwrap_or(""))
+            .into_iter()
+            .map(|pattern| pattern.trim_matches('%').to_string())
+            .collect();
         let per_page = params.per_page.clamp(1, 200) as usize;
         let offset = params.page as usize * per_page;
-        let answer = index.answer(params, matching.as_deref(), per_page, offset);
+        let answer = index.answer(params, &words, per_page, offset);
         let mut rows = Vec::with_capacity(answer.page.len());
         if !answer.page.is_empty() {
             let found: Vec<SummaryColumns> = with_pool!(self, |pool, Db, _begin| {

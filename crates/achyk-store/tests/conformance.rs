@@ -281,6 +281,12 @@ async fn the_search_index_sees_every_committed_import(db: &TestDb) {
     };
     let found = indexed.search(&all).await.unwrap();
     assert_eq!(found.total, 1);
+    // The words' matches are remembered, and forgotten when new rows arrive.
+    let words = SearchParams {
+        text: Some("ремонт".into()),
+        ..all.clone()
+    };
+    assert_eq!(indexed.search(&words).await.unwrap().total, 1);
     import(
         &writer,
         "two.json",
@@ -290,6 +296,7 @@ async fn the_search_index_sees_every_committed_import(db: &TestDb) {
     let found = indexed.search(&all).await.unwrap();
     assert_eq!(found.total, 2);
     assert_eq!(found.rows[0].ocid, "ocds-f-2", "newest first");
+    assert_eq!(indexed.search(&words).await.unwrap().total, 2);
     // ocds-f-1 published again as a direct purchase: the method facet moves it.
     import(
         &writer,
