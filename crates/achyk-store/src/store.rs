@@ -744,6 +744,14 @@ impl Store {
     }
 
     /// Processes waiting for their compiled release to be recomputed.
+    /// The data generation: it moves on with every committed write that changes what the
+    /// site shows (every recompute takes the next one), so whatever was computed from the
+    /// database under one generation stays right while it lasts.
+    pub async fn data_generation(&self) -> Result<i64, StoreError> {
+        self.count("SELECT generation FROM search_generation WHERE id = 1")
+            .await
+    }
+
     pub async fn count_dirty(&self) -> Result<i64, StoreError> {
         self.count("SELECT COUNT(*) FROM dirty_processes").await
     }

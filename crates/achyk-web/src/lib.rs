@@ -21,6 +21,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 
 pub mod api;
 pub mod bulk;
+mod cache;
 mod charts;
 pub mod error;
 pub mod i18n;
@@ -40,6 +41,7 @@ pub struct AppState {
     /// Where `achyk bulk` wrote the bulk files, when they are served.
     pub bulk: Option<Arc<std::path::Path>>,
     metrics: Arc<Metrics>,
+    pages: Arc<cache::PageCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             store,
             bulk: None,
             metrics: Arc::new(Metrics::new()),
+            pages: Arc::default(),
         }
     }
 
@@ -96,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/developers", get(pages::developers::page))
         .merge(api::routes())
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))
         // Pages shrink to a fifth or less for phones on slow connections; files that are

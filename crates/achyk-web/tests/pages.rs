@@ -620,3 +620,72 @@ async fn every_page_weighs_under_100_kb_compressed() {
         assert_eq!(page, plain, "{path}");
     }
 }
+
+/// A process page is rendered once per data generation: the same page again until an import
+/// changes the data, then the new one at once.
+#[tokio::test]
+async fn process_pages_are_kept_until_the_data_changes() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = common::sample_store(directory.path()).await;
+    let app = router(AppState::new(store.clone()));
+    let get = |cookie: Option<&'static str>| {
+        let app = app.clone();
+        async move {
+            let mut request = Request::builder().uri("/en/tenders/ocds-h7i0z4-240201550");
+            if let Some(cookie) = cookie {
+                request = request.header(header::COOKIE, cookie);
+            }
+            let response = app
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let security = response
+                .headers()
+                .get(header::CONTENT_SECURITY_POLICY)
+                .is_some();
+            let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+                .await
+                .unwrap();
+            (String::from_utf8(bytes.to_vec()).unwrap(), security)
+        }
+    };
+    let (first, security) = get(None).await;
+    assert!(security);
+    let (again, security) = get(None).await;
+    assert!(security, "a kept page still carries the security headers");
+    assert_eq!(again, first);
+    let title = |page: &str| select(page, "h1").join(" ");
+
+    // The portal publishes the process again, later, under a new title.
+    let feed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
+    let mut package: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(feed.join("page-1.json")).unwrap()).unwrap();
+    let mut release = package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|release| release["ocid"] == "ocds-h7i0z4-240201550")
+        .unwrap()
+        .clone();
+    release["id"] = serde_json::json!("ocds-h7i0z4-240201550-republished");
+    release["date"] = serde_json::json!("2024-06-01T09:00:00+06:00");
+    release["tender"]["title"] = serde_json::json!("Новое название закупки");
+    package["releases"] = serde_json::json!([release]);
+    let text = package.to_string();
+    store
+        .import_publications(&[("again.json", text.as_bytes())])
+        .await
+        .unwrap();
+    let (changed, _) = get(None).await;
+    assert!(
+        title(&changed).contains("Новое название закупки"),
+        "{}",
+        title(&changed)
+    );
+    assert!(!title(&first).contains("Новое название закупки"));
+    // A visitor with a cookie gets the page rendered for them, the same here.
+    let (with_cookie, _) = get(Some("lang=ky")).await;
+    assert_eq!(with_cookie, changed);
+}

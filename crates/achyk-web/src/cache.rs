@@ -1,0 +1,98 @@
+//! Rendered process pages, kept while the data generation they were rendered under lasts, for
+//! visitors without a session (everyone, until accounts exist; afterwards the anonymous
+//! majority). A page is rendered once per language after each import, not once per visit.
+//!
+//! Only `GET /{lang}/tenders/{ocid}` answers with status 200 are kept; the key is the path. At
+//! most [`ENTRIES`] pages are kept; past that the cache starts again empty.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
+
+/// The most pages kept.
+const ENTRIES: usize = 4_096;
+/// The largest page kept, in bytes.
+const LARGEST: usize = 1 << 20;
+
+#[derive(Default)]
+pub struct PageCache {
+    pages: Mutex<Pages>,
+}
+
+#[derive(Default)]
+struct Pages {
+    generation: i64,
+    entries: HashMap<String, (HeaderMap, Bytes)>,
+}
+
+/// Whether `request` may be answered from the cache: a plain GET of a process page, from a
+/// visitor without cookies.
+fn cacheable(request: &Request) -> bool {
+    let path = request.uri().path();
+    let mut parts = path.trim_start_matches('/').split('/');
+    let is_process_page = matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some("ky" | "ru" | "en"), Some("tenders"), Some(ocid), None) if !ocid.is_empty()
+    );
+    request.method() == Method::GET
+        && is_process_page
+        && request.uri().query().is_none()
+        && !request.headers().contains_key(header::COOKIE)
+}
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !cacheable(&request) {
+        return next.run(request).await;
+    }
+    let Ok(generation) = state.store.data_generation().await else {
+        return next.run(request).await;
+    };
+    let key = request.uri().path().to_string();
+    {
+        let mut pages = state.pages.pages.lock().expect("the page cache lock");
+        if pages.generation != generation {
+            pages.entries.clear();
+            pages.generation = generation;
+        }
+        if let Some((headers, body)) = pages.entries.get(&key) {
+            let mut response = Response::new(Body::from(body.clone()));
+            *response.headers_mut() = headers.clone();
+            return response;
+        }
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    use axum::body::HttpBody;
+    if body
+        .size_hint()
+        .exact()
+        .is_none_or(|size| size > LARGEST as u64)
+    {
+        return Response::from_parts(parts, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, LARGEST).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    {
+        let mut pages = state.pages.pages.lock().expect("the page cache lock");
+        if pages.generation == generation {
+            if pages.entries.len() >= ENTRIES {
+                pages.entries.clear();
+            }
+            pages
+                .entries
+                .insert(key, (parts.headers.clone(), bytes.clone()));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
