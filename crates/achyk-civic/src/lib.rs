@@ -1,2 +1,4 @@
 pub mod deadline;
 pub mod lifecycle;
+pub mod receipt;
+pub mod seal;
