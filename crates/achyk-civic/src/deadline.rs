@@ -57,7 +57,8 @@ impl Date {
 
     /// Year, month, day.
     pub fn ymd(self) -> (i32, u32, u32) {
-        let z = self.0 + 719_468;
+        // Civil from days, in i64 so that no i32 day count can overflow.
+        let z = i64::from(self.0) + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -65,8 +66,8 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let y = yoe + era * 400 + i32::from(m <= 2);
-        (y, m, d)
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        (y as i32, m, d)
     }
 
     pub fn year(self) -> i32 {

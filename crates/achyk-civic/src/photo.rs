@@ -48,6 +48,8 @@ pub enum PhotoError {
     Unknown,
     #[error("the image is {width}×{height} pixels; the limit is {limit} pixels")]
     TooManyPixels { width: u32, height: u32, limit: u64 },
+    #[error("the image would need more memory to decode than allowed for {limit} pixels")]
+    TooMuchMemory { limit: u64 },
     #[error("the image could not be read: {0}")]
     Corrupt(String),
     #[error("a rectangle to black out lies outside the {width}×{height} image")]

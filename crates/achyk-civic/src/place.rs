@@ -31,8 +31,10 @@ pub fn blur_coordinates(lat: f64, lon: f64) -> Result<(f64, f64), PlaceError> {
 
 /// The day in Bishkek of an instant given as seconds since the Unix epoch.
 pub fn day_in_bishkek(unix_seconds: i64) -> Date {
-    let days = (unix_seconds + BISHKEK_OFFSET_SECONDS).div_euclid(86_400);
-    Date::from_days_since_epoch(days as i32)
+    let days = unix_seconds
+        .saturating_add(BISHKEK_OFFSET_SECONDS)
+        .div_euclid(86_400);
+    Date::from_days_since_epoch(days.clamp(i64::from(i32::MIN / 2), i64::from(i32::MAX / 2)) as i32)
 }
 
 /// The day in Bishkek of an RFC 3339 date-time (`2026-05-01T23:30:00Z`, `…+05:00`,

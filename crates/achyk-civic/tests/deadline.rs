@@ -189,3 +189,26 @@ fn malformed_ics_gives_the_line_number() {
     assert_eq!(e.line, 2, "unterminated event: {e}");
     assert_eq!(Calendar::from_ics("VERSION:2.0\n").unwrap_err().line, 1);
 }
+
+#[test]
+fn truncated_or_garbled_calendars_are_errors_not_panics() {
+    let text = include_str!("../holidays/kg.ics");
+    for cut in (0..text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .step_by(7)
+    {
+        let _ = Calendar::from_ics(&text[..cut]);
+    }
+    for line in text.lines() {
+        let garbled = text.replacen(line, &line.replace(':', ";"), 1);
+        if ["BEGIN", "END", "DTSTART", "DTEND", "RRULE"]
+            .iter()
+            .any(|p| line.starts_with(p))
+        {
+            assert!(Calendar::from_ics(&garbled).is_err(), "{line}");
+        }
+    }
+    // Extreme day counts do not overflow.
+    let far = Date::from_days_since_epoch(i32::MAX);
+    let _ = far.ymd();
+}

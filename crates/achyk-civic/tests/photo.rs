@@ -477,3 +477,24 @@ fn black_out_fills_regions_with_black() {
         }
     );
 }
+
+#[test]
+fn truncated_uploads_are_errors_not_panics() {
+    let inputs = [
+        jpeg_with_metadata(&two_tone(16, 8), 6),
+        png_with_metadata(&two_tone(16, 8)),
+        webp_with_metadata(&two_tone(16, 8)),
+    ];
+    for input in &inputs {
+        for cut in (0..input.len()).step_by(3) {
+            if cut < 40 {
+                assert!(
+                    sanitise(&input[..cut], &PhotoLimits::default()).is_err(),
+                    "{cut} bytes"
+                );
+            }
+            // A decoder may pad a cut-off scan; what matters is an answer, never a panic.
+            let _ = sanitise(&input[..cut], &PhotoLimits::default());
+        }
+    }
+}
