@@ -23,5 +23,8 @@ forbid achyk-ocds achyk-kg "lower crates never import higher ones"
 forbid achyk-store achyk-web "lower crates never import higher ones"
 forbid achyk-kg achyk-web "lower crates never import higher ones"
 forbid achyk-flags sqlx "flags are pure: the store persists what they compute"
+for dep in sqlx tokio axum achyk-store achyk-kg achyk-flags achyk-web achyk-cli; do
+  forbid achyk-civic "$dep" "civic actions are a pure library: pages and storage use it, not the reverse"
+done
 [ "$fail" = 0 ] && echo "architecture invariants hold"
 exit "$fail"
