@@ -6,7 +6,7 @@
 //! confusable letters I and L as 1 and O as 0. The server stores only an HMAC-SHA256 of the
 //! canonical code keyed with a server secret, and compares in constant time.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::fmt;
 

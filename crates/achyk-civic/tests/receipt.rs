@@ -1,5 +1,5 @@
 use achyk_civic::receipt::*;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::collections::HashSet;
 

@@ -47,11 +47,24 @@ pub fn write_canonical(value: &Value, out: &mut impl Write) -> std::io::Result<(
     }
 }
 
+/// Feeds what is written to a SHA-256.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// SHA-256 of [`canonical_json`], as lowercase hex.
 pub fn content_hash(value: &Value) -> String {
-    let mut hasher = Sha256::new();
+    let mut hasher = Hashing(Sha256::new());
     write_canonical(value, &mut hasher).expect("hashing cannot fail");
-    let digest = hasher.finalize();
+    let digest = hasher.0.finalize();
     let mut hex = String::with_capacity(64);
     for byte in digest {
         hex.push(char::from_digit(u32::from(byte >> 4), 16).expect("a nibble is a hex digit"));
