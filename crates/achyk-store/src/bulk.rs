@@ -6,9 +6,15 @@ use crate::error::StoreError;
 use crate::search::ProcessSummaryRow;
 use crate::store::{Pool, Store, with_pool};
 
+/// The columns of [`SummaryColumns`], for a `SELECT`.
+pub(crate) const SUMMARY_SELECT: &str = "SELECT ocid, title, buyer_id, buyer_name, buyer_name_ky, \
+     region, method, status, category, date, value_amount, value_currency, bids \
+     FROM process_summaries";
+
 /// A process summary as searches and bulk files select it, column by column.
 pub(crate) type SummaryColumns = (
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -28,6 +34,7 @@ pub(crate) fn summary_row(columns: SummaryColumns) -> ProcessSummaryRow {
         title,
         buyer_id,
         buyer_name,
+        buyer_name_ky,
         region,
         method,
         status,
@@ -42,6 +49,7 @@ pub(crate) fn summary_row(columns: SummaryColumns) -> ProcessSummaryRow {
         title,
         buyer_id,
         buyer_name,
+        buyer_name_ky,
         region,
         method,
         status,
@@ -81,11 +89,8 @@ impl Store {
         } else {
             "year IS NULL AND $1 IS NULL"
         };
-        let sql = format!(
-            "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
-             value_amount, value_currency, bids FROM process_summaries \
-             WHERE {condition} AND ocid > $2 ORDER BY ocid LIMIT $3"
-        );
+        let sql =
+            format!("{SUMMARY_SELECT} WHERE {condition} AND ocid > $2 ORDER BY ocid LIMIT $3");
         let rows: Vec<SummaryColumns> = with_pool!(self, |pool, Db, _begin| {
             sqlx::query_as::<Db, SummaryColumns>(sqlx::AssertSqlSafe(sql))
                 .bind(year)

@@ -158,6 +158,8 @@ pub struct ProcessSummaryRow {
     pub title: Option<String>,
     pub buyer_id: Option<String>,
     pub buyer_name: Option<String>,
+    /// The buyer's Kyrgyz name, when the data gives one.
+    pub buyer_name_ky: Option<String>,
     pub region: Option<String>,
     pub method: Option<String>,
     pub status: Option<String>,

@@ -15,7 +15,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
-use crate::bulk::{SummaryColumns, summary_row};
+use crate::bulk::{SUMMARY_SELECT, SummaryColumns, summary_row};
 use crate::error::StoreError;
 use crate::ids::{Ocid, OrgId};
 use crate::model::{
@@ -675,7 +675,7 @@ impl Store {
             .await?;
             for chunk in outputs.chunks(ROWS_PER_STATEMENT) {
                 let mut query = QueryBuilder::<Db>::new(
-                    "INSERT INTO process_summaries (ocid, title, buyer_id, buyer_name, region, method, \
+                    "INSERT INTO process_summaries (ocid, title, buyer_id, buyer_name, buyer_name_ky, region, method, \
                      method_details, status, category, year, date, date_seconds, value_amount, \
                      value_currency, bids, search_text, generation) ",
                 );
@@ -685,6 +685,7 @@ impl Store {
                         .push_bind(summary.title.as_deref())
                         .push_bind(summary.buyer_id.as_deref())
                         .push_bind(summary.buyer_name.as_deref())
+                        .push_bind(summary.buyer_name_ky.as_deref())
                         .push_bind(summary.region.as_deref())
                         .push_bind(summary.method.as_deref())
                         .push_bind(summary.method_details.as_deref())
@@ -702,7 +703,8 @@ impl Store {
                 // Two recomputes of one process at once (two imports) write the same row.
                 query.push(
                     " ON CONFLICT (ocid) DO UPDATE SET title = excluded.title, buyer_id = excluded.buyer_id, \
-                     buyer_name = excluded.buyer_name, region = excluded.region, method = excluded.method, \
+                     buyer_name = excluded.buyer_name, buyer_name_ky = excluded.buyer_name_ky, \
+                     region = excluded.region, method = excluded.method, \
                      method_details = excluded.method_details, status = excluded.status, \
                      category = excluded.category, year = excluded.year, date = excluded.date, \
                      date_seconds = excluded.date_seconds, value_amount = excluded.value_amount, \
@@ -1164,10 +1166,7 @@ impl Store {
             push_filters(&mut query, None);
             let total: i64 = query.build_query_scalar().fetch_one(pool).await?;
 
-            let mut query = QueryBuilder::<Db>::new(
-                "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
-                 value_amount, value_currency, bids FROM process_summaries",
-            );
+            let mut query = QueryBuilder::<Db>::new(SUMMARY_SELECT);
             push_filters(&mut query, None);
             query.push(format!(" ORDER BY {} LIMIT ", params.sort.order_by()));
             query.push_bind(per_page);
@@ -1264,10 +1263,8 @@ impl Store {
         let mut rows = Vec::with_capacity(answer.page.len());
         if !answer.page.is_empty() {
             let found: Vec<SummaryColumns> = with_pool!(self, |pool, Db, _begin| {
-                let mut query = QueryBuilder::<Db>::new(
-                    "SELECT ocid, title, buyer_id, buyer_name, region, method, status, category, date, \
-                     value_amount, value_currency, bids FROM process_summaries WHERE ocid IN (",
-                );
+                let mut query =
+                    QueryBuilder::<Db>::new(format!("{SUMMARY_SELECT} WHERE ocid IN ("));
                 let mut list = query.separated(", ");
                 for ocid in &answer.page {
                     list.push_bind(ocid.as_str());

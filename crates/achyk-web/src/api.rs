@@ -89,7 +89,7 @@ fn summary_json(row: &ProcessSummaryRow) -> Value {
     json!({
         "ocid": row.ocid,
         "title": row.title,
-        "buyer": {"id": row.buyer_id, "name": row.buyer_name},
+        "buyer": {"id": row.buyer_id, "name": row.buyer_name, "name_ky": row.buyer_name_ky},
         "region": row.region,
         "procurementMethod": row.method,
         "status": row.status,

@@ -132,7 +132,11 @@ impl TenderRow {
         TenderRow {
             ocid: row.ocid.clone(),
             title: row.title.clone().unwrap_or_else(|| tr.t("tender-untitled")),
-            buyer: row.buyer_name.clone().unwrap_or_default(),
+            buyer: match lang {
+                Lang::Ky => row.buyer_name_ky.clone().or_else(|| row.buyer_name.clone()),
+                Lang::Ru | Lang::En => row.buyer_name.clone(),
+            }
+            .unwrap_or_default(),
             value: row
                 .value_amount
                 .map(|amount| tr.money(amount, row.value_currency.as_deref().unwrap_or("")))

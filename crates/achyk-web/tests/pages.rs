@@ -689,3 +689,24 @@ async fn process_pages_are_kept_until_the_data_changes() {
     let (with_cookie, _) = get(Some("lang=ky")).await;
     assert_eq!(with_cookie, changed);
 }
+
+/// Lists name the buyer in the page's language: the sample's Kyrgyz name (its
+/// `identifier.legalName_kg`) in Kyrgyz, the Russian one in Russian.
+#[tokio::test]
+async fn lists_name_the_buyer_in_the_page_s_language() {
+    let site = site().await;
+    let kyrgyz = site
+        .get("/ky/tenders?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D0%B8")
+        .await
+        .body;
+    assert!(
+        kyrgyz.contains("Москва районунун билим берүү башкармалыгы"),
+        "{kyrgyz}"
+    );
+    let russian = site
+        .get("/ru/tenders?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D0%B8")
+        .await
+        .body;
+    assert!(russian.contains("Управление образования Московского района"));
+    assert!(!russian.contains("Москва районунун"));
+}
