@@ -19,6 +19,8 @@ pub struct Browser {
     port: u16,
     session: String,
     _profile: tempfile::TempDir,
+    /// Where the browser saves what it downloads.
+    downloads: tempfile::TempDir,
 }
 
 fn free_port() -> u16 {
@@ -61,6 +63,7 @@ impl Browser {
             port,
             session: String::new(),
             _profile: profile,
+            downloads: tempfile::tempdir().expect("a downloads folder"),
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while browser.request("GET", "/status", None).is_err() {
@@ -68,6 +71,7 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         let profile = browser._profile.path().display().to_string();
+        let downloads = browser.downloads.path().display().to_string();
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -80,7 +84,11 @@ impl Browser {
                     format!("--window-size={width},{height}"),
                 ],
                 // Desktop windows are at least 500 pixels wide; a phone's viewport is not.
-                "mobileEmulation": {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}}
+                "mobileEmulation": {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}},
+                "prefs": {
+                    "download.default_directory": downloads,
+                    "download.prompt_for_download": false
+                }
             }
         }}});
         let answer = browser
@@ -251,6 +259,21 @@ impl Browser {
                 .collect(),
             other => vec![format!("axe answered {other}")],
         }
+    }
+
+    /// The file called `name` once the browser has finished downloading it (waiting up to ten
+    /// seconds), or `None`.
+    pub fn downloaded(&self, name: &str) -> Option<Vec<u8>> {
+        let path = self.downloads.path().join(name);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            // Chromium writes `name.crdownload` and renames it when the download is whole.
+            if path.exists() {
+                return std::fs::read(&path).ok();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
     }
 
     /// A PNG screenshot of the window.

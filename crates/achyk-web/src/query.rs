@@ -131,7 +131,24 @@ impl SearchQuery {
     /// The query string of this search at another page (other parameters kept, in a fixed
     /// order, empty ones left out).
     pub fn at_page(&self, page: u32) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut pairs = self.pairs();
+        pairs.push(("page", page.to_string()));
+        join(&pairs)
+    }
+
+    /// The query string of this search's text, filters and order, without paging: what a
+    /// download of the whole search takes.
+    pub fn without_paging(&self) -> String {
+        let pairs: Vec<(&str, String)> = self
+            .pairs()
+            .into_iter()
+            .filter(|(name, _)| *name != "per_page")
+            .collect();
+        join(&pairs)
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         for (name, value) in [
             ("q", &self.q),
             ("region", &self.region),
@@ -150,13 +167,16 @@ impl SearchQuery {
                 pairs.push((name, value));
             }
         }
-        pairs.push(("page", page.to_string()));
         pairs
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
     }
+}
+
+fn join(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Percent-encodes a query value.

@@ -101,6 +101,20 @@ fn pages_fit_a_phone_and_the_language_switch_and_search_work() {
         serde_json::json!(1)
     );
     keep_screenshot("search-en-360.png", &browser.screenshot());
+
+    // The search downloads as the page found it: the CSV link, clicked, saves the one process
+    // found.
+    browser.click("p.downloads a[href^='/api/v1/tenders.csv']");
+    let csv = String::from_utf8(
+        browser
+            .downloaded("tenders.csv")
+            .expect("the CSV is downloaded"),
+    )
+    .unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("ocid,title,"), "{csv}");
+    assert!(lines[1].starts_with("ocds-h7i0z4-240115013,"), "{csv}");
 }
 
 /// WCAG 2.1 AA as axe-core checks it, on every page type in the three languages, at a phone's

@@ -710,3 +710,28 @@ async fn lists_name_the_buyer_in_the_page_s_language() {
     assert!(russian.contains("Управление образования Московского района"));
     assert!(!russian.contains("Москва районунун"));
 }
+
+/// Every search offers its downloads and feed, with its text, filters and order but not its
+/// page; each answers.
+#[tokio::test]
+async fn a_search_offers_its_downloads() {
+    let site = site().await;
+    let page = site
+        .get("/ru/tenders?q=%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82&region=KG-C&sort=oldest&page=1")
+        .await
+        .body;
+    let links = attribute(&page, "p.downloads a", "href");
+    assert_eq!(
+        links,
+        [
+            "/api/v1/tenders.csv?q=%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82&region=KG-C&sort=oldest",
+            "/api/v1/tenders.xlsx?q=%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82&region=KG-C&sort=oldest",
+            "/api/v1/tenders.jsonl?q=%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82&region=KG-C&sort=oldest",
+            "/api/v1/tenders.records.json?q=%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82&region=KG-C&sort=oldest",
+            "/api/v1/tenders.atom?q=%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82&region=KG-C&sort=oldest",
+        ]
+    );
+    for link in links {
+        assert_eq!(site.get(&link).await.status, StatusCode::OK, "{link}");
+    }
+}

@@ -253,3 +253,5 @@ payment-type-prepayment = advance payment
 payment-type-payment = payment
 payment-type-final = final payment
 filter-value = Value range
+download-search = Download this search:
+download-follow = follow it (Atom)

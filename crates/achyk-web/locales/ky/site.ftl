@@ -230,3 +230,5 @@ payment-type-prepayment = алдын ала төлөм
 payment-type-payment = төлөм
 payment-type-final = акыркы эсептешүү
 filter-value = Наркынын чеги
+download-search = Бул издөөнүн жыйынтыгын жүктөп алуу:
+download-follow = жазылуу (Atom)

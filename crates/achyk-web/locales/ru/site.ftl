@@ -261,3 +261,5 @@ payment-type-prepayment = предоплата
 payment-type-payment = оплата
 payment-type-final = окончательный расчёт
 filter-value = Диапазон стоимости
+download-search = Скачать результаты поиска:
+download-follow = подписаться (Atom)

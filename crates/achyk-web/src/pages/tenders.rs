@@ -49,6 +49,9 @@ struct TendersPage {
     previous_href: Option<String>,
     next_href: Option<String>,
     page_label: String,
+    /// (format, link) of each download of this whole search.
+    downloads: Vec<(&'static str, String)>,
+    atom_href: String,
 }
 
 pub async fn list(
@@ -162,6 +165,21 @@ pub async fn list(
             ],
         ),
         rows,
+        downloads: [
+            ("CSV", "csv"),
+            ("Excel", "xlsx"),
+            ("OCDS", "jsonl"),
+            ("OCDS records", "records.json"),
+        ]
+        .into_iter()
+        .map(|(format, extension)| {
+            (
+                format,
+                format!("/api/v1/tenders.{extension}?{}", params.without_paging()),
+            )
+        })
+        .collect(),
+        atom_href: format!("/api/v1/tenders.atom?{}", params.without_paging()),
         previous_href: (page > 1).then(|| link_to(page - 1)),
         next_href: (page < pages).then(|| link_to(page + 1)),
         page_label,
