@@ -18,6 +18,8 @@
 //!   releases and removed in the transaction that writes the compiled release, so a crash at
 //!   any point loses nothing and duplicates nothing: the next import, or
 //!   [`Store::recompute_dirty`], finishes the job.
+//! - `flag_results`, `risk_scores`, `flag_runs`: the last red-flag run, replaced whole in one
+//!   transaction (see [`Store::replace_flag_results`]).
 //! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
 //!   after the releases it moves past are stored.
 //!
@@ -30,6 +32,7 @@
 
 mod bulk;
 mod error;
+mod flags;
 mod ids;
 mod import;
 mod ingest;
@@ -44,6 +47,7 @@ mod summary;
 mod sync_state;
 
 pub use error::StoreError;
+pub use flags::{FLAG_GROUPS, FlagCount, FlagRun, RiskScore, StoredFlag};
 pub use ids::{Ocid, OrgId};
 pub use import::{IMPORT_BATCH_SIZE, ImportReport, RECOMPUTE_BATCH_SIZE, ReportedVersion};
 pub use ingest::{DEFAULT_MAX_PENDING_BYTES, Ingest, IngestWarning, Ingested, Rejection};
