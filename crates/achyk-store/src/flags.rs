@@ -141,6 +141,12 @@ impl Store {
             .bind(run.settings_digest.as_str())
             .execute(&mut *tx)
             .await?;
+            // Pages show flags: what was kept for the last data generation is stale now.
+            sqlx::query::<Db>(
+                "UPDATE search_generation SET generation = generation + 1 WHERE id = 1",
+            )
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         });
         Ok(run)

@@ -136,10 +136,13 @@ async fn a_run_is_stored_and_read_back(db: &TestDb) {
 async fn a_second_run_replaces_the_first(db: &TestDb) {
     let store = db.store().await;
     let (flags, scores) = first_run();
+    let before = store.data_generation().await.unwrap();
     store
         .replace_flag_results(3, "one", &flags, &scores)
         .await
         .unwrap();
+    // Pages show flags, so a run moves the data generation on (kept pages are dropped).
+    assert_eq!(store.data_generation().await.unwrap(), before + 1);
     let second = vec![flag("ocid", "ocds-a-2", "R058", 1.0)];
     let second_scores = vec![score("ocid", "ocds-a-2", 1.0, 1)];
     store
