@@ -35,6 +35,8 @@ enum Command {
     Bulk(cmd::bulk::BulkArgs),
     /// Write a synthetic Kyrgyz feed (API pages, planted risk patterns, statistics).
     Generate(cmd::generate::GenerateArgs),
+    /// Compute the red flags over the database and store them with risk scores.
+    Flags(cmd::flags::FlagsArgs),
     /// Calculate Cardinal's red-flag indicators from JSON Lines of compiled releases.
     Indicators(cmd::indicators::IndicatorsArgs),
     /// Apply the database migrations.
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Flags(args) => cmd::flags::run(args),
         Command::Indicators(args) => cmd::indicators::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Generate(args) => cmd::generate::run(args),

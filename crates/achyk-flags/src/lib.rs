@@ -21,6 +21,7 @@ mod r036;
 mod r038;
 mod r048;
 mod r058;
+pub mod risk;
 pub mod settings;
 pub mod stats;
 
@@ -42,6 +43,16 @@ pub enum Group {
 }
 
 impl Group {
+    /// The group's name where Achyk stores it: `ocid`, `buyer`, `procuring_entity`, `tenderer`.
+    pub fn stored_name(self) -> &'static str {
+        match self {
+            Self::Ocid => "ocid",
+            Self::Buyer => "buyer",
+            Self::ProcuringEntity => "procuring_entity",
+            Self::Tenderer => "tenderer",
+        }
+    }
+
     /// The group's key in Cardinal's output.
     pub fn cardinal_name(self) -> &'static str {
         match self {
@@ -63,6 +74,21 @@ pub struct Fact {
 }
 
 impl Fact {
+    /// `{"code": …, "numbers": {name: number}, "texts": {name: text}}`, as Achyk stores it.
+    pub fn to_json(&self) -> Value {
+        let numbers: Map<String, Value> = self
+            .numbers
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), number(*value)))
+            .collect();
+        let texts: Map<String, Value> = self
+            .texts
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
+            .collect();
+        serde_json::json!({"code": self.code, "numbers": numbers, "texts": texts})
+    }
+
     pub fn new(code: &'static str) -> Self {
         Self {
             code,
@@ -185,6 +211,16 @@ impl Indicators {
                 let process = Process::from_release(release)?;
                 Some((process, release.to_string()))
             })
+            .collect();
+        Self::finish(&mut processes, settings)
+    }
+
+    /// Computes over processes already extracted (one per ocid, as a database holds them), so
+    /// that a caller paging through a large database keeps only these, not the JSON.
+    pub fn compute_processes(processes: Vec<Process>, settings: &Settings) -> Results {
+        let mut processes: Vec<(Process, String)> = processes
+            .into_iter()
+            .map(|process| (process, String::new()))
             .collect();
         Self::finish(&mut processes, settings)
     }

@@ -69,12 +69,13 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if code != ExitCode::SUCCESS {
         anyhow::bail!("the generated feed did not import cleanly (see above)");
     }
-    super::block_on(summarise(&url, &dir, started))?;
     let bulk = dir.join("bulk");
     super::block_on(async {
         let store = Store::open_existing(&url).await?;
+        super::flags::compute_and_store(&store, &achyk_flags::Settings::all(), "defaults").await?;
         super::bulk::write(&store, &bulk).await
     })?;
+    super::block_on(summarise(&url, &dir, started))?;
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod compile;
 pub mod demo;
 pub mod export;
+pub mod flags;
 pub mod generate;
 pub mod import;
 pub mod indicators;
