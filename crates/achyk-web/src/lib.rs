@@ -24,6 +24,7 @@ pub mod bulk;
 mod cache;
 mod charts;
 pub mod error;
+pub mod explain;
 pub mod i18n;
 mod map;
 mod pages;

@@ -735,3 +735,144 @@ async fn a_search_offers_its_downloads() {
         assert_eq!(site.get(&link).await.status, StatusCode::OK, "{link}");
     }
 }
+
+/// A process page explains its stored flags in its language, with the numbers behind each; a
+/// process without flags says so; a database where flags never ran shows no section.
+#[tokio::test]
+async fn the_tender_page_explains_its_red_flags() {
+    let site = site().await;
+    let page = site.get("/en/tenders/ocds-h7i0z4-240115013").await.body;
+    assert!(
+        select(&page, "section.flags").is_empty(),
+        "no run, no section"
+    );
+
+    let directory = tempfile::tempdir().unwrap();
+    let store = common::sample_store(directory.path()).await;
+    let flag = |ocid: &str, code: &str, facts: serde_json::Value| achyk_store::StoredFlag {
+        group: "ocid".into(),
+        id: ocid.into(),
+        code: code.into(),
+        value: 1.0,
+        facts: facts.to_string(),
+    };
+    let flags = vec![
+        flag(
+            "ocds-h7i0z4-240115013",
+            "R003",
+            serde_json::json!([{"code": "submission_period_days", "numbers": {"days": 3, "threshold": 15}, "texts": {}}]),
+        ),
+        flag(
+            "ocds-h7i0z4-240115013",
+            "R028",
+            serde_json::json!([{"code": "identical_bid_price", "numbers": {"amount": 4750000, "tenderers": 2}, "texts": {"currency": "KGS", "ocid": "ocds-h7i0z4-240115013"}}]),
+        ),
+    ];
+    let scores = vec![achyk_store::RiskScore {
+        group: "ocid".into(),
+        id: "ocds-h7i0z4-240115013".into(),
+        score: 2.0,
+        flags: 2,
+    }];
+    store
+        .replace_flag_results(3, "test", &flags, &scores)
+        .await
+        .unwrap();
+    let app = router(AppState::new(store));
+    let get = |path: String| {
+        let app = app.clone();
+        async move {
+            let response = app
+                .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+                .await
+                .unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let facts = |page: &str| select(page, "ul.flags ul li");
+    let english = get("/en/tenders/ocds-h7i0z4-240115013".into()).await;
+    assert_eq!(
+        select(&english, "ul.flags h3"),
+        ["Short submission period R003", "Identical bid prices R028"]
+    );
+    assert_eq!(
+        facts(&english),
+        [
+            "The tender was open for 3 days; the threshold is 15.",
+            "2 tenderers bid exactly 4,750,000 KGS."
+        ]
+    );
+    assert!(english.contains("Risk score: 2.0"));
+    let russian = get("/ru/tenders/ocds-h7i0z4-240115013".into()).await;
+    assert_eq!(
+        facts(&russian),
+        [
+            "Приём заявок длился 3 дн.; порог — 15.",
+            // `select` folds white space; the page groups digits with narrow no-break spaces.
+            "2 участника предложили ровно 4 750 000 KGS."
+        ]
+    );
+    assert!(russian.contains("4\u{202f}750\u{202f}000"));
+    let kyrgyz = get("/ky/tenders/ocds-h7i0z4-240115013".into()).await;
+    assert_eq!(facts(&kyrgyz)[0], "Арыздар 3 күн кабыл алынган; чек — 15.");
+    // Another process of the same run: no flag, and the page says so.
+    let other = get("/en/tenders/ocds-h7i0z4-240201550".into()).await;
+    assert_eq!(
+        select(&other, "section.flags p").last().unwrap(),
+        "No red flag was raised for this process."
+    );
+}
+
+/// Every indicator code and fact code the indicators can raise has its messages in the three
+/// languages (read from the indicators' source, so a new indicator cannot ship unexplained).
+#[test]
+fn every_flag_and_fact_the_indicators_raise_is_explained() {
+    let source_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-flags/src");
+    let mut codes = std::collections::BTreeSet::new();
+    let mut facts = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(source_dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (marker, into) in [("Flag::new(\"", &mut codes), ("Fact::new(\"", &mut facts)] {
+            for piece in source.split(marker).skip(1) {
+                into.insert(piece.split('"').next().unwrap().to_string());
+            }
+        }
+        // Facts built by a shared function take their code as its first argument.
+        for piece in source.split("fact(\n").skip(1) {
+            let code = piece
+                .trim_start()
+                .trim_start_matches('"')
+                .split('"')
+                .next()
+                .unwrap();
+            if code.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !code.is_empty() {
+                facts.insert(code.to_string());
+            }
+        }
+        for piece in source.split("= fact(\"").skip(1) {
+            facts.insert(piece.split('"').next().unwrap().to_string());
+        }
+    }
+    assert!(codes.len() >= 11, "{codes:?}");
+    assert!(facts.contains("second_bid_close_to_winner"), "{facts:?}");
+    assert!(
+        facts.contains("winning_bid_heavily_discounted"),
+        "{facts:?}"
+    );
+    for lang in achyk_web::Lang::ALL {
+        let tr = achyk_web::Tr::new(lang);
+        for code in &codes {
+            for part in ["title", "why"] {
+                let id = format!("flag-{code}-{part}");
+                assert_ne!(tr.t(&id), id, "{id} in {}", lang.code());
+            }
+        }
+        for fact in &facts {
+            let id = format!("flagfact-{fact}");
+            assert_ne!(tr.t(&id), id, "{id} in {}", lang.code());
+        }
+    }
+}

@@ -12,6 +12,8 @@ use serde_json::Value;
 use super::Chrome;
 use crate::AppState;
 use crate::error::AppError;
+use crate::explain::{FlagView, flag_views};
+use crate::i18n::Arg;
 use crate::view::{TenderView, short_date};
 
 pub struct QualityView {
@@ -35,6 +37,9 @@ struct TenderPage {
     quality: Vec<QualityView>,
     history: Vec<HistoryView>,
     raw_href: String,
+    /// `None` when flags were never computed on this database.
+    flags: Option<Vec<FlagView>>,
+    score: Option<String>,
 }
 
 pub async fn page(
@@ -97,12 +102,36 @@ pub async fn page(
         })
         .collect();
     let raw_href = chrome.href(&format!("/tenders/{ocid}/ocds.json"));
+    let flags = match state.store.last_flag_run().await.map_err(store_error)? {
+        Some(_) => {
+            let stored = state
+                .store
+                .flags_of_process(&ocid)
+                .await
+                .map_err(store_error)?;
+            Some(flag_views(&tr, &stored))
+        }
+        None => None,
+    };
+    let score = state
+        .store
+        .risk_score("ocid", &ocid)
+        .await
+        .map_err(store_error)?
+        .map(|score| {
+            tr.t_with(
+                "flags-score",
+                &[("score", Arg::Text(&format!("{:.1}", score.score)))],
+            )
+        });
     let page = TenderPage {
         chrome,
         tender,
         quality,
         history,
         raw_href,
+        flags,
+        score,
     };
     page.render()
         .map(Html)
