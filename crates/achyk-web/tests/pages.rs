@@ -767,6 +767,13 @@ async fn the_tender_page_explains_its_red_flags() {
             "R028",
             serde_json::json!([{"code": "identical_bid_price", "numbers": {"amount": 4750000, "tenderers": 2}, "texts": {"currency": "KGS", "ocid": "ocds-h7i0z4-240115013"}}]),
         ),
+        achyk_store::StoredFlag {
+            group: "buyer".into(),
+            id: "KG-INN-02305199310123".into(),
+            code: "R038".into(),
+            value: 0.75,
+            facts: serde_json::json!([{"code": "disqualified_bids_share", "numbers": {"disqualified_bids": 3, "submitted_bids": 4, "fence": 0.5}, "texts": {}}]).to_string(),
+        },
     ];
     let scores = vec![achyk_store::RiskScore {
         group: "ocid".into(),
@@ -818,6 +825,16 @@ async fn the_tender_page_explains_its_red_flags() {
     assert!(russian.contains("4\u{202f}750\u{202f}000"));
     let kyrgyz = get("/ky/tenders/ocds-h7i0z4-240115013".into()).await;
     assert_eq!(facts(&kyrgyz)[0], "Арыздар 3 күн кабыл алынган; чек — 15.");
+    // The buyer's page shows its own flag.
+    let buyer = get("/en/organisations/KG-INN-02305199310123".into()).await;
+    assert_eq!(
+        select(&buyer, "ul.flags h3"),
+        ["Many disqualified bids R038"]
+    );
+    assert_eq!(
+        facts(&buyer),
+        ["3 of 4 submitted bids were disqualified, an unusually high share (the bound is 0.50)."]
+    );
     // Another process of the same run: no flag, and the page says so.
     let other = get("/en/tenders/ocds-h7i0z4-240201550".into()).await;
     assert_eq!(

@@ -35,3 +35,4 @@ flagfact-heterogeneous_supplier = Its { $awards } awards span { $classifications
 flag-R058-title = Heavily discounted bid
 flag-R058-why = A winning bid far below the next one can mean that the winner expects to raise the price later through amendments.
 flagfact-winning_bid_heavily_discounted = The winning bid ({ $winning_amount } { $currency }) is far below the second ({ $second_amount } { $currency }): they differ by a share of { $difference }, unusually much (the bound is { $fence }).
+flags-none-organisation = No red flag was raised for this organisation itself; its processes may have their own.

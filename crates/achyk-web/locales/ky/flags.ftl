@@ -35,3 +35,4 @@ flagfact-heterogeneous_supplier = Анын { $awards } жеңиши товарл
 flag-R058-title = Баасы катуу төмөндөтүлгөн арыз
 flag-R058-why = Жеңген арыз кийинкисинен алда канча арзан болсо, жеңүүчү кийин келишимди өзгөртүп бааны көтөрүүнү күтүшү мүмкүн.
 flagfact-winning_bid_heavily_discounted = Жеңген арыз ({ $winning_amount } { $currency }) экинчисинен ({ $second_amount } { $currency }) алда канча төмөн: айырмасы { $difference } үлүш, адаттан тыш чоң (чеги { $fence }).
+flags-none-organisation = Уюмдун өзү үчүн кызыл желекче жок; анын сатып алууларынын өз желекчелери болушу мүмкүн.

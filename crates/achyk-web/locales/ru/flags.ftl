@@ -35,3 +35,4 @@ flagfact-heterogeneous_supplier = Её { $awards } побед охватываю
 flag-R058-title = Сильно заниженная цена
 flag-R058-why = Победившая заявка намного дешевле следующей: победитель может рассчитывать поднять цену позже, изменив договор.
 flagfact-winning_bid_heavily_discounted = Победившая заявка ({ $winning_amount } { $currency }) намного ниже второй ({ $second_amount } { $currency }): разница — доля { $difference }, необычно большая (граница { $fence }).
+flags-none-organisation = Для самой организации красных флагов нет; у её закупок они могут быть свои.

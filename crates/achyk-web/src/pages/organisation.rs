@@ -12,6 +12,7 @@ use achyk_store::{OrgId, SearchParams};
 use super::Chrome;
 use crate::AppState;
 use crate::error::AppError;
+use crate::explain::{FlagView, flag_views};
 use crate::i18n::{Arg, Lang, Tr};
 use crate::view::{Fact, TenderRow, region_name};
 
@@ -34,6 +35,10 @@ struct OrganisationPage {
     by_year: Option<Breakdown>,
     by_method: Option<Breakdown>,
     partners: Vec<Partner>,
+    /// `None` when flags were never computed on this database.
+    flags: Option<Vec<FlagView>>,
+    score: Option<String>,
+    none_message: &'static str,
 }
 
 /// A chart and its table: (name, processes, value) per row.
@@ -234,7 +239,13 @@ pub async fn page(
             crate::query::encode(&organisation.name.clone().unwrap_or_default())
         ))
     });
+    let (flags, score) = organisation_flags(&state, &tr, id.as_str())
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
     let page = OrganisationPage {
+        flags,
+        score,
+        none_message: "flags-none-organisation",
         name,
         other_name,
         facts,
@@ -259,4 +270,28 @@ pub async fn page(
     page.render()
         .map(Html)
         .map_err(|error| AppError::internal(lang, error))
+}
+
+/// The organisation's own flags (as buyer, procuring entity or tenderer) and its risk score
+/// (as a buyer, else as a supplier), once flags have been computed.
+async fn organisation_flags(
+    state: &AppState,
+    tr: &Tr,
+    id: &str,
+) -> Result<(Option<Vec<FlagView>>, Option<String>), achyk_store::StoreError> {
+    if state.store.last_flag_run().await?.is_none() {
+        return Ok((None, None));
+    }
+    let flags = flag_views(tr, &state.store.flags_of_organisation(id).await?);
+    let score = match state.store.risk_score("buyer", id).await? {
+        Some(score) => Some(score),
+        None => state.store.risk_score("tenderer", id).await?,
+    };
+    let score = score.map(|score| {
+        tr.t_with(
+            "flags-score",
+            &[("score", Arg::Text(&format!("{:.1}", score.score)))],
+        )
+    });
+    Ok((Some(flags), score))
 }

@@ -40,6 +40,7 @@ struct TenderPage {
     /// `None` when flags were never computed on this database.
     flags: Option<Vec<FlagView>>,
     score: Option<String>,
+    none_message: &'static str,
 }
 
 pub async fn page(
@@ -132,6 +133,7 @@ pub async fn page(
         raw_href,
         flags,
         score,
+        none_message: "flags-none",
     };
     page.render()
         .map(Html)
