@@ -62,6 +62,31 @@ pub(crate) fn summary_row(columns: SummaryColumns) -> ProcessSummaryRow {
 }
 
 impl Store {
+    /// The summaries of these processes, in the order asked for (unknown ocids left out).
+    pub async fn summaries_of(
+        &self,
+        ocids: &[String],
+    ) -> Result<Vec<ProcessSummaryRow>, StoreError> {
+        if ocids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<SummaryColumns> = with_pool!(self, |pool, Db, _begin| {
+            let mut query =
+                sqlx::QueryBuilder::<Db>::new(format!("{SUMMARY_SELECT} WHERE ocid IN ("));
+            let mut list = query.separated(", ");
+            for ocid in ocids.iter().take(500) {
+                list.push_bind(ocid.as_str());
+            }
+            query.push(")");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        let mut found: std::collections::HashMap<String, ProcessSummaryRow> = rows
+            .into_iter()
+            .map(|columns| (columns.0.clone(), summary_row(columns)))
+            .collect();
+        Ok(ocids.iter().filter_map(|ocid| found.remove(ocid)).collect())
+    }
+
     /// Each year that has processes with how many, oldest first; `None` stands for the
     /// processes whose year is unknown (no usable date), last.
     pub async fn years(&self) -> Result<Vec<(Option<i64>, i64)>, StoreError> {

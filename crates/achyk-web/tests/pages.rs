@@ -775,12 +775,20 @@ async fn the_tender_page_explains_its_red_flags() {
             facts: serde_json::json!([{"code": "disqualified_bids_share", "numbers": {"disqualified_bids": 3, "submitted_bids": 4, "fence": 0.5}, "texts": {}}]).to_string(),
         },
     ];
-    let scores = vec![achyk_store::RiskScore {
-        group: "ocid".into(),
-        id: "ocds-h7i0z4-240115013".into(),
-        score: 2.0,
-        flags: 2,
-    }];
+    let scores = vec![
+        achyk_store::RiskScore {
+            group: "ocid".into(),
+            id: "ocds-h7i0z4-240115013".into(),
+            score: 2.0,
+            flags: 2,
+        },
+        achyk_store::RiskScore {
+            group: "buyer".into(),
+            id: "KG-INN-02305199310123".into(),
+            score: 1.75,
+            flags: 3,
+        },
+    ];
     store
         .replace_flag_results(3, "test", &flags, &scores)
         .await
@@ -834,6 +842,20 @@ async fn the_tender_page_explains_its_red_flags() {
     assert_eq!(
         facts(&buyer),
         ["3 of 4 submitted bids were disqualified, an unusually high share (the bound is 0.50)."]
+    );
+    // Analytics lists the riskiest processes and buyers, by name, with their scores.
+    let analytics = get("/en/analytics".into()).await;
+    assert_eq!(
+        select(&analytics, "#riskiest-processes + .scroll tbody tr > *"),
+        [
+            "Капитальный ремонт кровли школы № 3 с. Беловодское",
+            "2.0",
+            "2"
+        ]
+    );
+    assert_eq!(
+        select(&analytics, "#riskiest-buyers + .scroll tbody tr > *"),
+        ["Управление образования Московского района", "1.8", "3"]
     );
     // Another process of the same run: no flag, and the page says so.
     let other = get("/en/tenders/ocds-h7i0z4-240201550".into()).await;

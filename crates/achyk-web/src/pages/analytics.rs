@@ -110,6 +110,10 @@ struct AnalyticsPage {
     legend: Vec<LegendEntry>,
     regions: Vec<GroupRow>,
     breakdowns: Vec<Breakdown>,
+    /// The riskiest processes and buyers by risk score, once flags have been computed:
+    /// (link, name, score, flags).
+    riskiest_processes: Vec<(String, String, String, String)>,
+    riskiest_buyers: Vec<(String, String, String, String)>,
 }
 
 fn rows(tr: &Tr, groups: &[GroupStats], name: impl Fn(&str) -> String) -> Vec<GroupRow> {
@@ -231,7 +235,12 @@ pub async fn page(
             rows: rows(&tr, &groups, name),
         });
     }
+    let (riskiest_processes, riskiest_buyers) = riskiest(&state, &chrome)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
     let page = AnalyticsPage {
+        riskiest_processes,
+        riskiest_buyers,
         chrome,
         measures,
         measure_label,
@@ -243,4 +252,54 @@ pub async fn page(
     page.render()
         .map(Html)
         .map_err(|error| AppError::internal(lang, error))
+}
+
+type RiskRow = (String, String, String, String);
+
+/// The ten riskiest processes and buyers (empty before flags are computed).
+async fn riskiest(
+    state: &AppState,
+    chrome: &Chrome,
+) -> Result<(Vec<RiskRow>, Vec<RiskRow>), achyk_store::StoreError> {
+    let tr = chrome.tr;
+    let processes = state.store.riskiest("ocid", 10).await?;
+    let ocids: Vec<String> = processes.iter().map(|score| score.id.clone()).collect();
+    let summaries = state.store.summaries_of(&ocids).await?;
+    let process_rows = processes
+        .iter()
+        .map(|score| {
+            let title = summaries
+                .iter()
+                .find(|row| row.ocid == score.id)
+                .and_then(|row| row.title.clone())
+                .unwrap_or_else(|| score.id.clone());
+            (
+                chrome.href(&format!("/tenders/{}", score.id)),
+                title,
+                format!("{:.1}", score.score),
+                tr.number(score.flags as f64),
+            )
+        })
+        .collect();
+    let mut buyer_rows = Vec::new();
+    for score in state.store.riskiest("buyer", 10).await? {
+        let organisation = state
+            .store
+            .organisation(&achyk_store::OrgId::from(score.id.as_str()))
+            .await;
+        let name = organisation
+            .ok()
+            .and_then(|row| match chrome.tr.lang {
+                crate::Lang::Ky => row.name_ky.or(row.name),
+                _ => row.name,
+            })
+            .unwrap_or_else(|| score.id.clone());
+        buyer_rows.push((
+            chrome.href(&format!("/organisations/{}", score.id)),
+            name,
+            format!("{:.1}", score.score),
+            tr.number(score.flags as f64),
+        ));
+    }
+    Ok((process_rows, buyer_rows))
 }
