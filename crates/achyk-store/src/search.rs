@@ -56,6 +56,9 @@ pub struct SearchParams {
     pub buyer: Option<String>,
     /// An organisation and a role it plays in the process (`supplier`, `tenderer`, …).
     pub participant: Option<(String, String)>,
+    /// Processes with this red flag (an indicator code such as `R003`), or with any (`any`),
+    /// as the last `achyk flags` run stored them.
+    pub flag: Option<String>,
     pub min_value: Option<f64>,
     pub max_value: Option<f64>,
     /// Values below this one only (the upper bound of a value range, excluded).
@@ -79,6 +82,9 @@ pub enum Facet {
     /// The estimated value's range: `0-100000`, `100000-1000000`, `1000000-10000000` or
     /// `10000000-` (lower bound included, upper excluded), as [`VALUE_RANGES`] lists them.
     Value,
+    /// The red flags raised on the processes, by indicator code (a process counts once under
+    /// each of its codes).
+    Flag,
 }
 
 /// The value ranges of [`Facet::Value`], in som: (lower, upper) with upper excluded.
@@ -98,17 +104,21 @@ pub fn value_range_key(lower: f64, upper: Option<f64>) -> String {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 6] = [
+    pub const ALL: [Facet; 7] = [
         Facet::Region,
         Facet::Method,
         Facet::Status,
         Facet::Category,
         Facet::Year,
         Facet::Value,
+        Facet::Flag,
     ];
 
+    /// The column (or expression) a facet groups by; flags are not a column of the summaries
+    /// (searches count them from `flag_results`), so grouping by them groups nothing.
     pub(crate) fn column(self) -> &'static str {
         match self {
+            Facet::Flag => "NULL",
             Facet::Region => "region",
             Facet::Method => "method",
             Facet::Status => "status",

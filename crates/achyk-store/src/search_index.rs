@@ -62,6 +62,8 @@ struct Row {
     value: Option<f64>,
     /// The lowercased text words are matched in (`process_summaries.search_text`).
     text: Box<str>,
+    /// The red flags on the process, one bit per code of [`Loaded::flag_codes`].
+    flags: u128,
     /// Which byte trigrams the text holds, hashed into 512 bits: a word whose trigrams are not
     /// all here is not in the text, so most rows are passed over without a substring search.
     trigrams: Trigrams,
@@ -118,9 +120,24 @@ struct Loaded {
     statuses: Dictionary,
     categories: Dictionary,
     buyers: Dictionary,
+    /// Indicator codes, each a bit of [`Row::flags`] (the first 128 codes seen).
+    flag_codes: Dictionary,
 }
 
 impl Loaded {
+    /// Replaces every process's flags by `flags` ((ocid, code) of the last flag run).
+    fn set_flags(&mut self, flags: Vec<(String, String)>) {
+        for row in &mut self.rows {
+            row.flags = 0;
+        }
+        for (ocid, code) in flags {
+            let bit = self.flag_codes.code(Some(code));
+            if let (true, Some(&position)) = (bit < 128, self.positions.get(&ocid)) {
+                self.rows[position].flags |= 1 << bit;
+            }
+        }
+    }
+
     /// Adds or replaces the rows read from the database, which hold every generation up to
     /// `generation`.
     fn apply(&mut self, columns: Vec<IndexColumns>, generation: i64) {
@@ -150,6 +167,10 @@ impl Loaded {
                 year,
                 date_seconds,
                 value,
+                flags: self
+                    .positions
+                    .get(&ocid)
+                    .map_or(0, |&position| self.rows[position].flags),
                 trigrams: Trigrams::of(text.as_bytes()),
                 text: text.into_boxed_str(),
             };
@@ -217,13 +238,17 @@ impl SearchIndex {
         self.loaded.read().expect("the index lock").generation
     }
 
-    /// Adds the rows written since the loaded generation; they hold every generation up to
-    /// `generation`.
-    pub(crate) fn apply(&self, columns: Vec<IndexColumns>, generation: i64) {
-        self.loaded
-            .write()
-            .expect("the index lock")
-            .apply(columns, generation);
+    /// Adds the rows written since the loaded generation (they hold every generation up to
+    /// `generation`) and replaces the flags by those of the last flag run.
+    pub(crate) fn apply(
+        &self,
+        columns: Vec<IndexColumns>,
+        generation: i64,
+        flags: Vec<(String, String)>,
+    ) {
+        let mut loaded = self.loaded.write().expect("the index lock");
+        loaded.apply(columns, generation);
+        loaded.set_flags(flags);
     }
 
     /// The positions of the rows whose text holds every word, in order: from the cache, or
@@ -295,6 +320,18 @@ impl SearchIndex {
         let status = code(&loaded.statuses, &params.status);
         let category = code(&loaded.categories, &params.category);
         let buyer = code(&loaded.buyers, &params.buyer);
+        // `any`: every bit; a code no process has: nothing.
+        let flag: Option<Option<u128>> = params.flag.as_ref().map(|flag| {
+            if flag == "any" {
+                Some(u128::MAX)
+            } else {
+                loaded
+                    .flag_codes
+                    .find(flag)
+                    .filter(|code| *code < 128)
+                    .map(|code| 1u128 << code)
+            }
+        });
 
         let candidates: Box<dyn Iterator<Item = usize>> = if words.is_empty() {
             Box::new(0..loaded.rows.len())
@@ -329,6 +366,7 @@ impl SearchIndex {
             vec![0; loaded.categories.values.len() + 1],
         ];
         let mut value_counts = vec![0i64; VALUE_RANGES.len() + 1];
+        let mut flag_counts = [0i64; 128];
         let slot = |code: u32| if code == NONE { 0 } else { code as usize + 1 };
         let counting = !params.skip_facets;
         let mut matched: Vec<usize> = Vec::new();
@@ -355,6 +393,9 @@ impl SearchIndex {
             }
             if !value_passes(row.value) {
                 fails |= 1 << bit(Facet::Value);
+            }
+            if flag.is_some_and(|mask| mask.is_none_or(|mask| row.flags & mask == 0)) {
+                fails |= 1 << bit(Facet::Flag);
             }
             if fails == 0 {
                 matched.push(position);
@@ -386,6 +427,13 @@ impl SearchIndex {
             }
             if counts_in(Facet::Value) {
                 value_counts[row.value.map_or(0, |value| value_bucket(value) + 1)] += 1;
+            }
+            if counts_in(Facet::Flag) {
+                let mut flags = row.flags;
+                while flags != 0 {
+                    flag_counts[flags.trailing_zeros() as usize] += 1;
+                    flags &= flags - 1;
+                }
             }
         }
 
@@ -438,6 +486,15 @@ impl SearchIndex {
                             };
                             (key, *count)
                         })
+                        .collect(),
+                ),
+                (
+                    Facet::Flag,
+                    flag_counts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, count)| **count > 0)
+                        .map(|(bit, count)| (loaded.flag_codes.values[bit].clone(), *count))
                         .collect(),
                 ),
             ];

@@ -1147,6 +1147,16 @@ impl Store {
                     query.push_bind(role.clone());
                     query.push(")");
                 }
+                if let Some(flag) = &params.flag
+                    && skip != Some(Facet::Flag)
+                {
+                    query.push(" AND ocid IN (SELECT id FROM flag_results WHERE grp = 'ocid'");
+                    if flag != "any" {
+                        query.push(" AND code = ");
+                        query.push_bind(flag.clone());
+                    }
+                    query.push(")");
+                }
                 if skip != Some(Facet::Value) {
                     if let Some(min) = params.min_value {
                         query.push(" AND value_amount >= ");
@@ -1176,6 +1186,17 @@ impl Store {
 
             let mut facets = Vec::new();
             for facet in Facet::ALL.into_iter().filter(|_| !params.skip_facets) {
+                if facet == Facet::Flag {
+                    let mut query = QueryBuilder::<Db>::new(
+                        "SELECT code, COUNT(*) FROM flag_results WHERE grp = 'ocid' AND id IN \
+                         (SELECT ocid FROM process_summaries",
+                    );
+                    push_filters(&mut query, Some(facet));
+                    query.push(") GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 60");
+                    let counts: Vec<(String, i64)> = query.build_query_as().fetch_all(pool).await?;
+                    facets.push((facet, counts));
+                    continue;
+                }
                 let column = facet.column();
                 let mut query = QueryBuilder::<Db>::new(format!(
                     "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*) FROM process_summaries"
@@ -1198,26 +1219,33 @@ impl Store {
     /// Loads the summaries written since the index's generation.
     async fn refresh_search_index(&self, index: &SearchIndex) -> Result<(), StoreError> {
         let loaded = index.generation();
-        let (current, changed): (i64, Vec<IndexColumns>) = with_pool!(self, |pool, Db, _begin| {
-            let current: i64 = sqlx::query_scalar::<Db, i64>(
-                "SELECT generation FROM search_generation WHERE id = 1",
-            )
-            .fetch_one(pool)
-            .await?;
-            let changed = if current > loaded {
-                sqlx::query_as::<Db, IndexColumns>(sqlx::AssertSqlSafe(format!(
-                    "{INDEX_SELECT} WHERE generation > $1"
-                )))
-                .bind(loaded)
+        let (current, changed, flags): (i64, Vec<IndexColumns>, Vec<(String, String)>) =
+            with_pool!(self, |pool, Db, _begin| {
+                let current: i64 = sqlx::query_scalar::<Db, i64>(
+                    "SELECT generation FROM search_generation WHERE id = 1",
+                )
+                .fetch_one(pool)
+                .await?;
+                let changed = if current > loaded {
+                    sqlx::query_as::<Db, IndexColumns>(sqlx::AssertSqlSafe(format!(
+                        "{INDEX_SELECT} WHERE generation > $1"
+                    )))
+                    .bind(loaded)
+                    .fetch_all(pool)
+                    .await?
+                } else {
+                    Vec::new()
+                };
+                // The flags of the last run, again: a run moves the generation on too.
+                let flags = sqlx::query_as::<Db, (String, String)>(
+                    "SELECT id, code FROM flag_results WHERE grp = 'ocid'",
+                )
                 .fetch_all(pool)
-                .await?
-            } else {
-                Vec::new()
-            };
-            (current, changed)
-        });
+                .await?;
+                (current, changed, flags)
+            });
         if current > loaded {
-            index.apply(changed, current);
+            index.apply(changed, current, flags);
         }
         Ok(())
     }

@@ -222,6 +222,11 @@ fn random_search(random: &mut Lcg) -> SearchParams {
             _ => None,
         },
         participant: None,
+        flag: match random.next() % 6 {
+            0 => Some("any".to_string()),
+            1 => Some(random.pick(&["R003", "R018", "R028", "R099"]).to_string()),
+            _ => None,
+        },
         min_value,
         max_value,
         below_value,
@@ -245,6 +250,32 @@ async fn the_search_index_answers_random_searches_as_sql_does(db: &TestDb) {
         .map(|number| random_process(&mut random, number))
         .collect();
     import(&sql, "random.json", &package(&releases)).await;
+    // Flags on about a third of the processes, some with two codes; organisation flags too,
+    // which process searches must not count.
+    let mut flags = Vec::new();
+    for number in 0..240 {
+        for code in ["R003", "R018", "R028"] {
+            if random.next().is_multiple_of(5) {
+                flags.push(achyk_store::StoredFlag {
+                    group: "ocid".into(),
+                    id: format!("ocds-r-{number:03}"),
+                    code: code.into(),
+                    value: 1.0,
+                    facts: "[]".into(),
+                });
+            }
+        }
+    }
+    flags.push(achyk_store::StoredFlag {
+        group: "buyer".into(),
+        id: "KG-INN-1".into(),
+        code: "R038".into(),
+        value: 0.5,
+        facts: "[]".into(),
+    });
+    sql.replace_flag_results(240, "random", &flags, &[])
+        .await
+        .unwrap();
     for round in 0..300 {
         let params = random_search(&mut random);
         let expected = sql.search(&params).await.unwrap();
@@ -326,6 +357,68 @@ async fn the_search_index_sees_every_committed_import(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(direct.total, 1);
+    // Red flags: f-1 has R003; f-2 has R003 and R018. Both paths, by hand.
+    let flag = |ocid: &str, code: &str| achyk_store::StoredFlag {
+        group: "ocid".into(),
+        id: ocid.into(),
+        code: code.into(),
+        value: 1.0,
+        facts: "[]".into(),
+    };
+    writer
+        .replace_flag_results(
+            2,
+            "one",
+            &[
+                flag("ocds-f-1", "R003"),
+                flag("ocds-f-2", "R003"),
+                flag("ocds-f-2", "R018"),
+            ],
+            &[],
+        )
+        .await
+        .unwrap();
+    let flagged = |code: &str| SearchParams {
+        flag: Some(code.into()),
+        per_page: 10,
+        ..Default::default()
+    };
+    for store in [&writer, &indexed] {
+        let r018 = store.search(&flagged("R018")).await.unwrap();
+        assert_eq!(
+            r018.rows
+                .iter()
+                .map(|row| row.ocid.as_str())
+                .collect::<Vec<_>>(),
+            ["ocds-f-2"]
+        );
+        assert_eq!(store.search(&flagged("any")).await.unwrap().total, 2);
+        assert_eq!(store.search(&flagged("R099")).await.unwrap().total, 0);
+        let flags = r018
+            .facets
+            .iter()
+            .find(|(facet, _)| *facet == Facet::Flag)
+            .map(|(_, counts)| counts.clone())
+            .unwrap();
+        // The flag facet leaves its own filter out: both processes have R003, one has R018.
+        assert_eq!(
+            flags,
+            vec![("R003".to_string(), 2), ("R018".to_string(), 1)]
+        );
+    }
+    // A new run replaces the flags, and the index follows.
+    writer
+        .replace_flag_results(2, "two", &[flag("ocds-f-1", "R018")], &[])
+        .await
+        .unwrap();
+    let r018 = indexed.search(&flagged("R018")).await.unwrap();
+    assert_eq!(
+        r018.rows
+            .iter()
+            .map(|row| row.ocid.as_str())
+            .collect::<Vec<_>>(),
+        ["ocds-f-1"]
+    );
 }
 
 async fn bulk_files_read_each_year_a_page_at_a_time(db: &TestDb) {

@@ -121,6 +121,7 @@ async fn tenders(
                 Facet::Category => "mainProcurementCategory",
                 Facet::Year => "year",
                 Facet::Value => "value",
+                Facet::Flag => "redFlag",
             };
             let counts: Vec<Value> = counts
                 .iter()
@@ -462,6 +463,7 @@ pub fn openapi_document() -> Value {
         ("min", "lowest estimated value, in som"),
         ("max", "highest estimated value, in som"),
         ("value", "a range of the estimated value as the value facet names it: 0-100000, 100000-1000000, 1000000-10000000, 10000000-"),
+        ("flag", "processes with this red flag (an indicator code such as R003), or with any (any), as the last flag run stored them"),
         ("sort", "newest (default), oldest, value-high, value-low"),
         ("page", "page number from 1"),
         ("per_page", "results per page, 1 to 200 (default 50)"),

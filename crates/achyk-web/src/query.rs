@@ -22,6 +22,8 @@ pub struct SearchQuery {
     pub max: Option<String>,
     /// A value range as the value facet names it (`100000-1000000`).
     pub value: Option<String>,
+    /// A red flag's indicator code (`R003`), or `any`.
+    pub flag: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
@@ -118,6 +120,24 @@ impl SearchQuery {
             })?,
             buyer: filled(&self.buyer),
             participant: None,
+            flag: match filled(&self.flag) {
+                None => None,
+                Some(flag)
+                    if flag == "any"
+                        || (flag.len() == 4
+                            && flag.starts_with('R')
+                            && flag[1..].bytes().all(|byte| byte.is_ascii_digit())) =>
+                {
+                    Some(flag)
+                }
+                Some(flag) => {
+                    return Err(BadParameter {
+                        name: "flag",
+                        value: flag,
+                        expected: "any, or an indicator code such as R003",
+                    });
+                }
+            },
             min_value,
             max_value: amount("max", &self.max)?,
             below_value: range.and_then(|(_, upper)| upper),
@@ -160,6 +180,7 @@ impl SearchQuery {
             ("min", &self.min),
             ("max", &self.max),
             ("value", &self.value),
+            ("flag", &self.flag),
             ("sort", &self.sort),
             ("per_page", &self.per_page),
         ] {

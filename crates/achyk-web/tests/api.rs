@@ -136,6 +136,18 @@ async fn errors_are_json_with_stable_codes_and_never_500_for_bad_input() {
         body["message"].as_str().unwrap().contains("page=\"-3\""),
         "{body}"
     );
+    for flag in ["R3", "r003", "R0033", "all"] {
+        let (status, body) = get_json(&app, &format!("/api/v1/tenders?flag={flag}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{flag}");
+        assert!(
+            body["message"].as_str().unwrap().contains("flag="),
+            "{body}"
+        );
+    }
+    // Without a flag run nothing is flagged, and the facet is empty.
+    let (status, body) = get_json(&app, "/api/v1/tenders?flag=R003").await;
+    assert_eq!((status, body["total"].as_i64()), (StatusCode::OK, Some(0)));
+    assert_eq!(body["facets"]["redFlag"], serde_json::json!([]));
     let (status, body) = get_json(&app, "/api/v1/tenders/ocds-h7i0z4-nothing").await;
     assert_eq!(
         (status, body["error"].as_str()),

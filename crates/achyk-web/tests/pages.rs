@@ -857,6 +857,21 @@ async fn the_tender_page_explains_its_red_flags() {
         select(&analytics, "#riskiest-buyers + .scroll tbody tr > *"),
         ["Управление образования Московского района", "1.8", "3"]
     );
+    // Search by red flag: the facet names each code with its count, and the filter keeps
+    // the flagged process only.
+    let flagged = get("/en/tenders?flag=R003".into()).await;
+    assert_eq!(
+        attribute(&flagged, "ul.tenders a", "href"),
+        ["/en/tenders/ocds-h7i0z4-240115013"]
+    );
+    let choices = select(&flagged, "select[name=flag] option");
+    assert!(
+        choices.contains(&"Short submission period (1)".to_string()),
+        "{choices:?}"
+    );
+    assert!(choices.contains(&"any red flag".to_string()), "{choices:?}");
+    let any = get("/ky/tenders?flag=any".into()).await;
+    assert_eq!(attribute(&any, "ul.tenders a", "href").len(), 1);
     // Another process of the same run: no flag, and the page says so.
     let other = get("/en/tenders/ocds-h7i0z4-240201550".into()).await;
     assert_eq!(

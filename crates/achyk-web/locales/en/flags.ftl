@@ -42,3 +42,5 @@ column-process = Process
 column-risk-score = Risk score
 column-flags = Flags
 column-buyer = Buyer
+filter-flag = Red flag
+filter-flag-any = any red flag

@@ -42,3 +42,5 @@ column-process = Сатып алуу
 column-risk-score = Тобокелдик баасы
 column-flags = Желекчелер
 column-buyer = Буюртмачы
+filter-flag = Кызыл желекче
+filter-flag-any = каалаган кызыл желекче

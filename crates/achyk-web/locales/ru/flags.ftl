@@ -42,3 +42,5 @@ column-process = Закупка
 column-risk-score = Оценка риска
 column-flags = Флаги
 column-buyer = Заказчик
+filter-flag = Красный флаг
+filter-flag-any = любой красный флаг

@@ -84,6 +84,7 @@ pub async fn list(
                 Facet::Category => ("category", "fact-category", &search.category, "category"),
                 Facet::Year => ("year", "filter-year", &None, ""),
                 Facet::Value => ("value", "filter-value", &params.value, ""),
+                Facet::Flag => ("flag", "filter-flag", &search.flag, ""),
             };
             let selected = match facet {
                 Facet::Year => search.year.map(|year| year.to_string()),
@@ -100,11 +101,19 @@ pub async fn list(
                 label: tr.t("filter-any"),
                 selected: selected.is_none(),
             }];
+            if *facet == Facet::Flag {
+                choices.push(Choice {
+                    value: "any".to_string(),
+                    label: tr.t("filter-flag-any"),
+                    selected: selected.as_deref() == Some("any"),
+                });
+            }
             for (value, count) in counts.into_iter().filter(|(value, _)| !value.is_empty()) {
                 let words = match facet {
                     Facet::Region => region_name(lang, Some(&value)).unwrap_or(value.clone()),
                     Facet::Year => value.clone(),
                     Facet::Value => value_range_words(&tr, &value),
+                    Facet::Flag => tr.t(&format!("flag-{value}-title")),
                     _ => crate::view::coded(&tr, prefix, Some(&value)).unwrap_or_default(),
                 };
                 choices.push(Choice {
@@ -152,6 +161,7 @@ pub async fn list(
             || search.min_value.is_some()
             || search.max_value.is_some()
             || search.below_value.is_some()
+            || search.flag.is_some()
             || sort != Sort::default(),
         min: params.min.clone().unwrap_or_default(),
         max: params.max.clone().unwrap_or_default(),
