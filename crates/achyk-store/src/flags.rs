@@ -169,6 +169,28 @@ impl Store {
     }
 
     /// The flags of one process, by code.
+    /// How many flags each of these processes has (processes without flags left out).
+    pub async fn flag_counts_of(
+        &self,
+        ocids: &[String],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        if ocids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let rows: Vec<(String, i64)> = with_pool!(self, |pool, Db, _begin| {
+            let mut query = QueryBuilder::<Db>::new(
+                "SELECT id, COUNT(*) FROM flag_results WHERE grp = 'ocid' AND id IN (",
+            );
+            let mut list = query.separated(", ");
+            for ocid in ocids.iter().take(ROWS_PER_STATEMENT) {
+                list.push_bind(ocid.as_str());
+            }
+            query.push(") GROUP BY id");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     pub async fn flags_of_process(&self, ocid: &str) -> Result<Vec<StoredFlag>, StoreError> {
         self.flags_where(true, ocid).await
     }

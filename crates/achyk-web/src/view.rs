@@ -118,6 +118,8 @@ fn list(value: Option<&Value>) -> impl Iterator<Item = &Value> {
 pub struct TenderRow {
     pub ocid: String,
     pub title: String,
+    /// "2 red flags", when the process has any.
+    pub flags: String,
     pub buyer: String,
     pub value: String,
     pub status: String,
@@ -126,10 +128,29 @@ pub struct TenderRow {
 }
 
 impl TenderRow {
+    /// The rows of a list with their red-flag counts (`counts` by ocid).
+    pub fn list(
+        lang: Lang,
+        rows: &[achyk_store::ProcessSummaryRow],
+        counts: &std::collections::HashMap<String, i64>,
+    ) -> Vec<TenderRow> {
+        let tr = Tr::new(lang);
+        rows.iter()
+            .map(|row| {
+                let mut view = TenderRow::of_summary(lang, row);
+                if let Some(count) = counts.get(&row.ocid) {
+                    view.flags = tr.t_with("flags-count", &[("count", Arg::Number(*count as f64))]);
+                }
+                view
+            })
+            .collect()
+    }
+
     /// A row of the list from a search result's summary.
     pub fn of_summary(lang: Lang, row: &achyk_store::ProcessSummaryRow) -> TenderRow {
         let tr = Tr::new(lang);
         TenderRow {
+            flags: String::new(),
             ocid: row.ocid.clone(),
             title: row.title.clone().unwrap_or_else(|| tr.t("tender-untitled")),
             buyer: match lang {

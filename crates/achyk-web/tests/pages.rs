@@ -864,6 +864,16 @@ async fn the_tender_page_explains_its_red_flags() {
         attribute(&flagged, "ul.tenders a", "href"),
         ["/en/tenders/ocds-h7i0z4-240115013"]
     );
+    // Lists mark flagged processes with their count, in the page's language.
+    assert_eq!(
+        select(&flagged, "ul.tenders .flag-count"),
+        ["⚑ 2 red flags"]
+    );
+    let russian_list = get("/ru/tenders?flag=R003".into()).await;
+    assert_eq!(
+        select(&russian_list, "ul.tenders .flag-count"),
+        ["⚑ 2 красных флага"]
+    );
     let choices = select(&flagged, "select[name=flag] option");
     assert!(
         choices.contains(&"Short submission period (1)".to_string()),

@@ -44,3 +44,7 @@ column-flags = Flags
 column-buyer = Buyer
 filter-flag = Red flag
 filter-flag-any = any red flag
+flags-count = { $count ->
+    [one] { $count } red flag
+   *[other] { $count } red flags
+}

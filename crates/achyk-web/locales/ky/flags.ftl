@@ -44,3 +44,4 @@ column-flags = Желекчелер
 column-buyer = Буюртмачы
 filter-flag = Кызыл желекче
 filter-flag-any = каалаган кызыл желекче
+flags-count = { $count } кызыл желекче

@@ -44,3 +44,8 @@ column-flags = Флаги
 column-buyer = Заказчик
 filter-flag = Красный флаг
 filter-flag-any = любой красный флаг
+flags-count = { $count ->
+    [one] { $count } красный флаг
+    [few] { $count } красных флага
+   *[many] { $count } красных флагов
+}

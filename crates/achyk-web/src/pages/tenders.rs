@@ -137,11 +137,13 @@ pub async fn list(
             selected: choice == sort,
         })
         .collect();
-    let rows = result
-        .rows
-        .iter()
-        .map(|row| TenderRow::of_summary(lang, row))
-        .collect();
+    let ocids: Vec<String> = result.rows.iter().map(|row| row.ocid.clone()).collect();
+    let counts = state
+        .store
+        .flag_counts_of(&ocids)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let rows = TenderRow::list(lang, &result.rows, &counts);
     let pages = ((result.total as u32).max(1)).div_ceil(search.per_page);
     let link_to = |page: u32| chrome.href(&format!("/tenders?{}", params.at_page(page)));
     let page_label = tr.t_with(
