@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
         .route("/{lang}/about", get(pages::about::page))
+        .route("/{lang}/methodology", get(pages::methodology::page))
         .route("/{lang}/analytics", get(pages::analytics::page))
         .route("/{lang}/developers", get(pages::developers::page))
         .merge(api::routes())

@@ -20,6 +20,24 @@ fn serve_sample() -> (String, tempfile::TempDir) {
             .unwrap();
         runtime.block_on(async move {
             let store = common::sample_store(&path).await;
+            // One flag run, so that the pages show their red-flag sections and markers.
+            let flag = achyk_store::StoredFlag {
+                group: "ocid".into(),
+                id: "ocds-h7i0z4-240115013".into(),
+                code: "R003".into(),
+                value: 1.0,
+                facts: r#"[{"code": "submission_period_days", "numbers": {"days": 3, "threshold": 15}, "texts": {}}]"#.into(),
+            };
+            let score = achyk_store::RiskScore {
+                group: "ocid".into(),
+                id: "ocds-h7i0z4-240115013".into(),
+                score: 1.0,
+                flags: 1,
+            };
+            store
+                .replace_flag_results(3, "browser", &[flag], &[score])
+                .await
+                .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender
                 .send(format!("http://{}", listener.local_addr().unwrap()))
@@ -133,11 +151,13 @@ fn every_page_type_has_no_accessibility_violations() {
                 "/tenders",
                 "/tenders?q=%D0%BA%D1%80%D0%BE%D0%B2%D0%BB%D0%B8",
                 "/tenders?method=open&sort=value-desc",
+                "/tenders?flag=any",
                 "/tenders/ocds-h7i0z4-240115013",
                 "/organisations/KG-INN-02305199310123",
                 "/about",
                 "/analytics",
                 "/developers",
+                "/methodology",
                 "/tenders/ocds-unknown-1",
                 "/tenders?page=-3",
             ] {

@@ -606,6 +606,7 @@ async fn every_page_weighs_under_100_kb_compressed() {
         "/en/about",
         "/ky/analytics",
         "/ru/developers",
+        "/ky/methodology",
     ] {
         let (encoding, compressed) = fetch(path, true).await;
         assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
@@ -882,6 +883,13 @@ async fn the_tender_page_explains_its_red_flags() {
     assert!(choices.contains(&"any red flag".to_string()), "{choices:?}");
     let any = get("/ky/tenders?flag=any".into()).await;
     assert_eq!(attribute(&any, "ul.tenders a", "href").len(), 1);
+    // The methodology page: every indicator, with how often the last run raised it.
+    let methodology = get("/en/methodology".into()).await;
+    let headings = select(&methodology, "h2");
+    assert_eq!(headings.len(), 12, "{headings:?}");
+    assert_eq!(headings[0], "Short submission period R003");
+    assert!(methodology.contains("Raised 1 time in the last run."));
+    assert!(methodology.contains("Raised 0 times in the last run."));
     // Another process of the same run: no flag, and the page says so.
     let other = get("/en/tenders/ocds-h7i0z4-240201550".into()).await;
     assert_eq!(

@@ -48,3 +48,12 @@ flags-count = { $count ->
     [one] { $count } red flag
    *[other] { $count } red flags
 }
+methodology-title = How red flags are computed
+methodology-intro = Achyk computes the red-flag indicators of the Open Contracting Partnership's guide over every process, the same way as its tool Cardinal, with dates compared as moments in time and the currency chosen the same way every time. The settings (thresholds, which methods count as competitive) are published with the code.
+methodology-link = How red flags are computed
+methodology-raised = { $count ->
+    [one] Raised { $count } time in the last run.
+   *[other] Raised { $count } times in the last run.
+}
+methodology-score = The risk score
+methodology-score-text = Each flag counts 1. A process scores the number of its flags; a buyer, its own flags plus the average score of its processes; a supplier, its own flags. A high score is a reason to look closer, not a finding.

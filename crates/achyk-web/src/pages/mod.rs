@@ -5,6 +5,7 @@ pub mod about;
 pub mod analytics;
 pub mod developers;
 pub mod home;
+pub mod methodology;
 pub mod organisation;
 pub mod tender;
 pub mod tenders;
