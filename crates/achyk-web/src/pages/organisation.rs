@@ -242,6 +242,17 @@ pub async fn page(
     let (flags, score) = organisation_flags(&state, &tr, id.as_str())
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
+    let listed: Vec<String> = as_buyer
+        .rows
+        .iter()
+        .chain(&as_supplier.rows)
+        .map(|row| row.ocid.clone())
+        .collect();
+    let counts = state
+        .store
+        .flag_counts_of(&listed)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
     let page = OrganisationPage {
         flags,
         score,
@@ -251,16 +262,8 @@ pub async fn page(
         facts,
         buyer_summary,
         supplier_summary,
-        as_buyer: as_buyer
-            .rows
-            .iter()
-            .map(|row| TenderRow::of_summary(lang, row))
-            .collect(),
-        as_supplier: as_supplier
-            .rows
-            .iter()
-            .map(|row| TenderRow::of_summary(lang, row))
-            .collect(),
+        as_buyer: TenderRow::list(lang, &as_buyer.rows, &counts),
+        as_supplier: TenderRow::list(lang, &as_supplier.rows, &counts),
         more_as_buyer,
         by_year,
         by_method,
