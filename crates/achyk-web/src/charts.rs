@@ -8,6 +8,8 @@ pub fn bars(rows: &[(String, f64, String)], label: &str) -> String {
     const WIDTH: f64 = 600.0;
     const LABEL: f64 = 190.0;
     const ROW: f64 = 28.0;
+    /// Room after the longest bar for its value in words ("6,437,299,300 som" at 13 px).
+    const VALUE_ROOM: f64 = 170.0;
     let maximum = rows.iter().map(|row| row.1).fold(0.0, f64::max);
     let height = ROW * rows.len().max(1) as f64;
     let mut svg = format!(
@@ -17,7 +19,7 @@ pub fn bars(rows: &[(String, f64, String)], label: &str) -> String {
     for (index, (name, value, words)) in rows.iter().enumerate() {
         let y = index as f64 * ROW;
         let length = if maximum > 0.0 {
-            (WIDTH - LABEL - 130.0) * value / maximum
+            (WIDTH - LABEL - VALUE_ROOM) * value / maximum
         } else {
             0.0
         };
@@ -58,9 +60,10 @@ mod tests {
             ],
             "methods",
         );
-        // The longest bar takes the room left by the labels: 600 − 190 − 130 = 280.
-        assert!(svg.contains("width=\"280.0\""), "{svg}");
-        assert!(svg.contains("width=\"70.0\""), "{svg}");
+        // The longest bar takes the room left by the labels: 600 − 190 − 170 = 240; a quarter
+        // of it is 60.
+        assert!(svg.contains("width=\"240.0\""), "{svg}");
+        assert!(svg.contains("width=\"60.0\""), "{svg}");
         assert!(svg.contains("<title>direct: 10</title>"));
     }
 }
