@@ -93,3 +93,64 @@ fn bad_lines_are_reported_and_the_rest_computed() {
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(result, serde_json::json!({"OCID": {"A": {"R018": 1.0}}}));
 }
+
+/// `--init` writes the commented default settings, which the command then accepts as they are,
+/// giving what no settings give; an existing file is not overwritten.
+#[test]
+fn init_writes_default_settings_that_are_accepted_and_never_overwrites() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("flags.ini");
+    let achyk = env!("CARGO_BIN_EXE_achyk");
+    let written = Command::new(achyk)
+        .args(["indicators", "--init"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    for code in [
+        "R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058",
+    ] {
+        assert!(text.contains(&format!("[{code}]")), "{code}");
+    }
+    let again = Command::new(achyk)
+        .args(["indicators", "--init"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+
+    let input = directory.path().join("compiled.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"ocid":"ocds-1","id":"1","date":"2024-01-01T00:00:00Z","tender":{"procurementMethod":"open","tenderPeriod":{"startDate":"2024-01-01T00:00:00Z","endDate":"2024-01-04T00:00:00Z"}}}"#,
+    )
+    .unwrap();
+    let with_file = Command::new(achyk)
+        .args(["indicators", "--no-meta", "--settings"])
+        .arg(&path)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let without = Command::new(achyk)
+        .args(["indicators", "--no-meta"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        with_file.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_file.stderr)
+    );
+    // A 3-day tender: R003 with the default 15 days, the same with the written file.
+    assert_eq!(
+        String::from_utf8_lossy(&with_file.stdout).trim(),
+        r#"{"OCID":{"ocds-1":{"R003":1.0}}}"#
+    );
+    assert_eq!(with_file.stdout, without.stdout);
+}

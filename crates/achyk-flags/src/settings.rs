@@ -31,6 +31,10 @@ pub enum SettingsError {
     Syntax { line: usize, text: String },
 }
 
+/// The commented settings file `achyk indicators --init` writes: every indicator on, each key
+/// with its default in a comment.
+pub const DEFAULT_SETTINGS: &str = include_str!("default_settings.ini");
+
 /// The codes of the indicators this crate computes, in output order.
 pub const CODES: [&str; 11] = [
     "R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058",
@@ -408,5 +412,16 @@ impl Settings {
             _ => unreachable!("open_section rejects unknown sections"),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod default_file_tests {
+    use super::*;
+
+    #[test]
+    fn the_default_settings_file_turns_every_indicator_on_with_its_defaults() {
+        let settings = Settings::from_ini(DEFAULT_SETTINGS).expect("the default file parses");
+        assert_eq!(settings, Settings::all());
     }
 }

@@ -18,7 +18,12 @@ use anyhow::Context;
 #[derive(clap::Args)]
 pub struct IndicatorsArgs {
     /// JSON Lines of compiled releases, one contracting process a line; `-` reads standard input.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "init")]
+    pub file: Option<PathBuf>,
+    /// Write a commented settings file with every indicator on and its defaults, then stop
+    /// (an existing file is not overwritten).
+    #[arg(long, value_name = "FILE", conflicts_with = "settings")]
+    pub init: Option<PathBuf>,
     /// Cardinal's INI settings file: an indicator runs when its `[Rnnn]` section is present.
     #[arg(long, short)]
     pub settings: Option<PathBuf>,
@@ -31,6 +36,21 @@ pub struct IndicatorsArgs {
 }
 
 pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.init {
+        use std::io::Write as _;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .with_context(|| format!("cannot create {} (it is not overwritten)", path.display()))?;
+        file.write_all(achyk_flags::settings::DEFAULT_SETTINGS.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("achyk indicators: wrote {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(input) = args.file.clone() else {
+        anyhow::bail!("a file of compiled releases (or -) is needed");
+    };
     let settings = match &args.settings {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -41,14 +61,14 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         None => Settings::all(),
     };
     let mut text = String::new();
-    if args.file.as_os_str() == "-" {
+    if input.as_os_str() == "-" {
         io::stdin()
             .lock()
             .read_to_string(&mut text)
             .context("cannot read standard input")?;
     } else {
-        text = std::fs::read_to_string(&args.file)
-            .with_context(|| format!("cannot read {}", args.file.display()))?;
+        text = std::fs::read_to_string(&input)
+            .with_context(|| format!("cannot read {}", input.display()))?;
     }
     let (results, rejected) = Indicators::compute_lines(&text, &settings);
     let output = results.to_cardinal_json(!args.no_meta, args.map);
@@ -59,7 +79,7 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     for line in &rejected {
         eprintln!(
             "{}:{line}: not a JSON object with an ocid; skipped",
-            args.file.display()
+            input.display()
         );
     }
     Ok(if rejected.is_empty() {
