@@ -63,10 +63,12 @@ pub enum Rule {
     DocumentWithoutUrl,
     /// The buyer's region could not be found from its address.
     RegionUnresolved,
+    /// No `tender.numberOfTenderers`: set to the number of distinct tenderers of the bids.
+    TenderersCounted,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::PartyNameFromLegalName,
         Rule::KyrgyzNameTagged,
         Rule::ProcuringEntityIdResolved,
@@ -85,6 +87,7 @@ impl Rule {
         Rule::StatusOutsideCodelist,
         Rule::DocumentWithoutUrl,
         Rule::RegionUnresolved,
+        Rule::TenderersCounted,
     ];
 
     /// The stable code.
@@ -108,6 +111,7 @@ impl Rule {
             Rule::StatusOutsideCodelist => "status_outside_codelist",
             Rule::DocumentWithoutUrl => "document_without_url",
             Rule::RegionUnresolved => "region_unresolved",
+            Rule::TenderersCounted => "tenderers_counted",
         }
     }
 
@@ -155,6 +159,7 @@ impl Rule {
             Rule::StatusOutsideCodelist => "status outside the codelist: kept, no mapping",
             Rule::DocumentWithoutUrl => "document without a URL",
             Rule::RegionUnresolved => "buyer's region not found from its address",
+            Rule::TenderersCounted => "no number of tenderers: counted from the bids' tenderers",
         }
     }
 }
@@ -301,6 +306,7 @@ pub fn normalise_owned(mut release: Value, settings: &NormaliseSettings) -> Norm
         work.zero_values();
         work.statuses();
         work.bids();
+        work.tenderers_counted();
         work.award_suppliers();
         work.contract_awards();
         work.documents();
@@ -710,6 +716,44 @@ impl Work<'_> {
 
     /// Lifts per-lot bid values to the bids, splitting bids on several lots into one bid per
     /// lot (`{bid id}-{lot id}`), and points awards at the split bid of their lot.
+    /// The feed gives no `numberOfTenderers`; OCDS defines it as the number of parties who
+    /// placed a bid, which the bids name.
+    fn tenderers_counted(&mut self) {
+        if self.release.pointer("/tender/numberOfTenderers").is_some()
+            || !self.release.get("tender").is_some_and(Value::is_object)
+        {
+            return;
+        }
+        let Some(details) = self
+            .release
+            .pointer("/bids/details")
+            .and_then(Value::as_array)
+        else {
+            return;
+        };
+        let tenderers: BTreeSet<&str> = details
+            .iter()
+            .flat_map(|bid| {
+                bid.get("tenderers")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+            })
+            .filter_map(|tenderer| text(tenderer.get("id")))
+            .collect();
+        if tenderers.is_empty() {
+            return;
+        }
+        let count = Value::from(tenderers.len());
+        self.release["tender"]["numberOfTenderers"] = count.clone();
+        self.note(
+            Rule::TenderersCounted,
+            "/tender/numberOfTenderers".to_string(),
+            None,
+            Some(count),
+        );
+    }
+
     fn bids(&mut self) {
         let Some(details) = self
             .release

@@ -58,6 +58,14 @@ fn the_works_tender_gets_its_buyer_suppliers_and_codelist_values() {
     let release = &result.release;
     let changes = &result.changes;
 
+    // The feed gives no numberOfTenderers; its three bids name three companies.
+    assert_eq!(release["tender"]["numberOfTenderers"], 3);
+    let counted = change(changes, Rule::TenderersCounted, "/tender/numberOfTenderers");
+    assert_eq!(
+        (&counted.before, &counted.after),
+        (&None, &Some(serde_json::json!(3)))
+    );
+
     // procuringEntity.id held the name of the party KG-INN-02305199310123.
     assert_eq!(
         release["tender"]["procuringEntity"]["id"],

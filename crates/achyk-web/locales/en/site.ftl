@@ -139,6 +139,7 @@ rule-status-mapped = A status outside the standard list is translated to the sta
 rule-status-outside-codelist = A status outside the standard list is kept as published.
 rule-document-without-url = A document is listed without a link.
 rule-region-unresolved = The buyer's region could not be found from its address.
+rule-tenderers-counted = The number of tenderers was not published: it is counted from the bids.
 filters = Filters and sorting
 filters-apply = Apply
 filter-any = any

@@ -132,6 +132,7 @@ rule-status-mapped = Стандарттык эмес абал стандартт
 rule-status-outside-codelist = Стандарттык эмес абал жарыяланган боюнча калтырылды.
 rule-document-without-url = Документ шилтемесиз көрсөтүлгөн.
 rule-region-unresolved = Буюртмачынын аймагын дареги боюнча аныктоо мүмкүн болгон жок.
+rule-tenderers-counted = Катышуучулардын саны жарыяланган эмес: ал сунуштар боюнча эсептелди.
 filters = Чыпкалар жана иреттөө
 filters-apply = Колдонуу
 filter-any = баары

@@ -142,6 +142,7 @@ rule-status-mapped = Нестандартный статус переведён 
 rule-status-outside-codelist = Нестандартный статус оставлен как опубликован.
 rule-document-without-url = Документ указан без ссылки.
 rule-region-unresolved = Регион заказчика не удалось определить по адресу.
+rule-tenderers-counted = Число участников не опубликовано: оно подсчитано по предложениям.
 filters = Фильтры и сортировка
 filters-apply = Применить
 filter-any = любой

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Precision and recall of the red flags against the generator's planted patterns.
+
+    achyk demo --no-serve --dir DIR --processes 3000     # generates, imports, runs achyk flags
+    python3 bench/flags_precision.py DIR
+
+Reads DIR/achyk.db (the stored flags; a flag is on a process when it is raised on its ocid or
+its facts name the ocid) and DIR/feed/planted.jsonl (what the generator planted, and the near
+misses it put beside them), and prints one line per pattern and indicator.
+"""
+import json
+import sqlite3
+import sys
+
+PAIRS = [
+    ("single_bid", "R018"),
+    ("identical_bid_prices", "R028"),
+    ("late_winning_bid", "R030"),
+]
+
+directory = sys.argv[1]
+db = sqlite3.connect(f"{directory}/achyk.db")
+flagged = {}
+for group, ident, code, facts in db.execute("SELECT grp, id, code, facts FROM flag_results"):
+    ocids = {ident} if group == "ocid" else set()
+    ocids |= {fact.get("texts", {}).get("ocid") for fact in json.loads(facts)} - {None}
+    flagged.setdefault(code, set()).update(ocids)
+planted = {}
+with open(f"{directory}/feed/planted.jsonl") as lines:
+    for line in lines:
+        row = json.loads(line)
+        planted.setdefault((row["pattern"], row["near_miss"]), set()).add(row["ocid"])
+processes = db.execute("SELECT COUNT(*) FROM process_summaries").fetchone()[0]
+print(f"{processes} processes")
+print(f"{'pattern':<22} {'code':<5} {'planted':>7} {'flagged':>7} {'found':>5} {'recall':>6} {'precision':>9} {'near misses flagged':>20}")
+for pattern, code in PAIRS:
+    positives = planted.get((pattern, False), set())
+    near = planted.get((pattern, True), set())
+    raised = flagged.get(code, set())
+    found = len(positives & raised)
+    recall = found / len(positives) if positives else float("nan")
+    precision = found / len(raised) if raised else float("nan")
+    print(f"{pattern:<22} {code:<5} {len(positives):>7} {len(raised):>7} {found:>5} {recall:>6.2f} {precision:>9.2f} {len(near & raised):>10} of {len(near)}")
