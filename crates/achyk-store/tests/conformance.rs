@@ -12,65 +12,12 @@ use achyk_store::{
     Facet, ImportReport, NewRelease, NormalisedProcess, Normaliser, Ocid, OrgId, QualityNote,
     SearchParams, Sort, Store, StoreError,
 };
-use achyk_test_support::databases::Databases;
+use common::{Databases, TestDb};
 use serde_json::{Value, json};
 
-// ---------------------------------------------------------------------------------------------
-// Databases for tests.
+mod common;
 
-/// A fresh database for one test, removed when the test ends well.
-struct TestDb {
-    url: String,
-    databases: Databases,
-}
-
-impl TestDb {
-    async fn on(databases: Databases) -> TestDb {
-        TestDb {
-            url: databases.fresh_url().await,
-            databases,
-        }
-    }
-
-    async fn store(&self) -> Store {
-        let store = Store::connect(&self.url).await.expect("connect");
-        store.migrate().await.expect("migrate");
-        store
-    }
-
-    async fn remove(self) {
-        self.databases.remove().await;
-    }
-}
-
-/// Declares each test once per backend.
-macro_rules! conformance {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    let db = super::TestDb::on(super::Databases::sqlite()).await;
-                    super::$test(&db).await;
-                    db.remove().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    let Some(databases) = super::Databases::postgres() else { return };
-                    let db = super::TestDb::on(databases).await;
-                    super::$test(&db).await;
-                    db.remove().await;
-                }
-            )*
-        }
-    };
-}
-
-conformance!(
+both_backends!(
     migrating_twice_changes_nothing,
     reimporting_changes_nothing,
     member_order_and_whitespace_do_not_make_a_new_release,
@@ -1641,7 +1588,7 @@ async fn check_searches(store: Store) {
 mod sync_state {
     use super::*;
 
-    conformance!(
+    both_backends!(
         a_sync_cursor_is_absent_until_set_then_replaced,
         sync_cursors_are_kept_per_feed,
         missing_ocids_are_those_without_a_stored_release,

@@ -1,58 +1,10 @@
 //! The stored red-flag results on both backends: a run replaces the previous one whole, in
 //! one transaction; reads return what was stored; counts equal a hand count.
 
-use achyk_store::{FlagCount, RiskScore, Store, StoredFlag};
-use achyk_test_support::databases::Databases;
+mod common;
 
-struct TestDb {
-    url: String,
-    databases: Databases,
-}
-
-impl TestDb {
-    async fn on(databases: Databases) -> TestDb {
-        TestDb {
-            url: databases.fresh_url().await,
-            databases,
-        }
-    }
-
-    async fn store(&self) -> Store {
-        let store = Store::connect(&self.url).await.expect("connect");
-        store.migrate().await.expect("migrate");
-        store
-    }
-
-    async fn remove(self) {
-        self.databases.remove().await;
-    }
-}
-
-macro_rules! both_backends {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    let db = super::TestDb::on(super::Databases::sqlite()).await;
-                    super::$test(&db).await;
-                    db.remove().await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $test() {
-                    let Some(databases) = super::Databases::postgres() else { return };
-                    let db = super::TestDb::on(databases).await;
-                    super::$test(&db).await;
-                    db.remove().await;
-                }
-            )*
-        }
-    };
-}
+use achyk_store::{FlagCount, RiskScore, StoredFlag};
+use common::{Databases, TestDb};
 
 both_backends!(
     a_run_is_stored_and_read_back,
