@@ -20,6 +20,8 @@
 //!   [`Store::recompute_dirty`], finishes the job.
 //! - `flag_results`, `risk_scores`, `flag_runs`: the last red-flag run, replaced whole in one
 //!   transaction (see [`Store::replace_flag_results`]).
+//! - `users`, `cso_organisations`, `sessions`, `login_throttle`: accounts ([`accounts`'s
+//!   types](UserRow)), session token hashes and failed-login counts per account.
 //! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
 //!   after the releases it moves past are stored.
 //!
@@ -30,6 +32,7 @@
 //! The database URL's scheme picks the backend: `sqlite://path` (created if missing, WAL mode;
 //! `sqlite::memory:` keeps everything in one connection's memory) or `postgres://...`.
 
+mod accounts;
 mod bulk;
 mod error;
 mod flags;
@@ -46,6 +49,10 @@ mod store;
 mod summary;
 mod sync_state;
 
+pub use accounts::{
+    CsoRow, LOGIN_LOCK_SECONDS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS, NewUser, Profile, Role,
+    SessionRow, UserRow, email_key,
+};
 pub use error::StoreError;
 pub use flags::{FLAG_GROUPS, FlagCount, FlagRun, RiskScore, StoredFlag};
 pub use ids::{Ocid, OrgId};
