@@ -22,6 +22,8 @@
 //!   transaction (see [`Store::replace_flag_results`]).
 //! - `users`, `cso_organisations`, `sessions`, `login_throttle`: accounts ([`accounts`'s
 //!   types](UserRow)), session token hashes and failed-login counts per account.
+//! - `reports`, `report_photos`, `report_additions`, `moderation_log`: citizen reports (receipts
+//!   hashed, contacts sealed, days only) and the append-only log of what moderators did.
 //! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
 //!   after the releases it moves past are stored.
 //!
@@ -43,6 +45,7 @@ mod model;
 mod normalised;
 mod parties;
 mod recompute;
+mod reports;
 mod search;
 mod search_index;
 mod store;
@@ -67,6 +70,10 @@ pub use normalised::{
     QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
+pub use reports::{
+    AdditionRow, ModerationEntry, NewPhoto, NewReport, PhotoRow, ReportChange, ReportRow,
+    ReportsAbout,
+};
 pub use search::{
     BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, Sort,
     VALUE_RANGES, stem, value_range_key,

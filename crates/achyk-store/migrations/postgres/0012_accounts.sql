@@ -1,4 +1,4 @@
--- PostgreSQL twin of migrations/sqlite/0007_accounts.sql.
+-- PostgreSQL twin of migrations/sqlite/0012_accounts.sql.
 -- Accounts, roles, sessions and login throttling (see docs/accounts.md).
 --
 -- `email_key` is the address folded to lower case, so that one address cannot register twice
