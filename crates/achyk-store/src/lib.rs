@@ -71,8 +71,8 @@ pub use normalised::{
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use reports::{
-    AdditionRow, ModerationEntry, NewPhoto, NewReport, PhotoRow, ReportChange, ReportRow,
-    ReportsAbout,
+    AdditionRow, Moderation, ModerationEntry, NewPhoto, NewReport, PhotoRow, ReportChange,
+    ReportRow, ReportsAbout,
 };
 pub use search::{
     BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, Sort,

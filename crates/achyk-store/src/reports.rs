@@ -87,6 +87,15 @@ pub struct ReportChange {
     pub disclosure: Option<String>,
 }
 
+/// Who acts, how the action is named in the log, why, and when (Unix seconds).
+#[derive(Debug, Clone, Copy)]
+pub struct Moderation<'a> {
+    pub actor: i64,
+    pub action: &'a str,
+    pub reason: &'a str,
+    pub at: i64,
+}
+
 /// One entry of the moderation log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModerationEntry {
@@ -356,12 +365,15 @@ impl Store {
         &self,
         report_id: i64,
         expected_state: &str,
-        actor: i64,
-        action: &str,
-        reason: &str,
+        moderation: Moderation<'_>,
         change: &ReportChange,
-        now: i64,
     ) -> Result<(), StoreError> {
+        let Moderation {
+            actor,
+            action,
+            reason,
+            at: now,
+        } = moderation;
         let before = self.report(report_id).await?;
         let mut old = serde_json::Map::new();
         let mut new = serde_json::Map::new();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use achyk_store::{NewUser, Profile, Role, Store, StoreError};
+use achyk_store::{NewUser, Profile, Role, StoreError};
 use common::{Databases, TestDb};
 
 both_backends!(

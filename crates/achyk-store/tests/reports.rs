@@ -6,7 +6,7 @@
 mod common;
 
 use achyk_store::{
-    NewPhoto, NewReport, NewUser, ReportChange, ReportsAbout, Role, Store, StoreError,
+    Moderation, NewPhoto, NewReport, NewUser, ReportChange, ReportsAbout, Role, Store, StoreError,
 };
 use common::{Databases, TestDb};
 
@@ -62,6 +62,15 @@ async fn moderator(store: &Store) -> i64 {
         )
         .await
         .unwrap()
+}
+
+fn by<'a>(actor: i64, action: &'a str, reason: &'a str, at: i64) -> Moderation<'a> {
+    Moderation {
+        actor,
+        action,
+        reason,
+        at,
+    }
 }
 
 fn publish(day: &str) -> ReportChange {
@@ -131,7 +140,7 @@ async fn only_published_reports_are_listed(db: &TestDb) {
             ..ReportChange::default()
         };
         store
-            .moderate_report(id, "received", actor, "review", "queue", &review, 10)
+            .moderate_report(id, "received", by(actor, "review", "queue", 10), &review)
             .await
             .unwrap();
     }
@@ -139,11 +148,8 @@ async fn only_published_reports_are_listed(db: &TestDb) {
         .moderate_report(
             a,
             "in_review",
-            actor,
-            "publish",
-            "ok",
+            by(actor, "publish", "ok", 11),
             &publish("2026-11-29"),
-            11,
         )
         .await
         .unwrap();
@@ -155,11 +161,8 @@ async fn only_published_reports_are_listed(db: &TestDb) {
         .moderate_report(
             c,
             "in_review",
-            actor,
-            "keep_private",
-            "names a person",
+            by(actor, "keep_private", "names a person", 12),
             &private,
-            12,
         )
         .await
         .unwrap();
@@ -172,11 +175,8 @@ async fn only_published_reports_are_listed(db: &TestDb) {
         .moderate_report(
             b,
             "in_review",
-            actor,
-            "publish_redacted",
-            "phone number",
+            by(actor, "publish_redacted", "phone number", 13),
             &redacted,
-            13,
         )
         .await
         .unwrap();
@@ -217,11 +217,8 @@ async fn a_change_applies_only_from_the_expected_state(db: &TestDb) {
         .moderate_report(
             id,
             "in_review",
-            actor,
-            "publish",
-            "ok",
+            by(actor, "publish", "ok", 5),
             &publish("2026-11-29"),
-            5,
         )
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict { .. })));
@@ -244,7 +241,7 @@ async fn the_moderation_log_is_append_only(db: &TestDb) {
         ..ReportChange::default()
     };
     store
-        .moderate_report(id, "received", actor, "link", "wrong tender", &link, 77)
+        .moderate_report(id, "received", by(actor, "link", "wrong tender", 77), &link)
         .await
         .unwrap();
     let log = store.moderation_log(None).await.unwrap();
