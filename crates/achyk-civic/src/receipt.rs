@@ -112,6 +112,13 @@ impl ServerSecret {
         Ok(ServerSecret(bytes.to_vec()))
     }
 
+    /// 32 bytes from the OS random generator, for a new secret file.
+    pub fn random_bytes() -> Result<[u8; 32], ReceiptError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| ReceiptError::Random(e.to_string()))?;
+        Ok(bytes)
+    }
+
     fn mac(&self, code: &ReceiptCode) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(b"achyk receipt v1\0");

@@ -43,6 +43,10 @@ enum Command {
     Migrate(cmd::migrate::MigrateArgs),
     /// Rebuild every process's normalised release (after the status table changed).
     Normalise(cmd::normalise::NormaliseArgs),
+    /// Make the key pair that seals reporters' contacts (the private key stays with the CSO).
+    Keys(cmd::civic::KeysArgs),
+    /// Open the sealed contacts of stored reports with the CSO's private key.
+    Contacts(cmd::civic::ContactsArgs),
     /// Serve the web site on the database.
     Serve(cmd::serve::ServeArgs),
     /// Show the data-quality report: what the normaliser changed, in totals or for one process.
@@ -59,6 +63,8 @@ fn main() -> ExitCode {
         Command::Bulk(args) => cmd::bulk::run(args),
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Keys(args) => cmd::civic::keys(args),
+        Command::Contacts(args) => cmd::civic::contacts(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Flags(args) => cmd::flags::run(args),
         Command::Indicators(args) => cmd::indicators::run(args),

@@ -754,6 +754,20 @@ impl Store {
             .await
     }
 
+    /// What a rendered page depends on: the data generation and the last moderation action
+    /// (a published report shows on process and organisation pages).
+    pub async fn page_generation(&self) -> Result<(i64, i64), StoreError> {
+        let row: (i64, i64) = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (i64, i64)>(
+                "SELECT (SELECT generation FROM search_generation WHERE id = 1), \
+                 (SELECT COALESCE(MAX(id), 0) FROM moderation_log)",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(row)
+    }
+
     pub async fn count_dirty(&self) -> Result<i64, StoreError> {
         self.count("SELECT COUNT(*) FROM dirty_processes").await
     }

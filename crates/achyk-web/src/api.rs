@@ -21,7 +21,7 @@ const PER_PAGE: u32 = 50;
 /// The most processes one export returns; bulk files cover the rest.
 const EXPORT_LIMIT: i64 = 100_000;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(body_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/tenders", get(tenders))
@@ -33,6 +33,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tenders/{ocid}", get(tender))
         .route("/api/v1/organisations/{id}", get(organisation))
         .route("/api/v1/analytics", get(analytics))
+        .route(
+            "/api/v1/reports",
+            get(crate::reports::api_list)
+                .post(crate::reports::api_submit)
+                .layer(axum::extract::DefaultBodyLimit::max(body_limit)),
+        )
+        .route(
+            "/api/v1/reports/receipt/{code}",
+            get(crate::reports::api_receipt),
+        )
         .route(
             "/api/{*rest}",
             get(|| async { ApiError::NotFound("no such API endpoint".into()) }),
@@ -53,6 +63,8 @@ pub fn routes() -> Router<AppState> {
 pub enum ApiError {
     NotFound(String),
     BadParameter(BadParameter),
+    /// Any other refusal: its status, stable code and message.
+    Refused(StatusCode, &'static str, String),
     Internal(String),
 }
 
@@ -72,6 +84,7 @@ impl IntoResponse for ApiError {
             ApiError::BadParameter(bad) => {
                 (StatusCode::BAD_REQUEST, "bad_parameter", bad.to_string())
             }
+            ApiError::Refused(status, code, message) => (status, code, message),
             ApiError::Internal(message) => {
                 eprintln!("achyk serve: API internal error: {message}");
                 (

@@ -1,4 +1,5 @@
-//! Rendered process pages, kept while the data generation they were rendered under lasts, for
+//! Rendered process pages, kept while the data generation they were rendered under lasts (and
+//! no moderator acted since: published reports show on them), for
 //! visitors without a session (everyone, until accounts exist; afterwards the anonymous
 //! majority). A page is rendered once per language after each import, not once per visit.
 //!
@@ -28,7 +29,7 @@ pub struct PageCache {
 
 #[derive(Default)]
 struct Pages {
-    generation: i64,
+    generation: (i64, i64),
     entries: HashMap<String, (HeaderMap, Bytes)>,
 }
 
@@ -51,7 +52,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     if !cacheable(&request) {
         return next.run(request).await;
     }
-    let Ok(generation) = state.store.data_generation().await else {
+    let Ok(generation) = state.store.page_generation().await else {
         return next.run(request).await;
     };
     let key = request.uri().path().to_string();

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use achyk_store::Store;
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,6 +29,7 @@ pub mod i18n;
 mod map;
 mod pages;
 pub mod query;
+pub mod reports;
 pub mod tabular;
 mod view;
 
@@ -41,6 +42,9 @@ pub struct AppState {
     pub store: Store,
     /// Where `achyk bulk` wrote the bulk files, when they are served.
     pub bulk: Option<Arc<std::path::Path>>,
+    /// Report intake: the receipt secret and the contact sealing key. Without it the report
+    /// routes say reports are not taken here.
+    pub civic: Option<Arc<reports::Civic>>,
     metrics: Arc<Metrics>,
     pages: Arc<cache::PageCache>,
 }
@@ -50,9 +54,16 @@ impl AppState {
         AppState {
             store,
             bulk: None,
+            civic: None,
             metrics: Arc::new(Metrics::new()),
             pages: Arc::default(),
         }
+    }
+
+    /// Takes citizen reports with these keys and limits.
+    pub fn with_civic(mut self, civic: reports::Civic) -> AppState {
+        self.civic = Some(Arc::new(civic));
+        self
     }
 
     /// Serves the bulk files `achyk bulk` wrote into `directory` under `/bulk/`.
@@ -83,6 +94,10 @@ impl Metrics {
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
+    let body_limit = state
+        .civic
+        .as_ref()
+        .map_or(1024 * 1024, |civic| civic.body_limit());
     Router::new()
         .route("/", get(root))
         .route("/healthz", get(healthz))
@@ -99,7 +114,24 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/methodology", get(pages::methodology::page))
         .route("/{lang}/analytics", get(pages::analytics::page))
         .route("/{lang}/developers", get(pages::developers::page))
-        .merge(api::routes())
+        .route(
+            "/{lang}/report",
+            get(pages::report::form)
+                .post(pages::report::submit)
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .route(
+            "/{lang}/report/status",
+            get(pages::report::status_form).post(pages::report::status),
+        )
+        .route("/{lang}/reports", get(pages::report::list))
+        .route("/{lang}/reports/{id}", get(pages::report::page))
+        .route("/reports/photos/{file}", get(pages::report::photo))
+        .route(
+            "/reports/photos/{id}/small.jpg",
+            get(pages::report::small_photo),
+        )
+        .merge(api::routes(body_limit))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), count))

@@ -38,11 +38,57 @@ fn serve_sample() -> (String, tempfile::TempDir) {
                 .replace_flag_results(3, "browser", &[flag], &[score])
                 .await
                 .unwrap();
+            // One published report with a photo, so that the report pages have something.
+            let id = store
+                .create_report(&achyk_store::NewReport {
+                    receipt_hash: "browser".into(),
+                    category: "poor_quality".into(),
+                    body: "private".into(),
+                    ocid: Some("ocds-h7i0z4-240115013".into()),
+                    region: Some("KG-N".into()),
+                    place: Some("Kochkor".into()),
+                    disclosure: "anonymous".into(),
+                    received_on: "2026-11-20".into(),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let actor = store
+                .create_user(
+                    &achyk_store::NewUser {
+                        email: "m@example.kg".into(),
+                        password_hash: "x".into(),
+                        display_name: "M".into(),
+                        language: "ky".into(),
+                        role: achyk_store::Role::Moderator,
+                    },
+                    1,
+                )
+                .await
+                .unwrap();
+            for (from, to) in [("received", "in_review"), ("in_review", "published")] {
+                let change = achyk_store::ReportChange {
+                    state: Some(to.into()),
+                    public_text: Some(Some("The new roof leaks already".into())),
+                    published_on: Some("2026-11-21".into()),
+                    ..Default::default()
+                };
+                let by = achyk_store::Moderation {
+                    actor,
+                    action: to,
+                    reason: "browser test",
+                    at: 2,
+                };
+                store.moderate_report(id, from, by, &change).await.unwrap();
+            }
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender
                 .send(format!("http://{}", listener.local_addr().unwrap()))
                 .unwrap();
-            axum::serve(listener, router(AppState::new(store)))
+            let (_, public) = achyk_civic::seal::generate_key_pair().unwrap();
+            let secret = achyk_civic::receipt::ServerSecret::new(&[9u8; 32]).unwrap();
+            let civic = achyk_web::reports::Civic::new(secret, Some(public));
+            axum::serve(listener, router(AppState::new(store).with_civic(civic)))
                 .await
                 .unwrap();
         });
@@ -160,6 +206,11 @@ fn every_page_type_has_no_accessibility_violations() {
                 "/methodology",
                 "/tenders/ocds-unknown-1",
                 "/tenders?page=-3",
+                "/report",
+                "/report?ocid=ocds-h7i0z4-240115013",
+                "/report/status",
+                "/reports",
+                "/reports/1",
             ] {
                 browser.goto(&format!("{site}/{lang}{path}"));
                 for violation in browser.accessibility_violations() {
@@ -169,4 +220,68 @@ fn every_page_type_has_no_accessibility_violations() {
         }
         assert!(found.is_empty(), "{}", found.join("\n"));
     }
+}
+
+#[test]
+fn a_report_with_a_photo_is_sent_from_the_form_and_followed_by_its_receipt() {
+    let (site, directory) = serve_sample();
+    let Some(browser) = Browser::start(360, 800) else {
+        return;
+    };
+    // A real photo file for the file input: a 2×2 PNG (signature, IHDR, IDAT, IEND).
+    let photo = directory.path().join("roof.png");
+    std::fs::write(&photo, tiny_png()).unwrap();
+    browser.goto(&format!("{site}/ky/tenders/ocds-h7i0z4-240115013"));
+    browser.click("section.citizen-reports a.action");
+    browser.wait_until("location.pathname === '/ky/report'");
+    browser.click("input[name=category][value=work_not_done]");
+    browser.type_into("#text", "Чатыр жабылган жок");
+    browser.type_into("#photo", photo.to_str().unwrap());
+    browser.type_into("#place", "Кочкор");
+    keep_screenshot("report-form-ky-360.png", &browser.screenshot());
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("document.getElementById('receipt') !== null");
+    keep_screenshot("report-receipt-ky-360.png", &browser.screenshot());
+    let receipt = browser.execute("return document.getElementById('receipt').textContent");
+    let receipt = receipt.as_str().unwrap().to_string();
+    assert_eq!(receipt.len(), 24, "{receipt}");
+    browser.goto(&format!("{site}/ky/report/status"));
+    browser.type_into("#code", &receipt);
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("document.getElementById('report-state') !== null");
+    let state = browser.execute("return document.getElementById('report-state').textContent");
+    assert_eq!(state.as_str().unwrap(), "Кабыл алынды, модераторду күтүүдө");
+    let text = browser.execute("return document.querySelector('.report-text').textContent");
+    assert_eq!(text.as_str().unwrap(), "Чатыр жабылган жок");
+    // The photo went through the browser's upload and was stored re-encoded.
+    let url = format!("sqlite://{}", directory.path().join("sample.db").display());
+    let photos = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = achyk_store::Store::open_existing(&url).await.unwrap();
+        let received = store.reports_in_states(&["received"]).await.unwrap();
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].place.as_deref(), Some("Кочкор"));
+        store.report_photos(received[0].id).await.unwrap()
+    });
+    assert_eq!(photos.len(), 1);
+    assert_eq!((photos[0].width, photos[0].height), (2, 2));
+}
+
+fn tiny_png() -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
+    let rows = [0u8, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255];
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &rows).unwrap();
+    chunk(&mut png, b"IDAT", &encoder.finish().unwrap());
+    chunk(&mut png, b"IEND", &[]);
+    png
 }

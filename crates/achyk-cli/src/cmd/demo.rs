@@ -79,7 +79,34 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    super::serve::serve_blocking(&url, &args.listen, Some(&bulk), Some("\n"))
+    let civic = demo_civic(&dir)?;
+    super::serve::serve_blocking(&url, &args.listen, Some(&bulk), civic, Some("\n"))
+}
+
+/// Report intake for the demo: a secret and a contact-sealing key pair kept in the demo folder.
+/// (Only for a demo: a real monitoring organisation keeps its private key off the server.)
+fn demo_civic(dir: &Path) -> anyhow::Result<achyk_web::reports::Civic> {
+    let secret = super::civic::server_secret(&dir.join("achyk.secret"))?;
+    let private_path = dir.join("seal-private.key");
+    let private = if private_path.exists() {
+        super::civic::private_key(&private_path)?
+    } else {
+        let (private, _) = achyk_civic::seal::generate_key_pair()?;
+        std::fs::write(&private_path, private.to_base64())
+            .with_context(|| format!("cannot write {}", private_path.display()))?;
+        private
+    };
+    eprintln!(
+        "achyk demo: reporters' contacts are sealed to the key in {} (`achyk contacts --db {} \
+         --key {}` opens them)",
+        private_path.display(),
+        dir.join("achyk.db").display(),
+        private_path.display()
+    );
+    Ok(achyk_web::reports::Civic::new(
+        secret,
+        Some(private.public_key()),
+    ))
 }
 
 /// The generated pages in `feed`, generating them first unless an earlier demo did.

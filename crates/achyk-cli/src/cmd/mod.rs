@@ -4,6 +4,7 @@
 //! the rest processed; 2 the command failed.
 
 pub mod bulk;
+pub mod civic;
 pub mod compile;
 pub mod demo;
 pub mod export;

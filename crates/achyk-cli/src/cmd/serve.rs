@@ -1,4 +1,5 @@
-//! `achyk serve [--db URL] [--listen ADDR] [--bulk DIR]`: the web site on the database.
+//! `achyk serve [--db URL] [--listen ADDR] [--bulk DIR] [--secret-file F] [--seal-public-key K]`:
+//! the web site on the database, taking citizen reports.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,10 +16,19 @@ pub struct ServeArgs {
     /// Folder of the bulk files `achyk bulk --out DIR` wrote, served under `/bulk/`.
     #[arg(long, env = "ACHYK_BULK")]
     pub bulk: Option<PathBuf>,
+    #[command(flatten)]
+    pub civic: super::civic::CivicArgs,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    serve_blocking(&args.database.url, &args.listen, args.bulk.as_deref(), None)
+    let civic = args.civic.civic()?;
+    serve_blocking(
+        &args.database.url,
+        &args.listen,
+        args.bulk.as_deref(),
+        civic,
+        None,
+    )
 }
 
 /// Serves `url`'s database (and the bulk files in `bulk`) on `listen` until the process ends;
@@ -27,6 +37,7 @@ pub fn serve_blocking(
     url: &str,
     listen: &str,
     bulk: Option<&Path>,
+    civic: achyk_web::reports::Civic,
     announce: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -45,7 +56,7 @@ pub fn serve_blocking(
             "{}Achyk is serving http://{address}/ (Ctrl-C stops it)",
             announce.unwrap_or("")
         );
-        let mut state = achyk_web::AppState::new(store);
+        let mut state = achyk_web::AppState::new(store).with_civic(civic);
         if let Some(bulk) = bulk {
             state = state.with_bulk(bulk);
         }

@@ -7,6 +7,7 @@ pub mod developers;
 pub mod home;
 pub mod methodology;
 pub mod organisation;
+pub mod report;
 pub mod tender;
 pub mod tenders;
 

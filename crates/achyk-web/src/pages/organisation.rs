@@ -39,6 +39,8 @@ struct OrganisationPage {
     flags: Option<Vec<FlagView>>,
     score: Option<String>,
     none_message: &'static str,
+    reports: Vec<super::report::ReportItem>,
+    report_href: String,
 }
 
 /// A chart and its table: (name, processes, value) per row.
@@ -257,6 +259,17 @@ pub async fn page(
         flags,
         score,
         none_message: "flags-none-organisation",
+        reports: super::report::about_items(
+            &state,
+            &tr,
+            achyk_store::ReportsAbout::Organisation(&id),
+        )
+        .await,
+        report_href: format!(
+            "/{}/report?organisation={}",
+            lang.code(),
+            crate::query::encode(&id)
+        ),
         name,
         other_name,
         facts,

@@ -41,6 +41,8 @@ struct TenderPage {
     flags: Option<Vec<FlagView>>,
     score: Option<String>,
     none_message: &'static str,
+    reports: Vec<super::report::ReportItem>,
+    report_href: String,
 }
 
 pub async fn page(
@@ -134,6 +136,13 @@ pub async fn page(
         flags,
         score,
         none_message: "flags-none",
+        reports: super::report::about_items(&state, &tr, achyk_store::ReportsAbout::Process(&ocid))
+            .await,
+        report_href: format!(
+            "/{}/report?ocid={}",
+            lang.code(),
+            crate::query::encode(&ocid)
+        ),
     };
     page.render()
         .map(Html)

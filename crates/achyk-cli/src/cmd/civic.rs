@@ -1,0 +1,152 @@
+//! What the server needs to take citizen reports, and the two commands a monitoring CSO runs
+//! with its private key: `achyk keys` (make the key pair that seals reporters' contacts) and
+//! `achyk contacts` (open the contacts of stored reports, off the server).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use achyk_civic::receipt::ServerSecret;
+use achyk_civic::seal::{SealPrivateKey, SealPublicKey, generate_key_pair, open_base64};
+use anyhow::{Context, bail};
+
+#[derive(clap::Args, Clone)]
+pub struct CivicArgs {
+    /// File holding the secret that keys receipt hashes; created with 32 random bytes when
+    /// missing. Keep it out of database backups: with it, a stolen database still cannot be
+    /// searched for a receipt.
+    #[arg(long, env = "ACHYK_SECRET_FILE", default_value = "achyk.secret")]
+    pub secret_file: PathBuf,
+    /// The monitoring organisation's public key (base64, from `achyk keys`). Reporters'
+    /// contacts are sealed to it; without it the form takes no contact.
+    #[arg(long, env = "ACHYK_SEAL_PUBLIC_KEY")]
+    pub seal_public_key: Option<String>,
+    /// Reports and receipt look-ups taken per minute, for the whole server (keyed on nothing
+    /// about the sender).
+    #[arg(long, default_value_t = 30.0)]
+    pub reports_per_minute: f64,
+}
+
+/// Reads the secret file, or creates it (readable by its owner only) when missing.
+pub fn server_secret(path: &Path) -> anyhow::Result<ServerSecret> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let bytes = ServerSecret::random_bytes()?.to_vec();
+            write_private(path, &bytes)?;
+            bytes
+        }
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    ServerSecret::new(&bytes).with_context(|| format!("{}: not a usable secret", path.display()))
+}
+
+/// Writes a new file readable by its owner only; refuses to overwrite one.
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist)", path.display()))?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+impl CivicArgs {
+    pub fn civic(&self) -> anyhow::Result<achyk_web::reports::Civic> {
+        let secret = server_secret(&self.secret_file)?;
+        let seal_key = match &self.seal_public_key {
+            None => None,
+            Some(text) => Some(
+                SealPublicKey::from_base64(text.trim())
+                    .context("--seal-public-key is not a public key from `achyk keys`")?,
+            ),
+        };
+        Ok(achyk_web::reports::Civic::new(secret, seal_key)
+            .with_rate(self.reports_per_minute, self.reports_per_minute * 2.0))
+    }
+}
+
+#[derive(clap::Args)]
+pub struct KeysArgs {
+    /// Where to write the private key (must not exist). Keep it off the server.
+    #[arg(long)]
+    pub private_out: PathBuf,
+}
+
+/// `achyk keys --private-out FILE`: writes a new private key and prints its public key.
+pub fn keys(args: KeysArgs) -> anyhow::Result<ExitCode> {
+    let (private, public) = generate_key_pair()?;
+    write_private(&args.private_out, private.to_base64().as_bytes())?;
+    println!("{}", public.to_base64());
+    eprintln!(
+        "achyk keys: private key written to {}; give the line above to the server as \
+         --seal-public-key",
+        args.private_out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a private key file written by `achyk keys`.
+pub fn private_key(path: &Path) -> anyhow::Result<SealPrivateKey> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    SealPrivateKey::from_base64(text.trim())
+        .with_context(|| format!("{}: not a private key from `achyk keys`", path.display()))
+}
+
+#[derive(clap::Args)]
+pub struct ContactsArgs {
+    #[command(flatten)]
+    pub database: super::DatabaseArg,
+    /// The private key `achyk keys` wrote.
+    #[arg(long)]
+    pub key: PathBuf,
+}
+
+/// `achyk contacts --key FILE`: the contacts of the stored reports, opened with the CSO's
+/// private key, one `report-id<TAB>contact` line each.
+pub fn contacts(args: ContactsArgs) -> anyhow::Result<ExitCode> {
+    let key = private_key(&args.key)?;
+    super::block_on(async {
+        let store = super::connect_and_migrate(&args.database.url).await?;
+        let reports = store
+            .reports_in_states(&[
+                "received",
+                "in_review",
+                "published",
+                "published_redacted",
+                "kept_private",
+                "rejected",
+                "merged",
+            ])
+            .await?;
+        let mut failed = 0;
+        for report in reports {
+            let Some(sealed) = &report.contact_sealed else {
+                continue;
+            };
+            match open_base64(&key, sealed) {
+                Ok(contact) => {
+                    println!("{}\t{}", report.id, String::from_utf8_lossy(&contact))
+                }
+                Err(error) => {
+                    failed += 1;
+                    eprintln!("achyk contacts: report {}: {error}", report.id);
+                }
+            }
+        }
+        if failed > 0 {
+            bail!("{failed} contacts could not be opened with this key");
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
