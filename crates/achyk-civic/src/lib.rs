@@ -8,6 +8,7 @@
 //! - [`photo`]: upload sanitising (type, limits, orientation, metadata removal) and black-out.
 //! - [`place`]: public blurring of places and times.
 
+pub mod auth;
 pub mod deadline;
 pub mod lifecycle;
 pub mod photo;
