@@ -47,6 +47,8 @@ enum Command {
     Keys(cmd::civic::KeysArgs),
     /// Open the sealed contacts of stored reports with the CSO's private key.
     Contacts(cmd::civic::ContactsArgs),
+    /// Make an account with a role (the first admin, moderators, monitors).
+    User(cmd::civic::UserArgs),
     /// Serve the web site on the database.
     Serve(cmd::serve::ServeArgs),
     /// Show the data-quality report: what the normaliser changed, in totals or for one process.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Keys(args) => cmd::civic::keys(args),
+        Command::User(args) => cmd::civic::user(args),
         Command::Contacts(args) => cmd::civic::contacts(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Flags(args) => cmd::flags::run(args),

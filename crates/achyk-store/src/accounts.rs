@@ -324,6 +324,19 @@ impl Store {
         .await
     }
 
+    /// Turns on the TOTP secret already stored, keeping the last step used (the code that
+    /// confirmed it cannot be used again).
+    pub async fn enable_totp(&self, id: i64) -> Result<(), StoreError> {
+        self.update_user(
+            id,
+            "UPDATE users SET totp_enabled = 1 \
+             WHERE id = $1 AND deleted_at IS NULL AND totp_secret IS NOT NULL",
+            &[],
+            &[],
+        )
+        .await
+    }
+
     /// Records that the TOTP code of time step `step` was used, if no later or equal step was:
     /// `false` means the code was already used (a replay) and must be refused.
     pub async fn consume_totp_step(&self, id: i64, step: i64) -> Result<bool, StoreError> {
@@ -506,6 +519,17 @@ impl Store {
             })),
             None => Ok(None),
         }
+    }
+
+    /// Records that a session passed the second factor.
+    pub async fn mark_second_factor(&self, token_hash: &str) -> Result<(), StoreError> {
+        with_pool!(self, |pool, Db, _begin| {
+            sqlx::query::<Db>("UPDATE sessions SET second_factor = 1 WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {

@@ -14,6 +14,15 @@ pub enum AppError {
     NotFound(Lang),
     #[error("bad request: {message}")]
     BadRequest { lang: Lang, message: String },
+    /// Only some roles may do this.
+    #[error("forbidden")]
+    Forbidden(Lang),
+    /// Sign in first: answered with a redirect to the sign-in page.
+    #[error("sign in needed")]
+    LoginNeeded(Lang),
+    /// The account's role needs a second factor this session has not passed.
+    #[error("second factor needed")]
+    SecondFactorNeeded(Lang),
     #[error("internal error: {message}")]
     Internal { lang: Lang, message: String },
 }
@@ -54,6 +63,17 @@ struct ErrorPage {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        match &self {
+            AppError::LoginNeeded(lang) => {
+                return axum::response::Redirect::to(&format!("/{}/login", lang.code()))
+                    .into_response();
+            }
+            AppError::SecondFactorNeeded(lang) => {
+                return axum::response::Redirect::to(&format!("/{}/login/code", lang.code()))
+                    .into_response();
+            }
+            _ => {}
+        }
         let mut detail = None;
         let (lang, status, heading, explanation) = match &self {
             AppError::NotFound(lang) => (
@@ -71,6 +91,18 @@ impl IntoResponse for AppError {
                     "error-bad-request-text",
                 )
             }
+            AppError::Forbidden(lang) => (
+                *lang,
+                StatusCode::FORBIDDEN,
+                "error-forbidden",
+                "error-forbidden-text",
+            ),
+            AppError::LoginNeeded(lang) | AppError::SecondFactorNeeded(lang) => (
+                *lang,
+                StatusCode::SEE_OTHER,
+                "error-forbidden",
+                "error-forbidden-text",
+            ),
             AppError::Internal { lang, message } => {
                 eprintln!("achyk serve: internal error: {message}");
                 (

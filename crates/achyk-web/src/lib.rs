@@ -15,11 +15,12 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 pub mod api;
+pub mod auth;
 pub mod bulk;
 mod cache;
 mod charts;
@@ -45,6 +46,8 @@ pub struct AppState {
     /// Report intake: the receipt secret and the contact sealing key. Without it the report
     /// routes say reports are not taken here.
     pub civic: Option<Arc<reports::Civic>>,
+    /// Whether session cookies are `Secure` (the site is behind HTTPS).
+    pub secure_cookies: bool,
     metrics: Arc<Metrics>,
     pages: Arc<cache::PageCache>,
 }
@@ -55,9 +58,16 @@ impl AppState {
             store,
             bulk: None,
             civic: None,
+            secure_cookies: false,
             metrics: Arc::new(Metrics::new()),
             pages: Arc::default(),
         }
+    }
+
+    /// Marks session cookies `Secure`, for a site served over HTTPS.
+    pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
+        self.secure_cookies = secure;
+        self
     }
 
     /// Takes citizen reports with these keys and limits.
@@ -126,6 +136,37 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/{lang}/reports", get(pages::report::list))
         .route("/{lang}/reports/{id}", get(pages::report::page))
+        .route(
+            "/{lang}/login",
+            get(pages::account::login_form).post(pages::account::login),
+        )
+        .route(
+            "/{lang}/login/code",
+            get(pages::account::code_form).post(pages::account::code),
+        )
+        .route("/{lang}/logout", post(pages::account::logout))
+        .route(
+            "/{lang}/register",
+            get(pages::account::register_form).post(pages::account::register),
+        )
+        .route("/{lang}/account", get(pages::account::page))
+        .route(
+            "/{lang}/account/totp",
+            get(pages::account::totp_form).post(pages::account::totp),
+        )
+        .route("/{lang}/account/export", get(pages::account::export))
+        .route("/{lang}/account/delete", post(pages::account::delete))
+        .route("/{lang}/moderation", get(pages::moderation::queue))
+        .route(
+            "/{lang}/moderation/{id}",
+            get(pages::moderation::report).post(pages::moderation::decide),
+        )
+        .route(
+            "/{lang}/moderation/photos/{id}",
+            post(pages::moderation::photo_action),
+        )
+        .route("/moderation/photos/{file}", get(pages::moderation::photo))
+        .route("/{lang}/admin/audit", get(pages::moderation::audit))
         .route("/reports/photos/{file}", get(pages::report::photo))
         .route(
             "/reports/photos/{id}/small.jpg",
@@ -136,6 +177,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(auth::same_origin))
         // Pages shrink to a fifth or less for phones on slow connections; files that are
         // compressed already are sent as they are.
         .layer(

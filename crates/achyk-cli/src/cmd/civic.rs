@@ -21,6 +21,10 @@ pub struct CivicArgs {
     /// contacts are sealed to it; without it the form takes no contact.
     #[arg(long, env = "ACHYK_SEAL_PUBLIC_KEY")]
     pub seal_public_key: Option<String>,
+    /// Serve over plain HTTP: session cookies without `Secure` (only behind no proxy, on a
+    /// trusted network, or for trying the site).
+    #[arg(long)]
+    pub insecure_cookies: bool,
     /// Reports and receipt look-ups taken per minute, for the whole server (keyed on nothing
     /// about the sender).
     #[arg(long, default_value_t = 30.0)]
@@ -149,4 +153,71 @@ pub fn contacts(args: ContactsArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+#[derive(clap::Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub database: super::DatabaseArg,
+    /// The address to sign in with.
+    #[arg(long)]
+    pub email: String,
+    /// The name shown to others.
+    #[arg(long)]
+    pub name: String,
+    /// citizen, monitor, moderator, official or admin. Moderators, officials and admins set up
+    /// their second factor at their first sign-in.
+    #[arg(long, default_value = "citizen")]
+    pub role: String,
+    /// Language of the account's e-mail (ky, ru or en).
+    #[arg(long, default_value = "ky")]
+    pub language: String,
+    /// Read the password from the first line of standard input (else one is made and printed).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `achyk user --email E --name N --role R`: makes an account (the first admin, moderators).
+pub fn user(args: UserArgs) -> anyhow::Result<ExitCode> {
+    let role = achyk_store::Role::parse(&args.role).with_context(|| {
+        format!(
+            "--role {:?}: use citizen, monitor, moderator, official or admin",
+            args.role
+        )
+    })?;
+    let (password, made) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        let (token, _) = achyk_civic::auth::new_token()?;
+        (token, true)
+    };
+    if password.chars().count() < achyk_civic::auth::MIN_PASSWORD {
+        bail!(
+            "the password must have at least {} characters",
+            achyk_civic::auth::MIN_PASSWORD
+        );
+    }
+    let hash = achyk_civic::auth::hash_password(&password)?;
+    let id = super::block_on(async {
+        let store = super::connect_and_migrate(&args.database.url).await?;
+        let user = achyk_store::NewUser {
+            email: args.email.clone(),
+            password_hash: hash,
+            display_name: args.name.clone(),
+            language: args.language.clone(),
+            role,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs() as i64;
+        Ok(store.create_user(&user, now).await?)
+    })?;
+    eprintln!("achyk user: account {id} ({}) made", role.as_str());
+    if made {
+        println!("{password}");
+        eprintln!("achyk user: the password above is shown once; give it to its owner safely");
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         &args.listen,
         args.bulk.as_deref(),
         civic,
+        !args.civic.insecure_cookies,
         None,
     )
 }
@@ -38,6 +39,7 @@ pub fn serve_blocking(
     listen: &str,
     bulk: Option<&Path>,
     civic: achyk_web::reports::Civic,
+    secure_cookies: bool,
     announce: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -56,7 +58,9 @@ pub fn serve_blocking(
             "{}Achyk is serving http://{address}/ (Ctrl-C stops it)",
             announce.unwrap_or("")
         );
-        let mut state = achyk_web::AppState::new(store).with_civic(civic);
+        let mut state = achyk_web::AppState::new(store)
+            .with_civic(civic)
+            .with_secure_cookies(secure_cookies);
         if let Some(bulk) = bulk {
             state = state.with_bulk(bulk);
         }

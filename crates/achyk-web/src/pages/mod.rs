@@ -2,10 +2,12 @@
 //! a view (see `crate::view`) and renders its template.
 
 pub mod about;
+pub mod account;
 pub mod analytics;
 pub mod developers;
 pub mod home;
 pub mod methodology;
+pub mod moderation;
 pub mod organisation;
 pub mod report;
 pub mod tender;
