@@ -8,6 +8,28 @@ use achyk_test_support::webdriver::Browser;
 use achyk_web::{AppState, router};
 
 /// Serves the site on the feed sample, on a port of its own, in a thread of its own.
+const MODERATOR_PASSWORD: &str = "moderator passphrase";
+/// Base32 of RFC 6238's test key "12345678901234567890".
+const MODERATOR_TOTP: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// Signs the sample's moderator in through the forms, with the current one-time code.
+fn sign_in_as_moderator(browser: &Browser, site: &str) {
+    browser.goto(&format!("{site}/en/login"));
+    browser.type_into("#email", "m@example.kg");
+    browser.type_into("#password", MODERATOR_PASSWORD);
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("location.pathname === '/en/login/code'");
+    let now = achyk_web::auth::now();
+    let code = achyk_civic::auth::hotp(
+        b"12345678901234567890",
+        achyk_civic::auth::totp_step(now) as u64,
+        6,
+    );
+    browser.type_into("#code", &format!("{code:06}"));
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("location.pathname === '/en/account'");
+}
+
 fn serve_sample() -> (String, tempfile::TempDir) {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().to_path_buf();
@@ -57,13 +79,18 @@ fn serve_sample() -> (String, tempfile::TempDir) {
                 .create_user(
                     &achyk_store::NewUser {
                         email: "m@example.kg".into(),
-                        password_hash: "x".into(),
+                        password_hash: achyk_civic::auth::hash_password(MODERATOR_PASSWORD)
+                            .unwrap(),
                         display_name: "M".into(),
                         language: "ky".into(),
                         role: achyk_store::Role::Moderator,
                     },
                     1,
                 )
+                .await
+                .unwrap();
+            store
+                .set_totp(actor, Some(MODERATOR_TOTP), true)
                 .await
                 .unwrap();
             for (from, to) in [("received", "in_review"), ("in_review", "published")] {
@@ -211,6 +238,8 @@ fn every_page_type_has_no_accessibility_violations() {
                 "/report/status",
                 "/reports",
                 "/reports/1",
+                "/login",
+                "/register",
             ] {
                 browser.goto(&format!("{site}/{lang}{path}"));
                 for violation in browser.accessibility_violations() {
@@ -264,6 +293,65 @@ fn a_report_with_a_photo_is_sent_from_the_form_and_followed_by_its_receipt() {
     });
     assert_eq!(photos.len(), 1);
     assert_eq!((photos[0].width, photos[0].height), (2, 2));
+}
+
+#[test]
+fn a_report_is_moderated_and_published_through_the_pages() {
+    let (site, _directory) = serve_sample();
+    let Some(browser) = Browser::start(1280, 900) else {
+        return;
+    };
+    browser.goto(&format!("{site}/en/report"));
+    browser.click("input[name=category][value=price_too_high]");
+    browser.type_into(
+        "#text",
+        "Paid 3 times the market price. My number is 0555 123 456.",
+    );
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("document.getElementById('receipt') !== null");
+    let receipt = browser.execute("return document.getElementById('receipt').textContent");
+
+    sign_in_as_moderator(&browser, &site);
+    browser.goto(&format!("{site}/en/moderation"));
+    let mut found = browser.accessibility_violations();
+    // The report just sent is the only one waiting (the sample's is published).
+    browser.click("ul.reports h3 a");
+    browser.wait_until("location.pathname.startsWith('/en/moderation/')");
+    found.extend(browser.accessibility_violations());
+    let id: i64 = browser
+        .execute("return location.pathname.split('/').pop()")
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    browser.click("input[name=action][value=publish_redacted]");
+    browser.execute("document.getElementById('public_text').value = ''; return null");
+    browser.type_into("#public_text", "Paid 3 times the market price.");
+    browser.type_into("#reason", "phone number removed");
+    browser.click("form.report:last-of-type button[type=submit]");
+    browser.wait_until("document.getElementById('moderated-state') !== null");
+    let state = browser.execute("return document.getElementById('moderated-state').textContent");
+    assert_eq!(state.as_str().unwrap(), "Published with parts hidden");
+    keep_screenshot("moderation-en-1280.png", &browser.screenshot());
+    found.extend(browser.accessibility_violations());
+    browser.goto(&format!("{site}/en/admin/audit"));
+    found.extend(browser.accessibility_violations());
+    for path in ["/en/account", "/en/account/totp"] {
+        browser.goto(&format!("{site}{path}"));
+        found.extend(browser.accessibility_violations());
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+
+    // The public sees the redacted text, the reporter sees the state by receipt.
+    browser.goto(&format!("{site}/en/reports/{id}"));
+    let text = browser.execute("return document.querySelector('.report-text').textContent");
+    assert_eq!(text.as_str().unwrap(), "Paid 3 times the market price.");
+    browser.goto(&format!("{site}/en/report/status"));
+    browser.type_into("#code", receipt.as_str().unwrap());
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("document.getElementById('report-state') !== null");
+    let state = browser.execute("return document.getElementById('report-state').textContent");
+    assert_eq!(state.as_str().unwrap(), "Published with parts hidden");
 }
 
 fn tiny_png() -> Vec<u8> {

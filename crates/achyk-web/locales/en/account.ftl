@@ -81,3 +81,4 @@ audit-report = Report
 audit-what = Action
 audit-before = Before
 audit-after = After
+moderation-place = Place

@@ -81,3 +81,4 @@ audit-report = Билдирүү
 audit-what = Аракет
 audit-before = Мурун
 audit-after = Кийин
+moderation-place = Жайгашкан жери

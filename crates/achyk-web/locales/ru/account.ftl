@@ -81,3 +81,4 @@ audit-report = Сообщение
 audit-what = Действие
 audit-before = До
 audit-after = После
+moderation-place = Место
