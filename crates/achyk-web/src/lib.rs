@@ -186,10 +186,26 @@ pub fn router(state: AppState) -> Router {
                     .and(NotForContentType::const_new("application/gzip"))
                     .and(NotForContentType::const_new(
                         "application/vnd.openxmlformats",
-                    )),
+                    ))
+                    .and(not_private as fn(_, _, &_, &_) -> bool),
             ),
         )
         .with_state(state)
+}
+
+/// Whether a response may be compressed: not when it is private (`no-store`: pages with a form
+/// token, a receipt code or a reporter's text), where compression could leak a secret beside
+/// reflected text (BREACH).
+fn not_private(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    !headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("no-store"))
 }
 
 /// Serves the site on `listener` until the process ends.

@@ -717,3 +717,28 @@ async fn a_moderator_publishes_redacted_blacks_out_merges_and_the_log_keeps_it_a
     assert!(audit.body.contains("publish_redacted"));
     assert!(audit.body.contains("moderator user"));
 }
+
+#[tokio::test]
+async fn pages_with_a_form_token_are_never_compressed() {
+    let site = site().await;
+    let id = user(&site.store, "c@example.kg", Role::Citizen).await;
+    let token = session(&site.store, id, true).await;
+    for (path, compressed) in [
+        ("/en/account", false),
+        ("/en/report", false),
+        ("/en/tenders", true),
+    ] {
+        let request = Request::get(path)
+            .header(header::COOKIE, format!("achyk_session={token}"))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap();
+        let response = site.app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers().get(header::CONTENT_ENCODING).is_some(),
+            compressed,
+            "{path}"
+        );
+    }
+}
