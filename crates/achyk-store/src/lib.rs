@@ -24,6 +24,8 @@
 //!   types](UserRow)), session token hashes and failed-login counts per account.
 //! - `reports`, `report_photos`, `report_additions`, `moderation_log`: citizen reports (receipts
 //!   hashed, contacts sealed, days only) and the append-only log of what moderators did.
+//! - `public_bodies`, `cases`, `case_reports`, `case_flags`, `case_events`, `case_attachments`:
+//!   CSO cases to public bodies and their timelines.
 //! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
 //!   after the releases it moves past are stored.
 //!
@@ -36,6 +38,7 @@
 
 mod accounts;
 mod bulk;
+mod cases;
 mod error;
 mod flags;
 mod ids;
@@ -56,6 +59,7 @@ pub use accounts::{
     CsoRow, LOGIN_LOCK_SECONDS, LOGIN_MAX_FAILURES, LOGIN_WINDOW_SECONDS, NewUser, Profile, Role,
     SessionRow, UserRow, email_key,
 };
+pub use cases::{AttachmentRow, CaseEvent, CaseRow, CaseStep, NewAttachment, NewCase, PublicBody};
 pub use error::StoreError;
 pub use flags::{FLAG_GROUPS, FlagCount, FlagRun, RiskScore, StoredFlag};
 pub use ids::{Ocid, OrgId};
