@@ -11,6 +11,7 @@
 
 pub mod databases;
 pub mod replay;
+pub mod smtp;
 pub mod webdriver;
 
 use std::io::Write;

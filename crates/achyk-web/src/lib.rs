@@ -27,6 +27,7 @@ mod charts;
 pub mod error;
 pub mod explain;
 pub mod i18n;
+pub mod mail;
 mod map;
 mod pages;
 pub mod query;
@@ -48,6 +49,13 @@ pub struct AppState {
     pub civic: Option<Arc<reports::Civic>>,
     /// Whether session cookies are `Secure` (the site is behind HTTPS).
     pub secure_cookies: bool,
+    /// Sends appeal letters; without it, cases are delivered by hand or e-reception only.
+    pub mailer: Option<Arc<mail::Mailer>>,
+    /// The legal deadlines and the holiday calendar they count on.
+    pub deadlines: Arc<(
+        achyk_civic::deadline::Rules,
+        achyk_civic::deadline::Calendar,
+    )>,
     metrics: Arc<Metrics>,
     pages: Arc<cache::PageCache>,
 }
@@ -59,6 +67,11 @@ impl AppState {
             bulk: None,
             civic: None,
             secure_cookies: false,
+            mailer: None,
+            deadlines: Arc::new((
+                achyk_civic::deadline::Rules::default(),
+                achyk_civic::deadline::Calendar::kyrgyzstan(),
+            )),
             metrics: Arc::new(Metrics::new()),
             pages: Arc::default(),
         }
@@ -67,6 +80,22 @@ impl AppState {
     /// Marks session cookies `Secure`, for a site served over HTTPS.
     pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
         self.secure_cookies = secure;
+        self
+    }
+
+    /// Sends mail through this server.
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> AppState {
+        self.mailer = Some(Arc::new(mailer));
+        self
+    }
+
+    /// Counts deadlines with these rules and this calendar.
+    pub fn with_deadlines(
+        mut self,
+        rules: achyk_civic::deadline::Rules,
+        calendar: achyk_civic::deadline::Calendar,
+    ) -> AppState {
+        self.deadlines = Arc::new((rules, calendar));
         self
     }
 
@@ -167,6 +196,22 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/moderation/photos/{file}", get(pages::moderation::photo))
         .route("/{lang}/admin/audit", get(pages::moderation::audit))
+        .route(
+            "/{lang}/admin/bodies",
+            get(pages::cases::bodies).post(pages::cases::save_body),
+        )
+        .route(
+            "/{lang}/cases",
+            get(pages::cases::list).post(pages::cases::create),
+        )
+        .route("/{lang}/cases/new", get(pages::cases::new_form))
+        .route("/{lang}/cases/{id}", get(pages::cases::page))
+        .route("/{lang}/cases/{id}/letter", get(pages::cases::letter))
+        .route(
+            "/{lang}/cases/{id}/step",
+            post(pages::cases::step).layer(DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+        .route("/cases/attachments/{id}", get(pages::cases::attachment))
         .route("/reports/photos/{file}", get(pages::report::photo))
         .route(
             "/reports/photos/{id}/small.jpg",

@@ -25,6 +25,24 @@ pub struct CivicArgs {
     /// trusted network, or for trying the site).
     #[arg(long)]
     pub insecure_cookies: bool,
+    /// The mail server for appeal letters: `smtps://user:pass@host:465`, or
+    /// `smtp://host:port?tls=required`; `smtp://host:port` sends unencrypted (a local relay).
+    #[arg(long, env = "ACHYK_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of the site's mail.
+    #[arg(
+        long,
+        env = "ACHYK_MAIL_FROM",
+        default_value = "Achyk <achyk@localhost>"
+    )]
+    pub mail_from: String,
+    /// An iCalendar file of holidays and decreed days to count deadlines on, instead of the
+    /// Kyrgyz calendar built in (docs/civic.md).
+    #[arg(long)]
+    pub holidays: Option<PathBuf>,
+    /// Working days a body has to answer after registering an appeal (the law: 14).
+    #[arg(long, default_value_t = 14)]
+    pub answer_days: u32,
     /// Reports and receipt look-ups taken per minute, for the whole server (keyed on nothing
     /// about the sender).
     #[arg(long, default_value_t = 30.0)]
@@ -65,6 +83,30 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 impl CivicArgs {
+    /// The site's state with the mailer and the deadline rules these arguments give.
+    pub fn apply(&self, state: achyk_web::AppState) -> anyhow::Result<achyk_web::AppState> {
+        let mut state = state;
+        if let Some(url) = &self.smtp_url {
+            state = state.with_mailer(
+                achyk_web::mail::Mailer::new(url, &self.mail_from).context("--smtp-url")?,
+            );
+        }
+        let calendar = match &self.holidays {
+            None => achyk_civic::deadline::Calendar::kyrgyzstan(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                achyk_civic::deadline::Calendar::from_ics(&text)
+                    .with_context(|| format!("{}", path.display()))?
+            }
+        };
+        let rules = achyk_civic::deadline::Rules {
+            answer_days: self.answer_days,
+            ..Default::default()
+        };
+        Ok(state.with_deadlines(rules, calendar))
+    }
+
     pub fn civic(&self) -> anyhow::Result<achyk_web::reports::Civic> {
         let secret = server_secret(&self.secret_file)?;
         let seal_key = match &self.seal_public_key {

@@ -80,7 +80,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let civic = demo_civic(&dir)?;
-    super::serve::serve_blocking(&url, &args.listen, Some(&bulk), civic, false, Some("\n"))
+    super::serve::serve_blocking(&url, &args.listen, Some("\n"), move |state| {
+        Ok(state.with_bulk(bulk).with_civic(civic))
+    })
 }
 
 /// Report intake for the demo: a secret and a contact-sealing key pair kept in the demo folder.

@@ -1,7 +1,7 @@
 //! `achyk serve [--db URL] [--listen ADDR] [--bulk DIR] [--secret-file F] [--seal-public-key K]`:
 //! the web site on the database, taking citizen reports.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -22,25 +22,25 @@ pub struct ServeArgs {
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let civic = args.civic.civic()?;
-    serve_blocking(
-        &args.database.url,
-        &args.listen,
-        args.bulk.as_deref(),
-        civic,
-        !args.civic.insecure_cookies,
-        None,
-    )
+    let bulk = args.bulk.clone();
+    serve_blocking(&args.database.url, &args.listen, None, move |mut state| {
+        if let Some(bulk) = bulk {
+            state = state.with_bulk(bulk);
+        }
+        let state = state
+            .with_civic(civic)
+            .with_secure_cookies(!args.civic.insecure_cookies);
+        args.civic.apply(state)
+    })
 }
 
-/// Serves `url`'s database (and the bulk files in `bulk`) on `listen` until the process ends;
-/// `announce` is printed with the site's address once it listens.
+/// Serves `url`'s database on `listen` until the process ends, with the site's state as
+/// `configure` makes it; `announce` is printed with the site's address once it listens.
 pub fn serve_blocking(
     url: &str,
     listen: &str,
-    bulk: Option<&Path>,
-    civic: achyk_web::reports::Civic,
-    secure_cookies: bool,
     announce: Option<&str>,
+    configure: impl FnOnce(achyk_web::AppState) -> anyhow::Result<achyk_web::AppState>,
 ) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -50,6 +50,7 @@ pub fn serve_blocking(
         // Facet counts and pages from memory; the index follows the database as imports and
         // syncs (in other processes too) write it.
         let store = super::connect_and_migrate(url).await?.with_search_index();
+        let state = configure(achyk_web::AppState::new(store))?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
@@ -58,12 +59,6 @@ pub fn serve_blocking(
             "{}Achyk is serving http://{address}/ (Ctrl-C stops it)",
             announce.unwrap_or("")
         );
-        let mut state = achyk_web::AppState::new(store)
-            .with_civic(civic)
-            .with_secure_cookies(secure_cookies);
-        if let Some(bulk) = bulk {
-            state = state.with_bulk(bulk);
-        }
         achyk_web::serve(state, listener)
             .await
             .context("the web server stopped")?;

@@ -4,6 +4,7 @@
 pub mod about;
 pub mod account;
 pub mod analytics;
+pub mod cases;
 pub mod developers;
 pub mod home;
 pub mod methodology;

@@ -50,6 +50,8 @@ pub struct HolderView {
     text: String,
     additions: Vec<(String, String)>,
     public_link: Option<String>,
+    /// The cases the report is part of: (address, title, status).
+    cases: Vec<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -82,6 +84,7 @@ struct ListPage {
 #[template(path = "report.html")]
 struct ReportPage {
     chrome: Chrome,
+    id: i64,
     item: ReportItem,
     about: Option<(String, String)>,
     /// (full, small) photo addresses.
@@ -386,6 +389,20 @@ pub async fn status(
         .into_iter()
         .map(|addition| (addition.received_on, addition.body))
         .collect();
+    let cases = state
+        .store
+        .cases_of_report(report.id)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?
+        .iter()
+        .map(|case| {
+            (
+                format!("/{}/cases/{}", lang.code(), case.id),
+                case.title.clone(),
+                super::cases::status(&state, &tr, case).1,
+            )
+        })
+        .collect();
     let public_link = is_public(&report).then(|| format!("/{}/reports/{}", lang.code(), report.id));
     let view = HolderView {
         state: tr.t(&format!("report-state-{}", report.state.replace('_', "-"))),
@@ -394,6 +411,7 @@ pub async fn status(
         text: report.body.clone(),
         additions,
         public_link,
+        cases,
     };
     let page = StatusPage {
         chrome,
@@ -518,6 +536,7 @@ pub async fn page(
     let item = item(&tr, &report);
     let view = ReportPage {
         chrome: Chrome::new(lang, item.category.clone(), Some(super::rest_of(&uri))),
+        id,
         item,
         about,
         photos,
