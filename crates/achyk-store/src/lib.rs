@@ -42,6 +42,7 @@ mod cases;
 mod error;
 mod flags;
 mod ids;
+mod impact;
 mod import;
 mod ingest;
 mod model;
@@ -63,6 +64,7 @@ pub use cases::{AttachmentRow, CaseEvent, CaseRow, CaseStep, NewAttachment, NewC
 pub use error::StoreError;
 pub use flags::{FLAG_GROUPS, FlagCount, FlagRun, RiskScore, StoredFlag};
 pub use ids::{Ocid, OrgId};
+pub use impact::Impact;
 pub use import::{IMPORT_BATCH_SIZE, ImportReport, RECOMPUTE_BATCH_SIZE, ReportedVersion};
 pub use ingest::{DEFAULT_MAX_PENDING_BYTES, Ingest, IngestWarning, Ingested, Rejection};
 pub use model::{

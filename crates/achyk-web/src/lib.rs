@@ -164,6 +164,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::report::status_form).post(pages::report::status),
         )
         .route("/{lang}/reports", get(pages::report::list))
+        .route("/{lang}/impact", get(pages::impact::page))
         .route("/{lang}/reports/{id}", get(pages::report::page))
         .route(
             "/{lang}/login",

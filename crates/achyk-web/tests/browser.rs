@@ -108,6 +108,44 @@ fn serve_sample() -> (String, tempfile::TempDir) {
                 };
                 store.moderate_report(id, from, by, &change).await.unwrap();
             }
+            // One case, sent by hand, so that the case pages have something.
+            let body = store
+                .save_public_body(&achyk_store::PublicBody {
+                    name_ky: "Айыл өкмөтү".into(),
+                    name_ru: "Айыл окмоту".into(),
+                    name_en: "Village administration".into(),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let case = store
+                .create_case(
+                    &achyk_store::NewCase {
+                        opened_by: actor,
+                        body_id: body,
+                        ocid: Some("ocds-h7i0z4-240115013".into()),
+                        title: "Roof".into(),
+                        legal_basis: "Law No. 67".into(),
+                        request: "Explain".into(),
+                        letter_language: "ky".into(),
+                        opened_on: "2026-11-01".into(),
+                        reports: vec![id],
+                        ..Default::default()
+                    },
+                    1,
+                )
+                .await
+                .unwrap();
+            let sent = achyk_store::CaseStep {
+                kind: "send".into(),
+                state: "awaiting_response".into(),
+                day: "2026-11-02".into(),
+                public: true,
+                channel: Some("hand".into()),
+                clock: Some(("2026-11-02".into(), "2026-11-23".into(), None)),
+                ..Default::default()
+            };
+            store.case_step(case, "prepared", &sent).await.unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender
                 .send(format!("http://{}", listener.local_addr().unwrap()))
@@ -240,6 +278,9 @@ fn every_page_type_has_no_accessibility_violations() {
                 "/reports/1",
                 "/login",
                 "/register",
+                "/cases",
+                "/cases/1",
+                "/impact",
             ] {
                 browser.goto(&format!("{site}/{lang}{path}"));
                 for violation in browser.accessibility_violations() {

@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod cases;
 pub mod developers;
 pub mod home;
+pub mod impact;
 pub mod methodology;
 pub mod moderation;
 pub mod organisation;
