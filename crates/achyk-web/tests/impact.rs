@@ -42,7 +42,7 @@ async fn small_counts_of_self_declared_attributes_are_not_shown_exactly() {
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
         .await
         .unwrap();
-    let html = scraper::Html::parse_document(&String::from_utf8(bytes.to_vec()).unwrap());
+    let html = scraper::Html::parse_document(std::str::from_utf8(&bytes).unwrap());
     let rows = |table: &str| -> Vec<(String, String)> {
         let selector = scraper::Selector::parse(&format!("#{table} + div tbody tr")).unwrap();
         let cell = scraper::Selector::parse("th, td").unwrap();
