@@ -21,7 +21,7 @@ async fn report(
             body: "x".into(),
             region: region.map(Into::into),
             gender: gender.map(Into::into),
-            age_group: (n % 2 == 0).then(|| "18_29".into()),
+            age_group: n.is_multiple_of(2).then(|| "18_29".into()),
             disclosure: "anonymous".into(),
             received_on: "2026-11-01".into(),
             ..NewReport::default()
