@@ -49,6 +49,12 @@ enum Command {
     Contacts(cmd::civic::ContactsArgs),
     /// Make an account with a role (the first admin, moderators, monitors).
     User(cmd::civic::UserArgs),
+    /// Copy a SQLite database while the site runs.
+    Backup(cmd::backup::BackupArgs),
+    /// Put a backup in place, after checking it.
+    Restore(cmd::backup::RestoreArgs),
+    /// Anonymise reporters' contacts and private texts older than the retention period.
+    Retention(cmd::backup::RetentionArgs),
     /// Serve the web site on the database.
     Serve(cmd::serve::ServeArgs),
     /// Show the data-quality report: what the normaliser changed, in totals or for one process.
@@ -66,6 +72,9 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Keys(args) => cmd::civic::keys(args),
+        Command::Backup(args) => cmd::backup::backup(args),
+        Command::Restore(args) => cmd::backup::restore(args),
+        Command::Retention(args) => cmd::backup::retention(args),
         Command::User(args) => cmd::civic::user(args),
         Command::Contacts(args) => cmd::civic::contacts(args),
         Command::Import(args) => cmd::import::run(args),

@@ -50,6 +50,7 @@ mod normalised;
 mod parties;
 mod recompute;
 mod reports;
+mod retention;
 mod search;
 mod search_index;
 mod store;

@@ -43,6 +43,10 @@ pub struct CivicArgs {
     /// Working days a body has to answer after registering an appeal (the law: 14).
     #[arg(long, default_value_t = 14)]
     pub answer_days: u32,
+    /// Reports older than this many days lose their contact and private text; the site
+    /// checks once a day (0 turns it off).
+    #[arg(long, env = "ACHYK_RETENTION_DAYS", default_value_t = 365)]
+    pub retention_days: u32,
     /// Reports and receipt look-ups taken per minute, for the whole server (keyed on nothing
     /// about the sender).
     #[arg(long, default_value_t = 30.0)]

@@ -3,6 +3,7 @@
 //! Exit codes: 0 all input used; 1 some input was rejected (reported on standard error) and
 //! the rest processed; 2 the command failed.
 
+pub mod backup;
 pub mod bulk;
 pub mod civic;
 pub mod compile;

@@ -23,6 +23,7 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let civic = args.civic.civic()?;
     let bulk = args.bulk.clone();
+    let retention = args.civic.retention_days;
     serve_blocking(&args.database.url, &args.listen, None, move |mut state| {
         if let Some(bulk) = bulk {
             state = state.with_bulk(bulk);
@@ -30,6 +31,23 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let state = state
             .with_civic(civic)
             .with_secure_cookies(!args.civic.insecure_cookies);
+        if retention > 0 {
+            // Once now and once a day: anonymise what is past the retention period.
+            let store = state.store.clone();
+            tokio::spawn(async move {
+                loop {
+                    let (before, today) = super::backup::retention_days(retention);
+                    match store.anonymise_reports(&before, &today).await {
+                        Ok(0) => {}
+                        Ok(changed) => {
+                            eprintln!("achyk serve: retention: {changed} reports anonymised")
+                        }
+                        Err(error) => eprintln!("achyk serve: retention failed: {error}"),
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+                }
+            });
+        }
         args.civic.apply(state)
     })
 }
