@@ -55,6 +55,8 @@ enum Command {
     Restore(cmd::backup::RestoreArgs),
     /// Anonymise reporters' contacts and private texts older than the retention period.
     Retention(cmd::backup::RetentionArgs),
+    /// Run the alert job once: notify followers of what is new, and mail what is due.
+    Alerts(cmd::civic::AlertsArgs),
     /// Serve the web site on the database.
     Serve(cmd::serve::ServeArgs),
     /// Show the data-quality report: what the normaliser changed, in totals or for one process.
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Keys(args) => cmd::civic::keys(args),
+        Command::Alerts(args) => cmd::civic::alerts(args),
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Retention(args) => cmd::backup::retention(args),

@@ -354,7 +354,8 @@ impl Store {
     }
 
     /// Deletes an account: every personal field is cleared, the row stays (anonymised) so that
-    /// ids in histories stay valid, and its sessions and throttling state are removed.
+    /// ids in histories stay valid, and its sessions, throttling state, follows, notifications and
+    /// feed token are removed.
     pub async fn delete_user(&self, id: i64, now: i64) -> Result<(), StoreError> {
         with_pool!(self, |pool, Db, begin| {
             let mut connection = pool.acquire().await?;
@@ -368,6 +369,17 @@ impl Store {
                     .bind(id)
                     .execute(&mut *connection)
                     .await?;
+                // What the account followed and was told goes with it.
+                for sql in [
+                    "DELETE FROM notifications WHERE user_id = $1",
+                    "DELETE FROM follows WHERE user_id = $1",
+                    "DELETE FROM feed_tokens WHERE user_id = $1",
+                ] {
+                    sqlx::query::<Db>(sql)
+                        .bind(id)
+                        .execute(&mut *connection)
+                        .await?;
+                }
                 Ok(sqlx::query::<Db>(
                     "UPDATE users SET email = NULL, email_key = NULL, password_hash = NULL, \
                      display_name = '', totp_secret = NULL, totp_enabled = 0, gender = NULL, \

@@ -26,6 +26,8 @@
 //!   hashed, contacts sealed, days only) and the append-only log of what moderators did.
 //! - `public_bodies`, `cases`, `case_reports`, `case_flags`, `case_events`, `case_attachments`:
 //!   CSO cases to public bodies and their timelines.
+//! - `follows`, `notifications`, `feed_tokens`: what users follow, what the alert job found
+//!   for them, and their feeds' addresses.
 //! - `sync_cursors`: where `achyk sync` stopped in each feed ([`SyncCursor`]), written only
 //!   after the releases it moves past are stored.
 //!
@@ -41,6 +43,7 @@ mod bulk;
 mod cases;
 mod error;
 mod flags;
+mod follows;
 mod ids;
 mod impact;
 mod import;
@@ -64,6 +67,7 @@ pub use accounts::{
 pub use cases::{AttachmentRow, CaseEvent, CaseRow, CaseStep, NewAttachment, NewCase, PublicBody};
 pub use error::StoreError;
 pub use flags::{FLAG_GROUPS, FlagCount, FlagRun, RiskScore, StoredFlag};
+pub use follows::{Follow, NewFollow, NewNotification, Notification};
 pub use ids::{Ocid, OrgId};
 pub use impact::Impact;
 pub use import::{IMPORT_BATCH_SIZE, ImportReport, RECOMPUTE_BATCH_SIZE, ReportedVersion};

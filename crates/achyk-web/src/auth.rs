@@ -167,7 +167,9 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
         };
         // The open-data API is for other sites' scripts too; it changes nothing a session
         // could be tricked into (reports take no session).
-        let api = request.uri().path().starts_with("/api/");
+        // Mail clients unsubscribe with a POST of their own (RFC 8058).
+        let api = request.uri().path().starts_with("/api/")
+            || request.uri().path().starts_with("/unsubscribe/");
         if (cross_site || foreign_origin) && !api {
             return (StatusCode::FORBIDDEN, "cross-site request refused\n").into_response();
         }

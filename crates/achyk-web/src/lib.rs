@@ -19,6 +19,7 @@ use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod bulk;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub civic: Option<Arc<reports::Civic>>,
     /// Whether session cookies are `Secure` (the site is behind HTTPS).
     pub secure_cookies: bool,
+    /// The site's public address (`https://achyk.kg`), for links in mail and feeds.
+    pub public_url: Option<String>,
     /// Sends appeal letters; without it, cases are delivered by hand or e-reception only.
     pub mailer: Option<Arc<mail::Mailer>>,
     /// The legal deadlines and the holiday calendar they count on.
@@ -68,6 +71,7 @@ impl AppState {
             civic: None,
             secure_cookies: false,
             mailer: None,
+            public_url: None,
             deadlines: Arc::new((
                 achyk_civic::deadline::Rules::default(),
                 achyk_civic::deadline::Calendar::kyrgyzstan(),
@@ -80,6 +84,12 @@ impl AppState {
     /// Marks session cookies `Secure`, for a site served over HTTPS.
     pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
         self.secure_cookies = secure;
+        self
+    }
+
+    /// The site's public address, for links in mail and feeds.
+    pub fn with_public_url(mut self, url: &str) -> AppState {
+        self.public_url = Some(url.trim_end_matches('/').to_owned());
         self
     }
 
@@ -185,6 +195,17 @@ pub fn router(state: AppState) -> Router {
             get(pages::account::totp_form).post(pages::account::totp),
         )
         .route("/{lang}/account/export", get(pages::account::export))
+        .route("/{lang}/follow", post(pages::follows::follow))
+        .route("/{lang}/account/follows", get(pages::follows::list))
+        .route(
+            "/{lang}/account/follows/{id}/delete",
+            post(pages::follows::delete),
+        )
+        .route("/feeds/{file}", get(pages::follows::feed))
+        .route(
+            "/unsubscribe/{token}",
+            get(pages::follows::unsubscribe_page).post(pages::follows::unsubscribe),
+        )
         .route("/{lang}/account/delete", post(pages::account::delete))
         .route("/{lang}/moderation", get(pages::moderation::queue))
         .route(

@@ -37,12 +37,37 @@ impl Mailer {
 
     /// Sends a plain-text message.
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+        self.send_alert(to, subject, body, None).await
+    }
+
+    /// Sends a plain-text message with RFC 8058 one-click unsubscribe headers when
+    /// `unsubscribe` (an https address that takes a POST) is given.
+    pub async fn send_alert(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        unsubscribe: Option<&str>,
+    ) -> Result<(), MailError> {
+        use lettre::message::header::{HeaderName, HeaderValue};
         let to: Mailbox = to.parse().map_err(|_| MailError::Address(to.to_owned()))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(link) = unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{link}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder
             .body(body.to_owned())
             .map_err(|error| MailError::Build(error.to_string()))?;
         self.transport

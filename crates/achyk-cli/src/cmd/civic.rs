@@ -43,6 +43,12 @@ pub struct CivicArgs {
     /// Working days a body has to answer after registering an appeal (the law: 14).
     #[arg(long, default_value_t = 14)]
     pub answer_days: u32,
+    /// The site's public address (`https://achyk.kg`), for links in mail and feeds.
+    #[arg(long, env = "ACHYK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Minutes between two runs of the alert job in `serve` (0 turns it off).
+    #[arg(long, default_value_t = 10)]
+    pub alerts_every_minutes: u64,
     /// Reports older than this many days lose their contact and private text; the site
     /// checks once a day (0 turns it off).
     #[arg(long, env = "ACHYK_RETENTION_DAYS", default_value_t = 365)]
@@ -90,6 +96,9 @@ impl CivicArgs {
     /// The site's state with the mailer and the deadline rules these arguments give.
     pub fn apply(&self, state: achyk_web::AppState) -> anyhow::Result<achyk_web::AppState> {
         let mut state = state;
+        if let Some(url) = &self.public_url {
+            state = state.with_public_url(url);
+        }
         if let Some(url) = &self.smtp_url {
             state = state.with_mailer(
                 achyk_web::mail::Mailer::new(url, &self.mail_from).context("--smtp-url")?,
@@ -265,5 +274,27 @@ pub fn user(args: UserArgs) -> anyhow::Result<ExitCode> {
         println!("{password}");
         eprintln!("achyk user: the password above is shown once; give it to its owner safely");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct AlertsArgs {
+    #[command(flatten)]
+    pub database: super::DatabaseArg,
+    #[command(flatten)]
+    pub civic: CivicArgs,
+}
+
+/// `achyk alerts`: one run of the alert job (what `serve` does every few minutes).
+pub fn alerts(args: AlertsArgs) -> anyhow::Result<ExitCode> {
+    let run = super::block_on(async {
+        let store = super::connect_and_migrate(&args.database.url).await?;
+        let state = args.civic.apply(achyk_web::AppState::new(store))?;
+        Ok(achyk_web::alerts::run(&state).await?)
+    })?;
+    eprintln!(
+        "achyk alerts: {} notifications, {} mails",
+        run.notifications, run.mails
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -48,7 +48,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 }
             });
         }
-        args.civic.apply(state)
+        let state = args.civic.apply(state)?;
+        let every = args.civic.alerts_every_minutes;
+        if every > 0 {
+            let alerts = state.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(every * 60)).await;
+                    if let Err(error) = achyk_web::alerts::run(&alerts).await {
+                        eprintln!("achyk serve: alerts failed: {error}");
+                    }
+                }
+            });
+        }
+        Ok(state)
     })
 }
 

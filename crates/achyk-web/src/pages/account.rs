@@ -503,10 +503,16 @@ pub async fn page(
     let lang = super::language(&lang)?;
     let viewer = auth::require(lang, viewer, &ANYONE)?;
     let tr = Tr::new(lang);
-    let mut links = vec![(
-        format!("/{}/account/export", lang.code()),
-        tr.t("account-export"),
-    )];
+    let mut links = vec![
+        (
+            format!("/{}/account/follows", lang.code()),
+            tr.t("follows-title"),
+        ),
+        (
+            format!("/{}/account/export", lang.code()),
+            tr.t("account-export"),
+        ),
+    ];
     if !viewer.user.totp_enabled {
         links.push((
             format!("/{}/account/totp", lang.code()),

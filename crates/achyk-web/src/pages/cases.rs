@@ -209,6 +209,7 @@ struct CasePage {
     channels: Vec<Choice>,
     outcomes: Vec<Choice>,
     oversight: Vec<Choice>,
+    follow: super::follows::FollowView,
 }
 
 fn choices(tr: &Tr, prefix: &str, values: &[&str]) -> Vec<Choice> {
@@ -362,6 +363,13 @@ async fn case_page(
         channels: choices(&tr, "case-channel", &CHANNELS),
         outcomes: choices(&tr, "case-status", &OUTCOMES),
         oversight,
+        follow: super::follows::FollowView::new(
+            lang,
+            viewer,
+            "case",
+            &id.to_string(),
+            format!("/{}/cases/{id}", lang.code()),
+        ),
     })
 }
 

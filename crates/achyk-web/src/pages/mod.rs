@@ -6,6 +6,7 @@ pub mod account;
 pub mod analytics;
 pub mod cases;
 pub mod developers;
+pub mod follows;
 pub mod home;
 pub mod impact;
 pub mod methodology;

@@ -41,6 +41,7 @@ struct OrganisationPage {
     none_message: &'static str,
     reports: Vec<super::report::ReportItem>,
     report_href: String,
+    follow: super::follows::FollowView,
 }
 
 /// A chart and its table: (name, processes, value) per row.
@@ -55,6 +56,7 @@ pub struct Partner {
 pub async fn page(
     State(state): State<AppState>,
     Path((lang, id)): Path<(String, String)>,
+    crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
@@ -265,6 +267,13 @@ pub async fn page(
             achyk_store::ReportsAbout::Organisation(&id),
         )
         .await,
+        follow: super::follows::FollowView::new(
+            lang,
+            viewer.as_ref(),
+            "organisation",
+            &id,
+            format!("/{}/organisations/{id}", lang.code()),
+        ),
         report_href: format!(
             "/{}/report?organisation={}",
             lang.code(),

@@ -43,11 +43,13 @@ struct TenderPage {
     none_message: &'static str,
     reports: Vec<super::report::ReportItem>,
     report_href: String,
+    follow: super::follows::FollowView,
 }
 
 pub async fn page(
     State(state): State<AppState>,
     Path((lang, ocid)): Path<(String, String)>,
+    crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
@@ -138,6 +140,13 @@ pub async fn page(
         none_message: "flags-none",
         reports: super::report::about_items(&state, &tr, achyk_store::ReportsAbout::Process(&ocid))
             .await,
+        follow: super::follows::FollowView::new(
+            lang,
+            viewer.as_ref(),
+            "process",
+            &ocid,
+            format!("/{}/tenders/{ocid}", lang.code()),
+        ),
         report_href: format!(
             "/{}/report?ocid={}",
             lang.code(),

@@ -37,6 +37,7 @@ pub struct Filter {
 #[template(path = "tenders.html")]
 struct TendersPage {
     chrome: Chrome,
+    follow: super::follows::FollowView,
     query: String,
     /// Whether a filter other than the text is set, so the filters start unfolded.
     filters_open: bool,
@@ -58,6 +59,7 @@ pub async fn list(
     State(state): State<AppState>,
     Path(lang): Path<String>,
     Query(params): Query<SearchQuery>,
+    crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
@@ -153,7 +155,23 @@ pub async fn list(
             ("pages", Arg::Text(&tr.number(f64::from(pages)))),
         ],
     );
+    // A saved search is its query string, without the page number.
+    let saved: String = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("page="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let follow = super::follows::FollowView::new(
+        lang,
+        viewer.as_ref(),
+        "search",
+        &saved,
+        format!("/{}/tenders?{saved}", lang.code()),
+    );
     let page = TendersPage {
+        follow,
         query: search.text.clone().unwrap_or_default(),
         filters_open: search.region.is_some()
             || search.method.is_some()
