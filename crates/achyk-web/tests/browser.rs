@@ -9,6 +9,7 @@ use achyk_web::{AppState, router};
 
 /// Serves the site on the feed sample, on a port of its own, in a thread of its own.
 const MODERATOR_PASSWORD: &str = "moderator passphrase";
+const MONITOR_PASSWORD: &str = "monitor passphrase";
 /// Base32 of RFC 6238's test key "12345678901234567890".
 const MODERATOR_TOTP: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -91,6 +92,20 @@ fn serve_sample() -> (String, tempfile::TempDir) {
                 .unwrap();
             store
                 .set_totp(actor, Some(MODERATOR_TOTP), true)
+                .await
+                .unwrap();
+            store
+                .create_user(
+                    &achyk_store::NewUser {
+                        email: "monitor@example.kg".into(),
+                        password_hash: achyk_civic::auth::hash_password(MONITOR_PASSWORD)
+                            .unwrap(),
+                        display_name: "Monitor".into(),
+                        language: "en".into(),
+                        role: achyk_store::Role::Monitor,
+                    },
+                    1,
+                )
                 .await
                 .unwrap();
             for (from, to) in [("received", "in_review"), ("in_review", "published")] {
@@ -393,6 +408,47 @@ fn a_report_is_moderated_and_published_through_the_pages() {
     browser.wait_until("document.getElementById('report-state') !== null");
     let state = browser.execute("return document.getElementById('report-state').textContent");
     assert_eq!(state.as_str().unwrap(), "Published with parts hidden");
+
+    // A monitor signs in, opens a case from the published report, records it as delivered by
+    // hand, and records the body's answer.
+    browser.goto(&format!("{site}/en/account"));
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("location.pathname === '/en/'");
+    browser.goto(&format!("{site}/en/login"));
+    browser.type_into("#email", "monitor@example.kg");
+    browser.type_into("#password", MONITOR_PASSWORD);
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("location.pathname === '/en/account'");
+    browser.goto(&format!("{site}/en/reports/{id}"));
+    browser.click("a[href^='/en/cases/new']");
+    browser.wait_until("location.pathname === '/en/cases/new'");
+    let mut found = browser.accessibility_violations();
+    browser.type_into(
+        "#request",
+        "Explain why the price is three times the market price.",
+    );
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("/^[/]en[/]cases[/][0-9]+$/.test(location.pathname)");
+    found.extend(browser.accessibility_violations());
+    browser.click("input[name=action][value=send]");
+    browser.execute("document.getElementById('channel').value = 'hand'; return null");
+    browser.click("form.report button[type=submit]");
+    browser
+        .wait_until("document.getElementById('case-status').textContent === 'Awaiting the answer'");
+    browser.click("input[name=action][value=response]");
+    browser.type_into("#text", "We will check the price.");
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("document.getElementById('case-status').textContent === 'Answer received'");
+    keep_screenshot("case-en-1280.png", &browser.screenshot());
+    found.extend(browser.accessibility_violations());
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let timeline = browser.execute("return document.querySelector('ol.timeline').textContent");
+    assert!(
+        timeline
+            .as_str()
+            .unwrap()
+            .contains("We will check the price.")
+    );
 }
 
 fn tiny_png() -> Vec<u8> {
