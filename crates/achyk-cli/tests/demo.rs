@@ -37,6 +37,10 @@ fn the_demo_loads_a_generated_feed_and_serves_it() {
         .map(|year| year["processes"].as_i64().unwrap())
         .sum();
     assert_eq!(bulk_processes, 150);
+    // Three demo accounts, to try moderation and cases.
+    let accounts = std::fs::read_to_string(folder.join("demo-accounts.txt")).unwrap();
+    assert_eq!(accounts.lines().count(), 3, "{accounts}");
+    assert!(accounts.contains("admin@demo.kg") && accounts.contains("monitor@demo.kg"));
 
     // Every generated ocid is a stored process (counted from the pages themselves).
     let mut ocids = std::collections::BTreeSet::new();

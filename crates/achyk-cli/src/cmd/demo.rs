@@ -73,7 +73,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     super::block_on(async {
         let store = Store::open_existing(&url).await?;
         super::flags::compute_and_store(&store, &achyk_flags::Settings::all(), "defaults").await?;
-        super::bulk::write(&store, &bulk).await
+        super::bulk::write(&store, &bulk).await?;
+        if let Some(accounts) = super::demo_civic::seed(&store, &dir).await? {
+            println!(
+                "\nDemo accounts (also in {}; the keys go into any authenticator app):",
+                dir.join("demo-accounts.txt").display()
+            );
+            for line in accounts.lines {
+                println!("  {line}");
+            }
+        }
+        Ok(())
     })?;
     super::block_on(summarise(&url, &dir, started))?;
     if args.no_serve {

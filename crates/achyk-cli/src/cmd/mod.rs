@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod civic;
 pub mod compile;
 pub mod demo;
+mod demo_civic;
 pub mod export;
 pub mod flags;
 pub mod generate;

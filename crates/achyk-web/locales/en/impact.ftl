@@ -16,3 +16,4 @@ impact-nothing = Nothing yet.
 impact-not-given = Not given
 impact-fewer-than = fewer than { $n }
 impact-privacy = Gender and age are given only by those who choose to, and are only ever counted; counts under 5 are not shown exactly.
+impact-region = Region

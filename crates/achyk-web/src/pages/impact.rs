@@ -98,7 +98,7 @@ pub async fn page(
         table(
             "by-region",
             "impact-by-region",
-            "report-field-region",
+            "impact-region",
             impact
                 .by_region
                 .iter()
