@@ -10,6 +10,7 @@
 //! [`replay`] is a local replay of the Kyrgyz OCDS API that injects failures, for `achyk sync`.
 
 pub mod databases;
+pub mod images;
 pub mod replay;
 pub mod smtp;
 pub mod webdriver;

@@ -158,6 +158,9 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 async fn moderator(store: &Store) -> i64 {
+    if let Some(user) = store.user_by_email("m@example.kg").await.unwrap() {
+        return user.id;
+    }
     store
         .create_user(
             &NewUser {
@@ -590,4 +593,56 @@ async fn the_limit_holds_for_everyone_at_once() {
     assert_eq!(json(&body)["error"], "busy");
     let (status, _, _) = post_multipart(&site.app, "/en/report", &parts).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn no_metadata_survives_any_format_by_any_path() {
+    use achyk_test_support::images::{
+        assert_clean, jpeg_with_metadata, png_with_metadata, two_tone, webp_with_metadata,
+    };
+    let site = site().await;
+    let picture = two_tone(64, 48);
+    let inputs = [
+        ("jpeg", jpeg_with_metadata(&picture, 6)),
+        ("png", png_with_metadata(&picture)),
+        ("webp", webp_with_metadata(&picture)),
+    ];
+    let mut stored = 0;
+    for (format, bytes) in &inputs {
+        for path in ["/api/v1/reports", "/en/report"] {
+            let (status, _, body) = post_multipart(
+                &site.app,
+                path,
+                &[
+                    Part::Text("text", &format!("{format} through {path}")),
+                    Part::Text("category", "other"),
+                    Part::File("photo", bytes),
+                ],
+            )
+            .await;
+            assert!(
+                status.is_success(),
+                "{format} {path}: {status} {}",
+                String::from_utf8_lossy(&body)
+            );
+            stored += 1;
+        }
+    }
+    let reports = site.store.reports_in_states(&["received"]).await.unwrap();
+    assert_eq!(reports.len(), stored);
+    for report in reports {
+        let photos = site.store.report_photos(report.id).await.unwrap();
+        assert_eq!(photos.len(), 1, "{}", report.body);
+        let (_, bytes) = site.store.photo(photos[0].id).await.unwrap();
+        assert_clean(&bytes);
+        publish(&site.store, report.id, &report.body).await;
+        for served in [
+            format!("/reports/photos/{}.jpg", photos[0].id),
+            format!("/reports/photos/{}/small.jpg", photos[0].id),
+        ] {
+            let (status, _, body) = get(&site.app, &served).await;
+            assert_eq!(status, StatusCode::OK, "{served}");
+            assert_clean(&body);
+        }
+    }
 }

@@ -49,9 +49,16 @@ pub async fn seed(store: &Store, dir: &Path) -> anyhow::Result<Option<DemoAccoun
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs() as i64;
     let mut lines = Vec::new();
-    let (admin, admin_password) = account(store, "admin@demo.kg", "Demo admin", Role::Admin, now).await?;
-    let (moderator, moderator_password) =
-        account(store, "moderator@demo.kg", "Demo moderator", Role::Moderator, now).await?;
+    let (admin, admin_password) =
+        account(store, "admin@demo.kg", "Demo admin", Role::Admin, now).await?;
+    let (moderator, moderator_password) = account(
+        store,
+        "moderator@demo.kg",
+        "Demo moderator",
+        Role::Moderator,
+        now,
+    )
+    .await?;
     let (monitor, monitor_password) =
         account(store, "monitor@demo.kg", "Demo monitor", Role::Monitor, now).await?;
     for (id, email, password) in [
@@ -133,7 +140,11 @@ pub async fn seed(store: &Store, dir: &Path) -> anyhow::Result<Option<DemoAccoun
             "Жеткирилген буюмдар бир айдан кийин бузулуп калды. Менин телефонум 0555 000 000.",
             "",
         ),
-        ("price_too_high", "Цена за материалы в три раза выше рыночной.", ""),
+        (
+            "price_too_high",
+            "Цена за материалы в три раза выше рыночной.",
+            "",
+        ),
     ];
     let mut published = None;
     for (n, (row, (category, text, public))) in flagged.iter().zip(texts).enumerate() {
@@ -163,7 +174,9 @@ pub async fn seed(store: &Store, dir: &Path) -> anyhow::Result<Option<DemoAccoun
             state: Some("in_review".into()),
             ..ReportChange::default()
         };
-        store.moderate_report(id, "received", by("review"), &review).await?;
+        store
+            .moderate_report(id, "received", by("review"), &review)
+            .await?;
         if !public.is_empty() {
             let publish = ReportChange {
                 state: Some("published".into()),
