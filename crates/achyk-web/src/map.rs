@@ -25,6 +25,8 @@ type Rings = Vec<Vec<(f64, f64)>>;
 struct Shapes {
     /// (region, SVG path data).
     paths: Vec<(Region, String)>,
+    /// (region, its rings in longitude and latitude), to find the region of a point.
+    rings: Vec<(Region, Rings)>,
     osh_city: (f64, f64),
     height: f64,
 }
@@ -87,6 +89,7 @@ fn shapes() -> &'static Shapes {
                 (north - latitude) * scale,
             )
         };
+        let kept = rings.clone();
         let paths = rings
             .into_iter()
             .map(|(region, rings)| {
@@ -112,6 +115,7 @@ fn shapes() -> &'static Shapes {
             .collect();
         Shapes {
             paths,
+            rings: kept,
             osh_city: project(OSH_CITY),
             height,
         }
@@ -162,6 +166,67 @@ pub fn render(values: &[MapValue], label: &str) -> String {
             "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"9\" fill=\"{}\" stroke=\"#1b1f24\" stroke-width=\"1.5\" data-region=\"KG-GO\"><title>{}</title></circle>",
             fill(value.value, maximum),
             escape(&value.title)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The region a point lies in (even-odd rule over every ring of each region), if any. Osh city
+/// is drawn inside Osh region, so it counts as Osh region.
+pub fn region_at(longitude: f64, latitude: f64) -> Option<Region> {
+    let inside = |ring: &Vec<(f64, f64)>| {
+        let mut crossings = false;
+        let mut previous = *ring.last()?;
+        for &(x, y) in ring {
+            let (px, py) = previous;
+            if (y > latitude) != (py > latitude)
+                && longitude < (px - x) * (latitude - y) / (py - y) + x
+            {
+                crossings = !crossings;
+            }
+            previous = (x, y);
+        }
+        Some(crossings)
+    };
+    shapes().rings.iter().find_map(|(region, rings)| {
+        let count = rings
+            .iter()
+            .filter(|ring| inside(ring).unwrap_or(false))
+            .count();
+        (count % 2 == 1).then_some(*region)
+    })
+}
+
+/// The map as links: each region opens `href` of its code, named by its name; `selected` is
+/// drawn darker. For choosing a region without JavaScript.
+pub fn render_links(
+    names: &[(Region, String)],
+    href: &dyn Fn(Region) -> String,
+    selected: Option<Region>,
+    label: &str,
+) -> String {
+    let shapes = shapes();
+    let mut svg = format!(
+        "<svg class=\"map\" viewBox=\"0 0 {WIDTH} {:.0}\" role=\"group\" aria-label=\"{}\">",
+        shapes.height,
+        escape(label)
+    );
+    for (region, path) in &shapes.paths {
+        let name = names
+            .iter()
+            .find(|(named, _)| named == region)
+            .map_or(String::new(), |(_, name)| name.clone());
+        let colour = if selected == Some(*region) {
+            FILLS[4]
+        } else {
+            FILLS[0]
+        };
+        svg.push_str(&format!(
+            "<a href=\"{}\" aria-label=\"{}\"><path d=\"{path}\" fill=\"{colour}\" stroke=\"#1b1f24\" stroke-width=\"1\"><title>{}</title></path></a>",
+            escape(&href(*region)),
+            escape(&name),
+            escape(&name)
         ));
     }
     svg.push_str("</svg>");
@@ -229,5 +294,28 @@ mod tests {
         assert_eq!(fill(1.0, 10.0), FILLS[0]);
         assert_eq!(fill(5.0, 10.0), FILLS[2]);
         assert_eq!(fill(10.0, 10.0), FILLS[4]);
+    }
+
+    #[test]
+    fn points_fall_in_the_regions_a_map_of_kyrgyzstan_shows() {
+        // Town centres from any atlas, and Almaty across the border.
+        let cases = [
+            ((74.59, 42.87), Some("KG-GB")),
+            ((75.99, 41.43), Some("KG-N")),
+            ((78.39, 42.49), Some("KG-Y")),
+            ((72.99, 40.93), Some("KG-J")),
+            ((72.80, 40.53), Some("KG-O")),
+            ((72.23, 42.52), Some("KG-T")),
+            ((70.82, 40.06), Some("KG-B")),
+            ((74.77, 42.84), Some("KG-C")),
+            ((76.95, 43.24), None),
+        ];
+        for ((longitude, latitude), expected) in cases {
+            assert_eq!(
+                region_at(longitude, latitude).map(Region::iso_code),
+                expected,
+                "{longitude} {latitude}"
+            );
+        }
     }
 }

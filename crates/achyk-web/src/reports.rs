@@ -160,6 +160,9 @@ pub struct Draft {
     pub disclosure: String,
     pub gender: String,
     pub age_group: String,
+    /// The reporter asked to fill the region from a photo's GPS position (which is then
+    /// dropped: only the region is kept).
+    pub place_from_photo: bool,
     pub photos: Vec<Vec<u8>>,
 }
 
@@ -213,6 +216,10 @@ impl Draft {
                 "disclosure" => &mut draft.disclosure,
                 "gender" => &mut draft.gender,
                 "age_group" => &mut draft.age_group,
+                "place_from_photo" => {
+                    draft.place_from_photo = !text.trim().is_empty();
+                    continue;
+                }
                 _ => {
                     return Err(IntakeError::field(
                         "form",
@@ -352,17 +359,19 @@ pub async fn take(store: &Store, civic: &Civic, draft: Draft) -> Result<ReceiptC
     };
     let limits = civic.photo_limits;
     let uploads = draft.photos;
-    let photos = tokio::task::spawn_blocking(move || {
+    let cleaned = tokio::task::spawn_blocking(move || {
         uploads
             .iter()
             .enumerate()
             .map(|(index, bytes)| {
-                // The GPS suggestion is dropped here: a place is only what the reporter typed.
                 sanitise(bytes, &limits)
-                    .map(|clean| NewPhoto {
-                        jpeg: clean.jpeg,
-                        width: i64::from(clean.width),
-                        height: i64::from(clean.height),
+                    .map(|clean| {
+                        let photo = NewPhoto {
+                            jpeg: clean.jpeg,
+                            width: i64::from(clean.width),
+                            height: i64::from(clean.height),
+                        };
+                        (photo, clean.suggested_place)
                     })
                     .map_err(|error| {
                         IntakeError::field(
@@ -376,6 +385,17 @@ pub async fn take(store: &Store, civic: &Civic, draft: Draft) -> Result<ReceiptC
     })
     .await
     .map_err(|error| IntakeError::Store(error.to_string()))??;
+    // A GPS position fills the region only when the reporter asked and gave none; the
+    // position itself is dropped here, with the rest of the metadata.
+    let mut region = region;
+    if region.is_none() && draft.place_from_photo {
+        region = cleaned
+            .iter()
+            .filter_map(|(_, place)| *place)
+            .find_map(|place| crate::map::region_at(place.longitude, place.latitude))
+            .map(|region| region.iso_code().to_owned());
+    }
+    let photos: Vec<NewPhoto> = cleaned.into_iter().map(|(photo, _)| photo).collect();
     let receipt = ReceiptCode::generate().map_err(|error| IntakeError::Store(error.to_string()))?;
     let report = NewReport {
         receipt_hash: receipt.hash(&civic.secret).to_hex(),

@@ -607,6 +607,10 @@ async fn every_page_weighs_under_100_kb_compressed() {
         "/ky/analytics",
         "/ru/developers",
         "/ky/methodology",
+        "/ky/report",
+        "/ru/reports",
+        "/en/cases",
+        "/ky/impact",
     ] {
         let (encoding, compressed) = fetch(path, true).await;
         assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");

@@ -453,7 +453,10 @@ async fn the_form_takes_a_report_and_the_receipt_follows_it() {
     let site = site().await;
     let (status, headers, body) = get(&site.app, &format!("/ru/report?ocid={OCID}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_eq!(
+        headers.get(header::CACHE_CONTROL).unwrap(),
+        "private, no-cache"
+    );
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains(&format!("name=\"ocid\" value=\"{OCID}\"")));
     assert!(html.contains("enctype=\"multipart/form-data\""));
@@ -645,4 +648,46 @@ async fn no_metadata_survives_any_format_by_any_path() {
             assert_clean(&body);
         }
     }
+}
+
+#[tokio::test]
+async fn a_photos_position_fills_the_region_only_when_asked_and_is_never_kept() {
+    use achyk_test_support::images::{jpeg_with_metadata, two_tone};
+    // The test JPEG carries EXIF GPS 42°52'30"N 74°36'45.5"E: Bishkek.
+    let photo = jpeg_with_metadata(&two_tone(32, 32), 1);
+    let site = site().await;
+    for asked in ["1", ""] {
+        let (status, _, _) = post_multipart(
+            &site.app,
+            "/api/v1/reports",
+            &[
+                Part::Text("text", &format!("asked={asked}")),
+                Part::Text("category", "other"),
+                Part::Text("place_from_photo", asked),
+                Part::File("photo", &photo),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let reports = site.store.reports_in_states(&["received"]).await.unwrap();
+    let region = |text: &str| {
+        reports
+            .iter()
+            .find(|report| report.body == text)
+            .unwrap()
+            .region
+            .clone()
+    };
+    assert_eq!(region("asked=1").as_deref(), Some("KG-GB"));
+    assert_eq!(region("asked="), None);
+    for report in &reports {
+        assert_eq!(report.place, None, "no point is kept");
+    }
+    // The form offers it, and a region chosen on the map comes back selected.
+    let (_, _, html) = get(&site.app, "/en/report?region=KG-N").await;
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("name=\"place_from_photo\""));
+    assert!(html.contains("<option value=\"KG-N\" selected>"));
+    assert!(html.contains("href=\"/en/report?region=KG-Y#region\""));
 }

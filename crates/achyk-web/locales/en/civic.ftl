@@ -96,3 +96,6 @@ report-field-place = place
 report-field-ocid = purchase
 report-field-organisation = organisation
 report-field-contact = contact
+report-map = Map of Kyrgyzstan's regions: choose one
+report-map-hint = Touch your region on the map, or choose it in the list.
+report-place-from-photo = Fill the region from my photo's location (only the region is kept, never the exact point)

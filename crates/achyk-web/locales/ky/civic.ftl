@@ -93,3 +93,6 @@ report-field-place = жер
 report-field-ocid = сатып алуу
 report-field-organisation = уюм
 report-field-contact = байланыш
+report-map = Кыргызстандын облустарынын картасы: өзүңүздүкүн тандаңыз
+report-map-hint = Картадан облусуңузду басыңыз же тизмеден тандаңыз.
+report-place-from-photo = Облусту сүрөт тартылган жерден аныктоо (облус гана сакталат, так чекит эч качан сакталбайт)

@@ -97,3 +97,6 @@ report-field-place = место
 report-field-ocid = закупка
 report-field-organisation = организация
 report-field-contact = контакт
+report-map = Карта областей Кыргызстана: выберите свою
+report-map-hint = Нажмите на свою область на карте или выберите её в списке.
+report-place-from-photo = Определить область по месту съёмки фото (сохраняется только область, никогда не точная точка)

@@ -53,6 +53,19 @@ fn html(lang: Lang, status: StatusCode, page: impl Template) -> Result<Response,
     Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
 }
 
+/// A public page as an anonymous visitor sees it: nothing secret, so it may be compressed.
+fn public_html(lang: Lang, page: impl Template) -> Result<Response, AppError> {
+    let body = page
+        .render()
+        .map_err(|error| AppError::internal(lang, error))?;
+    Ok((
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "private, no-cache")],
+        Html(body),
+    )
+        .into_response())
+}
+
 fn words(tr: &Tr, prefix: &str, code: &str) -> String {
     tr.t(&format!("{prefix}-{}", code.replace('_', "-")))
 }
@@ -173,7 +186,7 @@ pub async fn list(
         items,
         new_href: may_open.then(|| format!("/{}/cases/new", lang.code())),
     };
-    html(lang, StatusCode::OK, page)
+    public_html(lang, page)
 }
 
 pub struct EventView {
@@ -381,7 +394,12 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let lang = super::language(&lang)?;
     let page = case_page(&state, lang, viewer.as_ref(), id, None).await?;
-    html(lang, StatusCode::OK, page)
+    // Signed in, the page carries the form token: never compressed.
+    if viewer.is_some() {
+        html(lang, StatusCode::OK, page)
+    } else {
+        public_html(lang, page)
+    }
 }
 
 #[derive(Template)]

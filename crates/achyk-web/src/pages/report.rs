@@ -25,6 +25,8 @@ const PER_PAGE: i64 = 20;
 #[template(path = "report_form.html")]
 struct FormPage {
     chrome: Chrome,
+    /// The regions as links that choose one (no JavaScript needed).
+    map: String,
     error: Option<String>,
     about: Option<String>,
     draft: Draft,
@@ -128,6 +130,8 @@ pub struct FormQuery {
     ocid: String,
     #[serde(default)]
     organisation: String,
+    #[serde(default)]
+    region: String,
 }
 
 /// What the report is about, in words, when the form came from a process or organisation page.
@@ -184,7 +188,42 @@ async fn form_page(
     } else {
         draft.disclosure.as_str()
     };
+    let names: Vec<(achyk_kg::regions::Region, String)> = achyk_kg::regions::Region::ALL
+        .iter()
+        .map(|region| {
+            (
+                *region,
+                crate::view::region_name(lang, Some(region.iso_code())).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let keep = |name: &str, value: &str| {
+        if value.is_empty() {
+            String::new()
+        } else {
+            format!("&{name}={}", crate::query::encode(value))
+        }
+    };
+    let extra = format!(
+        "{}{}",
+        keep("ocid", &draft.ocid),
+        keep("organisation", &draft.organisation)
+    );
+    let href = |region: achyk_kg::regions::Region| {
+        format!(
+            "/{}/report?region={}{extra}#region",
+            lang.code(),
+            region.iso_code()
+        )
+    };
+    let map = crate::map::render_links(
+        &names,
+        &href,
+        achyk_kg::regions::Region::from_iso_code(&draft.region),
+        &tr.t("report-map"),
+    );
     let page = FormPage {
+        map,
         chrome: Chrome::new(lang, tr.t("report-title"), Some(super::rest_of(uri))),
         error,
         about: about(state, &tr, &draft).await,
@@ -210,20 +249,28 @@ pub async fn form(
     uri: Uri,
 ) -> Result<Response, AppError> {
     let lang = super::language(&lang)?;
+    let region = achyk_kg::regions::Region::from_iso_code(&query.region)
+        .map(|region| region.iso_code().to_owned())
+        .unwrap_or_default();
     let draft = Draft {
         ocid: query.ocid,
         organisation: query.organisation,
+        region,
         ..Draft::default()
     };
     let error = state
         .civic
         .is_none()
         .then(|| Tr::new(lang).t("report-error-disabled"));
-    Ok(no_store(
-        form_page(&state, lang, &uri, draft, error)
-            .await?
-            .into_response(),
-    ))
+    // The empty form holds nothing private: it may be compressed, but not kept by proxies.
+    let mut response = form_page(&state, lang, &uri, draft, error)
+        .await?
+        .into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-cache"),
+    );
+    Ok(response)
 }
 
 /// The explanation of an intake error in the visitor's language, with the field it is about.
