@@ -1,5 +1,6 @@
 //! Red-flag indicators over OCDS compiled releases: OCP Cardinal's eleven (R003, R018, R024,
-//! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output.
+//! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output,
+//! and Achyk's own from OCP's guide (R031, R059, R060), in the same formats.
 //!
 //! Pure and deterministic: the result does not depend on the input order or the thread count.
 //! Each [`Flag`] carries the [`Fact`]s that raised it, as numbers with a fact code, so that
@@ -16,11 +17,14 @@ mod r024;
 mod r025;
 mod r028;
 mod r030;
+mod r031;
 mod r035;
 mod r036;
 mod r038;
 mod r048;
 mod r058;
+mod r059;
+mod r060;
 pub mod risk;
 pub mod settings;
 pub mod stats;
@@ -30,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-pub use process::{Award, Bid, Process};
+pub use process::{Award, Bid, Contract, Process};
 pub use settings::{CODES, Settings, SettingsError};
 
 /// The kind of identifier a flag is about.
@@ -295,6 +299,15 @@ impl Indicators {
                 }
                 if settings.r036.is_some() {
                     flags.extend(r036::check(process, &context));
+                }
+                if let Some(options) = &settings.r031 {
+                    flags.extend(r031::check(process, options));
+                }
+                if let Some(options) = &settings.r059 {
+                    flags.extend(r059::check(process, options));
+                }
+                if let Some(options) = &settings.r060 {
+                    flags.extend(r060::check(process, options));
                 }
                 flags
             })

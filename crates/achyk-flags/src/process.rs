@@ -29,9 +29,26 @@ impl Bid {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Award {
+    pub id: Option<String>,
     pub status: Option<String>,
     pub suppliers: Vec<String>,
     pub classifications: Vec<String>,
+    pub date: Option<i128>,
+    pub date_text: Option<String>,
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
+}
+
+/// What the contract indicators read of a contract.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contract {
+    pub id: Option<String>,
+    pub award_id: Option<String>,
+    pub status: Option<String>,
+    pub date_signed: Option<i128>,
+    pub date_signed_text: Option<String>,
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
 }
 
 impl Award {
@@ -54,6 +71,9 @@ pub struct Process {
     pub tender_end_text: Option<String>,
     pub bids: Vec<Bid>,
     pub awards: Vec<Award>,
+    /// The estimate: `tender.value` (amount, currency).
+    pub tender_value: Option<(f64, String)>,
+    pub contracts: Vec<Contract>,
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -109,6 +129,11 @@ impl Process {
                 awards
                     .iter()
                     .map(|award| Award {
+                        id: text(award.get("id")),
+                        date: instant(award.get("date")),
+                        date_text: text(award.get("date")),
+                        amount: award.pointer("/value/amount").and_then(Value::as_f64),
+                        currency: text(award.pointer("/value/currency")),
                         status: text(award.get("status")),
                         suppliers: ids(award.get("suppliers")),
                         classifications: award
@@ -129,8 +154,39 @@ impl Process {
                     .collect()
             })
             .unwrap_or_default();
+        let contracts = release
+            .get("contracts")
+            .and_then(Value::as_array)
+            .map(|contracts| {
+                contracts
+                    .iter()
+                    .map(|contract| Contract {
+                        id: text(contract.get("id")),
+                        award_id: text(contract.get("awardID")),
+                        status: text(contract.get("status")),
+                        date_signed: instant(contract.get("dateSigned")),
+                        date_signed_text: text(contract.get("dateSigned")),
+                        amount: contract.pointer("/value/amount").and_then(Value::as_f64),
+                        currency: text(contract.pointer("/value/currency")),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tender_value = match (
+            field("value")
+                .and_then(|value| value.get("amount"))
+                .and_then(Value::as_f64),
+            field("value")
+                .and_then(|value| value.get("currency"))
+                .and_then(Value::as_str),
+        ) {
+            (Some(amount), Some(currency)) => Some((amount, currency.to_owned())),
+            _ => None,
+        };
         Some(Self {
             ocid,
+            tender_value,
+            contracts,
             buyer: text(release.pointer("/buyer/id")),
             procuring_entity: text(release.pointer("/tender/procuringEntity/id")),
             tender_status: text(field("status")),

@@ -36,8 +36,9 @@ pub enum SettingsError {
 pub const DEFAULT_SETTINGS: &str = include_str!("default_settings.ini");
 
 /// The codes of the indicators this crate computes, in output order.
-pub const CODES: [&str; 11] = [
-    "R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058",
+pub const CODES: [&str; 14] = [
+    "R003", "R018", "R024", "R025", "R028", "R030", "R031", "R035", "R036", "R038", "R048", "R058",
+    "R059", "R060",
 ];
 
 /// Sections Cardinal's `prepare` command reads: accepted in a shared settings file, unused here.
@@ -69,6 +70,12 @@ pub struct Settings {
     pub r038: Option<R038>,
     pub r048: Option<R048>,
     pub r058: Option<Threshold>,
+    /// Awarded at or above the estimate: the award total over `tender.value` (default 1.0).
+    pub r031: Option<Threshold>,
+    /// Contract amount far from its award's: the difference in percent (default 10).
+    pub r059: Option<Threshold>,
+    /// Long from award to signature: days (default 30).
+    pub r060: Option<Threshold>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -214,6 +221,9 @@ impl Settings {
             r038: Some(R038::default()),
             r048: Some(R048::default()),
             r058: Some(Threshold::default()),
+            r031: Some(Threshold::default()),
+            r059: Some(Threshold::default()),
+            r060: Some(Threshold::default()),
             ..Self::default()
         }
     }
@@ -286,6 +296,15 @@ impl Settings {
             "R058" => {
                 self.r058.get_or_insert_with(Threshold::default);
             }
+            "R031" => {
+                self.r031.get_or_insert_with(Threshold::default);
+            }
+            "R059" => {
+                self.r059.get_or_insert_with(Threshold::default);
+            }
+            "R060" => {
+                self.r060.get_or_insert_with(Threshold::default);
+            }
             other
                 if PREPARE_SECTIONS
                     .iter()
@@ -352,7 +371,18 @@ impl Settings {
             ("R058", "threshold") => {
                 self.r058.get_or_insert_default().threshold = Some(line.decimal()?);
             }
-            ("R024" | "R058", _) => return Err(line.unknown(&["threshold"])),
+            ("R031", "threshold") => {
+                self.r031.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R059", "threshold") => {
+                self.r059.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R060", "threshold") => {
+                self.r060.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R024" | "R058" | "R031" | "R059" | "R060", _) => {
+                return Err(line.unknown(&["threshold"]));
+            }
             ("R025", "percentile") => {
                 let percentile = line.natural()?;
                 if percentile > 100 {

@@ -57,3 +57,12 @@ methodology-raised = { $count ->
 }
 methodology-score = The risk score
 methodology-score-text = Each flag counts 1. A process scores the number of its flags; a buyer, its own flags plus the average score of its processes; a supplier, its own flags. A high score is a reason to look closer, not a finding.
+flag-R031-title = Awarded at or above the estimate
+flag-R031-why = Competition usually brings prices below the buyer's own estimate. Awards that reach or pass it suggest that the estimate was set for a known supplier, or that nobody really competed.
+flagfact-award_over_estimate = The awards total { $awarded } { $currency }, { $percent }% of the estimate of { $estimate } { $currency }.
+flag-R059-title = Contract differs from the award
+flag-R059-why = The contract should write down what was awarded. A large change between the award and the contract escapes the competition that set the price.
+flagfact-contract_differs_from_award = Contract { $contract } is for { $contracted } { $currency }, but the award was { $awarded } { $currency }: a change of { $percent }% (the limit is { $threshold }%).
+flag-R060-title = Long wait from award to contract
+flag-R060-why = A contract signed long after the award leaves room to renegotiate what was competed for, or shows that the award was not what was really agreed.
+flagfact-late_signature = Contract { $contract } was signed { $days } days after its award; the limit is { $threshold }.
