@@ -1,6 +1,7 @@
 //! Red-flag indicators over OCDS compiled releases: OCP Cardinal's eleven (R003, R018, R024,
 //! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output,
-//! and Achyk's own from OCP's guide (R031, R059, R060), in the same formats.
+//! and Achyk's own from OCP's guide (R010, R013, R020, R022, R031, R059, R060, R063), in the
+//! same formats.
 //!
 //! Pure and deterministic: the result does not depend on the input order or the thread count.
 //! Each [`Flag`] carries the [`Fact`]s that raised it, as numbers with a fact code, so that
@@ -12,7 +13,11 @@
 
 mod process;
 mod r003;
+mod r010;
+mod r013;
 mod r018;
+mod r020;
+mod r022;
 mod r024;
 mod r025;
 mod r028;
@@ -25,6 +30,7 @@ mod r048;
 mod r058;
 mod r059;
 mod r060;
+mod r063;
 pub mod risk;
 pub mod settings;
 pub mod stats;
@@ -278,6 +284,7 @@ impl Indicators {
             })
             .collect();
         let context = Context { settings };
+        let as_of = settings.r063.as_ref().and_then(|_| r063::as_of(&processes));
         let per_process: Vec<Vec<Flag>> = processes
             .par_iter()
             .map(|process| {
@@ -308,6 +315,18 @@ impl Indicators {
                 }
                 if let Some(options) = &settings.r060 {
                     flags.extend(r060::check(process, options));
+                }
+                if let Some(options) = &settings.r010 {
+                    flags.extend(r010::check(process, options));
+                }
+                if settings.r020.is_some() {
+                    flags.extend(r020::check(process));
+                }
+                if let Some(options) = &settings.r022 {
+                    flags.extend(r022::check(process, options));
+                }
+                if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
+                    flags.extend(r063::check(process, options, as_of));
                 }
                 flags
             })
@@ -352,6 +371,9 @@ impl Indicators {
         }
         if let Some(options) = &settings.r048 {
             r048::run(&processes, options, &mut collector);
+        }
+        if let Some(options) = &settings.r013 {
+            r013::run(&processes, options, &mut collector);
         }
         Results {
             flags: collector.flags.into_values().collect(),

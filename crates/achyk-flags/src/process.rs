@@ -73,6 +73,8 @@ pub struct Process {
     pub awards: Vec<Award>,
     /// The estimate: `tender.value` (amount, currency).
     pub tender_value: Option<(f64, String)>,
+    /// How many complaints the release lists (`complaints`, the Kyrgyz feed's extension).
+    pub complaints: usize,
     pub contracts: Vec<Contract>,
 }
 
@@ -183,8 +185,13 @@ impl Process {
             (Some(amount), Some(currency)) => Some((amount, currency.to_owned())),
             _ => None,
         };
+        let complaints = release
+            .get("complaints")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         Some(Self {
             ocid,
+            complaints,
             tender_value,
             contracts,
             buyer: text(release.pointer("/buyer/id")),

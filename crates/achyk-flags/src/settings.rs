@@ -36,9 +36,9 @@ pub enum SettingsError {
 pub const DEFAULT_SETTINGS: &str = include_str!("default_settings.ini");
 
 /// The codes of the indicators this crate computes, in output order.
-pub const CODES: [&str; 14] = [
-    "R003", "R018", "R024", "R025", "R028", "R030", "R031", "R035", "R036", "R038", "R048", "R058",
-    "R059", "R060",
+pub const CODES: [&str; 19] = [
+    "R003", "R010", "R013", "R018", "R020", "R022", "R024", "R025", "R028", "R030", "R031", "R035",
+    "R036", "R038", "R048", "R058", "R059", "R060", "R063",
 ];
 
 /// Sections Cardinal's `prepare` command reads: accepted in a shared settings file, unused here.
@@ -76,6 +76,31 @@ pub struct Settings {
     pub r059: Option<Threshold>,
     /// Long from award to signature: days (default 30).
     pub r060: Option<Threshold>,
+    /// A non-competitive method was used.
+    pub r010: Option<R010>,
+    /// A buyer's share of non-competitive processes.
+    pub r013: Option<R013>,
+    /// A complaint was filed.
+    pub r020: Option<()>,
+    /// Wide disparity of bid prices: the highest over the lowest (default 3).
+    pub r022: Option<Threshold>,
+    /// An award without a published contract after this many days (default 30).
+    pub r063: Option<Threshold>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R010 {
+    /// The non-competitive methods (default `direct` and `limited`).
+    pub procurement_methods: Option<BTreeSet<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R013 {
+    /// The share at or above which a buyer is flagged (default 0.5).
+    pub threshold: Option<f64>,
+    /// Buyers with fewer processes with a method are not judged (default 10).
+    pub minimum_contracting_processes: Option<usize>,
+    pub procurement_methods: Option<BTreeSet<String>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -224,6 +249,11 @@ impl Settings {
             r031: Some(Threshold::default()),
             r059: Some(Threshold::default()),
             r060: Some(Threshold::default()),
+            r010: Some(R010::default()),
+            r013: Some(R013::default()),
+            r020: Some(()),
+            r022: Some(Threshold::default()),
+            r063: Some(Threshold::default()),
             ..Self::default()
         }
     }
@@ -305,6 +335,19 @@ impl Settings {
             "R060" => {
                 self.r060.get_or_insert_with(Threshold::default);
             }
+            "R010" => {
+                self.r010.get_or_insert_with(R010::default);
+            }
+            "R013" => {
+                self.r013.get_or_insert_with(R013::default);
+            }
+            "R020" => self.r020 = Some(()),
+            "R022" => {
+                self.r022.get_or_insert_with(Threshold::default);
+            }
+            "R063" => {
+                self.r063.get_or_insert_with(Threshold::default);
+            }
             other
                 if PREPARE_SECTIONS
                     .iter()
@@ -380,8 +423,36 @@ impl Settings {
             ("R060", "threshold") => {
                 self.r060.get_or_insert_default().threshold = Some(line.decimal()?);
             }
-            ("R024" | "R058" | "R031" | "R059" | "R060", _) => {
+            ("R022", "threshold") => {
+                self.r022.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R063", "threshold") => {
+                self.r063.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R024" | "R058" | "R031" | "R059" | "R060" | "R022" | "R063", _) => {
                 return Err(line.unknown(&["threshold"]));
+            }
+            ("R010", "procurement_methods") => {
+                self.r010.get_or_insert_default().procurement_methods = Some(pipe_set(line.value));
+            }
+            ("R010", _) => return Err(line.unknown(&["procurement_methods"])),
+            ("R013", "threshold") => {
+                self.r013.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R013", "minimum_contracting_processes") => {
+                self.r013
+                    .get_or_insert_default()
+                    .minimum_contracting_processes = Some(line.natural()?);
+            }
+            ("R013", "procurement_methods") => {
+                self.r013.get_or_insert_default().procurement_methods = Some(pipe_set(line.value));
+            }
+            ("R013", _) => {
+                return Err(line.unknown(&[
+                    "threshold",
+                    "minimum_contracting_processes",
+                    "procurement_methods",
+                ]));
             }
             ("R025", "percentile") => {
                 let percentile = line.natural()?;
@@ -394,7 +465,7 @@ impl Settings {
                 self.r025.get_or_insert_default().threshold = Some(line.decimal()?);
             }
             ("R025", _) => return Err(line.unknown(&["percentile", "threshold"])),
-            ("R028" | "R030" | "R036", _) => return Err(line.unknown(&[])),
+            ("R028" | "R030" | "R036" | "R020", _) => return Err(line.unknown(&[])),
             ("R035", "threshold") => {
                 self.r035.get_or_insert_default().threshold = Some(line.natural()?);
             }

@@ -52,7 +52,7 @@ fn unknown_section_names_it() {
     let message = error.to_string();
     assert!(
         message
-            .starts_with("line 1: unknown section [R999]; known sections: exclusions, R003, R018"),
+            .starts_with("line 1: unknown section [R999]; known sections: exclusions, R003, R010"),
         "{message}"
     );
 }

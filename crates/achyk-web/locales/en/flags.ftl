@@ -66,3 +66,21 @@ flagfact-contract_differs_from_award = Contract { $contract } is for { $contract
 flag-R060-title = Long wait from award to contract
 flag-R060-why = A contract signed long after the award leaves room to renegotiate what was competed for, or shows that the award was not what was really agreed.
 flagfact-late_signature = Contract { $contract } was signed { $days } days after its award; the limit is { $threshold }.
+flag-R010-title = Without open competition
+flag-R010-why = The purchase used a method without open competition (direct or limited). The law allows it in some cases; each such purchase deserves a look at why competition was skipped.
+flagfact-non_competitive_method = The method was { $procurement_method }.
+flag-R013-title = Mostly buys without competition
+flag-R013-why = A buyer that uses methods without open competition for most of its purchases keeps its suppliers away from competitors.
+flagfact-non_competitive_share = { $non_competitive } of its { $processes } purchases ({ $percent }%) used a method without open competition.
+flag-R020-title = A complaint was filed
+flag-R020-why = A participant complained about the procedure: a signal from inside the competition that something went wrong.
+flagfact-complaints_filed = { $complaints ->
+    [one] { $complaints } complaint was filed.
+   *[other] { $complaints } complaints were filed.
+}
+flag-R022-title = Bid prices far apart
+flag-R022-why = Bids for the same thing that far apart suggest bids placed only to lose, or bidders who did not bid for the same thing.
+flagfact-bid_price_disparity = The highest bid ({ $highest } { $currency }) is { $ratio } times the lowest ({ $lowest } { $currency }); the limit is { $threshold }.
+flag-R063-title = Award without a published contract
+flag-R063-why = The award was made long ago but no contract is published: the contract may be hidden, or signed on other terms.
+flagfact-award_without_contract = Award { $award } is { $days } days old and no contract names it; the limit is { $threshold }.

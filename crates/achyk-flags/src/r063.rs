@@ -1,0 +1,51 @@
+//! R063 Award without a published contract: an active award is more than `threshold` days
+//! (default 30) old and no contract names it (`awardID`). "Old" is counted to the latest date in
+//! the data (award dates, contract signatures, tender deadlines), not to the clock, so the result
+//! depends only on the input.
+
+use crate::{Fact, Flag, Group, Process, settings::Threshold};
+
+const NANOS_PER_DAY: f64 = 86_400.0 * 1e9;
+
+/// The latest instant the data knows.
+pub(crate) fn as_of(processes: &[Process]) -> Option<i128> {
+    processes
+        .iter()
+        .flat_map(|process| {
+            process
+                .awards
+                .iter()
+                .filter_map(|award| award.date)
+                .chain(
+                    process
+                        .contracts
+                        .iter()
+                        .filter_map(|contract| contract.date_signed),
+                )
+                .chain(process.tender_end)
+        })
+        .max()
+}
+
+pub(crate) fn check(process: &Process, options: &Threshold, as_of: i128) -> Option<Flag> {
+    let threshold = options.threshold.unwrap_or(30.0);
+    let oldest = process
+        .active_awards()
+        .filter(|award| {
+            !process
+                .contracts
+                .iter()
+                .any(|contract| contract.award_id.is_some() && contract.award_id == award.id)
+        })
+        .filter_map(|award| Some(((as_of - award.date?) as f64 / NANOS_PER_DAY, award)))
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let (days, award) = oldest;
+    (days > threshold).then(|| {
+        Flag::new("R063", Group::Ocid, &process.ocid, 1.0).with(
+            Fact::new("award_without_contract")
+                .number("days", days.floor())
+                .number("threshold", threshold)
+                .text("award", award.id.as_deref().unwrap_or_default()),
+        )
+    })
+}

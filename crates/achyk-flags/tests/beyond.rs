@@ -1,0 +1,169 @@
+//! R010, R013, R020, R022 and R063 (Achyk's indicators beyond Cardinal's) on releases written
+//! here; every expected flag and number is worked out by hand in the comments.
+
+use achyk_flags::{Group, Indicators, Settings};
+use serde_json::{Value, json};
+
+/// A flag as (group, id, value, its first fact's numbers).
+type Found = (Group, String, f64, Vec<(String, f64)>);
+
+fn flags(releases: &[Value], ini: &str, code: &str) -> Vec<Found> {
+    let settings = Settings::from_ini(ini).unwrap();
+    Indicators::compute(releases, &settings)
+        .flags
+        .into_iter()
+        .filter(|flag| flag.code == code)
+        .map(|flag| {
+            let numbers = flag.facts[0]
+                .numbers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), *value))
+                .collect();
+            (flag.group, flag.id.clone(), flag.value, numbers)
+        })
+        .collect()
+}
+
+fn ids(found: &[Found]) -> Vec<&str> {
+    found.iter().map(|flag| flag.1.as_str()).collect()
+}
+
+fn with_method(ocid: &str, buyer: &str, method: &str) -> Value {
+    json!({"ocid": ocid, "buyer": {"id": buyer}, "tender": {"procurementMethod": method}})
+}
+
+#[test]
+fn r010_flags_non_competitive_methods() {
+    let releases = [
+        with_method("a", "b", "open"),
+        with_method("d", "b", "direct"),
+        with_method("l", "b", "limited"),
+        with_method("s", "b", "selective"),
+    ];
+    assert_eq!(ids(&flags(&releases, "[R010]\n", "R010")), ["d", "l"]);
+    let direct_only = "[R010]\nprocurement_methods = direct\n";
+    assert_eq!(ids(&flags(&releases, direct_only, "R010")), ["d"]);
+}
+
+#[test]
+fn r013_flags_buyers_mostly_buying_without_competition() {
+    let mut releases = Vec::new();
+    // Buyer A: 6 direct of 10 = 60%. Buyer B: 4 of 10 = 40%. Buyer C: 3 of 3, too few.
+    for (buyer, direct, total) in [("A", 6, 10), ("B", 4, 10), ("C", 3, 3)] {
+        for n in 0..total {
+            let method = if n < direct { "direct" } else { "open" };
+            releases.push(with_method(&format!("{buyer}-{n}"), buyer, method));
+        }
+    }
+    let found = flags(&releases, "[R013]\n", "R013");
+    assert_eq!(
+        found,
+        vec![(
+            Group::Buyer,
+            "A".to_string(),
+            0.6,
+            vec![
+                ("non_competitive".to_string(), 6.0),
+                ("processes".to_string(), 10.0),
+                ("percent".to_string(), 60.0)
+            ]
+        )]
+    );
+    let small = "[R013]\nminimum_contracting_processes = 3\n";
+    assert_eq!(ids(&flags(&releases, small, "R013")), ["A", "C"]);
+}
+
+#[test]
+fn r020_counts_complaints() {
+    let releases = [
+        json!({"ocid": "one", "complaints": [{"id": "1"}]}),
+        json!({"ocid": "two", "complaints": [{"id": "1"}, {"id": "2"}]}),
+        json!({"ocid": "none", "complaints": []}),
+        json!({"ocid": "absent"}),
+    ];
+    let found = flags(&releases, "[R020]\n", "R020");
+    let values: Vec<(&str, f64)> = found.iter().map(|f| (f.1.as_str(), f.2)).collect();
+    assert_eq!(values, [("one", 1.0), ("two", 2.0)]);
+}
+
+fn with_bids(ocid: &str, bids: &[(f64, &str, &str)]) -> Value {
+    let details: Vec<Value> = bids
+        .iter()
+        .map(|(amount, currency, status)| {
+            json!({"status": status, "value": {"amount": amount, "currency": currency}})
+        })
+        .collect();
+    json!({"ocid": ocid, "bids": {"details": details}})
+}
+
+#[test]
+fn r022_compares_the_highest_and_lowest_bids_in_one_currency() {
+    let releases = [
+        // 310 / 100 = 3.1 ≥ 3.
+        with_bids(
+            "wide",
+            &[
+                (100.0, "KGS", "valid"),
+                (250.0, "KGS", "valid"),
+                (310.0, "KGS", "valid"),
+            ],
+        ),
+        // 299 / 100 = 2.99 < 3.
+        with_bids("close", &[(100.0, "KGS", "valid"), (299.0, "KGS", "valid")]),
+        // KGS is the most common currency: 150 / 100 = 1.5; the USD bid is not compared.
+        with_bids(
+            "mixed",
+            &[
+                (100.0, "KGS", "valid"),
+                (150.0, "KGS", "valid"),
+                (1000.0, "USD", "valid"),
+            ],
+        ),
+        // A withdrawn bid is not a submitted one: one bid left.
+        with_bids(
+            "withdrawn",
+            &[(100.0, "KGS", "valid"), (900.0, "KGS", "withdrawn")],
+        ),
+    ];
+    let found = flags(&releases, "[R022]\n", "R022");
+    assert_eq!(ids(&found), ["wide"]);
+    assert_eq!(
+        found[0].3,
+        vec![
+            ("lowest".to_string(), 100.0),
+            ("highest".to_string(), 310.0),
+            ("ratio".to_string(), 3.1),
+            ("threshold".to_string(), 3.0)
+        ]
+    );
+}
+
+#[test]
+fn r063_counts_to_the_latest_date_in_the_data() {
+    let releases = [
+        // Awarded 1 January, no contract: 60 days to 1 March (the latest date: P2's signature).
+        json!({"ocid": "p1", "awards": [{"id": "a", "status": "active", "date": "2024-01-01T00:00:00Z"}]}),
+        json!({"ocid": "p2",
+               "awards": [{"id": "a", "status": "active", "date": "2024-02-20T00:00:00Z"}],
+               "contracts": [{"id": "c", "awardID": "a", "dateSigned": "2024-03-01T00:00:00Z"}]}),
+        // Awarded 15 February: 15 days, not more than 30.
+        json!({"ocid": "p3", "awards": [{"id": "a", "status": "active", "date": "2024-02-15T00:00:00Z"}]}),
+        // Old, but its contract is published.
+        json!({"ocid": "p4",
+               "awards": [{"id": "a", "status": "active", "date": "2024-01-01T00:00:00Z"}],
+               "contracts": [{"id": "c", "awardID": "a"}]}),
+        // Old, but not active.
+        json!({"ocid": "p5", "awards": [{"id": "a", "status": "pending", "date": "2024-01-01T00:00:00Z"}]}),
+    ];
+    let found = flags(&releases, "[R063]\n", "R063");
+    assert_eq!(ids(&found), ["p1"]);
+    assert_eq!(
+        found[0].3,
+        vec![("days".to_string(), 60.0), ("threshold".to_string(), 30.0)]
+    );
+    // With a 10-day limit, 15 days is too long as well.
+    assert_eq!(
+        ids(&flags(&releases, "[R063]\nthreshold = 10\n", "R063")),
+        ["p1", "p3"]
+    );
+}
