@@ -154,27 +154,9 @@ async fn a_report(store: &Store, receipt: &str) -> i64 {
         .unwrap()
 }
 
+/// A small PNG (no metadata of its own).
 fn tiny_png() -> Vec<u8> {
-    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        out.extend_from_slice(&crc.sum().to_be_bytes());
-    }
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut png, b"IHDR", &[0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0, 0, 0]);
-    let row = [
-        0u8, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250,
-    ];
-    let rows: Vec<u8> = [row; 4].concat();
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    std::io::Write::write_all(&mut encoder, &rows).unwrap();
-    chunk(&mut png, b"IDAT", &encoder.finish().unwrap());
-    chunk(&mut png, b"IEND", &[]);
-    png
+    achyk_test_support::images::plain_png(&achyk_test_support::images::two_tone(4, 4))
 }
 
 /// Who asks: nobody, or a role (with its second factor passed).

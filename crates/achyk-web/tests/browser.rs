@@ -451,22 +451,7 @@ fn a_report_is_moderated_and_published_through_the_pages() {
     );
 }
 
+/// A small PNG (no metadata of its own).
 fn tiny_png() -> Vec<u8> {
-    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        out.extend_from_slice(&crc.sum().to_be_bytes());
-    }
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut png, b"IHDR", &[0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
-    let rows = [0u8, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255];
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    std::io::Write::write_all(&mut encoder, &rows).unwrap();
-    chunk(&mut png, b"IDAT", &encoder.finish().unwrap());
-    chunk(&mut png, b"IEND", &[]);
-    png
+    achyk_test_support::images::plain_png(&achyk_test_support::images::two_tone(2, 2))
 }

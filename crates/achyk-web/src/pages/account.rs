@@ -9,10 +9,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Chrome;
+use super::{Chrome, private_page as html, store_error};
 use crate::AppState;
 use crate::auth::{self, ANYONE, MaybeViewer, Viewer};
 use crate::error::AppError;
@@ -72,17 +72,6 @@ struct AccountPage {
     two_factor: String,
     links: Vec<(String, String)>,
     csrf: String,
-}
-
-fn html(lang: Lang, status: StatusCode, page: impl Template) -> Result<Response, AppError> {
-    let body = page
-        .render()
-        .map_err(|error| AppError::internal(lang, error))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
-}
-
-fn store_error(lang: Lang) -> impl Fn(StoreError) -> AppError {
-    move |error| AppError::from_store(lang, error)
 }
 
 fn login_page(lang: Lang, error: Option<String>, email: &str) -> FormPage {

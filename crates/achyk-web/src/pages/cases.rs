@@ -19,8 +19,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Chrome;
 use super::tenders::Choice;
+use super::{Chrome, private_page as html, store_error};
 use crate::AppState;
 use crate::auth::{self, ADMINS, MaybeViewer, Viewer};
 use crate::error::AppError;
@@ -41,17 +41,6 @@ const ACTIONS: [&str; 7] = [
 ];
 /// Who may open cases.
 const MONITORS: [Role; 2] = [Role::Monitor, Role::Admin];
-
-fn store_error(lang: Lang) -> impl Fn(StoreError) -> AppError {
-    move |error| AppError::from_store(lang, error)
-}
-
-fn html(lang: Lang, status: StatusCode, page: impl Template) -> Result<Response, AppError> {
-    let body = page
-        .render()
-        .map_err(|error| AppError::internal(lang, error))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
-}
 
 /// A public page as an anonymous visitor sees it: nothing secret, so it may be compressed.
 fn public_html(lang: Lang, page: impl Template) -> Result<Response, AppError> {

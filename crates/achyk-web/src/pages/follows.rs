@@ -10,12 +10,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Chrome;
+use super::{Chrome, private_page as html, store_error};
 use crate::AppState;
 use crate::auth::{self, ANYONE, MaybeViewer, Viewer};
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
-use achyk_store::{NewFollow, OrgId, StoreError};
+use achyk_store::{NewFollow, OrgId};
 
 const KINDS: [&str; 5] = ["process", "organisation", "search", "region", "case"];
 
@@ -50,10 +50,6 @@ impl FollowView {
             },
         }
     }
-}
-
-fn store_error(lang: Lang) -> impl Fn(StoreError) -> AppError {
-    move |error| AppError::from_store(lang, error)
 }
 
 #[derive(Deserialize, Default)]
@@ -243,15 +239,7 @@ pub async fn list(
             state.public_url.as_deref().unwrap_or("")
         ),
     };
-    let body = page
-        .render()
-        .map_err(|error| AppError::internal(lang, error))?;
-    Ok((
-        StatusCode::OK,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(body),
-    )
-        .into_response())
+    html(lang, StatusCode::OK, page)
 }
 
 #[derive(Deserialize, Default)]

@@ -79,6 +79,29 @@ pub fn language(code: &str) -> Result<Lang, AppError> {
     Lang::from_code(code).ok_or(AppError::NotFound(Lang::Ky))
 }
 
+/// A private page (`Cache-Control: no-store`: a form token, a receipt, a reporter's words):
+/// never kept by a cache, never compressed.
+pub fn private_page(
+    lang: Lang,
+    status: axum::http::StatusCode,
+    page: impl askama::Template,
+) -> Result<Response, AppError> {
+    let body = page
+        .render()
+        .map_err(|error| AppError::internal(lang, error))?;
+    Ok((
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::response::Html(body),
+    )
+        .into_response())
+}
+
+/// How a store error shows on a page in `lang`.
+pub fn store_error(lang: Lang) -> impl Fn(achyk_store::StoreError) -> AppError {
+    move |error| AppError::from_store(lang, error)
+}
+
 /// The part of a URI after its language prefix, query included.
 pub fn rest_of(uri: &Uri) -> String {
     let path = uri.path();

@@ -17,11 +17,11 @@ use axum::Form;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Chrome;
 use super::tenders::Choice;
+use super::{Chrome, private_page as html, store_error};
 use crate::AppState;
 use crate::auth::{self, ADMINS, MODERATORS, MaybeViewer, Viewer};
 use crate::error::AppError;
@@ -101,17 +101,6 @@ struct ReportPage {
 struct AuditPage {
     chrome: Chrome,
     entries: Vec<EntryView>,
-}
-
-fn store_error(lang: Lang) -> impl Fn(StoreError) -> AppError {
-    move |error| AppError::from_store(lang, error)
-}
-
-fn html(lang: Lang, status: StatusCode, page: impl Template) -> Result<Response, AppError> {
-    let body = page
-        .render()
-        .map_err(|error| AppError::internal(lang, error))?;
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response())
 }
 
 fn words(tr: &Tr, prefix: &str, code: &str) -> String {
