@@ -195,6 +195,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::account::totp_form).post(pages::account::totp),
         )
         .route("/{lang}/account/export", get(pages::account::export))
+        .route("/{lang}/account/profile", post(pages::account::profile))
         .route("/{lang}/follow", post(pages::follows::follow))
         .route("/{lang}/account/follows", get(pages::follows::list))
         .route(

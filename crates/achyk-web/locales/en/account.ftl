@@ -82,3 +82,5 @@ audit-what = Action
 audit-before = Before
 audit-after = After
 moderation-place = Place
+account-profile = Profile
+account-language = Language of e-mails

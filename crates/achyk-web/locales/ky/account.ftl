@@ -82,3 +82,5 @@ audit-what = Аракет
 audit-before = Мурун
 audit-after = Кийин
 moderation-place = Жайгашкан жери
+account-profile = Профиль маалыматтары
+account-language = Каттардын тили

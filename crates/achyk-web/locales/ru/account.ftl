@@ -82,3 +82,5 @@ audit-what = Действие
 audit-before = До
 audit-after = После
 moderation-place = Место
+account-profile = Профиль
+account-language = Язык писем

@@ -72,6 +72,29 @@ struct AccountPage {
     two_factor: String,
     links: Vec<(String, String)>,
     csrf: String,
+    languages: Vec<super::tenders::Choice>,
+    genders: Vec<super::tenders::Choice>,
+    age_groups: Vec<super::tenders::Choice>,
+}
+
+/// Choices with a blank "prefer not to say" first, labelled `{prefix}-{value}`.
+fn optional_choices(
+    tr: &Tr,
+    prefix: &str,
+    values: &[&str],
+    selected: Option<&str>,
+) -> Vec<super::tenders::Choice> {
+    let mut out = vec![super::tenders::Choice {
+        value: String::new(),
+        label: tr.t(&format!("{prefix}-none")),
+        selected: selected.is_none(),
+    }];
+    out.extend(values.iter().map(|value| super::tenders::Choice {
+        value: (*value).to_owned(),
+        label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))),
+        selected: selected == Some(*value),
+    }));
+    out
 }
 
 fn login_page(lang: Lang, error: Option<String>, email: &str) -> FormPage {
@@ -529,6 +552,26 @@ pub async fn page(
         }),
         links,
         csrf: viewer.csrf.clone(),
+        languages: Lang::ALL
+            .iter()
+            .map(|language| super::tenders::Choice {
+                value: language.code().to_owned(),
+                label: language.own_name().to_owned(),
+                selected: viewer.user.language == language.code(),
+            })
+            .collect(),
+        genders: optional_choices(
+            &tr,
+            "report-gender",
+            &crate::reports::GENDERS,
+            viewer.user.gender.as_deref(),
+        ),
+        age_groups: optional_choices(
+            &tr,
+            "report-age",
+            &crate::reports::AGE_GROUPS,
+            viewer.user.age_group.as_deref(),
+        ),
     };
     html(lang, StatusCode::OK, page)
 }
@@ -622,4 +665,59 @@ pub async fn delete(
         .headers_mut()
         .insert(header::SET_COOKIE, auth::cookie(None, state.secure_cookies));
     Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    age_group: String,
+}
+
+/// `POST /{lang}/account/profile`: name, language of the mail, and the optional, self-declared
+/// gender and age group (counted only in totals).
+pub async fn profile(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    MaybeViewer(viewer): MaybeViewer,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response, AppError> {
+    let lang = super::language(&lang)?;
+    let viewer = auth::require(lang, viewer, &ANYONE)?;
+    auth::check_csrf(lang, &viewer, &form.csrf)?;
+    let bad = |field: &str| AppError::BadRequest {
+        lang,
+        message: field.to_owned(),
+    };
+    let name = form.display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(bad("display_name"));
+    }
+    let language = Lang::from_code(&form.language).ok_or_else(|| bad("language"))?;
+    let pick = |value: &str, allowed: &[&str], field: &str| -> Result<Option<String>, AppError> {
+        match value.trim() {
+            "" => Ok(None),
+            value if allowed.contains(&value) => Ok(Some(value.to_owned())),
+            _ => Err(bad(field)),
+        }
+    };
+    let profile = achyk_store::Profile {
+        display_name: name.to_owned(),
+        language: language.code().to_owned(),
+        gender: pick(&form.gender, &crate::reports::GENDERS, "gender")?,
+        age_group: pick(&form.age_group, &crate::reports::AGE_GROUPS, "age_group")?,
+    };
+    state
+        .store
+        .set_profile(viewer.user.id, &profile)
+        .await
+        .map_err(store_error(lang))?;
+    Ok(Redirect::to(&format!("/{}/account", lang.code())).into_response())
 }
