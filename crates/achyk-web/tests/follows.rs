@@ -354,3 +354,32 @@ async fn case_followers_hear_of_steps_and_missed_deadlines() {
     // A daily digest: not mailed before a day has passed.
     assert!(site.sink.messages().is_empty());
 }
+
+#[tokio::test]
+async fn a_search_with_a_region_offers_to_follow_the_region() {
+    let site = site().await;
+    let (user_id, token) = user(&site.store).await;
+    let (status, page) = get(&site.app, "/en/tenders?region=KG-C&page=2", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("name=\"kind\" value=\"region\""));
+    assert!(page.contains("name=\"target\" value=\"KG-C\""));
+    // The saved search leaves the page number out.
+    assert!(
+        page.contains("name=\"target\" value=\"region=KG-C\""),
+        "{page}"
+    );
+    follow(&site, &token, "region", "KG-C", "immediate").await;
+    let bad = format!("csrf={}&kind=region&target=KG-XX", csrf_of(&token));
+    assert_eq!(
+        post(&site.app, "/en/follow", Some(&token), &bad).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let follows = site.store.follows_of(user_id).await.unwrap();
+    assert_eq!(
+        follows
+            .iter()
+            .map(|f| (f.kind.as_str(), f.target.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("region", "KG-C")]
+    );
+}

@@ -34,3 +34,4 @@ alert-digest-subject = { $count ->
     [one] Achyk: { $count } new item
    *[other] Achyk: { $count } new items
 }
+follow-region = Follow this region

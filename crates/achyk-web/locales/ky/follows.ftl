@@ -28,3 +28,4 @@ alert-deadline-approaching = «{ $case }» иши: жооп { $due } чейин 
 alert-deadline-missed = «{ $case }» иши: { $due } мөөнөтүнө чейин жооп жок
 alert-unsubscribe = Бул каттарды мындан ары албоо үчүн ачыңыз:
 alert-digest-subject = Achyk: { $count } жаңылык
+follow-region = Бул облусту көзөмөлдөө

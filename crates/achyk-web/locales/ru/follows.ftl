@@ -36,3 +36,4 @@ alert-digest-subject = { $count ->
     [few] Achyk: { $count } новости
    *[other] Achyk: { $count } новостей
 }
+follow-region = Следить за этой областью

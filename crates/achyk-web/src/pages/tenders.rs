@@ -37,7 +37,8 @@ pub struct Filter {
 #[template(path = "tenders.html")]
 struct TendersPage {
     chrome: Chrome,
-    follow: super::follows::FollowView,
+    /// Follow this search, and its region when one is chosen.
+    follows: Vec<super::follows::FollowView>,
     query: String,
     /// Whether a filter other than the text is set, so the filters start unfolded.
     filters_open: bool,
@@ -163,15 +164,22 @@ pub async fn list(
         .filter(|pair| !pair.is_empty() && !pair.starts_with("page="))
         .collect::<Vec<_>>()
         .join("&");
-    let follow = super::follows::FollowView::new(
+    let back = format!("/{}/tenders?{saved}", lang.code());
+    let mut follows = vec![super::follows::FollowView::new(
         lang,
         viewer.as_ref(),
         "search",
         &saved,
-        format!("/{}/tenders?{saved}", lang.code()),
-    );
+        back.clone(),
+    )];
+    if let Some(region) = &search.region {
+        let mut button =
+            super::follows::FollowView::new(lang, viewer.as_ref(), "region", region, back);
+        button.label = "follow-region";
+        follows.push(button);
+    }
     let page = TendersPage {
-        follow,
+        follows,
         query: search.text.clone().unwrap_or_default(),
         filters_open: search.region.is_some()
             || search.method.is_some()
