@@ -228,6 +228,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::cases::list).post(pages::cases::create),
         )
         .route("/{lang}/cases/new", get(pages::cases::new_form))
+        .route(
+            "/{lang}/monitor/reports",
+            get(pages::cases::monitor_reports),
+        )
         .route("/{lang}/cases/{id}", get(pages::cases::page))
         .route("/{lang}/cases/{id}/letter", get(pages::cases::letter))
         .route(

@@ -322,6 +322,12 @@ async fn every_protected_route_answers_each_role_as_the_rules_say() {
         ("GET", format!("/en/cases/{case}"), false, [OK; 6]),
         ("GET", "/en/cases".into(), false, [OK; 6]),
         ("GET", "/en/impact".into(), false, [OK; 6]),
+        (
+            "GET",
+            "/en/monitor/reports".into(),
+            false,
+            [SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK],
+        ),
         ("GET", "/en/reports".into(), false, [OK; 6]),
         ("GET", "/en/report".into(), false, [OK; 6]),
         ("GET", "/en/report/status".into(), false, [OK; 6]),

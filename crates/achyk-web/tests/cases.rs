@@ -557,3 +557,52 @@ async fn only_admins_keep_the_directory() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn monitors_read_reports_kept_private_for_them() {
+    let site = site(10).await;
+    let (_, monitor) = user(&site.store, "monitor@cso.kg", Role::Monitor).await;
+    let (moderator, _) = user(&site.store, "mod@example.kg", Role::Moderator).await;
+    let (_, citizen) = user(&site.store, "citizen@example.kg", Role::Citizen).await;
+    let report = report_with_receipt(&site.store, "AAAA-BBBB-CCCC-DDDD-EEEE").await;
+    let waiting = report_with_receipt(&site.store, "AAAA-BBBB-CCCC-DDDD-EEE1").await;
+    for (from, to) in [("received", "in_review"), ("in_review", "kept_private")] {
+        let change = achyk_store::ReportChange {
+            state: Some(to.into()),
+            ..Default::default()
+        };
+        let by = achyk_store::Moderation {
+            actor: moderator,
+            action: to,
+            reason: "names a person",
+            at: 1,
+        };
+        site.store
+            .moderate_report(report, from, by, &change)
+            .await
+            .unwrap();
+    }
+    let page = get(&site.app, "/en/monitor/reports", Some(&monitor)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("#{report}")));
+    assert!(page.body.contains("The roof"));
+    assert!(
+        page.body
+            .contains(&format!("/en/cases/new?report={report}"))
+    );
+    // Not yet decided by a moderator: not passed on.
+    assert!(!page.body.contains(&format!("#{waiting} ")));
+    assert_eq!(
+        get(&site.app, "/en/monitor/reports", Some(&citizen))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Private, not public.
+    assert_eq!(
+        get(&site.app, &format!("/en/reports/{report}"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -84,3 +84,5 @@ letter-process = Procurement process (ocid)
 letter-deadline = Under the law the appeal is registered within 1 working day and answered within 14 working days of registration.
 letter-signature = Respectfully,
 case-reports-cases = The cases built on your report
+monitor-reports-title = Reports passed to monitors
+monitor-reports-text = Reports that moderators published or kept private for monitors, with the words the reporter sent. Keep them confidential; open a case from any of them.

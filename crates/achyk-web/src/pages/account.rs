@@ -537,7 +537,18 @@ pub async fn page(
             tr.t("moderation-title"),
         ));
     }
+    if matches!(viewer.role(), Role::Monitor | Role::Admin) {
+        links.push((
+            format!("/{}/monitor/reports", lang.code()),
+            tr.t("monitor-reports-title"),
+        ));
+        links.push((format!("/{}/cases/new", lang.code()), tr.t("case-new")));
+    }
     if viewer.role() == Role::Admin {
+        links.push((
+            format!("/{}/admin/bodies", lang.code()),
+            tr.t("bodies-title"),
+        ));
         links.push((format!("/{}/admin/audit", lang.code()), tr.t("audit-title")));
     }
     let page = AccountPage {

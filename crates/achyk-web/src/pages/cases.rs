@@ -1041,3 +1041,67 @@ pub async fn save_body(
         Err(error) => Err(AppError::from_store(lang, error)),
     }
 }
+
+pub struct MonitorItem {
+    id: i64,
+    category: String,
+    text: String,
+    meta: String,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitor_reports.html")]
+struct MonitorReportsPage {
+    chrome: Chrome,
+    items: Vec<MonitorItem>,
+}
+
+/// `GET /{lang}/monitor/reports`: for monitors and admins, the reports moderators passed on
+/// (kept private or published), with the words the reporter sent, to open cases from.
+pub async fn monitor_reports(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Result<Response, AppError> {
+    let lang = super::language(&lang)?;
+    auth::require(lang, viewer, &MONITORS)?;
+    let tr = Tr::new(lang);
+    let rows = state
+        .store
+        .reports_in_states(&["kept_private", "published", "published_redacted"])
+        .await
+        .map_err(store_error(lang))?;
+    let items = rows
+        .iter()
+        .rev()
+        .map(|row| {
+            let mut meta = vec![
+                words(&tr, "report-state", &row.state),
+                row.received_on.clone(),
+            ];
+            if let Some(region) = crate::view::region_name(lang, row.region.as_deref()) {
+                meta.push(region);
+            }
+            if let Some(ocid) = &row.ocid {
+                meta.push(ocid.clone());
+            }
+            MonitorItem {
+                id: row.id,
+                category: words(&tr, "report-category", &row.category),
+                text: row.body.clone(),
+                meta: meta.join(" · "),
+                href: format!("/{}/cases/new?report={}", lang.code(), row.id),
+            }
+        })
+        .collect();
+    let page = MonitorReportsPage {
+        chrome: Chrome::new(
+            lang,
+            tr.t("monitor-reports-title"),
+            Some("/monitor/reports".into()),
+        ),
+        items,
+    };
+    html(lang, StatusCode::OK, page)
+}
