@@ -1,7 +1,7 @@
 //! Red-flag indicators over OCDS compiled releases: OCP Cardinal's eleven (R003, R018, R024,
 //! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output,
-//! and Achyk's own from OCP's guide (R010, R013, R020, R022, R031, R059, R060, R063), in the
-//! same formats.
+//! and Achyk's own from OCP's guide (R010, R013, R020, R022, R031, R040, R051, R059, R060,
+//! R061, R062, R063), in the same formats.
 //!
 //! Pure and deterministic: the result does not depend on the input order or the thread count.
 //! Each [`Flag`] carries the [`Fact`]s that raised it, as numbers with a fact code, so that
@@ -26,10 +26,12 @@ mod r031;
 mod r035;
 mod r036;
 mod r038;
+mod r040;
 mod r048;
 mod r058;
 mod r059;
 mod r060;
+mod r061;
 mod r063;
 pub mod risk;
 pub mod settings;
@@ -325,6 +327,12 @@ impl Indicators {
                 if let Some(options) = &settings.r022 {
                     flags.extend(r022::check(process, options));
                 }
+                if let Some(options) = &settings.r061 {
+                    flags.extend(r061::short(process, options));
+                }
+                if let Some(options) = &settings.r062 {
+                    flags.extend(r061::long(process, options));
+                }
                 if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
                     flags.extend(r063::check(process, options, as_of));
                 }
@@ -374,6 +382,14 @@ impl Indicators {
         }
         if let Some(options) = &settings.r013 {
             r013::run(&processes, options, &mut collector);
+        }
+        if settings.r040.is_some() || settings.r051.is_some() {
+            r040::run(
+                &processes,
+                settings.r040.as_ref(),
+                settings.r051.as_ref(),
+                &mut collector,
+            );
         }
         Results {
             flags: collector.flags.into_values().collect(),

@@ -36,9 +36,9 @@ pub enum SettingsError {
 pub const DEFAULT_SETTINGS: &str = include_str!("default_settings.ini");
 
 /// The codes of the indicators this crate computes, in output order.
-pub const CODES: [&str; 19] = [
+pub const CODES: [&str; 23] = [
     "R003", "R010", "R013", "R018", "R020", "R022", "R024", "R025", "R028", "R030", "R031", "R035",
-    "R036", "R038", "R048", "R058", "R059", "R060", "R063",
+    "R036", "R038", "R040", "R048", "R051", "R058", "R059", "R060", "R061", "R062", "R063",
 ];
 
 /// Sections Cardinal's `prepare` command reads: accepted in a shared settings file, unused here.
@@ -86,6 +86,21 @@ pub struct Settings {
     pub r022: Option<Threshold>,
     /// An award without a published contract after this many days (default 30).
     pub r063: Option<Threshold>,
+    /// A supplier's share of a buyer's awarded value.
+    pub r040: Option<Concentration>,
+    /// A buyer's market concentration (HHI).
+    pub r051: Option<Concentration>,
+    /// Decision period too short: days (default 2).
+    pub r061: Option<Threshold>,
+    /// Decision period too long: days (default 30).
+    pub r062: Option<Threshold>,
+}
+
+/// A share or index at or above `threshold`, for buyers with enough processes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Concentration {
+    pub threshold: Option<f64>,
+    pub minimum_contracting_processes: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -254,6 +269,10 @@ impl Settings {
             r020: Some(()),
             r022: Some(Threshold::default()),
             r063: Some(Threshold::default()),
+            r040: Some(Concentration::default()),
+            r051: Some(Concentration::default()),
+            r061: Some(Threshold::default()),
+            r062: Some(Threshold::default()),
             ..Self::default()
         }
     }
@@ -348,6 +367,18 @@ impl Settings {
             "R063" => {
                 self.r063.get_or_insert_with(Threshold::default);
             }
+            "R040" => {
+                self.r040.get_or_insert_with(Concentration::default);
+            }
+            "R051" => {
+                self.r051.get_or_insert_with(Concentration::default);
+            }
+            "R061" => {
+                self.r061.get_or_insert_with(Threshold::default);
+            }
+            "R062" => {
+                self.r062.get_or_insert_with(Threshold::default);
+            }
             other
                 if PREPARE_SECTIONS
                     .iter()
@@ -429,7 +460,32 @@ impl Settings {
             ("R063", "threshold") => {
                 self.r063.get_or_insert_default().threshold = Some(line.decimal()?);
             }
-            ("R024" | "R058" | "R031" | "R059" | "R060" | "R022" | "R063", _) => {
+            ("R061", "threshold") => {
+                self.r061.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R062", "threshold") => {
+                self.r062.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R040", "threshold") => {
+                self.r040.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R051", "threshold") => {
+                self.r051.get_or_insert_default().threshold = Some(line.decimal()?);
+            }
+            ("R040", "minimum_contracting_processes") => {
+                self.r040
+                    .get_or_insert_default()
+                    .minimum_contracting_processes = Some(line.natural()?);
+            }
+            ("R051", "minimum_contracting_processes") => {
+                self.r051
+                    .get_or_insert_default()
+                    .minimum_contracting_processes = Some(line.natural()?);
+            }
+            ("R040" | "R051", _) => {
+                return Err(line.unknown(&["threshold", "minimum_contracting_processes"]));
+            }
+            ("R024" | "R058" | "R031" | "R059" | "R060" | "R022" | "R063" | "R061" | "R062", _) => {
                 return Err(line.unknown(&["threshold"]));
             }
             ("R010", "procurement_methods") => {

@@ -167,3 +167,94 @@ fn r063_counts_to_the_latest_date_in_the_data() {
         ["p1", "p3"]
     );
 }
+
+fn awarded(ocid: &str, buyer: &str, awards: &[(&str, f64)]) -> Value {
+    let awards: Vec<Value> = awards
+        .iter()
+        .map(|(supplier, amount)| {
+            json!({"status": "active", "suppliers": [{"id": supplier}],
+                   "value": {"amount": amount, "currency": "KGS"}})
+        })
+        .collect();
+    json!({"ocid": ocid, "buyer": {"id": buyer}, "awards": awards})
+}
+
+#[test]
+fn r040_and_r051_measure_how_a_buyers_money_is_spread() {
+    // Buyer A, 5 processes: S1 gets 600 + 100 + 100 = 800 of 1000 (80%), S2 100, S3 100.
+    // HHI = 0.8² + 0.1² + 0.1² = 0.66. Buyer B, 5 processes of 200 to five suppliers:
+    // 20% each, HHI = 5 × 0.04 = 0.2. Buyer C: 2 processes, too few.
+    let releases = vec![
+        awarded("a1", "A", &[("S1", 600.0)]),
+        awarded("a2", "A", &[("S1", 100.0)]),
+        awarded("a3", "A", &[("S1", 100.0)]),
+        awarded("a4", "A", &[("S2", 100.0)]),
+        awarded("a5", "A", &[("S3", 100.0)]),
+        awarded("b1", "B", &[("T1", 200.0)]),
+        awarded("b2", "B", &[("T2", 200.0)]),
+        awarded("b3", "B", &[("T3", 200.0)]),
+        awarded("b4", "B", &[("T4", 200.0)]),
+        awarded("b5", "B", &[("T5", 200.0)]),
+        awarded("c1", "C", &[("U1", 500.0)]),
+        awarded("c2", "C", &[("U1", 500.0)]),
+    ];
+    let r040 = flags(&releases, "[R040]\n", "R040");
+    assert_eq!(r040.len(), 1);
+    assert_eq!(
+        (r040[0].0, r040[0].1.as_str(), r040[0].2),
+        (Group::Tenderer, "S1", 0.8)
+    );
+    assert_eq!(
+        r040[0].3,
+        vec![
+            ("percent".to_string(), 80.0),
+            ("processes".to_string(), 5.0)
+        ]
+    );
+    let r051 = flags(&releases, "[R051]\n", "R051");
+    assert_eq!(r051.len(), 1);
+    assert_eq!((r051[0].0, r051[0].1.as_str()), (Group::Buyer, "A"));
+    assert!((r051[0].2 - 0.66).abs() < 1e-9, "{}", r051[0].2);
+    assert_eq!(
+        r051[0].3,
+        vec![
+            ("hhi".to_string(), 6600.0),
+            ("suppliers".to_string(), 3.0),
+            ("processes".to_string(), 5.0)
+        ]
+    );
+    // With a lower bar and no minimum, B (0.2) and C (one supplier: 1.0) come in.
+    let loose = "[R051]\nthreshold = 0.2\nminimum_contracting_processes = 1\n";
+    assert_eq!(ids(&flags(&releases, loose, "R051")), ["A", "B", "C"]);
+}
+
+#[test]
+fn r061_and_r062_time_the_decision_from_the_bid_deadline() {
+    let process = |ocid: &str, award: &str| {
+        json!({"ocid": ocid,
+               "tender": {"tenderPeriod": {"endDate": "2024-03-01T10:00:00+06:00"}},
+               "awards": [{"status": "active", "date": award}]})
+    };
+    let releases = [
+        // Deadline 04:00 UTC on 1 March. Awarded 1 March 16:00 UTC: 0.5 days, under 2.
+        process("quick", "2024-03-01T16:00:00Z"),
+        // Awarded 5 March 04:00 UTC: 4 days, fine.
+        process("normal", "2024-03-05T10:00:00+06:00"),
+        // Awarded 2 April 10:00 UTC: 32 days 6 hours, over 30.
+        process("slow", "2024-04-02T10:00:00Z"),
+        // An award before the deadline is not a decision period: not judged.
+        process("early", "2024-02-28T10:00:00Z"),
+    ];
+    let short = flags(&releases, "[R061]\n", "R061");
+    assert_eq!(ids(&short), ["quick"]);
+    assert_eq!(
+        short[0].3,
+        vec![("days".to_string(), 0.5), ("threshold".to_string(), 2.0)]
+    );
+    let long = flags(&releases, "[R062]\n", "R062");
+    assert_eq!(ids(&long), ["slow"]);
+    assert_eq!(
+        long[0].3,
+        vec![("days".to_string(), 32.2), ("threshold".to_string(), 30.0)]
+    );
+}
