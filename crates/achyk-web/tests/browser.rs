@@ -384,8 +384,12 @@ fn a_report_is_moderated_and_published_through_the_pages() {
     browser.execute("document.getElementById('public_text').value = ''; return null");
     browser.type_into("#public_text", "Paid 3 times the market price.");
     browser.type_into("#reason", "phone number removed");
-    browser.click("form.report:last-of-type button[type=submit]");
-    browser.wait_until("document.getElementById('moderated-state') !== null");
+    browser.click("#decide-form button[type=submit]");
+    // The page before the decision has the state too: wait for the new one.
+    browser.wait_until(
+        "document.getElementById('moderated-state') !== null && \
+         document.getElementById('moderated-state').textContent === 'Published with parts hidden'",
+    );
     let state = browser.execute("return document.getElementById('moderated-state').textContent");
     assert_eq!(state.as_str().unwrap(), "Published with parts hidden");
     keep_screenshot("moderation-en-1280.png", &browser.screenshot());
@@ -412,7 +416,7 @@ fn a_report_is_moderated_and_published_through_the_pages() {
     // A monitor signs in, opens a case from the published report, records it as delivered by
     // hand, and records the body's answer.
     browser.goto(&format!("{site}/en/account"));
-    browser.click("form.report button[type=submit]");
+    browser.click("#sign-out button[type=submit]");
     browser.wait_until("location.pathname === '/en/'");
     browser.goto(&format!("{site}/en/login"));
     browser.type_into("#email", "monitor@example.kg");
