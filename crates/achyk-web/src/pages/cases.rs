@@ -95,6 +95,31 @@ pub(crate) fn status(state: &AppState, tr: &Tr, case: &CaseRow) -> (String, Stri
     (case.state.clone(), words(tr, "case-status", &case.state))
 }
 
+/// A case, the body it is addressed to, and the oversight body it was escalated to, if any.
+async fn addressed(
+    state: &AppState,
+    lang: Lang,
+    id: i64,
+) -> Result<(CaseRow, PublicBody, Option<PublicBody>), AppError> {
+    let case = state.store.case(id).await.map_err(store_error(lang))?;
+    let body = state
+        .store
+        .public_body(case.body_id)
+        .await
+        .map_err(store_error(lang))?;
+    let escalated = match case.escalated_to {
+        Some(id) => Some(
+            state
+                .store
+                .public_body(id)
+                .await
+                .map_err(store_error(lang))?,
+        ),
+        None => None,
+    };
+    Ok((case, body, escalated))
+}
+
 /// Whether `viewer` works on this case: an admin, the monitor who opened it, or a monitor of
 /// the same CSO.
 fn on_team(viewer: &Viewer, case: &CaseRow) -> bool {
@@ -233,22 +258,7 @@ async fn case_page(
     error: Option<String>,
 ) -> Result<CasePage, AppError> {
     let tr = Tr::new(lang);
-    let case = state.store.case(id).await.map_err(store_error(lang))?;
-    let body = state
-        .store
-        .public_body(case.body_id)
-        .await
-        .map_err(store_error(lang))?;
-    let escalated = match case.escalated_to {
-        Some(id) => Some(
-            state
-                .store
-                .public_body(id)
-                .await
-                .map_err(store_error(lang))?,
-        ),
-        None => None,
-    };
+    let (case, body, escalated) = addressed(state, lang, id).await?;
     let team = viewer.is_some_and(|viewer| on_team(viewer, &case));
     let official = viewer.is_some_and(|viewer| official_of(viewer, &body, escalated.as_ref()));
     let inside = team || official;
@@ -735,22 +745,7 @@ pub async fn step(
     let form = read_step(multipart, lang).await?;
     auth::check_csrf(lang, &viewer, &form.csrf)?;
     let tr = Tr::new(lang);
-    let case = state.store.case(id).await.map_err(store_error(lang))?;
-    let body = state
-        .store
-        .public_body(case.body_id)
-        .await
-        .map_err(store_error(lang))?;
-    let escalated = match case.escalated_to {
-        Some(id) => Some(
-            state
-                .store
-                .public_body(id)
-                .await
-                .map_err(store_error(lang))?,
-        ),
-        None => None,
-    };
+    let (case, body, escalated) = addressed(&state, lang, id).await?;
     let team = on_team(&viewer, &case);
     let official = official_of(&viewer, &body, escalated.as_ref());
     let may_act = team || (official && form.action == "response");
