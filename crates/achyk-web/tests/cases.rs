@@ -291,6 +291,40 @@ async fn a_case_goes_from_opening_to_an_answer_and_an_escalation() {
         page.body
     );
 
+    // The body's official finds the case under their body's heading; a citizen and an
+    // official of another body only in the list of all cases.
+    let (other_id, other_official) = user(&site.store, "official@other.kg", Role::Official).await;
+    site.store
+        .set_role(
+            other_id,
+            Role::Official,
+            None,
+            Some("KG-INN-00000000000000"),
+        )
+        .await
+        .unwrap();
+    let href = format!("href=\"/en/cases/{case}\"");
+    for (token, heading) in [
+        (&official, Some("Addressed to your body")),
+        (&monitor, Some("Your organisation")),
+        (&other_official, None),
+        (&citizen, None),
+    ] {
+        let list = get(&site.app, "/en/cases", Some(token)).await;
+        assert_eq!(list.status, StatusCode::OK);
+        let at = list.body.find(&href).expect("the case is listed");
+        match heading {
+            Some(heading) => {
+                let mine = list.body.find(heading).expect(heading);
+                let all = list.body.find("All cases").expect("all cases heading");
+                assert!(mine < at && at < all, "{}", list.body);
+            }
+            None => assert!(!list.body.contains("id=\"yours\""), "{}", list.body),
+        }
+    }
+    let account = get(&site.app, "/en/account", Some(&official)).await;
+    assert!(account.body.contains("/en/cases#yours"), "{}", account.body);
+
     // Only the team and the body's officials act.
     let refused = step(
         &site.app,

@@ -2,6 +2,9 @@
 cases-title = Cases
 cases-lead = Appeals that civil-society monitors sent to public bodies about purchases and reports, and what came back, against the legal deadline.
 cases-none = No cases yet.
+cases-yours = Your organisation's cases
+cases-to-your-body = Addressed to your body
+cases-others = All cases
 case-new = Open a case
 case-title-short = Case
 case-body = Addressed to

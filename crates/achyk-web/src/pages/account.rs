@@ -544,6 +544,14 @@ pub async fn page(
         ));
         links.push((format!("/{}/cases/new", lang.code()), tr.t("case-new")));
     }
+    if matches!(viewer.role(), Role::Monitor | Role::Official) {
+        let key = if viewer.role() == Role::Official {
+            "cases-to-your-body"
+        } else {
+            "cases-yours"
+        };
+        links.push((format!("/{}/cases#yours", lang.code()), tr.t(key)));
+    }
     if viewer.role() == Role::Admin {
         links.push((
             format!("/{}/admin/bodies", lang.code()),

@@ -159,11 +159,15 @@ pub struct CaseItem {
 #[template(path = "cases.html")]
 struct ListPage {
     chrome: Chrome,
+    /// The cases the viewer works on or must answer, first and apart.
+    yours: Vec<CaseItem>,
+    yours_heading: String,
     items: Vec<CaseItem>,
     new_href: Option<String>,
 }
 
-/// `GET /{lang}/cases`.
+/// `GET /{lang}/cases`: every case; an official sees the cases addressed (or escalated) to
+/// their body first, and a monitor their organisation's.
 pub async fn list(
     State(state): State<AppState>,
     Path(lang): Path<String>,
@@ -173,33 +177,46 @@ pub async fn list(
     let tr = Tr::new(lang);
     let cases = state.store.cases().await.map_err(store_error(lang))?;
     let mut items = Vec::with_capacity(cases.len());
+    let mut yours = Vec::new();
     for case in &cases {
-        let body = state
-            .store
-            .public_body(case.body_id)
-            .await
-            .map_err(store_error(lang))?;
-        let (status_code, status) = status(&state, &tr, case);
-        items.push(CaseItem {
+        let (case, body, escalated) = addressed(&state, lang, case.id).await?;
+        let (status_code, status) = status(&state, &tr, &case);
+        let item = CaseItem {
             href: format!("/{}/cases/{}", lang.code(), case.id),
             title: case.title.clone(),
-            body: body_name(lang, &body),
+            body: body_name(lang, escalated.as_ref().unwrap_or(&body)),
             status_code,
             status,
             due: case
                 .due_on
                 .as_ref()
                 .map(|due| format!("{}: {due}", tr.t("case-due"))),
+        };
+        let mine = viewer.as_ref().is_some_and(|viewer| {
+            on_team(viewer, &case) || official_of(viewer, &body, escalated.as_ref())
         });
+        if mine {
+            yours.push(item);
+        } else {
+            items.push(item);
+        }
     }
+    let role = viewer.as_ref().map(Viewer::role);
     let may_open = viewer
         .as_ref()
         .is_some_and(|viewer| viewer.fully_signed_in() && MONITORS.contains(&viewer.role()));
     let page = ListPage {
         chrome: Chrome::new(lang, tr.t("cases-title"), Some("/cases".into())),
+        yours,
+        yours_heading: tr.t(if role == Some(Role::Official) {
+            "cases-to-your-body"
+        } else {
+            "cases-yours"
+        }),
         items,
         new_href: may_open.then(|| format!("/{}/cases/new", lang.code())),
     };
+    // Nothing secret on it: "private, no-cache" keeps a viewer's own list out of shared caches.
     public_html(lang, page)
 }
 
