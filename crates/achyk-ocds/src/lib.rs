@@ -7,6 +7,7 @@
 pub mod canonical;
 pub mod json;
 pub mod merge;
+pub mod project;
 pub mod read;
 pub mod release;
 pub mod rules;

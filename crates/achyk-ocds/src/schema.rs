@@ -9,6 +9,8 @@ use serde_json::{Map, Value};
 pub const RELEASE_SCHEMA: &str = include_str!("../schema/1.1.5/release-schema.json");
 pub const RELEASE_PACKAGE_SCHEMA: &str =
     include_str!("../schema/1.1.5/release-package-schema.json");
+/// OC4IDS 0.9.5's project schema (open-contracting/infrastructure, Apache-2.0).
+pub const PROJECT_SCHEMA: &str = include_str!("../schema/oc4ids-0.9.5/project-schema.json");
 pub const RECORD_PACKAGE_SCHEMA: &str = include_str!("../schema/1.1.5/record-package-schema.json");
 pub const VERSIONED_RELEASE_SCHEMA: &str =
     include_str!("../schema/1.1.5/versioned-release-validation-schema.json");

@@ -85,6 +85,7 @@ fn render(event: &Event) -> String {
                 ItemKind::Release => "Release",
                 ItemKind::CompiledRelease => "CompiledRelease",
                 ItemKind::VersionedRelease => "VersionedRelease",
+                ItemKind::Project => "Project",
             };
             format!(
                 "item {kind} line={} index={} ocid={} id={}",

@@ -7,6 +7,7 @@ use crate::error::StoreError;
 use crate::ids::Ocid;
 use crate::ingest::{Ingest, IngestWarning, Ingested, Rejection};
 use crate::model::RecomputeSummary;
+use crate::projects::ProjectStored;
 use crate::store::Store;
 
 /// Releases per insert transaction.
@@ -36,6 +37,10 @@ pub struct ImportReport {
     pub warnings: Vec<IngestWarning>,
     /// The processes recomputed, those left by an earlier import that died included.
     pub recomputed: RecomputeSummary,
+    /// OC4IDS projects stored new, stored as a new version, and received unchanged.
+    pub projects_new: usize,
+    pub projects_changed: usize,
+    pub projects_unchanged: usize,
 }
 
 impl Store {
@@ -62,6 +67,24 @@ impl Store {
                                 release_id: version.release_id,
                             }),
                     );
+            }
+            Ingested::Project { json, location } => {
+                match self.store_project(&json, "oc4ids").await {
+                    Ok(ProjectStored::New) => report.projects_new += 1,
+                    Ok(ProjectStored::Changed) => report.projects_changed += 1,
+                    Ok(ProjectStored::Unchanged) => report.projects_unchanged += 1,
+                    Err(StoreError::Conflict { message, .. }) => {
+                        let id = serde_json::from_str::<serde_json::Value>(&json)
+                            .ok()
+                            .and_then(|value| value["id"].as_str().map(str::to_owned));
+                        report.rejected.push(Rejection {
+                            location,
+                            ocid: id,
+                            reason: format!("project not stored: {message}"),
+                        });
+                    }
+                    Err(error) => return Err(error),
+                }
             }
             Ingested::Rejected(rejection) => report.rejected.push(rejection),
             Ingested::Warning(warning) => report.warnings.push(warning),

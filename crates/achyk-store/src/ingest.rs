@@ -56,6 +56,11 @@ impl fmt::Display for IngestWarning {
 pub enum Ingested {
     /// Releases to store, in input order.
     Releases(Vec<NewRelease>),
+    /// An OC4IDS project (its JSON text), to store as it comes.
+    Project {
+        json: String,
+        location: Location,
+    },
     Rejected(Rejection),
     Warning(IngestWarning),
 }
@@ -127,6 +132,10 @@ impl Ingest {
                             Err(rejection) => self.reject(rejection, out),
                         }
                     }
+                    ItemKind::Project => out(Ingested::Project {
+                        json: item.json,
+                        location: item.location,
+                    }),
                     ItemKind::CompiledRelease | ItemKind::VersionedRelease => {
                         let what = if item.kind == ItemKind::CompiledRelease {
                             "compiledRelease"

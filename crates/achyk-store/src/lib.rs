@@ -51,6 +51,7 @@ mod ingest;
 mod model;
 mod normalised;
 mod parties;
+mod projects;
 mod recompute;
 mod reports;
 mod retention;
@@ -81,6 +82,7 @@ pub use normalised::{
     QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
+pub use projects::{ProjectQuery, ProjectRow, ProjectStored, RegionResolver};
 pub use reports::{
     AdditionRow, Moderation, ModerationEntry, NewPhoto, NewReport, PhotoRow, ReportChange,
     ReportRow, ReportsAbout,

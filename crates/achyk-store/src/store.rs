@@ -83,6 +83,7 @@ pub struct Store {
     rules: Arc<RulesCache>,
     normaliser: Option<Arc<dyn Normaliser>>,
     search_index: Option<Arc<SearchIndex>>,
+    pub(crate) project_regions: Option<crate::projects::RegionResolver>,
 }
 
 impl Store {
@@ -153,6 +154,7 @@ impl Store {
             rules: Arc::default(),
             normaliser: None,
             search_index: None,
+            project_regions: None,
         })
     }
 

@@ -29,7 +29,7 @@ pub mod error;
 pub mod explain;
 pub mod i18n;
 pub mod mail;
-mod map;
+pub mod map;
 mod pages;
 pub mod query;
 pub mod reports;

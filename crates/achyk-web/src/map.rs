@@ -198,6 +198,25 @@ pub fn region_at(longitude: f64, latitude: f64) -> Option<Region> {
     })
 }
 
+/// The region of an infrastructure project: the first of its points that falls in Kyrgyzstan
+/// (a point published as latitude, longitude instead of GeoJSON's longitude, latitude is
+/// recognised by falling in the country only once swapped), else the first place name that
+/// names exactly one region.
+pub fn project_region(facts: &achyk_ocds::project::ProjectFacts) -> Option<Region> {
+    facts
+        .points
+        .iter()
+        .find_map(|&(longitude, latitude)| {
+            region_at(longitude, latitude).or_else(|| region_at(latitude, longitude))
+        })
+        .or_else(|| {
+            facts
+                .places
+                .iter()
+                .find_map(|place| Region::from_name(place))
+        })
+}
+
 /// The map as links: each region opens `href` of its code, named by its name; `selected` is
 /// drawn darker. For choosing a region without JavaScript.
 pub fn render_links(

@@ -247,6 +247,13 @@ fn gather(files: &[PathBuf], sorter: &mut Sorter, gathered: &mut Gathered) -> an
                 .collect();
             for (event, head) in chunk.into_iter().zip(heads) {
                 match (event, head) {
+                    (Event::Item(item), _) if item.kind == ItemKind::Project => {
+                        let _ = writeln!(
+                            stderr.lock(),
+                            "achyk: {}: an OC4IDS project is not a release and is left out of the merge (`achyk import` stores projects)",
+                            item.location
+                        );
+                    }
                     (Event::Item(item), Some(Ok(ocid))) => {
                         gathered.releases += 1;
                         position += 1;
@@ -352,6 +359,8 @@ fn merge_group(group: Vec<Entry>, rules: &MergeRules, mode: Mode) -> Output {
             ItemKind::Release => releases.push(&entry.json),
             ItemKind::CompiledRelease => published_compiled = Some(minified(&entry.json)),
             ItemKind::VersionedRelease => published_versioned = Some(minified(&entry.json)),
+            // Never gathered: projects are left out as they are read.
+            ItemKind::Project => {}
         }
     }
     let mut warnings = Vec::new();
@@ -565,6 +574,7 @@ fn write_entry(writer: &mut impl Write, entry: &Entry) -> io::Result<()> {
         ItemKind::Release => 0,
         ItemKind::CompiledRelease => 1,
         ItemKind::VersionedRelease => 2,
+        ItemKind::Project => 3,
     }])?;
     writer.write_all(&(entry.json.len() as u64).to_le_bytes())?;
     writer.write_all(entry.json.as_bytes())
@@ -593,7 +603,8 @@ fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
         kind: match kind[0] {
             0 => ItemKind::Release,
             1 => ItemKind::CompiledRelease,
-            _ => ItemKind::VersionedRelease,
+            2 => ItemKind::VersionedRelease,
+            _ => ItemKind::Project,
         },
         json: String::from_utf8(json).context("a spilled run is corrupt")?,
     }))

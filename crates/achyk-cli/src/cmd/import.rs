@@ -111,6 +111,10 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     .store_ingested(ingested, &mut report)
                     .await
                     .context("cannot store releases")?;
+                for rejection in report.rejected.drain(..) {
+                    rejected += 1;
+                    eprintln!("achyk: rejected: {rejection}");
+                }
                 for version in report.new_versions.drain(..) {
                     new_versions += 1;
                     eprintln!(
@@ -159,7 +163,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         "achyk: {} file(s), {releases_read} releases read: {} stored, {} unchanged, {new_versions} new version(s), \
          {rejected} rejected; {} processes recompiled ({} earlier), {} organisation rows written, {organisations} \
          organisations in all; {warnings} warning(s); {seconds:.1} s: {storing:.1} s reading and storing \
-         ({:.0} releases/s), {recompiling:.1} s recompiling",
+         ({:.0} releases/s), {recompiling:.1} s recompiling{}",
         args.files.len(),
         report.inserted,
         report.unchanged,
@@ -167,6 +171,14 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         leftover.processes,
         recomputed.organisations + leftover.organisations,
         releases_read as f64 / storing.max(1e-9),
+        if report.projects_new + report.projects_changed + report.projects_unchanged > 0 {
+            format!(
+                "; projects: {} new, {} changed, {} unchanged",
+                report.projects_new, report.projects_changed, report.projects_unchanged
+            )
+        } else {
+            String::new()
+        },
     );
     Ok(if rejected > 0 {
         ExitCode::from(super::EXIT_REJECTED)

@@ -66,7 +66,11 @@ pub async fn open_store(
 ) -> anyhow::Result<achyk_store::Store> {
     let normaliser = normalise.normaliser()?;
     let store = connect_and_migrate(&database.url).await?;
-    Ok(store.with_normaliser(std::sync::Arc::new(normaliser)))
+    Ok(store
+        .with_normaliser(std::sync::Arc::new(normaliser))
+        .with_project_regions(std::sync::Arc::new(|facts| {
+            achyk_web::map::project_region(facts).map(|region| region.iso_code().to_owned())
+        })))
 }
 
 /// Opens (creating a SQLite file if need be) and migrates the database at `url`.

@@ -122,6 +122,7 @@ fn finding_json(finding: &Finding) -> serde_json::Value {
         Subject::Item(ItemKind::Release) => "release",
         Subject::Item(ItemKind::CompiledRelease) => "compiledRelease",
         Subject::Item(ItemKind::VersionedRelease) => "versionedRelease",
+        Subject::Item(ItemKind::Project) => "project",
         Subject::Package => "package",
         Subject::Input => "input",
     };

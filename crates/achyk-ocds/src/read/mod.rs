@@ -104,6 +104,8 @@ pub enum ItemKind {
     CompiledRelease,
     /// A record's `versionedRelease` as published, under the same condition.
     VersionedRelease,
+    /// An OC4IDS project, from a project package's `projects`.
+    Project,
 }
 
 /// One merge input, as the exact JSON text it had in the input.

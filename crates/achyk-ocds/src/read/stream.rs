@@ -215,6 +215,8 @@ struct ObjectReader<'c, 's> {
     held: Vec<Element>,
     held_bytes: usize,
     had_releases: bool,
+    /// An OC4IDS project package's `projects` was read (its projects streamed).
+    had_projects: bool,
     had_records: bool,
     /// Releases went straight to the sink: this is a package.
     streamed: bool,
@@ -254,6 +256,7 @@ impl<'c, 's> ObjectReader<'c, 's> {
             held_bytes: 0,
             had_releases: false,
             had_records: false,
+            had_projects: false,
             streamed: false,
             package_keys: false,
             damage: None,
@@ -294,6 +297,13 @@ impl<'c, 's> ObjectReader<'c, 's> {
                     map.next_value_seed(ReleasesSeed {
                         reader: &mut self,
                         mode,
+                    })?;
+                }
+                ("projects", Role::Top) => {
+                    self.had_projects = true;
+                    self.decide_package();
+                    map.next_value_seed(ProjectsSeed {
+                        context: &mut *self.context,
                     })?;
                 }
                 ("records", Role::Top) => {
@@ -407,7 +417,7 @@ impl<'c, 's> ObjectReader<'c, 's> {
         if self.role == Role::Record {
             return self.finish_record();
         }
-        if self.streamed || self.had_records {
+        if self.streamed || self.had_records || self.had_projects {
             self.finish_package();
         } else if self.had_releases {
             if self.record_signals() && !self.package_keys {
@@ -959,6 +969,60 @@ struct ReleasesSeed<'r, 'c, 's> {
     mode: Mode,
 }
 
+/// Where [`scan_elements`] hands each element of an array it reads from the stream buffer.
+trait ElementSink<'s> {
+    fn context(&mut self) -> &mut Context<'s>;
+    fn accept(&mut self, element: Element, path: &str);
+}
+
+/// Reads the elements of the array straight from the stream buffer, leaving its closing
+/// `]` for serde_json. `Err` means reading must stop; why is in `context.stop`.
+fn scan_elements<'s, S: ElementSink<'s>>(
+    sink: &mut S,
+    buffer: &RefCell<StreamBuffer<'_>>,
+    path: &str,
+    what: &str,
+) -> Result<(), ()> {
+    let array = format!("`{path}`");
+    let mut text = Vec::new();
+    let mut index = 0usize;
+    loop {
+        let context = sink.context();
+        let start = match with_buffer(context, buffer, |buffer| buffer.next_element(index, &array))?
+        {
+            Next::End => return Ok(()),
+            Next::Element(_, line, column) => (line, column),
+        };
+        let line = start.0;
+        text.clear();
+        match with_buffer(context, buffer, |buffer| {
+            buffer.scan_value(&mut text, usize::MAX).map_err(Stop::Io)
+        })? {
+            Scanned::Complete | Scanned::TooLong => {}
+            Scanned::Truncated => {
+                let message = format!(
+                    "truncated JSON: the input ends inside element {index} of {array}, which starts at line {line}; what came before was read"
+                );
+                return stop(
+                    context,
+                    Stop::Issue {
+                        line: Some(line),
+                        message,
+                    },
+                );
+            }
+        }
+        let element = Element {
+            index,
+            line: Some(line),
+            value: checked_element(&text, start)
+                .map_err(|bad| format!("{}; {what} skipped", bad.message())),
+        };
+        index += 1;
+        sink.accept(element, path);
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for ReleasesSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -966,7 +1030,11 @@ impl<'de> DeserializeSeed<'de> for ReleasesSeed<'_, '_, '_> {
     }
 }
 
-impl ReleasesSeed<'_, '_, '_> {
+impl<'s> ElementSink<'s> for ReleasesSeed<'_, '_, 's> {
+    fn context(&mut self) -> &mut Context<'s> {
+        self.reader.context
+    }
+
     /// One element read: to the sink, or held, as the mode says.
     fn accept(&mut self, element: Element, path: &str) {
         match self.mode {
@@ -982,51 +1050,9 @@ impl ReleasesSeed<'_, '_, '_> {
             }
         }
     }
+}
 
-    /// Reads the elements of the array straight from the stream buffer, leaving its closing
-    /// `]` for serde_json. `Err` means reading must stop; why is in `context.stop`.
-    fn scan(&mut self, buffer: &RefCell<StreamBuffer<'_>>) -> Result<(), ()> {
-        let path = format!("{}/releases", self.reader.path);
-        let array = format!("`{path}`");
-        let mut text = Vec::new();
-        let mut index = 0usize;
-        loop {
-            let context = &mut *self.reader.context;
-            let start =
-                match with_buffer(context, buffer, |buffer| buffer.next_element(index, &array))? {
-                    Next::End => return Ok(()),
-                    Next::Element(_, line, column) => (line, column),
-                };
-            let line = start.0;
-            text.clear();
-            match with_buffer(context, buffer, |buffer| {
-                buffer.scan_value(&mut text, usize::MAX).map_err(Stop::Io)
-            })? {
-                Scanned::Complete | Scanned::TooLong => {}
-                Scanned::Truncated => {
-                    let message = format!(
-                        "truncated JSON: the input ends inside element {index} of {array}, which starts at line {line}; what came before was read"
-                    );
-                    return stop(
-                        context,
-                        Stop::Issue {
-                            line: Some(line),
-                            message,
-                        },
-                    );
-                }
-            }
-            let element = Element {
-                index,
-                line: Some(line),
-                value: checked_element(&text, start)
-                    .map_err(|bad| format!("{}; release skipped", bad.message())),
-            };
-            index += 1;
-            self.accept(element, &path);
-        }
-    }
-
+impl ReleasesSeed<'_, '_, '_> {
     fn not_an_array(self, found: &str) {
         let reader = self.reader;
         let line = reader.context.line_now();
@@ -1052,8 +1078,8 @@ impl<'de> Visitor<'de> for ReleasesSeed<'_, '_, '_> {
             // serde_json is reading from this very buffer and has just consumed the `[`.
             let buffer = buffer.clone();
             drop(seq);
-            return self
-                .scan(&buffer)
+            let path = format!("{}/releases", self.reader.path);
+            return scan_elements(&mut self, &buffer, &path, "release")
                 .map_err(|()| serde::de::Error::custom("stopped in `releases`"));
         }
         let path = format!("{}/releases", self.reader.path);
@@ -1085,6 +1111,114 @@ impl<'de> Visitor<'de> for ReleasesSeed<'_, '_, '_> {
             };
             index += 1;
             self.accept(element, &path);
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.not_an_array("an object");
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    reject_scalars!(not_an_array);
+}
+
+/// An OC4IDS project package's `projects`: each element goes to the sink as an
+/// [`ItemKind::Project`] as it is read.
+struct ProjectsSeed<'c, 's> {
+    context: &'c mut Context<'s>,
+}
+
+impl<'s> ElementSink<'s> for ProjectsSeed<'_, 's> {
+    fn context(&mut self) -> &mut Context<'s> {
+        self.context
+    }
+
+    fn accept(&mut self, element: Element, path: &str) {
+        let at = Some(format!("{path}/{}", element.index));
+        match element.value {
+            Err(message) => self.context.issue(element.line, None, at, message),
+            Ok(raw) => match raw.get().as_bytes().first() {
+                Some(b'{') => {
+                    self.context
+                        .item(ItemKind::Project, raw_into_string(raw), element.line)
+                }
+                Some(b'n') => {}
+                _ => {
+                    let message = format!(
+                        "expected a project (a JSON object), found {}; skipped",
+                        raw_type_name(raw.get())
+                    );
+                    self.context.issue(element.line, None, at, message);
+                }
+            },
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ProjectsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl ProjectsSeed<'_, '_> {
+    fn not_an_array(self, found: &str) {
+        let line = self.context.line_now();
+        let message = format!("expected `projects` to be an array, found {found}; ignored");
+        self.context
+            .issue(line, None, Some("/projects".to_owned()), message);
+    }
+}
+
+impl<'de> Visitor<'de> for ProjectsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an array of projects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        if let Lines::Tracked(buffer) = &self.context.lines {
+            // serde_json is reading from this very buffer and has just consumed the `[`.
+            let buffer = buffer.clone();
+            drop(seq);
+            return scan_elements(&mut self, &buffer, "/projects", "project")
+                .map_err(|()| serde::de::Error::custom("stopped in `projects`"));
+        }
+        let mut index = 0usize;
+        loop {
+            let element = match seq.next_element::<Box<RawValue>>() {
+                Ok(Some(raw)) => {
+                    let line = self.context.line_of_raw(raw.get());
+                    Element {
+                        index,
+                        line,
+                        value: Ok(raw),
+                    }
+                }
+                Ok(None) => return Ok(()),
+                Err(error) => {
+                    let message = error.to_string();
+                    if !is_utf8_error(&message) {
+                        return Err(error);
+                    }
+                    let (what, position) = split_error(&message);
+                    let line = self.context.error_line(position);
+                    Element {
+                        index,
+                        line,
+                        value: Err(format!("invalid UTF-8 ({what}); project skipped")),
+                    }
+                }
+            };
+            index += 1;
+            self.accept(element, "/projects");
         }
     }
 

@@ -128,6 +128,7 @@ impl fmt::Display for Finding {
             Subject::Item(ItemKind::Release) | Subject::Input => {}
             Subject::Item(ItemKind::CompiledRelease) => write!(f, " (compiled release)")?,
             Subject::Item(ItemKind::VersionedRelease) => write!(f, " (versioned release)")?,
+            Subject::Item(ItemKind::Project) => write!(f, " (project)")?,
             Subject::Package if self.line.is_some() => write!(f, " (package)")?,
             Subject::Package => {}
         }
@@ -489,10 +490,13 @@ impl Checker {
             return;
         }
         self.summary.items_with_problems += 1;
-        let ocid = value
-            .get("ocid")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        // A project is named by its `id` where a release is by its `ocid`.
+        let name = if item.kind == ItemKind::Project {
+            "id"
+        } else {
+            "ocid"
+        };
+        let ocid = value.get(name).and_then(Value::as_str).map(str::to_string);
         for problem in problems {
             let finding = finding(
                 FindingKind::Schema(problem.keyword),

@@ -151,8 +151,27 @@ impl Validator {
         match kind {
             ItemKind::Release | ItemKind::CompiledRelease => self.validate_release(item),
             ItemKind::VersionedRelease => self.validate_versioned_release(item),
+            ItemKind::Project => validate_project(item),
         }
     }
+}
+
+const PROJECT_SCHEMA_URL: &str =
+    "https://standard.open-contracting.org/infrastructure/schema/0__9__5/project-schema.json";
+
+/// Checks an OC4IDS project against the embedded 0.9.5 project schema.
+pub fn validate_project(project: &Value) -> Vec<SchemaProblem> {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            let documents = [Document {
+                url: PROJECT_SCHEMA_URL.to_string(),
+                value: serde_json::from_str(schema::PROJECT_SCHEMA)
+                    .expect("the embedded project schema is JSON"),
+            }];
+            Schema::compile(&documents, 0).expect("the embedded project schema compiles")
+        })
+        .validate(project)
 }
 
 fn versioned_schema() -> &'static Schema {

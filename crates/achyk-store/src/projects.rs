@@ -1,0 +1,407 @@
+//! Infrastructure projects (migration 0016): stored as received, once per distinct content,
+//! with the columns that search, filter and draw the map read from them on the way in.
+
+use std::sync::Arc;
+
+use achyk_ocds::project::ProjectFacts;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::StoreError;
+use crate::store::{Pool, Store, with_pool};
+
+/// Finds a project's region (an ISO 3166-2 code) from its locations; set with
+/// [`Store::with_project_regions`].
+pub type RegionResolver = Arc<dyn Fn(&ProjectFacts) -> Option<String> + Send + Sync>;
+
+/// What storing a project did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectStored {
+    New,
+    /// Another version of a project stored before; the new one is current.
+    Changed,
+    Unchanged,
+}
+
+/// A project as listed: the stored columns, and its text to read the rest from.
+#[derive(Debug, Clone)]
+pub struct ProjectRow {
+    pub id: String,
+    pub source: String,
+    pub title: String,
+    pub status: Option<String>,
+    pub sector: Option<String>,
+    pub region: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub currency: Option<String>,
+    pub budget: Option<f64>,
+    pub value_now: Option<f64>,
+    pub cost_overrun: Option<f64>,
+    pub planned_end: Option<String>,
+    pub completed_on: Option<String>,
+    /// Red flags raised on the project's processes.
+    pub flags: i64,
+}
+
+/// What to list; every part optional.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectQuery {
+    pub text: Option<String>,
+    pub region: Option<String>,
+    pub sector: Option<String>,
+    pub status: Option<String>,
+    /// Only projects whose cost overrun (against budget) is at least this share.
+    pub min_cost_overrun: Option<f64>,
+    /// Only projects past their planned end (completed late, or open and late on `today`).
+    pub late_on: Option<String>,
+    pub flagged: bool,
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+const COLUMNS: &str = "p.id, p.source, p.title, p.status, p.sector, p.region, p.longitude, \
+     p.latitude, p.currency, p.budget, p.value_now, p.cost_overrun, p.planned_end, \
+     p.completed_on, (SELECT COUNT(*) FROM flag_results f JOIN project_processes pp \
+     ON f.grp = 'ocid' AND f.id = pp.ocid WHERE pp.project_id = p.id)";
+
+fn row(row: Row) -> ProjectRow {
+    ProjectRow {
+        id: row.0,
+        source: row.1,
+        title: row.2,
+        status: row.3,
+        sector: row.4,
+        region: row.5,
+        longitude: row.6,
+        latitude: row.7,
+        currency: row.8,
+        budget: row.9,
+        value_now: row.10,
+        cost_overrun: row.11,
+        planned_end: row.12,
+        completed_on: row.13,
+        flags: row.14,
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// The WHERE clause of `query` with its parameters in order, numbered from `$1`. Only fixed
+/// text goes into the SQL; every value the visitor gives is bound.
+fn conditions(query: &ProjectQuery) -> (String, Vec<String>, Option<f64>) {
+    let mut clauses = Vec::new();
+    let mut texts = Vec::new();
+    let mut push = |clause: &str, value: String, texts: &mut Vec<String>| {
+        texts.push(value);
+        clauses.push(clause.replace('?', &format!("${}", texts.len())));
+    };
+    if let Some(text) = query.text.as_deref().filter(|text| !text.trim().is_empty()) {
+        let pattern = format!("%{}%", text.trim().to_lowercase());
+        push("LOWER(p.title) LIKE ?", pattern, &mut texts);
+    }
+    if let Some(region) = &query.region {
+        push("p.region = ?", region.clone(), &mut texts);
+    }
+    if let Some(sector) = &query.sector {
+        push("p.sector = ?", sector.clone(), &mut texts);
+    }
+    if let Some(status) = &query.status {
+        push("p.status = ?", status.clone(), &mut texts);
+    }
+    if let Some(today) = &query.late_on {
+        push(
+            "p.planned_end IS NOT NULL AND COALESCE(p.completed_on, ?) > p.planned_end",
+            today.clone(),
+            &mut texts,
+        );
+    }
+    if query.flagged {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM flag_results f JOIN project_processes pp ON f.grp = 'ocid' \
+             AND f.id = pp.ocid WHERE pp.project_id = p.id)"
+                .to_owned(),
+        );
+    }
+    let overrun = query.min_cost_overrun;
+    if overrun.is_some() {
+        clauses.push(format!("p.cost_overrun >= ${}", texts.len() + 1));
+    }
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    (clause, texts, overrun)
+}
+
+impl Store {
+    /// The store, finding each project's region with `resolver` as it stores it.
+    pub fn with_project_regions(mut self, resolver: RegionResolver) -> Store {
+        self.project_regions = Some(resolver);
+        self
+    }
+
+    /// Stores one project (its JSON text) from `source` (`oc4ids` or `cso`).
+    pub async fn store_project(
+        &self,
+        json: &str,
+        source: &str,
+    ) -> Result<ProjectStored, StoreError> {
+        let invalid = |message: &str| StoreError::Conflict {
+            what: "project",
+            key: String::new(),
+            message: message.to_owned(),
+        };
+        let value: Value =
+            serde_json::from_str(json).map_err(|error| invalid(&format!("not JSON: {error}")))?;
+        let facts = ProjectFacts::read(&value).ok_or_else(|| invalid("a project needs an `id`"))?;
+        let text = achyk_ocds::canonical::canonical_json(&value);
+        let hash: String = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        let region = self
+            .project_regions
+            .as_ref()
+            .and_then(|resolver| resolver(&facts));
+        let value_now = facts.value_now();
+        let currency = facts
+            .budget
+            .as_ref()
+            .or(value_now.as_ref())
+            .map(|money| money.currency.clone());
+        let cost_overrun = facts.measures("1970-01-01").cost_over_budget;
+        let point = facts.points.first().copied();
+        let ocids: Vec<String> = facts
+            .processes
+            .iter()
+            .map(|process| process.ocid.clone())
+            .collect();
+        let received_at = now();
+        let stored =
+            with_pool!(self, |pool, Db, begin| {
+                let mut tx = pool.begin_with(begin).await?;
+                let before: Option<(String,)> =
+                    sqlx::query_as::<Db, (String,)>("SELECT hash FROM projects WHERE id = $1")
+                        .bind(&facts.id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let stored = match before {
+                    Some((old,)) if old == hash => ProjectStored::Unchanged,
+                    Some(_) => ProjectStored::Changed,
+                    None => ProjectStored::New,
+                };
+                if stored != ProjectStored::Unchanged {
+                    sqlx::query::<Db>(
+                        "INSERT INTO project_versions (project_id, hash, data, received_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, hash) DO NOTHING",
+                    )
+                    .bind(&facts.id)
+                    .bind(&hash)
+                    .bind(&text)
+                    .bind(received_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query::<Db>(
+                    "INSERT INTO projects (id, source, data, hash, title, status, sector, region, \
+                     longitude, latitude, currency, budget, value_now, cost_overrun, planned_end, \
+                     completed_on, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                     $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET \
+                     source = excluded.source, data = excluded.data, hash = excluded.hash, \
+                     title = excluded.title, status = excluded.status, sector = excluded.sector, \
+                     region = excluded.region, longitude = excluded.longitude, \
+                     latitude = excluded.latitude, currency = excluded.currency, \
+                     budget = excluded.budget, value_now = excluded.value_now, \
+                     cost_overrun = excluded.cost_overrun, planned_end = excluded.planned_end, \
+                     completed_on = excluded.completed_on, received_at = excluded.received_at",
+                )
+                .bind(&facts.id)
+                .bind(source)
+                .bind(&text)
+                .bind(&hash)
+                .bind(&facts.title)
+                .bind(facts.status.as_deref())
+                .bind(facts.sectors.first().map(|sector| {
+                    sector.split('.').next().unwrap_or(sector).to_owned()
+                }))
+                .bind(region.as_deref())
+                .bind(point.map(|point| point.0))
+                .bind(point.map(|point| point.1))
+                .bind(currency.as_deref())
+                .bind(facts.budget.as_ref().map(|money| money.amount))
+                .bind(value_now.as_ref().map(|money| money.amount))
+                .bind(cost_overrun)
+                .bind(facts.planned_end.as_deref())
+                .bind(facts.completed_on.as_deref())
+                .bind(received_at)
+                .execute(&mut *tx)
+                .await?;
+                    sqlx::query::<Db>("DELETE FROM project_processes WHERE project_id = $1")
+                        .bind(&facts.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for ocid in &ocids {
+                        sqlx::query::<Db>(
+                            "INSERT INTO project_processes (project_id, ocid) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING",
+                        )
+                        .bind(&facts.id)
+                        .bind(ocid)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    // Pages showing projects are cached by the data generation.
+                    sqlx::query::<Db>(
+                        "UPDATE search_generation SET generation = generation + 1 WHERE id = 1",
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                stored
+            });
+        Ok(stored)
+    }
+
+    /// Projects matching `query`, by title, and how many match in all.
+    pub async fn projects(
+        &self,
+        query: &ProjectQuery,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<ProjectRow>, i64), StoreError> {
+        let (clause, texts, overrun) = conditions(query);
+        let next = texts.len() + usize::from(overrun.is_some());
+        let list = format!(
+            "SELECT {COLUMNS} FROM projects p{clause} ORDER BY p.title, p.id LIMIT ${} OFFSET ${}",
+            next + 1,
+            next + 2
+        );
+        let count = format!("SELECT COUNT(*) FROM projects p{clause}");
+        let (rows, total) = with_pool!(self, |pool, Db, _begin| {
+            let mut select = sqlx::query_as::<Db, Row>(sqlx::AssertSqlSafe(list.as_str()));
+            let mut counting = sqlx::query_as::<Db, (i64,)>(sqlx::AssertSqlSafe(count.as_str()));
+            for text in &texts {
+                select = select.bind(text);
+                counting = counting.bind(text);
+            }
+            if let Some(overrun) = overrun {
+                select = select.bind(overrun);
+                counting = counting.bind(overrun);
+            }
+            let rows = select.bind(limit).bind(offset).fetch_all(pool).await?;
+            let (total,) = counting.fetch_one(pool).await?;
+            (rows, total)
+        });
+        Ok((rows.into_iter().map(row).collect(), total))
+    }
+
+    /// Every project's place on the map: (id, title, longitude, latitude, late or over budget).
+    pub async fn project_points(
+        &self,
+        query: &ProjectQuery,
+    ) -> Result<Vec<ProjectRow>, StoreError> {
+        let (rows, _) = self.projects(query, 5_000, 0).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| row.longitude.is_some() && row.latitude.is_some())
+            .collect())
+    }
+
+    /// One project: its row and its stored JSON.
+    pub async fn project(&self, id: &str) -> Result<(ProjectRow, Value), StoreError> {
+        let select = format!("SELECT {COLUMNS}, p.data FROM projects p WHERE p.id = $1");
+        type WithData = (Row, String);
+        let found: Option<WithData> = with_pool!(self, |pool, Db, _begin| {
+            let found = sqlx::query::<Db>(sqlx::AssertSqlSafe(select.as_str()))
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            match found {
+                None => None,
+                Some(found) => {
+                    use sqlx::Row as _;
+                    let row: Row = (
+                        found.try_get(0)?,
+                        found.try_get(1)?,
+                        found.try_get(2)?,
+                        found.try_get(3)?,
+                        found.try_get(4)?,
+                        found.try_get(5)?,
+                        found.try_get(6)?,
+                        found.try_get(7)?,
+                        found.try_get(8)?,
+                        found.try_get(9)?,
+                        found.try_get(10)?,
+                        found.try_get(11)?,
+                        found.try_get(12)?,
+                        found.try_get(13)?,
+                        found.try_get(14)?,
+                    );
+                    Some((row, found.try_get(15)?))
+                }
+            }
+        });
+        let (stored, data) = found.ok_or_else(|| StoreError::NotFound {
+            what: "project",
+            key: id.to_owned(),
+        })?;
+        let value = serde_json::from_str(&data).map_err(|error| StoreError::Conflict {
+            what: "project",
+            key: id.to_owned(),
+            message: format!("stored JSON is unreadable: {error}"),
+        })?;
+        Ok((row(stored), value))
+    }
+
+    /// The projects a process belongs to: (id, title).
+    pub async fn projects_of_process(
+        &self,
+        ocid: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (String, String)>(
+                "SELECT p.id, p.title FROM projects p JOIN project_processes pp \
+                 ON pp.project_id = p.id WHERE pp.ocid = $1 ORDER BY p.title",
+            )
+            .bind(ocid)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// How many versions of a project were received.
+    pub async fn project_version_count(&self, id: &str) -> Result<i64, StoreError> {
+        let (count,): (i64,) = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (i64,)>(
+                "SELECT COUNT(*) FROM project_versions WHERE project_id = $1",
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(count)
+    }
+}

@@ -1,0 +1,124 @@
+//! OC4IDS projects on both backends: stored once per content, every version kept, rejected
+//! with where and why, and listed by the filters of the projects page. Expected numbers are
+//! the example package's, worked out by hand (see achyk-ocds/tests/projects.rs).
+
+mod common;
+
+use std::sync::Arc;
+
+use achyk_store::ProjectQuery;
+use common::{Databases, TestDb};
+
+both_backends!(projects_are_stored_once_per_content_and_listed_by_filters);
+
+const EXAMPLE: &str =
+    include_str!("../../achyk-ocds/tests/fixtures/oc4ids/example-project-package.json");
+const ID: &str = "oc4ids-bu3kcz-m75-junctions-4-to-5-smart-motorway";
+
+async fn projects_are_stored_once_per_content_and_listed_by_filters(db: &TestDb) {
+    // A resolver that names every project's region from its first place name, so the test
+    // sees the resolver's answer stored.
+    let store = db.store().await.with_project_regions(Arc::new(|facts| {
+        facts.places.first().map(|_| "KG-C".to_owned())
+    }));
+    let report = store
+        .import_publications(&[("example.json", EXAMPLE.as_bytes())])
+        .await
+        .unwrap();
+    assert_eq!(report.projects_new, 1);
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let again = store
+        .import_publications(&[("example.json", EXAMPLE.as_bytes())])
+        .await
+        .unwrap();
+    assert_eq!((again.projects_new, again.projects_unchanged), (0, 1));
+
+    let (row, data) = store.project(ID).await.unwrap();
+    assert_eq!(data["id"], ID);
+    assert_eq!(row.source, "oc4ids");
+    assert_eq!(row.budget, Some(40_000_000.0));
+    assert_eq!(row.value_now, Some(42_100_000.0));
+    assert_eq!(row.currency.as_deref(), Some("GBP"));
+    assert!((row.cost_overrun.unwrap() - 0.0525).abs() < 1e-12);
+    assert_eq!(row.planned_end.as_deref(), Some("2017-12-31"));
+    assert_eq!(row.completed_on.as_deref(), Some("2018-12-10"));
+    assert_eq!(row.sector.as_deref(), Some("transport"));
+    assert_eq!(row.region.as_deref(), Some("KG-C"));
+    assert_eq!(row.flags, 0);
+    assert_eq!(
+        store
+            .projects_of_process("ocds-a1b1c1-c9b14c18-adc8-11e6-9901-0019b9f3037b")
+            .await
+            .unwrap(),
+        vec![(ID.to_owned(), row.title.clone())]
+    );
+
+    // A changed project replaces the current one; both versions are kept.
+    let mut package: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    package["projects"][0]["completion"]["finalValue"]["amount"] = 50_000_000.into();
+    let changed = serde_json::to_vec(&package).unwrap();
+    let report = store
+        .import_publications(&[("changed.json", &changed)])
+        .await
+        .unwrap();
+    assert_eq!(report.projects_changed, 1);
+    assert_eq!(store.project_version_count(ID).await.unwrap(), 2);
+    let (row, _) = store.project(ID).await.unwrap();
+    // (50 000 000 − 40 000 000) / 40 000 000 = 0.25.
+    assert!((row.cost_overrun.unwrap() - 0.25).abs() < 1e-12);
+
+    let count = |query: ProjectQuery| {
+        let store = store.clone();
+        async move { store.projects(&query, 20, 0).await.unwrap().1 }
+    };
+    assert_eq!(count(ProjectQuery::default()).await, 1);
+    assert_eq!(
+        count(ProjectQuery {
+            text: Some("SMART motorway".into()),
+            region: Some("KG-C".into()),
+            sector: Some("transport".into()),
+            status: Some("maintenance".into()),
+            late_on: Some("2026-11-29".into()),
+            min_cost_overrun: Some(0.25),
+            flagged: false,
+        })
+        .await,
+        1
+    );
+    for query in [
+        ProjectQuery {
+            region: Some("KG-B".into()),
+            ..ProjectQuery::default()
+        },
+        ProjectQuery {
+            min_cost_overrun: Some(0.2501),
+            ..ProjectQuery::default()
+        },
+        ProjectQuery {
+            text: Some("school".into()),
+            ..ProjectQuery::default()
+        },
+        ProjectQuery {
+            flagged: true,
+            ..ProjectQuery::default()
+        },
+    ] {
+        assert_eq!(count(query.clone()).await, 0, "{query:?}");
+    }
+
+    // A project without an id is rejected where it is; its neighbours are stored.
+    let text = "{\"version\": \"0.9\", \"projects\": [\n{\"id\": \"kg-1\", \"title\": \"Roof\"},\n{\"title\": \"no id\"},\n{\"id\": \"kg-2\", \"title\": \"Road\"}\n]}";
+    let report = store
+        .import_publications(&[("mixed.json", text.as_bytes())])
+        .await
+        .unwrap();
+    assert_eq!(report.projects_new, 2);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].location.line, Some(3));
+    assert!(
+        report.rejected[0].reason.contains("needs an `id`"),
+        "{:?}",
+        report.rejected
+    );
+    assert_eq!(count(ProjectQuery::default()).await, 3);
+}
