@@ -207,7 +207,17 @@ pub fn project_region(facts: &achyk_ocds::project::ProjectFacts) -> Option<Regio
         .points
         .iter()
         .find_map(|&(longitude, latitude)| {
-            region_at(longitude, latitude).or_else(|| region_at(latitude, longitude))
+            let (region, longitude, latitude) = match region_at(longitude, latitude) {
+                Some(region) => (region, longitude, latitude),
+                None => (region_at(latitude, longitude)?, latitude, longitude),
+            };
+            Some(
+                if region == Region::OshOblast && in_osh_city(longitude, latitude) {
+                    Region::Osh
+                } else {
+                    region
+                },
+            )
         })
         .or_else(|| {
             facts
@@ -215,6 +225,12 @@ pub fn project_region(facts: &achyk_ocds::project::ProjectFacts) -> Option<Regio
                 .iter()
                 .find_map(|place| Region::from_name(place))
         })
+}
+
+/// Whether a point is in Osh city, which the shapes draw inside Osh region: within about
+/// 6 km of its centre.
+fn in_osh_city(longitude: f64, latitude: f64) -> bool {
+    (longitude - OSH_CITY.0).abs() < 0.07 && (latitude - OSH_CITY.1).abs() < 0.05
 }
 
 /// The map as links: each region opens `href` of its code, named by its name; `selected` is

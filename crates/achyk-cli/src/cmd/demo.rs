@@ -139,7 +139,9 @@ fn generate_feed(feed: &Path, processes: u64, seed: u64) -> anyhow::Result<Vec<P
     };
     let (_, written) = achyk_kg::generate::write_feed(settings, feed)
         .with_context(|| format!("cannot generate the demo feed into {}", feed.display()))?;
-    Ok(written.pages)
+    let mut files = written.pages;
+    files.push(written.projects);
+    Ok(files)
 }
 
 /// The page files already in `feed`, in name order (which is feed order).
@@ -157,6 +159,10 @@ fn existing_pages(feed: &Path) -> anyhow::Result<Vec<PathBuf>> {
         })
         .collect();
     pages.sort();
+    let projects = feed.join(achyk_kg::generate::PROJECTS_FILE);
+    if !pages.is_empty() && projects.exists() {
+        pages.push(projects);
+    }
     Ok(pages)
 }
 

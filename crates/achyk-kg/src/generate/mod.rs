@@ -24,11 +24,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 mod process;
+mod projects;
 mod random;
 mod render;
 mod vocabulary;
 mod world;
 
+pub use projects::{
+    COMPLETED_RATE, DURATION_MODIFICATION_RATE, PAID_AHEAD_RATE, VALUE_MODIFICATION_RATE,
+};
+pub use vocabulary::settlement_points;
 pub use world::{BUYER_TAIL_EXPONENT, SUPPLIER_TAIL_EXPONENT};
 
 use process::{BidStatus, Calendar, Law, Outcome, Plan, Process, Role, Stage};
@@ -431,8 +436,8 @@ impl Feed {
         (0..self.page_count()).filter_map(|index| self.page(index))
     }
 
-    /// Writes the pages, `planted.jsonl` and `summary.json` into `folder` (created if
-    /// missing; it must not already hold pages).
+    /// Writes the pages, `planted.jsonl`, `summary.json` and `projects.json` (OC4IDS) into
+    /// `folder` (created if missing; it must not already hold pages).
     pub fn write_to(&self, folder: &Path) -> Result<WrittenFeed, GenerateError> {
         let io_error = |path: &Path| {
             let path = path.to_path_buf();
@@ -485,10 +490,17 @@ impl Feed {
                 .map_err(std::io::Error::from)?;
             writer.write_all(b"\n")
         })?;
+        let projects_path = folder.join(PROJECTS_FILE);
+        let projects = self.projects();
+        write_json(&projects_path, |writer| {
+            serde_json::to_writer(&mut *writer, &projects).map_err(std::io::Error::from)?;
+            writer.write_all(b"\n")
+        })?;
         Ok(WrittenFeed {
             pages,
             planted: planted_path,
             summary: summary_path,
+            projects: projects_path,
         })
     }
 }
@@ -500,7 +512,12 @@ pub struct WrittenFeed {
     pub pages: Vec<PathBuf>,
     pub planted: PathBuf,
     pub summary: PathBuf,
+    /// The OC4IDS project package made from the feed's works contracts.
+    pub projects: PathBuf,
 }
+
+/// The name of the project package [`Feed::write_to`] writes beside the pages.
+pub const PROJECTS_FILE: &str = "projects.json";
 
 fn write_json(
     path: &Path,
