@@ -347,3 +347,48 @@ fn the_realised_statistics_meet_the_stated_targets() {
     assert!(summary.republished > processes / 2);
     assert!(summary.with_enquiries > 0 && summary.with_complaints > 0 && summary.amended > 0);
 }
+
+/// The demo's projects: valid OC4IDS, made only of the feed's own awarded works processes,
+/// each process in one project, and with modifications, delays and payments ahead of the work
+/// near their stated rates.
+#[test]
+fn projects_are_valid_oc4ids_made_of_the_feeds_works_contracts() {
+    let feed = Feed::new(settings(6_000, 11)).unwrap();
+    let package = feed.projects();
+    let projects = package["projects"].as_array().unwrap();
+    assert!(projects.len() > 300, "{} projects", projects.len());
+    let mut works = HashSet::new();
+    for page in feed.pages() {
+        for release in page.package["releases"].as_array().unwrap() {
+            let category = release["tender"]["mainProcurementCategory"].as_str();
+            if matches!(category, Some("works" | "work")) && release["contracts"].is_array() {
+                works.insert(release["ocid"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let (mut contracts, mut raised, mut extended) = (0u64, 0u64, 0u64);
+    let mut regions = HashSet::new();
+    for project in projects {
+        let problems = achyk_ocds::validate::validate_project(project);
+        assert!(problems.is_empty(), "{}: {problems:?}", project["id"]);
+        regions.insert(project["locations"][0]["address"]["region"].as_str().unwrap());
+        for process in project["contractingProcesses"].as_array().unwrap() {
+            let ocid = process["summary"]["ocid"].as_str().unwrap();
+            assert!(works.contains(ocid), "{ocid} is not an awarded works process of the feed");
+            assert!(seen.insert(ocid.to_owned()), "{ocid} is in two projects");
+            contracts += 1;
+            for modification in process["summary"]["modifications"].as_array().into_iter().flatten() {
+                match modification["type"].as_str() {
+                    Some("value") => raised += 1,
+                    Some("duration") => extended += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    // Nine places in the feed: seven oblasts and two cities.
+    assert_eq!(regions.len(), 9, "{regions:?}");
+    assert_share("value modification", raised, contracts, VALUE_MODIFICATION_RATE, (1, 1));
+    assert_share("duration modification", extended, contracts, DURATION_MODIFICATION_RATE, (1, 1));
+}
