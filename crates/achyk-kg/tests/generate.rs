@@ -372,13 +372,24 @@ fn projects_are_valid_oc4ids_made_of_the_feeds_works_contracts() {
     for project in projects {
         let problems = achyk_ocds::validate::validate_project(project);
         assert!(problems.is_empty(), "{}: {problems:?}", project["id"]);
-        regions.insert(project["locations"][0]["address"]["region"].as_str().unwrap());
+        regions.insert(
+            project["locations"][0]["address"]["region"]
+                .as_str()
+                .unwrap(),
+        );
         for process in project["contractingProcesses"].as_array().unwrap() {
             let ocid = process["summary"]["ocid"].as_str().unwrap();
-            assert!(works.contains(ocid), "{ocid} is not an awarded works process of the feed");
+            assert!(
+                works.contains(ocid),
+                "{ocid} is not an awarded works process of the feed"
+            );
             assert!(seen.insert(ocid.to_owned()), "{ocid} is in two projects");
             contracts += 1;
-            for modification in process["summary"]["modifications"].as_array().into_iter().flatten() {
+            for modification in process["summary"]["modifications"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 match modification["type"].as_str() {
                     Some("value") => raised += 1,
                     Some("duration") => extended += 1,
@@ -389,6 +400,18 @@ fn projects_are_valid_oc4ids_made_of_the_feeds_works_contracts() {
     }
     // Nine places in the feed: seven oblasts and two cities.
     assert_eq!(regions.len(), 9, "{regions:?}");
-    assert_share("value modification", raised, contracts, VALUE_MODIFICATION_RATE, (1, 1));
-    assert_share("duration modification", extended, contracts, DURATION_MODIFICATION_RATE, (1, 1));
+    assert_share(
+        "value modification",
+        raised,
+        contracts,
+        VALUE_MODIFICATION_RATE,
+        (1, 1),
+    );
+    assert_share(
+        "duration modification",
+        extended,
+        contracts,
+        DURATION_MODIFICATION_RATE,
+        (1, 1),
+    );
 }

@@ -159,6 +159,12 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/tenders/{ocid}", get(pages::tender::page))
         .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
+        .route("/{lang}/projects", get(pages::projects::list))
+        .route("/{lang}/projects/{id}", get(pages::projects::page))
+        .route(
+            "/{lang}/projects/{id}/oc4ids.json",
+            get(pages::projects::raw),
+        )
         .route("/{lang}/about", get(pages::about::page))
         .route("/{lang}/methodology", get(pages::methodology::page))
         .route("/{lang}/analytics", get(pages::analytics::page))

@@ -29,6 +29,19 @@ struct Shapes {
     rings: Vec<(Region, Rings)>,
     osh_city: (f64, f64),
     height: f64,
+    /// The projection: west and north edges, the cosine squeeze and the scale.
+    frame: (f64, f64, f64, f64),
+}
+
+impl Shapes {
+    /// A (longitude, latitude) point in SVG units.
+    fn project(&self, longitude: f64, latitude: f64) -> (f64, f64) {
+        let (west, north, squeeze, scale) = self.frame;
+        (
+            (longitude - west) * squeeze * scale,
+            (north - latitude) * scale,
+        )
+    }
 }
 
 fn shapes() -> &'static Shapes {
@@ -118,6 +131,7 @@ fn shapes() -> &'static Shapes {
             rings: kept,
             osh_city: project(OSH_CITY),
             height,
+            frame: (west, north, squeeze, scale),
         }
     })
 }
@@ -196,6 +210,51 @@ pub fn region_at(longitude: f64, latitude: f64) -> Option<Region> {
             .count();
         (count % 2 == 1).then_some(*region)
     })
+}
+
+/// A point on the map: a project, say.
+pub struct MapPoint {
+    pub longitude: f64,
+    pub latitude: f64,
+    /// What the point's title says.
+    pub title: String,
+    /// Drawn as a warning (late or over budget) rather than plain.
+    pub alert: bool,
+}
+
+/// The regions in outline with `points` over them, as inline SVG labelled by `label`. Alert
+/// points are orange squares, others blue circles, so the difference does not rest on colour.
+pub fn render_points(points: &[MapPoint], label: &str) -> String {
+    let shapes = shapes();
+    let mut svg = format!(
+        "<svg class=\"map\" viewBox=\"0 0 {WIDTH} {:.0}\" role=\"img\" aria-label=\"{}\">",
+        shapes.height,
+        escape(label)
+    );
+    for (region, path) in &shapes.paths {
+        svg.push_str(&format!(
+            "<path d=\"{path}\" fill=\"{EMPTY_FILL}\" stroke=\"#8c959f\" stroke-width=\"1\" data-region=\"{}\"/>",
+            region.iso_code()
+        ));
+    }
+    for point in points {
+        let (x, y) = shapes.project(point.longitude, point.latitude);
+        if point.alert {
+            svg.push_str(&format!(
+                "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"7\" height=\"7\" class=\"pt-alert\"><title>{}</title></rect>",
+                x - 3.5,
+                y - 3.5,
+                escape(&point.title)
+            ));
+        } else {
+            svg.push_str(&format!(
+                "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"3.5\" class=\"pt\"><title>{}</title></circle>",
+                escape(&point.title)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
 }
 
 /// The region of an infrastructure project: the first of its points that falls in Kyrgyzstan

@@ -23,8 +23,12 @@ pub const VALUE_MODIFICATION_RATE: f64 = 0.35;
 pub const DURATION_MODIFICATION_RATE: f64 = 0.4;
 /// Of the projects still open: paid ahead of the work done by 25–45 points.
 pub const PAID_AHEAD_RATE: f64 = 0.25;
-/// Of the projects whose planned end is before the feed's last half year: completed.
-pub const COMPLETED_RATE: f64 = 0.85;
+/// Of the projects whose planned end is before the feed's last half year: completed (the rest
+/// are stalled, still open long after their planned end).
+pub const COMPLETED_RATE: f64 = 0.95;
+/// Of the projects: finished after the planned end (beyond any extension) by up to 90 days;
+/// the others finish up to 20 days early.
+pub const SLIPPAGE_RATE: f64 = 0.45;
 
 const RATIONALES: [&str; 5] = [
     "Дополнительные объёмы работ, выявленные при вскрытии конструкций",
@@ -212,7 +216,11 @@ impl Feed {
         let first_signed = phases[0].signed;
         let budget =
             ((original_sum as f64 * rng.uniform(0.95, 1.10)) / 1000.0).round() as i64 * 1000;
-        let slippage = rng.between(0, 120) as i64;
+        let slippage = if rng.chance(SLIPPAGE_RATE) {
+            rng.between(1, 90) as i64
+        } else {
+            -(rng.between(0, 20) as i64)
+        };
         let finished = planned_end + (delay_days + slippage) * SECONDS_PER_DAY;
         let completed = planned_end.div_euclid(SECONDS_PER_DAY) < last_day - 180
             && finished.div_euclid(SECONDS_PER_DAY) <= last_day

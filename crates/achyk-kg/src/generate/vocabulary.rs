@@ -931,8 +931,11 @@ pub(crate) fn locality_point(locality: &str) -> Option<(f64, f64)> {
     Some(point)
 }
 
+/// A settlement: its region, its name, and its point if known.
+pub type Settlement = (crate::regions::Region, &'static str, Option<(f64, f64)>);
+
 /// Every settlement of [`PLACES`] with its region and point, for checks.
-pub fn settlement_points() -> Vec<(crate::regions::Region, &'static str, Option<(f64, f64)>)> {
+pub fn settlement_points() -> Vec<Settlement> {
     let mut seen = Vec::new();
     for place in PLACES {
         if !seen

@@ -12,6 +12,7 @@ pub mod impact;
 pub mod methodology;
 pub mod moderation;
 pub mod organisation;
+pub mod projects;
 pub mod report;
 pub mod tender;
 pub mod tenders;

@@ -1,0 +1,114 @@
+# Infrastructure projects (OC4IDS): the list, the map, a project's page.
+nav-projects = Projects
+projects-title = Infrastructure projects
+projects-lead = Roads, schools, clinics and water pipes paid from public money: what each costs against its budget, how late it is, and what citizens saw on site.
+projects-search-label = Search projects by name
+projects-map-label = Map of Kyrgyzstan with the projects found
+projects-map-first = The map shows the first { $shown } projects found.
+projects-found = { $count ->
+    [one] { $shown } project found
+   *[other] { $shown } projects found
+}
+projects-none = No project matches this search.
+projects-legend-plain = on time and within budget (as far as known)
+projects-legend-alert = late, or 10% or more over budget
+project-filter-late = Only late projects
+project-filter-flagged = Only projects with red flags
+project-filter-over = Over budget
+project-filter-over-at-least = by { $percent }% or more
+project-sector = Sector
+project-status = Stage
+project-sector-education = Education
+project-sector-health = Health
+project-sector-energy = Energy
+project-sector-communications = Communications
+project-sector-waterAndWaste = Water and sanitation
+project-sector-governance = Public administration
+project-sector-economy = Economy
+project-sector-cultureSportsAndRecreation = Culture and sport
+project-sector-transport = Roads and transport
+project-sector-socialHousing = Social housing
+project-sector-naturalResources = Natural resources
+project-sector-unknown = A project
+project-status-identification = Being identified
+project-status-preparation = Being prepared
+project-status-implementation = Under construction
+project-status-completion = Completed
+project-status-maintenance = In use and maintained
+project-status-decommissioning = Being decommissioned
+project-status-decommissioned = Decommissioned
+project-status-cancelled = Cancelled
+project-budget = Budget
+project-value-now = Cost now
+project-over-budget = { $percent } over budget
+project-days-late = { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}
+project-days = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+project-on-time = on time
+project-summary-what = { $sector }: { $place }.
+project-summary-who = Public body responsible: { $authority }.
+project-summary-builders = Built by: { $names }.
+project-summary-over = Budget { $budget }; it costs { $value } now, { $percent } more than budgeted.
+project-summary-within = Budget { $budget }; it costs { $value } now, within the budget.
+project-summary-budget = Budget { $budget }.
+project-summary-finished-late = It was to be finished by { $planned } and was finished on { $finished }: { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+}.
+project-summary-finished = It was to be finished by { $planned } and was finished on { $finished }.
+project-summary-open-late = It was to be finished by { $planned } and is still not finished: { $days ->
+    [one] { $days } day late
+   *[other] { $days } days late
+} so far.
+project-summary-open = It is to be finished by { $planned }.
+project-report = Report a problem with this project
+project-measures = What the numbers say
+project-warn-mark = Needs attention:
+project-measure-unknown = not known
+project-measure-over-budget = Cost against budget
+project-measure-over-budget-explain = The cost now ({ $value }) against the approved budget ({ $budget }).
+project-measure-needs-budget = Needs a budget and a cost in the same currency.
+project-measure-over-contracts = Contracts grown since signing
+project-measure-over-contracts-explain = The contracts now ({ $current }) against the sums signed ({ $original }).
+project-measure-needs-contracts = Needs the contracts' values in one currency.
+project-measure-late = Delay
+project-measure-late-explain = Days past the planned end ({ $planned }), until it was finished or until today.
+project-measure-needs-end = Needs a planned end date.
+project-measure-direct = Awarded without competition
+project-measure-direct-explain = The share of the contracts' value awarded directly to one supplier, with no tender.
+project-measure-modifications = Contract changes
+project-measure-modifications-explain = How many times the contracts were changed after signing (price, time or scope).
+project-measure-flags = Red flags
+project-measure-flags-explain = Corruption-risk signals raised on the project's purchases (see each purchase).
+project-measure-lag = Paid ahead of the work
+project-measure-lag-explain = { $paid } of the contracts' value was paid while { $built } of the work was done.
+project-progress = Work done and money paid
+project-progress-built = Work done
+project-progress-paid = Money paid
+project-timeline = Timeline
+project-modification = Contract changed
+project-step-start = Work began
+project-step-planned-end = Planned end
+project-step-completed = Finished
+project-processes = The purchases of this project
+project-processes-none = The publisher names no purchase for this project.
+project-process = Purchase
+project-supplier = Contractor
+project-original = Signed for
+project-current = Now
+project-modifications = Changes
+project-flags = Red flags
+project-documents = Documents
+project-reports = What citizens reported
+project-reports-none = No published report about this project yet.
+project-source-oc4ids = Published by the responsible body in the Open Contracting for Infrastructure Data Standard (OC4IDS).
+project-source-cso = Put together in Achyk by a civil-society monitor from published purchases.
+milestone-met = done
+milestone-notMet = not done
+milestone-partiallyMet = partly done
+milestone-scheduled = scheduled

@@ -1,0 +1,119 @@
+# Инфраструктурные проекты (OC4IDS): список, карта, страница проекта.
+nav-projects = Проекты
+projects-title = Инфраструктурные проекты
+projects-lead = Дороги, школы, больницы и водопроводы за бюджетные деньги: сколько стоит каждый по сравнению с бюджетом, насколько опаздывает и что граждане увидели на объекте.
+projects-search-label = Поиск проектов по названию
+projects-map-label = Карта Кыргызстана с найденными проектами
+projects-map-first = На карте первые { $shown } найденных проектов.
+projects-found = { $count ->
+    [one] Найден { $shown } проект
+    [few] Найдено { $shown } проекта
+   *[other] Найдено { $shown } проектов
+}
+projects-none = Ни один проект не подходит под этот поиск.
+projects-legend-plain = в срок и в пределах бюджета (насколько известно)
+projects-legend-alert = опаздывает или дороже бюджета на 10 % и более
+project-filter-late = Только опаздывающие
+project-filter-flagged = Только с красными флагами
+project-filter-over = Дороже бюджета
+project-filter-over-at-least = на { $percent } % и более
+project-sector = Отрасль
+project-status = Стадия
+project-sector-education = Образование
+project-sector-health = Здравоохранение
+project-sector-energy = Энергетика
+project-sector-communications = Связь
+project-sector-waterAndWaste = Водоснабжение и канализация
+project-sector-governance = Государственное управление
+project-sector-economy = Экономика
+project-sector-cultureSportsAndRecreation = Культура и спорт
+project-sector-transport = Дороги и транспорт
+project-sector-socialHousing = Социальное жильё
+project-sector-naturalResources = Природные ресурсы
+project-sector-unknown = Проект
+project-status-identification = Определение
+project-status-preparation = Подготовка
+project-status-implementation = Строится
+project-status-completion = Завершён
+project-status-maintenance = Эксплуатируется
+project-status-decommissioning = Выводится из эксплуатации
+project-status-decommissioned = Выведен из эксплуатации
+project-status-cancelled = Отменён
+project-budget = Бюджет
+project-value-now = Стоимость сейчас
+project-over-budget = дороже бюджета на { $percent }
+project-days-late = { $days ->
+    [one] опоздание { $days } день
+    [few] опоздание { $days } дня
+   *[other] опоздание { $days } дней
+}
+project-days = { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}
+project-on-time = в срок
+project-summary-what = { $sector }: { $place }.
+project-summary-who = Ответственный госорган: { $authority }.
+project-summary-builders = Строит: { $names }.
+project-summary-over = Бюджет { $budget }; сейчас стоимость { $value }, на { $percent } больше бюджета.
+project-summary-within = Бюджет { $budget }; сейчас стоимость { $value }, в пределах бюджета.
+project-summary-budget = Бюджет { $budget }.
+project-summary-finished-late = Должен был быть завершён к { $planned }, завершён { $finished }: опоздание { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}.
+project-summary-finished = Должен был быть завершён к { $planned }, завершён { $finished }.
+project-summary-open-late = Должен был быть завершён к { $planned } и до сих пор не завершён: опоздание уже { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}.
+project-summary-open = Срок завершения: { $planned }.
+project-report = Сообщить о проблеме с этим проектом
+project-measures = Что говорят цифры
+project-warn-mark = Требует внимания:
+project-measure-unknown = неизвестно
+project-measure-over-budget = Стоимость против бюджета
+project-measure-over-budget-explain = Стоимость сейчас ({ $value }) против утверждённого бюджета ({ $budget }).
+project-measure-needs-budget = Нужны бюджет и стоимость в одной валюте.
+project-measure-over-contracts = Рост договоров после подписания
+project-measure-over-contracts-explain = Договоры сейчас ({ $current }) против подписанных сумм ({ $original }).
+project-measure-needs-contracts = Нужны суммы договоров в одной валюте.
+project-measure-late = Опоздание
+project-measure-late-explain = Дней после планового срока ({ $planned }) до завершения или до сегодня.
+project-measure-needs-end = Нужен плановый срок завершения.
+project-measure-direct = Без конкурса
+project-measure-direct-explain = Доля стоимости договоров, заключённых напрямую с одним поставщиком, без торгов.
+project-measure-modifications = Изменения договоров
+project-measure-modifications-explain = Сколько раз договоры меняли после подписания (цену, сроки или объём).
+project-measure-flags = Красные флаги
+project-measure-flags-explain = Признаки коррупционного риска в закупках проекта (подробнее на странице каждой закупки).
+project-measure-lag = Оплачено раньше работ
+project-measure-lag-explain = Оплачено { $paid } стоимости договоров, а выполнено { $built } работ.
+project-progress = Выполнено и оплачено
+project-progress-built = Выполнено работ
+project-progress-paid = Оплачено
+project-timeline = Хронология
+project-modification = Договор изменён
+project-step-start = Начало работ
+project-step-planned-end = Плановый срок
+project-step-completed = Завершён
+project-processes = Закупки этого проекта
+project-processes-none = Публикатор не указал ни одной закупки для этого проекта.
+project-process = Закупка
+project-supplier = Подрядчик
+project-original = Подписан на
+project-current = Сейчас
+project-modifications = Изменения
+project-flags = Красные флаги
+project-documents = Документы
+project-reports = Что сообщили граждане
+project-reports-none = Опубликованных сообщений об этом проекте пока нет.
+project-source-oc4ids = Опубликовано ответственным органом по стандарту открытых данных об инфраструктуре (OC4IDS).
+project-source-cso = Собрано в Achyk наблюдателем гражданской организации из опубликованных закупок.
+milestone-met = выполнено
+milestone-notMet = не выполнено
+milestone-partiallyMet = выполнено частично
+milestone-scheduled = запланировано

@@ -1,0 +1,876 @@
+//! Infrastructure projects: `/{lang}/projects` (search and filters in the URL, a map of the
+//! matching projects over the regions, the list) and `/{lang}/projects/{id}` (what is being
+//! built, where, by whom, for how much, how late and how far over budget, in plain words
+//! first; then the measures with their numbers, the timeline, the contracting processes with
+//! their red flags, progress against payments, documents and citizens' reports).
+//! `/{lang}/projects/{id}/oc4ids.json` is the project as stored.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{Uri, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use achyk_kg::regions::Region;
+use achyk_ocds::project::{Measures, Money, PROGRESS_LAG_WARNING, ProjectFacts};
+use achyk_store::{ProjectQuery, ProjectRow};
+
+use super::Chrome;
+use super::tenders::{Choice, Filter};
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{Arg, Lang, Tr};
+use crate::map::{MapPoint, render_points};
+use crate::query::{BadParameter, encode};
+use crate::view::{region_name, short_date};
+
+/// Projects per page of the list.
+const PAGE_SIZE: i64 = 25;
+/// At most this many projects are drawn on the list's map (the page stays light).
+const MAP_POINTS: i64 = 2_000;
+const SECTORS: [&str; 8] = [
+    "transport",
+    "education",
+    "health",
+    "waterAndWaste",
+    "energy",
+    "socialHousing",
+    "cultureSportsAndRecreation",
+    "governance",
+];
+const STATUSES: [&str; 8] = [
+    "identification",
+    "preparation",
+    "implementation",
+    "completion",
+    "maintenance",
+    "decommissioning",
+    "decommissioned",
+    "cancelled",
+];
+/// The choices of the cost overrun filter, in percent.
+const OVERRUNS: [u32; 4] = [1, 10, 25, 50];
+
+/// Today in Bishkek, as `YYYY-MM-DD`.
+fn today() -> String {
+    let (year, month, day) = achyk_civic::place::day_in_bishkek(crate::auth::now()).ymd();
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// A share as a percentage in the language's way: `5,3 %` in Kyrgyz and Russian, `5.3%` in
+/// English.
+pub fn percent(tr: &Tr, share: f64) -> String {
+    let value = share * 100.0;
+    let text = if (value - value.round()).abs() < 0.05 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    match tr.lang {
+        Lang::En => format!("{text}%"),
+        Lang::Ky | Lang::Ru => format!("{}\u{a0}%", text.replace('.', ",")),
+    }
+}
+
+fn money(tr: &Tr, money: &Money) -> String {
+    tr.money(money.amount, &money.currency)
+}
+
+/// The top-level sectors of OC4IDS's projectSector codelist.
+const ALL_SECTORS: [&str; 11] = [
+    "education",
+    "health",
+    "energy",
+    "communications",
+    "waterAndWaste",
+    "governance",
+    "economy",
+    "cultureSportsAndRecreation",
+    "transport",
+    "socialHousing",
+    "naturalResources",
+];
+
+/// A sector's words (by its top-level code); a code outside the codelist shows as it is.
+fn sector_words(tr: &Tr, sector: &str) -> String {
+    let top = sector.split('.').next().unwrap_or(sector);
+    if ALL_SECTORS.contains(&top) {
+        tr.t(&format!("project-sector-{top}"))
+    } else {
+        sector.to_owned()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    status: String,
+    /// Minimum cost overrun against budget, in percent.
+    #[serde(default)]
+    over: String,
+    #[serde(default)]
+    late: String,
+    #[serde(default)]
+    flagged: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+impl ListParams {
+    fn query(&self, lang: Lang) -> Result<ProjectQuery, AppError> {
+        let bad = |name: &'static str, value: &str| {
+            AppError::bad_request(
+                lang,
+                &BadParameter {
+                    name,
+                    value: value.to_owned(),
+                    expected: "one of the choices of the form",
+                },
+            )
+        };
+        let pick = |name: &'static str, value: &str, allowed: &[&str]| match value {
+            "" => Ok(None),
+            value if allowed.contains(&value) => Ok(Some(value.to_owned())),
+            _ => Err(bad(name, value)),
+        };
+        let regions: Vec<&str> = Region::ALL.iter().map(|region| region.iso_code()).collect();
+        let over = match self.over.as_str() {
+            "" => None,
+            value => Some(
+                value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|percent| OVERRUNS.contains(percent))
+                    .ok_or_else(|| bad("over", value))?,
+            ),
+        };
+        Ok(ProjectQuery {
+            text: Some(self.q.trim().to_owned()).filter(|text| !text.is_empty()),
+            region: pick("region", &self.region, &regions)?,
+            sector: pick("sector", &self.sector, &SECTORS)?,
+            status: pick("status", &self.status, &STATUSES)?,
+            min_cost_overrun: over.map(|percent| f64::from(percent) / 100.0),
+            late_on: (!self.late.is_empty()).then(today),
+            flagged: !self.flagged.is_empty(),
+        })
+    }
+
+    /// This search's address with another page.
+    fn href(&self, lang: Lang, page: u32) -> String {
+        let mut pairs = Vec::new();
+        for (name, value) in [
+            ("q", &self.q),
+            ("region", &self.region),
+            ("sector", &self.sector),
+            ("status", &self.status),
+            ("over", &self.over),
+            ("late", &self.late),
+            ("flagged", &self.flagged),
+        ] {
+            if !value.is_empty() {
+                pairs.push(format!("{name}={}", encode(value)));
+            }
+        }
+        if page > 1 {
+            pairs.push(format!("page={page}"));
+        }
+        let query = pairs.join("&");
+        if query.is_empty() {
+            format!("/{}/projects", lang.code())
+        } else {
+            format!("/{}/projects?{query}", lang.code())
+        }
+    }
+}
+
+/// A project in the list.
+pub struct ProjectItem {
+    href: String,
+    title: String,
+    place: String,
+    /// Budget, value now, overrun and lateness in a line of words.
+    facts: Vec<String>,
+    alert: bool,
+    flags: i64,
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ListPage {
+    chrome: Chrome,
+    query: String,
+    filters: Vec<Filter>,
+    late: bool,
+    flagged: bool,
+    filters_open: bool,
+    found: String,
+    map: String,
+    map_note: Option<String>,
+    items: Vec<ProjectItem>,
+    previous_href: Option<String>,
+    next_href: Option<String>,
+    page_label: String,
+}
+
+/// Days late on `today` for a listed project: completed late, or open past its planned end.
+fn days_late(row: &ProjectRow, today: &str) -> Option<i64> {
+    let planned = achyk_ocds::project::parse_day(row.planned_end.as_deref()?)?;
+    let end = achyk_ocds::project::parse_day(row.completed_on.as_deref().unwrap_or(today))?;
+    (end > planned).then_some(end - planned)
+}
+
+fn item(lang: Lang, tr: &Tr, row: &ProjectRow, today: &str) -> ProjectItem {
+    let mut facts = Vec::new();
+    let currency = row.currency.as_deref().unwrap_or("");
+    if let Some(budget) = row.budget {
+        facts.push(format!(
+            "{}: {}",
+            tr.t("project-budget"),
+            tr.money(budget, currency)
+        ));
+    }
+    if let Some(value) = row.value_now {
+        facts.push(format!(
+            "{}: {}",
+            tr.t("project-value-now"),
+            tr.money(value, currency)
+        ));
+    }
+    let over = row.cost_overrun.filter(|share| *share > 0.0);
+    if let Some(share) = over {
+        facts.push(tr.t_with(
+            "project-over-budget",
+            &[("percent", Arg::Text(&percent(tr, share)))],
+        ));
+    }
+    let late = days_late(row, today);
+    if let Some(days) = late {
+        facts.push(tr.t_with("project-days-late", &[("days", Arg::Number(days as f64))]));
+    }
+    let place = [
+        row.region
+            .as_deref()
+            .and_then(|code| region_name(lang, Some(code))),
+        row.sector.as_deref().map(|sector| sector_words(tr, sector)),
+        row.status
+            .as_deref()
+            .map(|status| tr.t(&format!("project-status-{status}"))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    ProjectItem {
+        href: format!("/{}/projects/{}", lang.code(), urlencoding(&row.id)),
+        title: row.title.clone(),
+        place,
+        facts,
+        alert: over.is_some_and(|share| share >= 0.1) || late.is_some(),
+        flags: row.flags,
+    }
+}
+
+/// A project id in a path: ids are free text in OC4IDS.
+fn urlencoding(id: &str) -> String {
+    encode(id)
+}
+
+/// `GET /{lang}/projects`.
+pub async fn list(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(params): Query<ListParams>,
+    uri: Uri,
+) -> Result<Html<String>, AppError> {
+    let lang = super::language(&lang)?;
+    let tr = Tr::new(lang);
+    let query = params.query(lang)?;
+    let page = params.page.unwrap_or(1).max(1);
+    let (rows, total) = state
+        .store
+        .projects(&query, PAGE_SIZE, i64::from(page - 1) * PAGE_SIZE)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let today = today();
+    let (points, _) = state
+        .store
+        .projects(&query, MAP_POINTS, 0)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let marks: Vec<MapPoint> = points
+        .iter()
+        // A point outside Kyrgyzstan (no region found) would fall off the drawing.
+        .filter(|row| row.region.is_some())
+        .filter_map(|row| {
+            let item = item(lang, &tr, row, &today);
+            Some(MapPoint {
+                longitude: row.longitude?,
+                latitude: row.latitude?,
+                title: row.title.clone(),
+                alert: item.alert,
+            })
+        })
+        .collect();
+    let map = render_points(&marks, &tr.t("projects-map-label"));
+    let map_note = (total > MAP_POINTS).then(|| {
+        tr.t_with(
+            "projects-map-first",
+            &[("shown", Arg::Text(&tr.number(MAP_POINTS as f64)))],
+        )
+    });
+    let choices = |values: &[&str], selected: &str, words: &dyn Fn(&str) -> String| {
+        let mut out = vec![Choice {
+            value: String::new(),
+            label: tr.t("filter-any"),
+            selected: selected.is_empty(),
+        }];
+        out.extend(values.iter().map(|value| Choice {
+            value: (*value).to_owned(),
+            label: words(value),
+            selected: *value == selected,
+        }));
+        out
+    };
+    let region_codes: Vec<&str> = Region::ALL.iter().map(|region| region.iso_code()).collect();
+    let overruns: Vec<String> = OVERRUNS.iter().map(u32::to_string).collect();
+    let overrun_refs: Vec<&str> = overruns.iter().map(String::as_str).collect();
+    let filters = vec![
+        Filter {
+            name: "region",
+            label: tr.t("fact-region"),
+            choices: choices(&region_codes, &params.region, &|code| {
+                region_name(lang, Some(code)).unwrap_or_default()
+            }),
+        },
+        Filter {
+            name: "sector",
+            label: tr.t("project-sector"),
+            choices: choices(&SECTORS, &params.sector, &|sector| {
+                sector_words(&tr, sector)
+            }),
+        },
+        Filter {
+            name: "status",
+            label: tr.t("project-status"),
+            choices: choices(&STATUSES, &params.status, &|status| {
+                tr.t(&format!("project-status-{status}"))
+            }),
+        },
+        Filter {
+            name: "over",
+            label: tr.t("project-filter-over"),
+            choices: choices(&overrun_refs, &params.over, &|percent| {
+                tr.t_with(
+                    "project-filter-over-at-least",
+                    &[("percent", Arg::Text(percent))],
+                )
+            }),
+        },
+    ];
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    let view = ListPage {
+        chrome: Chrome::new(lang, tr.t("projects-title"), Some(super::rest_of(&uri))),
+        query: params.q.clone(),
+        filters_open: !(params.region.is_empty()
+            && params.sector.is_empty()
+            && params.status.is_empty()
+            && params.over.is_empty()
+            && params.late.is_empty()
+            && params.flagged.is_empty()),
+        filters,
+        late: !params.late.is_empty(),
+        flagged: !params.flagged.is_empty(),
+        found: tr.t_with(
+            "projects-found",
+            &[
+                ("count", Arg::Number(total as f64)),
+                ("shown", Arg::Text(&tr.number(total as f64))),
+            ],
+        ),
+        map,
+        map_note,
+        items: rows
+            .iter()
+            .map(|row| item(lang, &tr, row, &today))
+            .collect(),
+        previous_href: (page > 1).then(|| params.href(lang, page - 1)),
+        next_href: (page < pages).then(|| params.href(lang, page + 1)),
+        page_label: tr.t_with(
+            "page-of",
+            &[
+                ("page", Arg::Number(f64::from(page))),
+                ("pages", Arg::Number(f64::from(pages))),
+            ],
+        ),
+    };
+    let body = view
+        .render()
+        .map_err(|error| AppError::internal(lang, error))?;
+    Ok(Html(body))
+}
+
+/// One measure with its number and what it means.
+pub struct MeasureView {
+    name: String,
+    value: String,
+    explain: String,
+    warn: bool,
+}
+
+/// A contracting process of the project.
+pub struct ProcessView {
+    href: Option<String>,
+    title: String,
+    method: String,
+    suppliers: String,
+    original: String,
+    current: String,
+    modifications: usize,
+    flags: usize,
+}
+
+/// A dated step: a milestone or a contract modification.
+pub struct StepView {
+    day: String,
+    what: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectPage {
+    chrome: Chrome,
+    summary: Vec<String>,
+    measures: Vec<MeasureView>,
+    steps: Vec<StepView>,
+    processes: Vec<ProcessView>,
+    progress: Option<(String, String, u32, u32)>,
+    documents: Vec<(String, String, String)>,
+    reports: Vec<super::report::ReportItem>,
+    source: String,
+    raw_href: String,
+    report_href: String,
+}
+
+/// The plain-language summary: what, where, by whom, for how much, how late.
+fn summary(
+    lang: Lang,
+    tr: &Tr,
+    facts: &ProjectFacts,
+    row: &ProjectRow,
+    measures: &Measures,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let what = facts
+        .sectors
+        .first()
+        .map(|sector| sector_words(tr, sector))
+        .unwrap_or_else(|| tr.t("project-sector-unknown"));
+    let place = [
+        facts.places.first().cloned(),
+        row.region
+            .as_deref()
+            .and_then(|code| region_name(lang, Some(code))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    lines.push(tr.t_with(
+        "project-summary-what",
+        &[
+            ("sector", Arg::Text(&what)),
+            (
+                "place",
+                Arg::Text(if place.is_empty() { "—" } else { &place }),
+            ),
+        ],
+    ));
+    let authority = facts
+        .parties
+        .iter()
+        .find(|party| {
+            party
+                .roles
+                .iter()
+                .any(|role| role == "publicAuthority" || role == "buyer")
+        })
+        .map(|party| party.name.clone());
+    let suppliers: Vec<String> = facts
+        .parties
+        .iter()
+        .filter(|party| party.roles.iter().any(|role| role == "supplier"))
+        .map(|party| party.name.clone())
+        .collect();
+    if let Some(authority) = authority {
+        lines.push(tr.t_with(
+            "project-summary-who",
+            &[("authority", Arg::Text(&authority))],
+        ));
+    }
+    if !suppliers.is_empty() {
+        lines.push(tr.t_with(
+            "project-summary-builders",
+            // The sentence ends with its own full stop ("Кадыров И.А." has one already).
+            &[(
+                "names",
+                Arg::Text(suppliers.join(", ").trim_end_matches('.')),
+            )],
+        ));
+    }
+    match (&facts.budget, facts.value_now(), measures.cost_over_budget) {
+        (Some(budget), Some(now), Some(share)) if share > 0.0 => lines.push(tr.t_with(
+            "project-summary-over",
+            &[
+                ("budget", Arg::Text(&money(tr, budget))),
+                ("value", Arg::Text(&money(tr, &now))),
+                ("percent", Arg::Text(&percent(tr, share))),
+            ],
+        )),
+        (Some(budget), Some(now), Some(_)) => lines.push(tr.t_with(
+            "project-summary-within",
+            &[
+                ("budget", Arg::Text(&money(tr, budget))),
+                ("value", Arg::Text(&money(tr, &now))),
+            ],
+        )),
+        (Some(budget), _, _) => lines.push(tr.t_with(
+            "project-summary-budget",
+            &[("budget", Arg::Text(&money(tr, budget)))],
+        )),
+        _ => {}
+    }
+    if let Some(planned) = &facts.planned_end {
+        let planned = short_date(planned);
+        let line = match (&facts.completed_on, measures.time_overrun_days) {
+            (Some(done), Some(days)) if days > 0 => tr.t_with(
+                "project-summary-finished-late",
+                &[
+                    ("planned", Arg::Text(&planned)),
+                    ("finished", Arg::Text(&short_date(done))),
+                    ("days", Arg::Number(days as f64)),
+                ],
+            ),
+            (Some(done), _) => tr.t_with(
+                "project-summary-finished",
+                &[
+                    ("planned", Arg::Text(&planned)),
+                    ("finished", Arg::Text(&short_date(done))),
+                ],
+            ),
+            (None, Some(days)) => tr.t_with(
+                "project-summary-open-late",
+                &[
+                    ("planned", Arg::Text(&planned)),
+                    ("days", Arg::Number(days as f64)),
+                ],
+            ),
+            (None, None) => tr.t_with("project-summary-open", &[("planned", Arg::Text(&planned))]),
+        };
+        lines.push(line);
+    }
+    lines
+}
+
+fn measures_view(
+    tr: &Tr,
+    facts: &ProjectFacts,
+    measures: &Measures,
+    flags: usize,
+) -> Vec<MeasureView> {
+    let mut out = Vec::new();
+    let none = tr.t("project-measure-unknown");
+    let over = |share: Option<f64>| match share {
+        Some(share) => percent(tr, share),
+        None => none.clone(),
+    };
+    out.push(MeasureView {
+        name: tr.t("project-measure-over-budget"),
+        value: over(measures.cost_over_budget),
+        explain: match (&facts.budget, facts.value_now()) {
+            (Some(budget), Some(now)) if measures.cost_over_budget.is_some() => tr.t_with(
+                "project-measure-over-budget-explain",
+                &[
+                    ("value", Arg::Text(&money(tr, &now))),
+                    ("budget", Arg::Text(&money(tr, budget))),
+                ],
+            ),
+            _ => tr.t("project-measure-needs-budget"),
+        },
+        warn: measures.cost_over_budget.is_some_and(|share| share >= 0.1),
+    });
+    out.push(MeasureView {
+        name: tr.t("project-measure-over-contracts"),
+        value: over(measures.cost_over_contracts),
+        explain: match (facts.original_contracts(), facts.current_contracts()) {
+            (Some(original), Some(current)) if measures.cost_over_contracts.is_some() => tr.t_with(
+                "project-measure-over-contracts-explain",
+                &[
+                    ("original", Arg::Text(&money(tr, &original))),
+                    ("current", Arg::Text(&money(tr, &current))),
+                ],
+            ),
+            _ => tr.t("project-measure-needs-contracts"),
+        },
+        warn: measures
+            .cost_over_contracts
+            .is_some_and(|share| share >= 0.1),
+    });
+    out.push(MeasureView {
+        name: tr.t("project-measure-late"),
+        value: match measures.time_overrun_days {
+            Some(days) => tr.t_with("project-days", &[("days", Arg::Number(days as f64))]),
+            None if facts.planned_end.is_some() => tr.t("project-on-time"),
+            None => none.clone(),
+        },
+        explain: match &facts.planned_end {
+            Some(planned) => tr.t_with(
+                "project-measure-late-explain",
+                &[("planned", Arg::Text(&short_date(planned)))],
+            ),
+            None => tr.t("project-measure-needs-end"),
+        },
+        warn: measures.time_overrun_days.is_some_and(|days| days > 0),
+    });
+    out.push(MeasureView {
+        name: tr.t("project-measure-direct"),
+        value: over(measures.non_competitive_share),
+        explain: tr.t("project-measure-direct-explain"),
+        warn: measures
+            .non_competitive_share
+            .is_some_and(|share| share >= 0.5),
+    });
+    out.push(MeasureView {
+        name: tr.t("project-measure-modifications"),
+        value: tr.number(measures.modifications as f64),
+        explain: tr.t("project-measure-modifications-explain"),
+        warn: measures.modifications >= 3,
+    });
+    out.push(MeasureView {
+        name: tr.t("project-measure-flags"),
+        value: tr.number(flags as f64),
+        explain: tr.t("project-measure-flags-explain"),
+        warn: flags > 0,
+    });
+    if let Some(lag) = measures.progress_lag() {
+        out.push(MeasureView {
+            name: tr.t("project-measure-lag"),
+            value: percent(tr, lag.max(0.0)),
+            explain: tr.t_with(
+                "project-measure-lag-explain",
+                &[
+                    (
+                        "paid",
+                        Arg::Text(&percent(tr, measures.paid_share.unwrap_or(0.0))),
+                    ),
+                    (
+                        "built",
+                        Arg::Text(&percent(tr, measures.physical_progress.unwrap_or(0.0))),
+                    ),
+                ],
+            ),
+            warn: lag > PROGRESS_LAG_WARNING,
+        });
+    }
+    out
+}
+
+/// `GET /{lang}/projects/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let lang = super::language(&lang)?;
+    let tr = Tr::new(lang);
+    let (row, data) = state
+        .store
+        .project(&id)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let facts = ProjectFacts::read(&data).ok_or(AppError::NotFound(lang))?;
+    let measures = facts.measures(&today());
+    let mut processes = Vec::new();
+    let mut reports = Vec::new();
+    let mut flag_total = 0;
+    for process in &facts.processes {
+        let flags = state
+            .store
+            .flags_of_process(&process.ocid)
+            .await
+            .map(|flags| flags.len())
+            .unwrap_or(0);
+        flag_total += flags;
+        let stored = state
+            .store
+            .compiled_release(&achyk_store::Ocid(process.ocid.clone()))
+            .await
+            .is_ok();
+        processes.push(ProcessView {
+            href: stored.then(|| format!("/{}/tenders/{}", lang.code(), process.ocid)),
+            title: process
+                .title
+                .clone()
+                .unwrap_or_else(|| process.ocid.clone()),
+            method: process
+                .method
+                .as_deref()
+                .map(|method| tr.t(&format!("method-{method}")))
+                .unwrap_or_default(),
+            suppliers: process.suppliers.join(", "),
+            original: process
+                .original
+                .as_ref()
+                .map(|value| money(&tr, value))
+                .unwrap_or_default(),
+            current: process
+                .current
+                .as_ref()
+                .map(|value| money(&tr, value))
+                .unwrap_or_default(),
+            modifications: process.modifications.len(),
+            flags,
+        });
+        reports.extend(
+            super::report::about_items(
+                &state,
+                &tr,
+                achyk_store::ReportsAbout::Process(&process.ocid),
+            )
+            .await,
+        );
+    }
+    let mut steps: Vec<StepView> = facts
+        .milestones
+        .iter()
+        .filter_map(|milestone| {
+            let day = milestone.met.clone().or_else(|| milestone.due.clone())?;
+            Some(StepView {
+                day: short_date(&day),
+                what: milestone.title.clone(),
+                detail: milestone
+                    .status
+                    .as_deref()
+                    .map(|status| tr.t(&format!("milestone-{status}")))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    for process in &facts.processes {
+        for modification in &process.modifications {
+            let Some(day) = &modification.date else {
+                continue;
+            };
+            let mut detail = Vec::new();
+            if let (Some(old), Some(new)) = (&modification.old_value, &modification.new_value) {
+                detail.push(format!("{} → {}", money(&tr, old), money(&tr, new)));
+            }
+            if let (Some(old), Some(new)) = (&modification.old_end, &modification.new_end) {
+                detail.push(format!("{} → {}", short_date(old), short_date(new)));
+            }
+            if let Some(rationale) = &modification.rationale {
+                detail.push(rationale.clone());
+            }
+            steps.push(StepView {
+                day: short_date(day),
+                what: modification
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| tr.t("project-modification")),
+                detail: detail.join(" · "),
+            });
+        }
+    }
+    for (day, what) in [
+        (&facts.start, "project-step-start"),
+        (&facts.planned_end, "project-step-planned-end"),
+        (&facts.completed_on, "project-step-completed"),
+    ] {
+        if let Some(day) = day {
+            steps.push(StepView {
+                day: short_date(day),
+                what: tr.t(what),
+                detail: String::new(),
+            });
+        }
+    }
+    steps.sort_by(|a, b| a.day.cmp(&b.day));
+    let progress = match (measures.paid_share, measures.physical_progress) {
+        (Some(paid), Some(built)) => Some((
+            percent(&tr, paid),
+            percent(&tr, built),
+            (paid.clamp(0.0, 1.0) * 100.0).round() as u32,
+            (built.clamp(0.0, 1.0) * 100.0).round() as u32,
+        )),
+        _ => None,
+    };
+    let view = ProjectPage {
+        chrome: Chrome::new(
+            lang,
+            facts.title.clone(),
+            Some(format!("/projects/{}", urlencoding(&facts.id))),
+        ),
+        summary: summary(lang, &tr, &facts, &row, &measures),
+        measures: measures_view(&tr, &facts, &measures, flag_total),
+        steps,
+        processes,
+        progress,
+        documents: facts
+            .documents
+            .iter()
+            .map(|document| {
+                (
+                    document.url.clone(),
+                    document.title.clone(),
+                    document.kind.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        reports,
+        source: tr.t(if row.source == "cso" {
+            "project-source-cso"
+        } else {
+            "project-source-oc4ids"
+        }),
+        raw_href: format!(
+            "/{}/projects/{}/oc4ids.json",
+            lang.code(),
+            urlencoding(&facts.id)
+        ),
+        report_href: match facts.processes.first() {
+            Some(process) => format!(
+                "/{}/report?ocid={}",
+                lang.code(),
+                urlencoding(&process.ocid)
+            ),
+            None => format!("/{}/report", lang.code()),
+        },
+    };
+    let body = view
+        .render()
+        .map_err(|error| AppError::internal(lang, error))?;
+    Ok(Html(body))
+}
+
+/// `GET /{lang}/projects/{id}/oc4ids.json`: the project as stored.
+pub async fn raw(
+    State(state): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let lang = super::language(&lang)?;
+    let (_, data) = state
+        .store
+        .project(&id)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string_pretty(&data).unwrap_or_default(),
+    )
+        .into_response())
+}
