@@ -42,7 +42,34 @@ fn serve_sample() -> (String, tempfile::TempDir) {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let store = common::sample_store(&path).await;
+            let store = common::sample_store(&path).await.with_project_regions(
+                std::sync::Arc::new(|facts| {
+                    achyk_web::map::project_region(facts).map(|region| region.iso_code().to_owned())
+                }),
+            );
+            // OC4IDS's example project, and one in Naryn made of the flagged process.
+            let naryn = serde_json::json!({"version": "0.9", "projects": [{
+                "id": "kg-browser-1",
+                "title": "Кочкор мектебинин чатыры",
+                "status": "implementation",
+                "sector": ["education"],
+                "period": {"startDate": "2025-03-01T00:00:00+06:00", "endDate": "2026-06-30T00:00:00+06:00"},
+                "locations": [{"id": "1", "geometry": {"type": "Point", "coordinates": [75.75, 42.21]}}],
+                "budget": {"amount": {"amount": 1_000_000, "currency": "KGS"}},
+                "contractingProcesses": [{"id": "1", "summary": {
+                    "ocid": "ocds-h7i0z4-240115013",
+                    "contractValue": {"amount": 1_300_000, "currency": "KGS"}
+                }}]
+            }]})
+            .to_string();
+            let example = include_str!("../../achyk-ocds/tests/fixtures/oc4ids/example-project-package.json");
+            store
+                .import_publications(&[
+                    ("naryn.json", naryn.as_bytes()),
+                    ("example.json", example.as_bytes()),
+                ])
+                .await
+                .unwrap();
             // One flag run, so that the pages show their red-flag sections and markers.
             let flag = achyk_store::StoredFlag {
                 group: "ocid".into(),
@@ -296,6 +323,10 @@ fn every_page_type_has_no_accessibility_violations() {
                 "/cases",
                 "/cases/1",
                 "/impact",
+                "/projects",
+                "/projects?late=1&region=KG-N",
+                "/projects/kg-browser-1",
+                "/projects/oc4ids-bu3kcz-m75-junctions-4-to-5-smart-motorway",
             ] {
                 browser.goto(&format!("{site}/{lang}{path}"));
                 for violation in browser.accessibility_violations() {
@@ -305,6 +336,36 @@ fn every_page_type_has_no_accessibility_violations() {
         }
         assert!(found.is_empty(), "{}", found.join("\n"));
     }
+}
+
+/// The projects list draws the late project on the map and leads to its page, from which its
+/// purchase and the report form are one click away; the tender page leads back.
+#[test]
+fn a_project_is_found_on_the_map_and_list_and_opened() {
+    let (site, _directory) = serve_sample();
+    let Some(browser) = Browser::start(360, 800) else {
+        return;
+    };
+    browser.goto(&format!("{site}/en/projects"));
+    // The Naryn project is late and 30 % over budget: a square on the map, titled.
+    let alerts = browser.execute(
+        "return Array.from(document.querySelectorAll('svg.map rect.pt-alert title')).map(t => t.textContent)",
+    );
+    assert_eq!(alerts, serde_json::json!(["Кочкор мектебинин чатыры"]));
+    browser.click("ul.projects a[href='/en/projects/kg-browser-1']");
+    browser.wait_until("location.pathname === '/en/projects/kg-browser-1'");
+    let summary = browser.execute("return document.querySelector('.project-summary').textContent");
+    assert!(
+        summary
+            .as_str()
+            .unwrap()
+            .contains("1,300,000\u{a0}som now, 30% more than budgeted"),
+        "{summary}"
+    );
+    browser.click("table a[href='/en/tenders/ocds-h7i0z4-240115013']");
+    browser.wait_until("location.pathname === '/en/tenders/ocds-h7i0z4-240115013'");
+    browser.click("a[href='/en/projects/kg-browser-1']");
+    browser.wait_until("location.pathname === '/en/projects/kg-browser-1'");
 }
 
 #[test]

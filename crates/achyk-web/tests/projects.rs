@@ -255,3 +255,70 @@ async fn a_project_page_says_what_where_who_how_much_and_how_late_with_its_numbe
     assert!(road.contains("в пределах бюджета"), "{road}");
     assert_eq!(get(&app, "/en/projects/no-such-project").await.0, 404);
 }
+
+/// The list at its heaviest (2 500 projects found, the map drawing the first 2 000) and a
+/// project page weigh under 100 KB gzip-compressed with the stylesheet.
+#[tokio::test]
+async fn the_projects_pages_weigh_under_100_kb_compressed_with_a_full_map() {
+    use std::io::Write;
+    let settlements = achyk_kg::generate::settlement_points();
+    let projects: Vec<serde_json::Value> = (0..2_500)
+        .map(|n| {
+            let (_, locality, point) = settlements[n % settlements.len()];
+            let (x, y) = point.unwrap();
+            let shift = (n / settlements.len()) as f64 * 0.0002;
+            serde_json::json!({
+                "id": format!("kg-weight-{n:05}"),
+                "title": format!("Капитальный ремонт зданий — {locality} № {n}"),
+                "status": if n % 3 == 0 { "completion" } else { "implementation" },
+                "sector": ["education"],
+                "period": {"endDate": "2026-01-31T00:00:00+06:00"},
+                "budget": {"amount": {"amount": 1_000_000 + n, "currency": "KGS"}},
+                "locations": [{"id": "1", "geometry": {"type": "Point", "coordinates": [x + shift, y - shift]}}],
+                "contractingProcesses": [{"id": "1", "summary": {
+                    "ocid": format!("ocds-weight-{n}"),
+                    "contractValue": {"amount": 1_100_000 + n, "currency": "KGS"}
+                }}]
+            })
+        })
+        .collect();
+    let package = serde_json::json!({"version": "0.9", "projects": projects}).to_string();
+    let directory = tempfile::tempdir().unwrap();
+    let store = common::sample_store(directory.path())
+        .await
+        .with_project_regions(std::sync::Arc::new(|facts| {
+            project_region(facts).map(|region| region.iso_code().to_owned())
+        }));
+    store
+        .import_publications(&[("weight.json", package.as_bytes())])
+        .await
+        .unwrap();
+    let app = achyk_web::router(achyk_web::AppState::new(store));
+    let gzip = |text: &str| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap().len()
+    };
+    let (_, stylesheet) = get(&app, "/static/site.css").await;
+    for path in [
+        "/ky/projects",
+        "/ru/projects?status=implementation",
+        "/en/projects/kg-weight-00007",
+    ] {
+        let (status, page) = get(&app, path).await;
+        assert_eq!(status, 200, "{path}");
+        let drawn = page.matches("<title>").count();
+        let weight = gzip(&page) + gzip(&stylesheet);
+        eprintln!("{path}: {weight} bytes compressed");
+        assert!(
+            weight < 100_000,
+            "{path} weighs {weight} bytes compressed ({drawn} titles)"
+        );
+        if path == "/ky/projects" {
+            // The first 2 000 found, each a point with its title.
+            let points = page.matches("class=\"pt\"><title>").count()
+                + page.matches("class=\"pt-alert\"><title>").count();
+            assert_eq!(points, 2_000);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 # Infrastructure projects (OC4IDS): the list, the map, a project's page.
 nav-projects = Projects
+tender-part-of-project = Part of the infrastructure project:
 projects-title = Infrastructure projects
 projects-lead = Roads, schools, clinics and water pipes paid from public money: what each costs against its budget, how late it is, and what citizens saw on site.
 projects-search-label = Search projects by name

@@ -44,6 +44,8 @@ struct TenderPage {
     reports: Vec<super::report::ReportItem>,
     report_href: String,
     follow: super::follows::FollowView,
+    /// The infrastructure projects this process is part of: (address, title).
+    projects: Vec<(String, String)>,
 }
 
 pub async fn page(
@@ -138,6 +140,19 @@ pub async fn page(
         flags,
         score,
         none_message: "flags-none",
+        projects: state
+            .store
+            .projects_of_process(&ocid)
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .map(|(id, title)| {
+                (
+                    format!("/{}/projects/{}", lang.code(), crate::query::encode(&id)),
+                    title,
+                )
+            })
+            .collect(),
         reports: super::report::about_items(&state, &tr, achyk_store::ReportsAbout::Process(&ocid))
             .await,
         follow: super::follows::FollowView::new(
