@@ -84,8 +84,8 @@ pub use normalised::{
 pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use projects::{ProjectQuery, ProjectRow, ProjectStored, RegionResolver};
 pub use reports::{
-    AdditionRow, Moderation, ModerationEntry, NewPhoto, NewReport, PhotoRow, ReportChange,
-    ReportRow, ReportsAbout,
+    AdditionRow, Moderation, ModerationEntry, NewPhoto, NewReport, NewVisit, PhotoRow,
+    ReportChange, ReportRow, ReportsAbout, VisitSummary,
 };
 pub use search::{
     BuyerStats, Facet, GroupStats, ProcessSummaryRow, SearchParams, SearchResult, Sort,

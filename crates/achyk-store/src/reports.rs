@@ -27,6 +27,37 @@ pub struct NewReport {
     /// `YYYY-MM-DD` in Bishkek.
     pub received_on: String,
     pub photos: Vec<NewPhoto>,
+    /// The checklist of a site visit to a project, when the report is one.
+    pub visit: Option<NewVisit>,
+}
+
+/// The answers of a citizen's visit to a project's site (migration 0017).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewVisit {
+    pub project_id: String,
+    /// `YYYY-MM-DD`.
+    pub visited_on: String,
+    /// Is work going on: `yes`, `no`, `unsure`; `None` when not asked.
+    pub work: Option<String>,
+    /// The signboard with contractor and budget: `complete`, `incomplete`, `missing`, `unsure`.
+    pub signboard: Option<String>,
+    /// Visible defects: `yes`, `no`, `unsure`.
+    pub defects: Option<String>,
+    /// Is the finished facility in use: `yes`, `no`, `unsure`; `None` when not asked.
+    pub in_use: Option<String>,
+}
+
+/// What the published visits to a project found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitSummary {
+    pub visits: i64,
+    /// The first and last day visited.
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub work_stopped: i64,
+    pub signboard_missing: i64,
+    pub defects: i64,
+    pub not_in_use: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +148,8 @@ pub enum ReportsAbout<'a> {
     All,
     Process(&'a str),
     Organisation(&'a str),
+    /// A project: its site visits and the reports about its processes.
+    Project(&'a str),
 }
 
 const REPORT_COLUMNS: &str = "id, state, category, body, public_text, ocid, organisation, \
@@ -154,6 +187,21 @@ impl Store {
                 .bind(&report.received_on)
                 .fetch_one(&mut *tx)
                 .await?;
+                if let Some(visit) = &report.visit {
+                    sqlx::query::<Db>(
+                        "INSERT INTO site_visits (report_id, project_id, visited_on, work, \
+                         signboard, defects, in_use) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id)
+                    .bind(&visit.project_id)
+                    .bind(&visit.visited_on)
+                    .bind(&visit.work)
+                    .bind(&visit.signboard)
+                    .bind(&visit.defects)
+                    .bind(&visit.in_use)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 for photo in &report.photos {
                     sqlx::query::<Db>(
                         "INSERT INTO report_photos (report_id, jpeg, width, height) \
@@ -244,6 +292,11 @@ impl Store {
             ReportsAbout::All => ("", None),
             ReportsAbout::Process(ocid) => (" AND ocid = $3", Some(ocid)),
             ReportsAbout::Organisation(id) => (" AND organisation = $3", Some(id)),
+            ReportsAbout::Project(id) => (
+                " AND (id IN (SELECT report_id FROM site_visits WHERE project_id = $3) \
+                 OR ocid IN (SELECT ocid FROM project_processes WHERE project_id = $3))",
+                Some(id),
+            ),
         };
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM reports WHERE state IN {PUBLIC_STATES}{filter} \
@@ -265,6 +318,36 @@ impl Store {
             (query.fetch_all(pool).await?, count.fetch_one(pool).await?)
         });
         Ok((rows, total))
+    }
+
+    /// What the published visits to a project found (visits not yet published, or kept private,
+    /// count for nothing here).
+    pub async fn visit_summary(&self, project_id: &str) -> Result<VisitSummary, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(*), MIN(v.visited_on), MAX(v.visited_on), \
+             COALESCE(SUM(CASE WHEN v.work = 'no' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN v.signboard = 'missing' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN v.defects = 'yes' THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN v.in_use = 'no' THEN 1 ELSE 0 END), 0) \
+             FROM site_visits v JOIN reports r ON r.id = v.report_id \
+             WHERE v.project_id = $1 AND r.state IN {PUBLIC_STATES}"
+        );
+        type Counts = (i64, Option<String>, Option<String>, i64, i64, i64, i64);
+        let row: Counts = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, Counts>(sqlx::AssertSqlSafe(sql))
+                .bind(project_id)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(VisitSummary {
+            visits: row.0,
+            first: row.1,
+            last: row.2,
+            work_stopped: row.3,
+            signboard_missing: row.4,
+            defects: row.5,
+            not_in_use: row.6,
+        })
     }
 
     /// The photos of a report, in the order they were sent.

@@ -45,6 +45,7 @@ fn report(receipt: &str, ocid: Option<&str>) -> NewReport {
                 height: 20,
             },
         ],
+        visit: None,
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod databases;
 pub mod images;
+pub mod multipart;
 pub mod replay;
 pub mod smtp;
 pub mod webdriver;

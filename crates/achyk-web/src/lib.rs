@@ -162,6 +162,12 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/projects", get(pages::projects::list))
         .route("/{lang}/projects/{id}", get(pages::projects::page))
         .route(
+            "/{lang}/projects/{id}/visit",
+            get(pages::projects::visit_form)
+                .post(pages::projects::visit)
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .route(
             "/{lang}/projects/{id}/oc4ids.json",
             get(pages::projects::raw),
         )

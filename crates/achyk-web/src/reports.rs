@@ -164,12 +164,24 @@ pub struct Draft {
     /// dropped: only the region is kept).
     pub place_from_photo: bool,
     pub photos: Vec<Vec<u8>>,
+    /// A site visit's checklist, already checked, when the report is one.
+    pub visit: Option<achyk_store::NewVisit>,
 }
 
 impl Draft {
     /// Reads a multipart form. Unknown fields are an error, so that a misspelt field in an API
     /// call is not silently dropped.
-    pub async fn read(mut multipart: Multipart, civic: &Civic) -> Result<Draft, IntakeError> {
+    pub async fn read(multipart: Multipart, civic: &Civic) -> Result<Draft, IntakeError> {
+        Draft::read_with(multipart, civic, &mut |_, _| false).await
+    }
+
+    /// [`Draft::read`] for a form with fields of its own: `extra` is offered each text field
+    /// the report does not know, and answers whether it took it.
+    pub async fn read_with(
+        mut multipart: Multipart,
+        civic: &Civic,
+        extra: &mut (dyn FnMut(&str, String) -> bool + Send),
+    ) -> Result<Draft, IntakeError> {
         let mut draft = Draft::default();
         loop {
             let field = match multipart.next_field().await {
@@ -220,6 +232,7 @@ impl Draft {
                     draft.place_from_photo = !text.trim().is_empty();
                     continue;
                 }
+                _ if extra(&name, text.clone()) => continue,
                 _ => {
                     return Err(IntakeError::field(
                         "form",
@@ -411,6 +424,7 @@ pub async fn take(store: &Store, civic: &Civic, draft: Draft) -> Result<ReceiptC
         age_group,
         received_on: today(),
         photos,
+        visit: draft.visit,
     };
     store
         .create_report(&report)

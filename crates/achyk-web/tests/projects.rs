@@ -136,6 +136,11 @@ fn package() -> String {
 mod common;
 
 async fn site() -> (tempfile::TempDir, axum::Router) {
+    let (directory, app, _) = site_with_store().await;
+    (directory, app)
+}
+
+async fn site_with_store() -> (tempfile::TempDir, axum::Router, achyk_store::Store) {
     let directory = tempfile::tempdir().unwrap();
     let store = common::sample_store(directory.path())
         .await
@@ -147,10 +152,10 @@ async fn site() -> (tempfile::TempDir, axum::Router) {
         .await
         .unwrap();
     assert_eq!(report.projects_new, 2);
-    (
-        directory,
-        achyk_web::router(achyk_web::AppState::new(store)),
-    )
+    let secret = achyk_civic::receipt::ServerSecret::new(&[7u8; 32]).unwrap();
+    let civic = achyk_web::reports::Civic::new(secret, None);
+    let state = achyk_web::AppState::new(store.clone()).with_civic(civic);
+    (directory, achyk_web::router(state), store)
 }
 
 async fn get(app: &axum::Router, path: &str) -> (axum::http::StatusCode, String) {
@@ -321,4 +326,161 @@ async fn the_projects_pages_weigh_under_100_kb_compressed_with_a_full_map() {
             assert_eq!(points, 2_000);
         }
     }
+}
+
+async fn post_visit(
+    app: &axum::Router,
+    path: &str,
+    parts: &[achyk_test_support::multipart::Part<'_>],
+) -> (axum::http::StatusCode, String) {
+    use achyk_test_support::multipart::{body, content_type};
+    use tower::ServiceExt;
+    let request = axum::http::Request::post(path)
+        .header(axum::http::header::CONTENT_TYPE, content_type())
+        .body(axum::body::Body::from(body(parts)))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+/// A guided visit asks what fits the project's stage, becomes a report about the project's
+/// process and region (whatever the visitor sends for those), keeps no photo metadata, and
+/// counts in the project's visit results only once a moderator publishes it.
+#[tokio::test]
+async fn a_site_visit_becomes_a_report_and_counts_once_published() {
+    use achyk_test_support::images::{assert_clean, jpeg_with_metadata, two_tone};
+    use achyk_test_support::multipart::Part::{File, Text};
+    let (_directory, app, store) = site_with_store().await;
+    let (status, open) = get(&app, "/en/projects/kg-naryn-school-1/visit").await;
+    assert_eq!(status, 200);
+    assert!(open.contains("Is work going on at the site?"));
+    assert!(!open.contains("Is it in use?"));
+    let (_, finished) = get(&app, "/ky/projects/kg-osh-road/visit").await;
+    assert!(finished.contains("Объект колдонулуп жатабы?"));
+    assert!(!finished.contains("Объектте иш жүрүп жатабы?"));
+
+    let path = "/en/projects/kg-naryn-school-1/visit";
+    let answers = [
+        Text("visited_on", "2026-11-20"),
+        Text("work", "no"),
+        Text("signboard", "missing"),
+        Text("defects", "yes"),
+    ];
+    // An unanswered question, a day in the future, an answer not offered: refused, nothing kept.
+    for (missing, bad) in [
+        ("work", None),
+        ("visited_on", Some(("visited_on", "2999-01-01"))),
+        ("signboard", Some(("signboard", "maybe"))),
+    ] {
+        let mut parts: Vec<_> = answers
+            .iter()
+            .filter(|part| !matches!(part, Text(name, _) if *name == missing))
+            .map(|part| match part {
+                Text(name, value) => Text(name, value),
+                File(name, bytes) => File(name, bytes),
+            })
+            .collect();
+        if let Some((name, value)) = bad {
+            parts.push(Text(name, value));
+        }
+        let (status, page) = post_visit(&app, path, &parts).await;
+        assert_eq!(status, 400, "{missing}: {page}");
+        assert!(page.contains("role=\"alert\""), "{page}");
+    }
+    assert!(
+        store
+            .reports_in_states(&["received"])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let photo = jpeg_with_metadata(&two_tone(64, 48), 6);
+    let (status, receipt) = post_visit(
+        &app,
+        path,
+        &[
+            Text("visited_on", "2026-11-20"),
+            Text("work", "no"),
+            Text("signboard", "missing"),
+            Text("defects", "yes"),
+            Text("note", "Half the roof is bare"),
+            // What the project decides, the visitor cannot change.
+            Text("region", "KG-B"),
+            File("photo", &photo),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{receipt}");
+    let reports = store.reports_in_states(&["received"]).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    let report = &reports[0];
+    assert_eq!(report.category, "poor_quality");
+    assert_eq!(report.ocid.as_deref(), Some(OCID));
+    assert_eq!(report.region.as_deref(), Some("KG-N"));
+    assert_eq!(report.place.as_deref(), Some("Naryn"));
+    assert!(
+        report.body.contains("Site visit on 2026-11-20."),
+        "{}",
+        report.body
+    );
+    assert!(
+        report.body.contains("Is work going on at the site? No"),
+        "{}",
+        report.body
+    );
+    assert!(
+        report
+            .body
+            .contains("Is there a signboard naming the contractor and the budget? No signboard")
+    );
+    assert!(report.body.contains("Half the roof is bare"));
+    let photos = store.report_photos(report.id).await.unwrap();
+    assert_eq!(photos.len(), 1);
+    assert_clean(&store.photo(photos[0].id).await.unwrap().1);
+
+    // Not published yet: the project page shows no visit.
+    let (_, page) = get(&app, "/en/projects/kg-naryn-school-1").await;
+    assert!(!page.contains("visit since"), "{page}");
+    let actor = store
+        .create_user(
+            &achyk_store::NewUser {
+                email: "m@example.kg".into(),
+                password_hash: "x".into(),
+                display_name: "M".into(),
+                language: "en".into(),
+                role: achyk_store::Role::Moderator,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    for (from, to) in [("received", "in_review"), ("in_review", "published")] {
+        let change = achyk_store::ReportChange {
+            state: Some(to.into()),
+            public_text: Some(Some("Half the roof is bare".into())),
+            published_on: Some("2026-11-21".into()),
+            ..Default::default()
+        };
+        let by = achyk_store::Moderation {
+            actor,
+            action: to,
+            reason: "test",
+            at: 2,
+        };
+        store
+            .moderate_report(report.id, from, by, &change)
+            .await
+            .unwrap();
+    }
+    let (_, page) = get(&app, "/en/projects/kg-naryn-school-1").await;
+    assert!(
+        page.contains("1 visit since 2026-11-20: work stopped on 1, signboard missing on 1, defects seen on 1."),
+        "{page}"
+    );
+    assert!(page.contains("Half the roof is bare"));
 }

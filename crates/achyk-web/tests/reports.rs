@@ -15,7 +15,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 const OCID: &str = "ocds-h7i0z4-240115013";
-const BOUNDARY: &str = "achyk-test-boundary";
+use achyk_test_support::multipart::{Part, body as multipart, content_type};
 const CONTACT: &str = "+996 555 123 456 marker-contact";
 
 struct Site {
@@ -47,39 +47,6 @@ async fn site() -> Site {
     site_with(None, true).await
 }
 
-enum Part<'a> {
-    Text(&'a str, &'a str),
-    File(&'a str, &'a [u8]),
-}
-
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        match part {
-            Part::Text(name, value) => {
-                body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                        .as_bytes(),
-                );
-            }
-            Part::File(name, bytes) => {
-                body.extend_from_slice(
-                    format!(
-                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"p.png\"\r\n\
-                         Content-Type: image/png\r\n\r\n"
-                    )
-                    .as_bytes(),
-                );
-                body.extend_from_slice(bytes);
-                body.extend_from_slice(b"\r\n");
-            }
-        }
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 async fn send(
     app: &axum::Router,
     request: Request<Body>,
@@ -96,10 +63,7 @@ async fn post_multipart(
     parts: &[Part<'_>],
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let request = Request::post(path)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
+        .header(header::CONTENT_TYPE, content_type())
         .body(Body::from(multipart(parts)))
         .unwrap();
     send(app, request).await

@@ -118,3 +118,41 @@ milestone-met = выполнено
 milestone-notMet = не выполнено
 milestone-partiallyMet = выполнено частично
 milestone-scheduled = запланировано
+visit-start = Сообщить о посещении объекта
+visit-title = Посещение объекта: { $project }
+visit-back = Назад к проекту
+visit-lead = Были на объекте? Ответьте на несколько вопросов о том, что вы увидели. Модератор читает каждое посещение до публикации; после публикации ваши ответы учитываются в итогах посещений проекта.
+visit-day = День посещения
+visit-work = Идут ли на объекте работы?
+visit-work-hint = Рабочие, техника или материалы в работе в день, когда вы там были.
+visit-signboard = Есть ли информационный щит с подрядчиком и бюджетом?
+visit-signboard-hint = На каждой стройке должен быть щит с названием подрядчика, стоимостью и сроками.
+visit-defects = Видны ли дефекты?
+visit-defects-hint-road = Ямы, трещины, осыпающиеся края, нет водоотвода, недоделки.
+visit-defects-hint-water = Протечки, нет воды в кранах, незасыпанные траншеи, сломанная арматура.
+visit-defects-hint-building = Протекает крыша, трещины в стенах, разбитые окна, недоделки.
+visit-in-use = Используется ли объект?
+visit-in-use-hint = Дети в школе, пациенты в больнице, машины на дороге, вода в кранах.
+visit-answer-yes = Да
+visit-answer-no = Нет
+visit-answer-unsure = Не смог(ла) понять
+visit-signboard-complete = Да, с подрядчиком и бюджетом
+visit-signboard-incomplete = Да, но без подрядчика или бюджета
+visit-signboard-missing = Щита нет
+visit-signboard-unsure = Не смог(ла) понять
+visit-note = Что ещё вы увидели (необязательно)
+visit-note-hint = Не пишите своё имя и ничего, что может указать на вас.
+visit-send = Отправить посещение
+visit-error-day = Укажите день посещения (не в будущем).
+visit-error-answer = Ответьте на каждый вопрос (можно ответить «Не смог(ла) понять»).
+visit-text-day = Посещение объекта { $day }.
+visit-summary = { $count ->
+    [one] { $count } посещение с { $since }: { $found }.
+    [few] { $count } посещения с { $since }: { $found }.
+   *[other] { $count } посещений с { $since }: { $found }.
+}
+visit-found-work-stopped = работы стояли: { $count }
+visit-found-signboard-missing = щита нет: { $count }
+visit-found-defects = видны дефекты: { $count }
+visit-found-not-in-use = не используется: { $count }
+visit-found-nothing = проблем не замечено

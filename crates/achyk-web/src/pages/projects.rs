@@ -453,6 +453,9 @@ struct ProjectPage {
     progress: Option<(String, String, u32, u32)>,
     documents: Vec<(String, String, String)>,
     reports: Vec<super::report::ReportItem>,
+    /// What published site visits found, in a sentence.
+    visits: Option<String>,
+    visit_href: String,
     source: String,
     raw_href: String,
     report_href: String,
@@ -696,7 +699,6 @@ pub async fn page(
     let facts = ProjectFacts::read(&data).ok_or(AppError::NotFound(lang))?;
     let measures = facts.measures(&today());
     let mut processes = Vec::new();
-    let mut reports = Vec::new();
     let mut flag_total = 0;
     for process in &facts.processes {
         let flags = state
@@ -736,15 +738,16 @@ pub async fn page(
             modifications: process.modifications.len(),
             flags,
         });
-        reports.extend(
-            super::report::about_items(
-                &state,
-                &tr,
-                achyk_store::ReportsAbout::Process(&process.ocid),
-            )
-            .await,
-        );
     }
+    let reports =
+        super::report::about_items(&state, &tr, achyk_store::ReportsAbout::Project(&facts.id))
+            .await;
+    let visits = state
+        .store
+        .visit_summary(&facts.id)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let visits = visits_sentence(&tr, &visits);
     let mut steps: Vec<StepView> = facts
         .milestones
         .iter()
@@ -832,6 +835,8 @@ pub async fn page(
             })
             .collect(),
         reports,
+        visits,
+        visit_href: format!("/{}/projects/{}/visit", lang.code(), urlencoding(&facts.id)),
         source: tr.t(if row.source == "cso" {
             "project-source-cso"
         } else {
@@ -857,6 +862,35 @@ pub async fn page(
     Ok(Html(body))
 }
 
+/// "3 visits since 2026-03-04: work stopped on 2, signboard missing on 1."
+fn visits_sentence(tr: &Tr, summary: &achyk_store::VisitSummary) -> Option<String> {
+    let first = summary.first.as_deref()?;
+    let mut found = Vec::new();
+    for (count, id) in [
+        (summary.work_stopped, "visit-found-work-stopped"),
+        (summary.signboard_missing, "visit-found-signboard-missing"),
+        (summary.defects, "visit-found-defects"),
+        (summary.not_in_use, "visit-found-not-in-use"),
+    ] {
+        if count > 0 {
+            found.push(tr.t_with(id, &[("count", Arg::Number(count as f64))]));
+        }
+    }
+    let found = if found.is_empty() {
+        tr.t("visit-found-nothing")
+    } else {
+        found.join(", ")
+    };
+    Some(tr.t_with(
+        "visit-summary",
+        &[
+            ("count", Arg::Number(summary.visits as f64)),
+            ("since", Arg::Text(first)),
+            ("found", Arg::Text(&found)),
+        ],
+    ))
+}
+
 /// `GET /{lang}/projects/{id}/oc4ids.json`: the project as stored.
 pub async fn raw(
     State(state): State<AppState>,
@@ -873,4 +907,375 @@ pub async fn raw(
         serde_json::to_string_pretty(&data).unwrap_or_default(),
     )
         .into_response())
+}
+
+/// The answers of the visit checklist, as stored.
+const YES_NO: [&str; 3] = ["yes", "no", "unsure"];
+const SIGNBOARD: [&str; 4] = ["complete", "incomplete", "missing", "unsure"];
+
+/// Whether a project's stage asks "is work going on" (still being built) or "is it in use"
+/// (finished).
+fn finished(facts: &ProjectFacts) -> bool {
+    facts.completed_on.is_some()
+        || matches!(
+            facts.status.as_deref(),
+            Some("completion" | "maintenance" | "decommissioning" | "decommissioned")
+        )
+}
+
+/// One question of the checklist, as radio buttons.
+pub struct Question {
+    name: &'static str,
+    legend: String,
+    hint: String,
+    choices: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "project_visit.html")]
+struct VisitPage {
+    chrome: Chrome,
+    project_href: String,
+    action: String,
+    error: Option<String>,
+    today: String,
+    visited_on: String,
+    questions: Vec<Question>,
+    note: String,
+    contact_enabled: bool,
+    contact: String,
+    disclosures: Vec<Choice>,
+    genders: Vec<Choice>,
+    age_groups: Vec<Choice>,
+}
+
+/// What the visitor sent, besides the report's own fields.
+#[derive(Debug, Default, Clone)]
+struct VisitFields {
+    visited_on: String,
+    work: String,
+    signboard: String,
+    defects: String,
+    in_use: String,
+    note: String,
+}
+
+fn questions(tr: &Tr, facts: &ProjectFacts, sent: &VisitFields) -> Vec<Question> {
+    let radio = |prefix: &str, values: &[&str], selected: &str| {
+        values
+            .iter()
+            .map(|value| Choice {
+                value: (*value).to_owned(),
+                label: tr.t(&format!("{prefix}-{value}")),
+                selected: *value == selected,
+            })
+            .collect()
+    };
+    let sector = facts
+        .sectors
+        .first()
+        .map(|sector| sector.split('.').next().unwrap_or(sector).to_owned())
+        .unwrap_or_default();
+    let defects_hint = match sector.as_str() {
+        "transport" => "visit-defects-hint-road",
+        "waterAndWaste" => "visit-defects-hint-water",
+        _ => "visit-defects-hint-building",
+    };
+    let mut out = Vec::new();
+    if !finished(facts) {
+        out.push(Question {
+            name: "work",
+            legend: tr.t("visit-work"),
+            hint: tr.t("visit-work-hint"),
+            choices: radio("visit-answer", &YES_NO, &sent.work),
+        });
+    }
+    out.push(Question {
+        name: "signboard",
+        legend: tr.t("visit-signboard"),
+        hint: tr.t("visit-signboard-hint"),
+        choices: radio("visit-signboard", &SIGNBOARD, &sent.signboard),
+    });
+    out.push(Question {
+        name: "defects",
+        legend: tr.t("visit-defects"),
+        hint: tr.t(defects_hint),
+        choices: radio("visit-answer", &YES_NO, &sent.defects),
+    });
+    if finished(facts) {
+        out.push(Question {
+            name: "in_use",
+            legend: tr.t("visit-in-use"),
+            hint: tr.t("visit-in-use-hint"),
+            choices: radio("visit-answer", &YES_NO, &sent.in_use),
+        });
+    }
+    out
+}
+
+fn visit_page(
+    state: &AppState,
+    lang: Lang,
+    facts: &ProjectFacts,
+    sent: &VisitFields,
+    draft: &crate::reports::Draft,
+    error: Option<String>,
+) -> VisitPage {
+    let tr = Tr::new(lang);
+    let id = urlencoding(&facts.id);
+    let disclosure = if draft.disclosure.is_empty() {
+        "anonymous"
+    } else {
+        &draft.disclosure
+    };
+    VisitPage {
+        chrome: Chrome::new(
+            lang,
+            tr.t_with("visit-title", &[("project", Arg::Text(&facts.title))]),
+            Some(format!("/projects/{id}/visit")),
+        ),
+        project_href: format!("/{}/projects/{id}", lang.code()),
+        action: format!("/{}/projects/{id}/visit", lang.code()),
+        error,
+        today: today(),
+        visited_on: if sent.visited_on.is_empty() {
+            today()
+        } else {
+            sent.visited_on.clone()
+        },
+        questions: questions(&tr, facts, sent),
+        note: sent.note.clone(),
+        contact_enabled: state
+            .civic
+            .as_ref()
+            .is_some_and(|civic| civic.seal_key.is_some()),
+        contact: draft.contact.clone(),
+        disclosures: super::report::choices(
+            &tr,
+            "report-disclosure",
+            &crate::reports::DISCLOSURES,
+            disclosure,
+            false,
+        ),
+        genders: super::report::choices(
+            &tr,
+            "report-gender",
+            &crate::reports::GENDERS,
+            &draft.gender,
+            true,
+        ),
+        age_groups: super::report::choices(
+            &tr,
+            "report-age",
+            &crate::reports::AGE_GROUPS,
+            &draft.age_group,
+            true,
+        ),
+    }
+}
+
+async fn project_facts(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+) -> Result<(ProjectRow, ProjectFacts), AppError> {
+    let (row, data) = state
+        .store
+        .project(id)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let facts = ProjectFacts::read(&data).ok_or(AppError::NotFound(lang))?;
+    Ok((row, facts))
+}
+
+fn visit_response(
+    lang: Lang,
+    status: axum::http::StatusCode,
+    page: VisitPage,
+) -> Result<Response, AppError> {
+    let body = page
+        .render()
+        .map_err(|error| AppError::internal(lang, error))?;
+    Ok(super::report::no_store(
+        (status, Html(body)).into_response(),
+    ))
+}
+
+/// `GET /{lang}/projects/{id}/visit`: the guided visit form (no JavaScript needed).
+pub async fn visit_form(
+    State(state): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let lang = super::language(&lang)?;
+    let (_, facts) = project_facts(&state, lang, &id).await?;
+    let page = visit_page(
+        &state,
+        lang,
+        &facts,
+        &VisitFields::default(),
+        &crate::reports::Draft::default(),
+        None,
+    );
+    visit_response(lang, axum::http::StatusCode::OK, page)
+}
+
+/// Checks the visit's own answers and makes the report's text and category from them.
+fn check_visit(
+    tr: &Tr,
+    facts: &ProjectFacts,
+    sent: &VisitFields,
+) -> Result<(achyk_store::NewVisit, String, &'static str), String> {
+    let today = today();
+    let day = sent.visited_on.trim();
+    let valid_day = achyk_ocds::project::parse_day(day)
+        .filter(|days| Some(*days) <= achyk_ocds::project::parse_day(&today))
+        .filter(|days| *days >= achyk_ocds::project::parse_day("2000-01-01").unwrap_or(0));
+    if valid_day.is_none() {
+        return Err(tr.t("visit-error-day"));
+    }
+    let answer = |asked: bool, value: &str, allowed: &[&str]| -> Result<Option<String>, String> {
+        match (asked, value) {
+            (false, _) => Ok(None),
+            (true, value) if allowed.contains(&value) => Ok(Some(value.to_owned())),
+            (true, _) => Err(tr.t("visit-error-answer")),
+        }
+    };
+    let open = !finished(facts);
+    let visit = achyk_store::NewVisit {
+        project_id: facts.id.clone(),
+        visited_on: day.to_owned(),
+        work: answer(open, &sent.work, &YES_NO)?,
+        signboard: answer(true, &sent.signboard, &SIGNBOARD)?,
+        defects: answer(true, &sent.defects, &YES_NO)?,
+        in_use: answer(!open, &sent.in_use, &YES_NO)?,
+    };
+    let note = sent.note.trim();
+    if note.chars().count() > crate::reports::MAX_TEXT - 1_000 {
+        return Err(tr.t("report-error-too-long"));
+    }
+    let mut lines = vec![tr.t_with("visit-text-day", &[("day", Arg::Text(day))])];
+    for (question, value, prefix) in [
+        ("visit-work", &visit.work, "visit-answer"),
+        ("visit-signboard", &visit.signboard, "visit-signboard"),
+        ("visit-defects", &visit.defects, "visit-answer"),
+        ("visit-in-use", &visit.in_use, "visit-answer"),
+    ] {
+        if let Some(value) = value {
+            lines.push(format!(
+                "{} {}",
+                tr.t(question),
+                tr.t(&format!("{prefix}-{value}"))
+            ));
+        }
+    }
+    if !note.is_empty() {
+        lines.push(note.to_owned());
+    }
+    let category = if visit.defects.as_deref() == Some("yes") {
+        "poor_quality"
+    } else if visit.work.as_deref() == Some("no") || visit.in_use.as_deref() == Some("no") {
+        "work_not_done"
+    } else {
+        "other"
+    };
+    Ok((visit, lines.join("\n"), category))
+}
+
+/// `POST /{lang}/projects/{id}/visit`: the visit becomes a report (same intake, same
+/// moderation, same safety rules) with its checklist kept beside it.
+pub async fn visit(
+    State(state): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    use crate::reports::{Draft, IntakeError};
+    let lang = super::language(&lang)?;
+    let tr = Tr::new(lang);
+    let (row, facts) = project_facts(&state, lang, &id).await?;
+    let mut sent = VisitFields::default();
+    let fail = |status, sent: &VisitFields, draft: &Draft, message: String| {
+        let page = visit_page(&state, lang, &facts, sent, draft, Some(message));
+        visit_response(lang, status, page)
+    };
+    let Some(civic) = &state.civic else {
+        return fail(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            &sent,
+            &Draft::default(),
+            tr.t("report-error-disabled"),
+        );
+    };
+    if civic.admit().is_err() {
+        return fail(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            &sent,
+            &Draft::default(),
+            tr.t("report-error-busy"),
+        );
+    }
+    let read = Draft::read_with(multipart, civic, &mut |name, value| {
+        let slot = match name {
+            "visited_on" => &mut sent.visited_on,
+            "work" => &mut sent.work,
+            "signboard" => &mut sent.signboard,
+            "defects" => &mut sent.defects,
+            "in_use" => &mut sent.in_use,
+            "note" => &mut sent.note,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    })
+    .await;
+    let mut draft = match read {
+        Ok(draft) => draft,
+        Err(error) => {
+            let message = tr.t(error.message_id());
+            return fail(
+                axum::http::StatusCode::BAD_REQUEST,
+                &sent,
+                &Draft::default(),
+                message,
+            );
+        }
+    };
+    let (visit, text, category) = match check_visit(&tr, &facts, &sent) {
+        Ok(checked) => checked,
+        Err(message) => return fail(axum::http::StatusCode::BAD_REQUEST, &sent, &draft, message),
+    };
+    // The report is about the project's first process that is stored, in the project's region,
+    // at its first named place; these come from the project, never from the visitor.
+    let mut ocid = String::new();
+    for process in &facts.processes {
+        let key = achyk_store::Ocid(process.ocid.clone());
+        if state.store.compiled_release(&key).await.is_ok() {
+            ocid = process.ocid.clone();
+            break;
+        }
+    }
+    let kept = draft.clone();
+    draft.text = text;
+    draft.category = category.to_owned();
+    draft.ocid = ocid;
+    draft.organisation = String::new();
+    draft.region = row.region.clone().unwrap_or_default();
+    draft.place = facts
+        .places
+        .first()
+        .map(|place| place.chars().take(crate::reports::MAX_SHORT).collect())
+        .unwrap_or_default();
+    draft.place_from_photo = false;
+    draft.visit = Some(visit);
+    match crate::reports::take(&state.store, civic, draft).await {
+        Ok(receipt) => super::report::receipt_page(lang, receipt.to_string()),
+        Err(error) => {
+            let status = match error {
+                IntakeError::Busy => axum::http::StatusCode::TOO_MANY_REQUESTS,
+                IntakeError::Disabled => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                IntakeError::Store(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                IntakeError::Field { .. } => axum::http::StatusCode::BAD_REQUEST,
+            };
+            fail(status, &sent, &kept, tr.t(error.message_id()))
+        }
+    }
 }

@@ -93,7 +93,13 @@ struct ReportPage {
     photos: Vec<(String, String)>,
 }
 
-fn choices(tr: &Tr, prefix: &str, values: &[&str], selected: &str, blank: bool) -> Vec<Choice> {
+pub(crate) fn choices(
+    tr: &Tr,
+    prefix: &str,
+    values: &[&str],
+    selected: &str,
+    blank: bool,
+) -> Vec<Choice> {
     let mut out = Vec::new();
     if blank {
         out.push(Choice {
@@ -110,12 +116,21 @@ fn choices(tr: &Tr, prefix: &str, values: &[&str], selected: &str, blank: bool) 
     out
 }
 
-fn no_store(mut response: Response) -> Response {
+pub(crate) fn no_store(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// The receipt page of a report just taken (never stored, never compressed).
+pub(crate) fn receipt_page(lang: Lang, receipt: String) -> Result<Response, AppError> {
+    let page = ReceiptPage {
+        chrome: Chrome::new(lang, Tr::new(lang).t("report-received"), None),
+        receipt,
+    };
+    Ok(no_store(render(lang, page)?.into_response()))
 }
 
 fn render(lang: Lang, page: impl Template) -> Result<Html<String>, AppError> {
@@ -317,13 +332,7 @@ pub async fn submit(
         },
     };
     match outcome {
-        Ok(receipt) => {
-            let page = ReceiptPage {
-                chrome: Chrome::new(lang, tr.t("report-received"), None),
-                receipt: receipt.to_string(),
-            };
-            Ok(no_store(render(lang, page)?.into_response()))
-        }
+        Ok(receipt) => receipt_page(lang, receipt.to_string()),
         Err((error, draft)) => {
             let status = match error {
                 IntakeError::Busy => StatusCode::TOO_MANY_REQUESTS,
