@@ -76,10 +76,14 @@ type Row = (
     i64,
 );
 
+/// The flags of a project's processes. Written as `IN` so that both planners go from the
+/// project's few processes to their flags, never through every flag.
+const FLAGS_OF_PROJECT: &str = "FROM flag_results f WHERE f.grp = 'ocid' AND f.id IN \
+     (SELECT pp.ocid FROM project_processes pp WHERE pp.project_id = p.id)";
+
 const COLUMNS: &str = "p.id, p.source, p.title, p.status, p.sector, p.region, p.longitude, \
      p.latitude, p.currency, p.budget, p.value_now, p.cost_overrun, p.planned_end, \
-     p.completed_on, (SELECT COUNT(*) FROM flag_results f JOIN project_processes pp \
-     ON f.grp = 'ocid' AND f.id = pp.ocid WHERE pp.project_id = p.id)";
+     p.completed_on";
 
 fn row(row: Row) -> ProjectRow {
     ProjectRow {
@@ -117,8 +121,18 @@ fn conditions(query: &ProjectQuery) -> (String, Vec<String>, Option<f64>) {
         clauses.push(clause.replace('?', &format!("${}", texts.len())));
     };
     if let Some(text) = query.text.as_deref().filter(|text| !text.trim().is_empty()) {
-        let pattern = format!("%{}%", text.trim().to_lowercase());
-        push("LOWER(p.title) LIKE ?", pattern, &mut texts);
+        // `%` and `_` typed by a visitor are searched for as themselves.
+        let escaped = text
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        push(
+            "p.search LIKE ? ESCAPE '\\'",
+            format!("%{escaped}%"),
+            &mut texts,
+        );
     }
     if let Some(region) = &query.region {
         push("p.region = ?", region.clone(), &mut texts);
@@ -137,11 +151,7 @@ fn conditions(query: &ProjectQuery) -> (String, Vec<String>, Option<f64>) {
         );
     }
     if query.flagged {
-        clauses.push(
-            "EXISTS (SELECT 1 FROM flag_results f JOIN project_processes pp ON f.grp = 'ocid' \
-             AND f.id = pp.ocid WHERE pp.project_id = p.id)"
-                .to_owned(),
-        );
+        clauses.push(format!("EXISTS (SELECT 1 {FLAGS_OF_PROJECT})"));
     }
     let overrun = query.min_cost_overrun;
     if overrun.is_some() {
@@ -192,6 +202,11 @@ impl Store {
             .or(value_now.as_ref())
             .map(|money| money.currency.clone());
         let cost_overrun = facts.measures("1970-01-01").cost_over_budget;
+        let mut search = facts.title.to_lowercase();
+        for text in facts.description.iter().chain(facts.places.iter()) {
+            search.push(' ');
+            search.push_str(&text.to_lowercase());
+        }
         let point = facts.points.first().copied();
         let ocids: Vec<String> = facts
             .processes
@@ -226,10 +241,11 @@ impl Store {
                     sqlx::query::<Db>(
                     "INSERT INTO projects (id, source, data, hash, title, status, sector, region, \
                      longitude, latitude, currency, budget, value_now, cost_overrun, planned_end, \
-                     completed_on, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-                     $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET \
-                     source = excluded.source, data = excluded.data, hash = excluded.hash, \
+                     completed_on, received_at, search) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO UPDATE \
+                     SET source = excluded.source, data = excluded.data, hash = excluded.hash, \
                      title = excluded.title, status = excluded.status, sector = excluded.sector, \
+                     search = excluded.search, \
                      region = excluded.region, longitude = excluded.longitude, \
                      latitude = excluded.latitude, currency = excluded.currency, \
                      budget = excluded.budget, value_now = excluded.value_now, \
@@ -255,6 +271,7 @@ impl Store {
                 .bind(facts.planned_end.as_deref())
                 .bind(facts.completed_on.as_deref())
                 .bind(received_at)
+                .bind(&search)
                 .execute(&mut *tx)
                 .await?;
                     sqlx::query::<Db>("DELETE FROM project_processes WHERE project_id = $1")
@@ -294,7 +311,8 @@ impl Store {
         let (clause, texts, overrun) = conditions(query);
         let next = texts.len() + usize::from(overrun.is_some());
         let list = format!(
-            "SELECT {COLUMNS} FROM projects p{clause} ORDER BY p.title, p.id LIMIT ${} OFFSET ${}",
+            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}) FROM projects p{clause} \
+             ORDER BY p.title, p.id LIMIT ${} OFFSET ${}",
             next + 1,
             next + 2
         );
@@ -317,21 +335,41 @@ impl Store {
         Ok((rows.into_iter().map(row).collect(), total))
     }
 
-    /// Every project's place on the map: (id, title, longitude, latitude, late or over budget).
+    /// The first `limit` projects matching `query` that have a point, in the list's order,
+    /// for the map (their red flags are not counted: the map does not show them).
     pub async fn project_points(
         &self,
         query: &ProjectQuery,
+        limit: i64,
     ) -> Result<Vec<ProjectRow>, StoreError> {
-        let (rows, _) = self.projects(query, 5_000, 0).await?;
-        Ok(rows
-            .into_iter()
-            .filter(|row| row.longitude.is_some() && row.latitude.is_some())
-            .collect())
+        let (clause, texts, overrun) = conditions(query);
+        let next = texts.len() + usize::from(overrun.is_some());
+        let joiner = if clause.is_empty() { " WHERE" } else { " AND" };
+        let sql = format!(
+            "SELECT {COLUMNS}, CAST(0 AS BIGINT) FROM projects p{clause}{joiner} \
+             p.longitude IS NOT NULL AND p.latitude IS NOT NULL \
+             ORDER BY p.title, p.id LIMIT ${}",
+            next + 1
+        );
+        let rows = with_pool!(self, |pool, Db, _begin| {
+            let mut select = sqlx::query_as::<Db, Row>(sqlx::AssertSqlSafe(sql.as_str()));
+            for text in &texts {
+                select = select.bind(text);
+            }
+            if let Some(overrun) = overrun {
+                select = select.bind(overrun);
+            }
+            select.bind(limit).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(row).collect())
     }
 
     /// One project: its row and its stored JSON.
     pub async fn project(&self, id: &str) -> Result<(ProjectRow, Value), StoreError> {
-        let select = format!("SELECT {COLUMNS}, p.data FROM projects p WHERE p.id = $1");
+        let select = format!(
+            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}), p.data FROM projects p \
+             WHERE p.id = $1"
+        );
         type WithData = (Row, String);
         let found: Option<WithData> = with_pool!(self, |pool, Db, _begin| {
             let found = sqlx::query::<Db>(sqlx::AssertSqlSafe(select.as_str()))

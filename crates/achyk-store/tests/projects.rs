@@ -121,4 +121,25 @@ async fn projects_are_stored_once_per_content_and_listed_by_filters(db: &TestDb)
         report.rejected
     );
     assert_eq!(count(ProjectQuery::default()).await, 3);
+
+    // Search ignores case in Cyrillic too, the same on both backends, and takes `%` and `_`
+    // as themselves.
+    let text = "{\"version\": \"0.9\", \"projects\": [{\"id\": \"kg-3\", \"title\": \"Ремонт ШКОЛЫ № 5\"}]}";
+    store
+        .import_publications(&[("cyrillic.json", text.as_bytes())])
+        .await
+        .unwrap();
+    for (words, found) in [
+        ("школы", 1),
+        ("Ремонт школы", 1),
+        ("РЕМОНТ", 1),
+        ("%", 0),
+        ("_", 0),
+    ] {
+        let query = ProjectQuery {
+            text: Some(words.into()),
+            ..ProjectQuery::default()
+        };
+        assert_eq!(count(query).await, found, "{words}");
+    }
 }

@@ -4,13 +4,15 @@
 -- received again changes nothing. Every distinct version received stays in
 -- `project_versions`. The other columns are read from `data` when it is stored, to search,
 -- filter and draw the map; measures that depend on the day (time overrun) are worked out when
--- read. `source` is `oc4ids` (published) or `cso` (put together in Achyk by a monitor).
+-- read. `search` is the title, description and place names lowercased (by Achyk, the same on
+-- both backends) for searching by name. `source` is `oc4ids` (published) or `cso` (put together in Achyk by a monitor).
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL CHECK (source IN ('oc4ids', 'cso')),
     data TEXT NOT NULL,
     hash TEXT NOT NULL,
     title TEXT NOT NULL,
+    search TEXT NOT NULL,
     status TEXT,
     sector TEXT,
     region TEXT,

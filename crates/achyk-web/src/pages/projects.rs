@@ -298,9 +298,9 @@ pub async fn list(
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
     let today = today();
-    let (points, _) = state
+    let points = state
         .store
-        .projects(&query, MAP_POINTS, 0)
+        .project_points(&query, MAP_POINTS)
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
     let marks: Vec<MapPoint> = points
