@@ -97,6 +97,8 @@ pub struct PhotoRow {
     pub width: i64,
     pub height: i64,
     pub hidden: bool,
+    /// Added by the reporter after the decision, not yet looked at by a moderator.
+    pub awaiting_review: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -352,9 +354,9 @@ impl Store {
 
     /// The photos of a report, in the order they were sent.
     pub async fn report_photos(&self, report_id: i64) -> Result<Vec<PhotoRow>, StoreError> {
-        let rows: Vec<(i64, i64, i64, i64, i64)> = with_pool!(self, |pool, Db, _begin| {
-            sqlx::query_as::<Db, (i64, i64, i64, i64, i64)>(
-                "SELECT id, report_id, width, height, hidden FROM report_photos \
+        let rows: Vec<(i64, i64, i64, i64, i64, i64)> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, (i64, i64, i64, i64, i64, i64)>(
+                "SELECT id, report_id, width, height, hidden, awaiting_review FROM report_photos \
                  WHERE report_id = $1 ORDER BY id",
             )
             .bind(report_id)
@@ -369,22 +371,23 @@ impl Store {
                 width: row.2,
                 height: row.3,
                 hidden: row.4 != 0,
+                awaiting_review: row.5 != 0,
             })
             .collect())
     }
 
     /// A photo's row and its JPEG bytes.
     pub async fn photo(&self, id: i64) -> Result<(PhotoRow, Vec<u8>), StoreError> {
-        let row: Option<(i64, i64, i64, i64, i64, Vec<u8>)> =
-            with_pool!(self, |pool, Db, _begin| {
-                sqlx::query_as::<Db, (i64, i64, i64, i64, i64, Vec<u8>)>(
-                    "SELECT id, report_id, width, height, hidden, jpeg FROM report_photos \
-                     WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-            });
+        type PhotoTuple = (i64, i64, i64, i64, i64, Vec<u8>, i64);
+        let row: Option<PhotoTuple> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, PhotoTuple>(
+                "SELECT id, report_id, width, height, hidden, jpeg, awaiting_review \
+                     FROM report_photos WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
         let row = row.ok_or_else(|| StoreError::NotFound {
             what: "photo",
             key: id.to_string(),
@@ -396,9 +399,64 @@ impl Store {
                 width: row.2,
                 height: row.3,
                 hidden: row.4 != 0,
+                awaiting_review: row.6 != 0,
             },
             row.5,
         ))
+    }
+
+    /// Adds photos the reporter sent later (already re-encoded). On a report still waiting for
+    /// its decision they are like the first ones; once decided, they arrive hidden and wait
+    /// for a moderator (`awaiting_review`). Returns how many were added.
+    pub async fn add_photos_to_report(
+        &self,
+        report_id: i64,
+        photos: &[NewPhoto],
+    ) -> Result<usize, StoreError> {
+        with_pool!(self, |pool, Db, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let state: Option<(String,)> =
+                sqlx::query_as::<Db, (String,)>("SELECT state FROM reports WHERE id = $1")
+                    .bind(report_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((state,)) = state else {
+                return Err(StoreError::NotFound {
+                    what: "report",
+                    key: report_id.to_string(),
+                });
+            };
+            let decided = i64::from(!matches!(state.as_str(), "received" | "in_review"));
+            for photo in photos {
+                sqlx::query::<Db>(
+                    "INSERT INTO report_photos (report_id, jpeg, width, height, hidden, \
+                     awaiting_review) VALUES ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(report_id)
+                .bind(photo.jpeg.as_slice())
+                .bind(photo.width)
+                .bind(photo.height)
+                .bind(decided)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(photos.len())
+    }
+
+    /// Reports with a photo added after the decision that no moderator has looked at yet.
+    pub async fn reports_with_photos_awaiting_review(&self) -> Result<Vec<ReportRow>, StoreError> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM reports WHERE id IN \
+             (SELECT report_id FROM report_photos WHERE awaiting_review = 1) ORDER BY id"
+        );
+        let rows: Vec<ReportRow> = with_pool!(self, |pool, Db, _begin| {
+            sqlx::query_as::<Db, ReportRow>(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows)
     }
 
     /// Adds the reporter's later text to a report.
@@ -568,8 +626,14 @@ impl Store {
             after.insert("photo".into(), photo_id.into());
             after.insert("blacked_out".into(), true.into());
             "black_out_photo"
-        } else {
+        } else if hidden.is_some() {
             "hide_photo"
+        } else {
+            // Looked at a photo added later and left it as it was.
+            before.insert("photo".into(), photo_id.into());
+            after.insert("photo".into(), photo_id.into());
+            after.insert("reviewed".into(), true.into());
+            "review_photo"
         };
         if let Some(hidden) = hidden {
             before.insert("photo".into(), photo_id.into());
@@ -595,6 +659,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // Any action on a photo is a moderator having looked at it.
+            sqlx::query::<Db>("UPDATE report_photos SET awaiting_review = 0 WHERE id = $1")
+                .bind(photo_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query::<Db>(
                 "INSERT INTO moderation_log (report_id, actor, action, reason, before, after, \
                  at) VALUES ($1, $2, $3, $4, $5, $6, $7)",

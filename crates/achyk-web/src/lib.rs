@@ -185,6 +185,10 @@ pub fn router(state: AppState) -> Router {
             "/{lang}/report/status",
             get(pages::report::status_form).post(pages::report::status),
         )
+        .route(
+            "/{lang}/report/status/photos",
+            post(pages::report::add_photos).layer(DefaultBodyLimit::max(body_limit)),
+        )
         .route("/{lang}/reports", get(pages::report::list))
         .route("/{lang}/impact", get(pages::impact::page))
         .route("/{lang}/reports/{id}", get(pages::report::page))

@@ -370,34 +370,7 @@ pub async fn take(store: &Store, civic: &Civic, draft: Draft) -> Result<ReceiptC
             )
         }
     };
-    let limits = civic.photo_limits;
-    let uploads = draft.photos;
-    let cleaned = tokio::task::spawn_blocking(move || {
-        uploads
-            .iter()
-            .enumerate()
-            .map(|(index, bytes)| {
-                sanitise(bytes, &limits)
-                    .map(|clean| {
-                        let photo = NewPhoto {
-                            jpeg: clean.jpeg,
-                            width: i64::from(clean.width),
-                            height: i64::from(clean.height),
-                        };
-                        (photo, clean.suggested_place)
-                    })
-                    .map_err(|error| {
-                        IntakeError::field(
-                            "photo",
-                            "report-error-photo",
-                            format!("photo {}: {error}", index + 1),
-                        )
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|error| IntakeError::Store(error.to_string()))??;
+    let cleaned = clean_photos(civic, draft.photos).await?;
     // A GPS position fills the region only when the reporter asked and gave none; the
     // position itself is dropped here, with the rest of the metadata.
     let mut region = region;
@@ -431,6 +404,41 @@ pub async fn take(store: &Store, civic: &Civic, draft: Draft) -> Result<ReceiptC
         .await
         .map_err(|error| IntakeError::Store(error.to_string()))?;
     Ok(receipt)
+}
+
+/// Re-encodes uploaded photos off the async threads, each without any metadata; keeps the
+/// place a photo's GPS position suggests beside it (for the caller to use or drop).
+pub async fn clean_photos(
+    civic: &Civic,
+    uploads: Vec<Vec<u8>>,
+) -> Result<Vec<(NewPhoto, Option<achyk_civic::photo::GpsSuggestion>)>, IntakeError> {
+    let limits = civic.photo_limits;
+    tokio::task::spawn_blocking(move || {
+        uploads
+            .iter()
+            .enumerate()
+            .map(|(index, bytes)| {
+                sanitise(bytes, &limits)
+                    .map(|clean| {
+                        let photo = NewPhoto {
+                            jpeg: clean.jpeg,
+                            width: i64::from(clean.width),
+                            height: i64::from(clean.height),
+                        };
+                        (photo, clean.suggested_place)
+                    })
+                    .map_err(|error| {
+                        IntakeError::field(
+                            "photo",
+                            "report-error-photo",
+                            format!("photo {}: {error}", index + 1),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|error| IntakeError::Store(error.to_string()))?
 }
 
 /// The report a receipt code opens, if any. A malformed code opens nothing.

@@ -655,3 +655,118 @@ async fn a_photos_position_fills_the_region_only_when_asked_and_is_never_kept() 
     assert!(html.contains("<option value=\"KG-N\" selected>"));
     assert!(html.contains("href=\"/en/report?region=KG-Y#region\""));
 }
+
+/// The holder of a receipt adds photos later: re-encoded without metadata like the first
+/// ones; once the report is decided they stay hidden, and the report is back in the
+/// moderators' queue, until a moderator acts on each.
+#[tokio::test]
+async fn photos_added_with_the_receipt_wait_for_a_moderator_and_keep_no_metadata() {
+    use achyk_test_support::images::{
+        assert_clean, jpeg_with_metadata, png_with_metadata, two_tone, webp_with_metadata,
+    };
+    let site = site().await;
+    let (_, _, body) = post_multipart(
+        &site.app,
+        "/api/v1/reports",
+        &[
+            Part::Text("text", "The bridge railing is missing"),
+            Part::Text("category", "poor_quality"),
+        ],
+    )
+    .await;
+    let receipt = json(&body)["receipt"].as_str().unwrap().to_owned();
+    let id = site.store.reports_in_states(&["received"]).await.unwrap()[0].id;
+    let picture = two_tone(64, 48);
+    let add = |parts: Vec<(&'static str, Vec<u8>)>, code: String| {
+        let app = site.app.clone();
+        async move {
+            let mut form = vec![Part::Text("code", &code)];
+            for (name, bytes) in &parts {
+                form.push(Part::File(name, bytes));
+            }
+            let (status, _, body) = post_multipart(&app, "/en/report/status/photos", &form).await;
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    // Before the decision: like the first photos.
+    let (status, page) = add(
+        vec![("photo", png_with_metadata(&picture))],
+        receipt.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("The bridge railing is missing"));
+    let first = site.store.report_photos(id).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(!first[0].hidden && !first[0].awaiting_review);
+    assert_clean(&site.store.photo(first[0].id).await.unwrap().1);
+
+    publish(&site.store, id, "The bridge railing is missing").await;
+    let (status, _) = add(
+        vec![
+            ("photo", jpeg_with_metadata(&picture, 3)),
+            ("photo", webp_with_metadata(&picture)),
+        ],
+        receipt.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let photos = site.store.report_photos(id).await.unwrap();
+    assert_eq!(photos.len(), 3);
+    let later: Vec<_> = photos[1..].to_vec();
+    for photo in &later {
+        assert!(photo.hidden && photo.awaiting_review, "{photo:?}");
+        assert_clean(&site.store.photo(photo.id).await.unwrap().1);
+        let (status, _, _) = get(&site.app, &format!("/reports/photos/{}.jpg", photo.id)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, _, _) = get(&site.app, &format!("/reports/photos/{}.jpg", first[0].id)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the photo published with the report stays public"
+    );
+    let waiting = site
+        .store
+        .reports_with_photos_awaiting_review()
+        .await
+        .unwrap();
+    assert_eq!(
+        waiting.iter().map(|row| row.id).collect::<Vec<_>>(),
+        vec![id]
+    );
+
+    // A moderator shows one and keeps the other hidden: both looked at, the queue is empty.
+    let actor = moderator(&site.store).await;
+    site.store
+        .moderate_photo(later[0].id, actor, "fine", None, Some(false), 3)
+        .await
+        .unwrap();
+    site.store
+        .moderate_photo(later[1].id, actor, "shows a face", None, None, 3)
+        .await
+        .unwrap();
+    assert!(
+        site.store
+            .reports_with_photos_awaiting_review()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _, body) = get(&site.app, &format!("/reports/photos/{}.jpg", later[0].id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_clean(&body);
+    let (status, _, _) = get(&site.app, &format!("/reports/photos/{}.jpg", later[1].id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // An unknown receipt opens nothing; a form without a photo adds nothing.
+    let (status, _) = add(
+        vec![("photo", png_with_metadata(&picture))],
+        "ABCD-EFGH-JKMN-PQRS-TVWX".into(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = add(Vec::new(), receipt).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(site.store.report_photos(id).await.unwrap().len(), 3);
+}

@@ -59,6 +59,8 @@ pub struct PhotoView {
     width: i64,
     height: i64,
     hidden: bool,
+    /// Added by the reporter after the decision; no moderator has looked at it yet.
+    awaiting: bool,
 }
 
 pub struct EntryView {
@@ -116,11 +118,23 @@ pub async fn queue(
     let lang = super::language(&lang)?;
     auth::require(lang, viewer, &MODERATORS)?;
     let tr = Tr::new(lang);
-    let rows = state
+    let mut rows = state
         .store
         .reports_in_states(&["received", "in_review"])
         .await
         .map_err(store_error(lang))?;
+    // Decided reports whose reporter added photos since, waiting to be looked at.
+    let with_photos = state
+        .store
+        .reports_with_photos_awaiting_review()
+        .await
+        .map_err(store_error(lang))?;
+    let new_photos: Vec<i64> = with_photos.iter().map(|row| row.id).collect();
+    for row in with_photos {
+        if !rows.iter().any(|known| known.id == row.id) {
+            rows.push(row);
+        }
+    }
     let items = rows
         .iter()
         .map(|row| {
@@ -133,11 +147,20 @@ pub async fn queue(
                 href: format!("/{}/moderation/{}", lang.code(), row.id),
                 category: words(&tr, "report-category", &row.category),
                 text,
-                meta: format!(
-                    "{} · {}",
-                    words(&tr, "report-state", &row.state),
-                    row.received_on
-                ),
+                meta: if new_photos.contains(&row.id) {
+                    format!(
+                        "{} · {} · {}",
+                        words(&tr, "report-state", &row.state),
+                        row.received_on,
+                        tr.t("moderation-new-photos")
+                    )
+                } else {
+                    format!(
+                        "{} · {}",
+                        words(&tr, "report-state", &row.state),
+                        row.received_on
+                    )
+                },
             }
         })
         .collect();
@@ -222,6 +245,7 @@ async fn report_page(
             width: photo.width,
             height: photo.height,
             hidden: photo.hidden,
+            awaiting: photo.awaiting_review,
         })
         .collect();
     let mut place = Vec::new();
@@ -486,7 +510,8 @@ pub async fn photo_action(
         None
     };
     let hide = form.hide.is_some();
-    if blacked.is_none() && hide == photo.hidden {
+    // Keeping a photo that awaits review as it is still records that a moderator saw it.
+    if blacked.is_none() && hide == photo.hidden && !photo.awaiting_review {
         return Ok(
             Redirect::to(&format!("/{}/moderation/{}", lang.code(), photo.report_id))
                 .into_response(),

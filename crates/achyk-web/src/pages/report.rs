@@ -437,6 +437,18 @@ pub async fn status(
             .await
             .map_err(|error| AppError::from_store(lang, error))?;
     }
+    holder_response(&state, lang, chrome, code.to_string(), &report).await
+}
+
+/// The holder's view of their report, with what they added and the cases it is part of.
+async fn holder_response(
+    state: &AppState,
+    lang: Lang,
+    chrome: Chrome,
+    code: String,
+    report: &ReportRow,
+) -> Result<Response, AppError> {
+    let tr = Tr::new(lang);
     let additions = state
         .store
         .report_additions(report.id)
@@ -455,11 +467,11 @@ pub async fn status(
             (
                 format!("/{}/cases/{}", lang.code(), case.id),
                 case.title.clone(),
-                super::cases::status(&state, &tr, case).1,
+                super::cases::status(state, &tr, case).1,
             )
         })
         .collect();
-    let public_link = is_public(&report).then(|| format!("/{}/reports/{}", lang.code(), report.id));
+    let public_link = is_public(report).then(|| format!("/{}/reports/{}", lang.code(), report.id));
     let view = HolderView {
         state: tr.t(&format!("report-state-{}", report.state.replace('_', "-"))),
         category: category_words(&tr, &report.category),
@@ -472,10 +484,96 @@ pub async fn status(
     let page = StatusPage {
         chrome,
         error: None,
-        code: code.to_string(),
+        code,
         report: Some(view),
     };
     Ok(no_store(render(lang, page)?.into_response()))
+}
+
+/// `POST /{lang}/report/status/photos` (multipart: `code`, `photo` repeatable): the holder adds
+/// photos, re-encoded without metadata like the first ones; after the moderator's decision
+/// they wait hidden for a moderator again.
+pub async fn add_photos(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let lang = super::language(&lang)?;
+    let tr = Tr::new(lang);
+    let chrome = || {
+        Chrome::new(
+            lang,
+            tr.t("report-status-title"),
+            Some("/report/status".into()),
+        )
+    };
+    let refuse = |code: String, status: StatusCode, message: &str| {
+        let page = StatusPage {
+            chrome: chrome(),
+            error: Some(tr.t(message)),
+            code,
+            report: None,
+        };
+        render(lang, page).map(|html| no_store((status, html).into_response()))
+    };
+    let Some(civic) = &state.civic else {
+        return refuse(
+            String::new(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "report-error-disabled",
+        );
+    };
+    if civic.admit().is_err() {
+        return refuse(
+            String::new(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "report-error-busy",
+        );
+    }
+    let mut code = String::new();
+    let read = Draft::read_with(multipart, civic, &mut |name, value| {
+        if name == "code" {
+            code = value;
+            true
+        } else {
+            false
+        }
+    })
+    .await;
+    let draft = match read {
+        Ok(draft) => draft,
+        Err(error) => return refuse(code, StatusCode::BAD_REQUEST, error.message_id()),
+    };
+    let found = reports::by_receipt(&state.store, civic, &code)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let Some((code, report)) = found else {
+        return refuse(code, StatusCode::NOT_FOUND, "report-error-unknown-receipt");
+    };
+    if draft.photos.is_empty() {
+        return refuse(
+            code.to_string(),
+            StatusCode::BAD_REQUEST,
+            "report-error-no-photo",
+        );
+    }
+    let cleaned = match reports::clean_photos(civic, draft.photos).await {
+        Ok(cleaned) => cleaned,
+        Err(error) => {
+            return refuse(
+                code.to_string(),
+                StatusCode::BAD_REQUEST,
+                error.message_id(),
+            );
+        }
+    };
+    let photos: Vec<achyk_store::NewPhoto> = cleaned.into_iter().map(|(photo, _)| photo).collect();
+    state
+        .store
+        .add_photos_to_report(report.id, &photos)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    holder_response(&state, lang, chrome(), code.to_string(), &report).await
 }
 
 fn is_public(report: &ReportRow) -> bool {
