@@ -79,6 +79,8 @@ fn run_against(url: &str, directory: &std::path::Path) -> Vec<u8> {
         .arg(directory.join("secret"))
         .args(["--seal-public-key", &public])
         .env("RUST_BACKTRACE", "1")
+        // A debug build then panics on a report saying "panic-probe", with what it holds.
+        .env("ACHYK_PANIC_PROBE", "1")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&stderr_path).unwrap())
         .spawn()
@@ -142,6 +144,21 @@ fn run_against(url: &str, directory: &std::path::Path) -> Vec<u8> {
         b"--privacy-boundary\r\nbroken",
     );
     assert!(broken.starts_with("HTTP/1.1 400"), "{broken}");
+    // A handler that panics with the reporter's text and contact in its message: the visitor
+    // gets a bare 500, the server says where, and neither the text nor the markers get out.
+    let panicked = send(
+        &address,
+        "POST",
+        "/api/v1/reports",
+        &form,
+        &multipart(&[
+            ("text", "panic-probe: the well"),
+            ("category", "work_not_done"),
+            ("contact", "+996 marker-contact-555"),
+        ]),
+    );
+    assert!(panicked.starts_with("HTTP/1.1 500"), "{panicked}");
+    assert!(!panicked.contains("panic-probe"), "{panicked}");
     let lookup = send(
         &address,
         "GET",
@@ -155,6 +172,15 @@ fn run_against(url: &str, directory: &std::path::Path) -> Vec<u8> {
     server.wait().unwrap();
     stdout.read_to_string(&mut printed).unwrap();
     let stderr = std::fs::read(&stderr_path).unwrap();
+    assert!(
+        contains(&stderr, "achyk: internal error at"),
+        "the probe's panic was reported: {}",
+        String::from_utf8_lossy(&stderr)
+    );
+    assert!(
+        !contains(&stderr, "panic-probe"),
+        "the panic's message got out"
+    );
     for marker in MARKERS {
         assert!(!printed.contains(marker), "standard output has {marker}");
         assert!(!contains(&stderr, marker), "standard error has {marker}");

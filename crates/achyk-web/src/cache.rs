@@ -3,8 +3,10 @@
 //! visitors without a session (everyone, until accounts exist; afterwards the anonymous
 //! majority). A page is rendered once per language after each import, not once per visit.
 //!
-//! Only `GET /{lang}/tenders/{ocid}` answers with status 200 are kept; the key is the path. At
-//! most [`ENTRIES`] pages are kept; past that the cache starts again empty.
+//! Only `GET /{lang}/tenders/{ocid}` and `GET /{lang}/projects/{id}` answers with status 200
+//! are kept; the key is the path, and for a project page also the day in Bishkek (its delay
+//! counts until today). At most [`ENTRIES`] pages are kept; past that the cache starts again
+//! empty.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -38,12 +40,12 @@ struct Pages {
 fn cacheable(request: &Request) -> bool {
     let path = request.uri().path();
     let mut parts = path.trim_start_matches('/').split('/');
-    let is_process_page = matches!(
+    let is_page = matches!(
         (parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some("ky" | "ru" | "en"), Some("tenders"), Some(ocid), None) if !ocid.is_empty()
+        (Some("ky" | "ru" | "en"), Some("tenders" | "projects"), Some(id), None) if !id.is_empty()
     );
     request.method() == Method::GET
-        && is_process_page
+        && is_page
         && request.uri().query().is_none()
         && !request.headers().contains_key(header::COOKIE)
 }
@@ -55,7 +57,13 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let Ok(generation) = state.store.page_generation().await else {
         return next.run(request).await;
     };
-    let key = request.uri().path().to_string();
+    let path = request.uri().path();
+    let key = if path.contains("/projects/") {
+        let (year, month, day) = achyk_civic::place::day_in_bishkek(crate::auth::now()).ymd();
+        format!("{path}#{year:04}-{month:02}-{day:02}")
+    } else {
+        path.to_string()
+    };
     {
         let mut pages = state.pages.pages.lock().expect("the page cache lock");
         if pages.generation != generation {

@@ -266,6 +266,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(auth::same_origin))
+        // A panic in a handler answers 500 and never says what it was about (see
+        // `install_panic_hook`).
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            answer_panic,
+        ))
         // Pages shrink to a fifth or less for phones on slow connections; files that are
         // compressed already are sent as they are.
         .layer(
@@ -294,6 +299,32 @@ fn not_private(
         .get(header::CACHE_CONTROL)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.contains("no-store"))
+}
+
+/// The answer to a request whose handler panicked: a bare 500. The panic's message is not
+/// looked at: it may hold what a visitor sent.
+fn answer_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CACHE_CONTROL, "no-store")],
+        "internal error\n",
+    )
+        .into_response()
+}
+
+/// Makes every panic print only where it happened, never its message: a handler's panic may
+/// carry what a reporter sent (text, a contact), which must not reach a log. Call once before
+/// serving.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map_or_else(
+            || "an unknown place".to_owned(),
+            |at| format!("{}:{}", at.file(), at.line()),
+        );
+        eprintln!(
+            "achyk: internal error at {place} (its message is withheld: it may hold what a visitor sent)"
+        );
+    }));
 }
 
 /// Serves the site on `listener` until the process ends.

@@ -297,6 +297,12 @@ pub fn today() -> String {
 pub async fn take(store: &Store, civic: &Civic, draft: Draft) -> Result<ReceiptCode, IntakeError> {
     let text = optional(&draft.text)
         .ok_or_else(|| IntakeError::field("text", "report-error-text-missing", "empty"))?;
+    // A fault for the privacy test: a careless panic that carries what the reporter sent, to
+    // show that none of it reaches the server's output. Only in debug builds, only when asked.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ACHYK_PANIC_PROBE").is_some() && text.contains("panic-probe") {
+        panic!("probe: {text} {}", draft.contact);
+    }
     if text.chars().count() > MAX_TEXT {
         return Err(IntakeError::field(
             "text",

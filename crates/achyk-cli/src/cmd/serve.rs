@@ -73,6 +73,7 @@ pub fn serve_blocking(
     announce: Option<&str>,
     configure: impl FnOnce(achyk_web::AppState) -> anyhow::Result<achyk_web::AppState>,
 ) -> anyhow::Result<ExitCode> {
+    achyk_web::install_panic_hook();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -10,7 +10,6 @@
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL CHECK (source IN ('oc4ids', 'cso')),
-    data TEXT NOT NULL,
     hash TEXT NOT NULL,
     title TEXT NOT NULL,
     search TEXT NOT NULL,
@@ -25,7 +24,9 @@ CREATE TABLE projects (
     cost_overrun DOUBLE PRECISION,
     planned_end TEXT,
     completed_on TEXT,
-    received_at BIGINT NOT NULL
+    received_at BIGINT NOT NULL,
+    -- Last: SQLite reads a row up to the column it needs, and this one is kilobytes.
+    data TEXT NOT NULL
 );
 CREATE INDEX projects_region ON projects (region, title);
 CREATE INDEX projects_title ON projects (title, id);

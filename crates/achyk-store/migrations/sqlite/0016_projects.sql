@@ -9,7 +9,6 @@
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL CHECK (source IN ('oc4ids', 'cso')),
-    data TEXT NOT NULL,
     hash TEXT NOT NULL,
     title TEXT NOT NULL,
     search TEXT NOT NULL,
@@ -24,7 +23,9 @@ CREATE TABLE projects (
     cost_overrun REAL,
     planned_end TEXT,
     completed_on TEXT,
-    received_at INTEGER NOT NULL
+    received_at INTEGER NOT NULL,
+    -- Last: SQLite reads a row up to the column it needs, and this one is kilobytes.
+    data TEXT NOT NULL
 );
 CREATE INDEX projects_region ON projects (region, title);
 CREATE INDEX projects_title ON projects (title, id);

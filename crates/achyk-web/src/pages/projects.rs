@@ -225,6 +225,11 @@ fn days_late(row: &ProjectRow, today: &str) -> Option<i64> {
     (end > planned).then_some(end - planned)
 }
 
+/// Whether a project is drawn as needing attention: late, or 10 % or more over budget.
+fn alert(row: &ProjectRow, today: &str) -> bool {
+    row.cost_overrun.is_some_and(|share| share >= 0.1) || days_late(row, today).is_some()
+}
+
 fn item(lang: Lang, tr: &Tr, row: &ProjectRow, today: &str) -> ProjectItem {
     let mut facts = Vec::new();
     let currency = row.currency.as_deref().unwrap_or("");
@@ -271,7 +276,7 @@ fn item(lang: Lang, tr: &Tr, row: &ProjectRow, today: &str) -> ProjectItem {
         title: row.title.clone(),
         place,
         facts,
-        alert: over.is_some_and(|share| share >= 0.1) || late.is_some(),
+        alert: alert(row, today),
         flags: row.flags,
     }
 }
@@ -308,12 +313,11 @@ pub async fn list(
         // A point outside Kyrgyzstan (no region found) would fall off the drawing.
         .filter(|row| row.region.is_some())
         .filter_map(|row| {
-            let item = item(lang, &tr, row, &today);
             Some(MapPoint {
                 longitude: row.longitude?,
                 latitude: row.latitude?,
                 title: row.title.clone(),
-                alert: item.alert,
+                alert: alert(row, &today),
             })
         })
         .collect();
