@@ -27,6 +27,8 @@ pub enum ProjectStored {
 #[derive(Debug, Clone)]
 pub struct ProjectRow {
     pub id: String,
+    /// When this version was received (seconds since 1970).
+    pub received_at: i64,
     pub source: String,
     pub title: String,
     pub status: Option<String>,
@@ -44,6 +46,18 @@ pub struct ProjectRow {
     pub flags: i64,
 }
 
+/// Projects near each other on the map, drawn as one point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectCluster {
+    pub longitude: f64,
+    pub latitude: f64,
+    pub projects: i64,
+    /// How many of them are late or over budget.
+    pub alerts: i64,
+    /// The first project's title, by title (the point's name when it is alone).
+    pub title: String,
+}
+
 /// What to list; every part optional.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectQuery {
@@ -56,6 +70,8 @@ pub struct ProjectQuery {
     /// Only projects past their planned end (completed late, or open and late on `today`).
     pub late_on: Option<String>,
     pub flagged: bool,
+    /// Newest received first (for feeds) rather than by title.
+    pub newest_first: bool,
 }
 
 type Row = (
@@ -74,6 +90,7 @@ type Row = (
     Option<String>,
     Option<String>,
     i64,
+    i64,
 );
 
 /// The flags of a project's processes. Written as `IN` so that both planners go from the
@@ -83,7 +100,7 @@ const FLAGS_OF_PROJECT: &str = "FROM flag_results f WHERE f.grp = 'ocid' AND f.i
 
 const COLUMNS: &str = "p.id, p.source, p.title, p.status, p.sector, p.region, p.longitude, \
      p.latitude, p.currency, p.budget, p.value_now, p.cost_overrun, p.planned_end, \
-     p.completed_on";
+     p.completed_on, p.received_at";
 
 fn row(row: Row) -> ProjectRow {
     ProjectRow {
@@ -101,7 +118,8 @@ fn row(row: Row) -> ProjectRow {
         cost_overrun: row.11,
         planned_end: row.12,
         completed_on: row.13,
-        flags: row.14,
+        received_at: row.14,
+        flags: row.15,
     }
 }
 
@@ -214,36 +232,35 @@ impl Store {
             .map(|process| process.ocid.clone())
             .collect();
         let received_at = now();
-        let stored =
-            with_pool!(self, |pool, Db, begin| {
-                let mut tx = pool.begin_with(begin).await?;
-                let before: Option<(String,)> =
-                    sqlx::query_as::<Db, (String,)>("SELECT hash FROM projects WHERE id = $1")
-                        .bind(&facts.id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let stored = match before {
-                    Some((old,)) if old == hash => ProjectStored::Unchanged,
-                    Some(_) => ProjectStored::Changed,
-                    None => ProjectStored::New,
-                };
-                if stored != ProjectStored::Unchanged {
-                    sqlx::query::<Db>(
-                        "INSERT INTO project_versions (project_id, hash, data, received_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, hash) DO NOTHING",
-                    )
+        let stored = with_pool!(self, |pool, Db, begin| {
+            let mut tx = pool.begin_with(begin).await?;
+            let before: Option<(String,)> =
+                sqlx::query_as::<Db, (String,)>("SELECT hash FROM projects WHERE id = $1")
                     .bind(&facts.id)
-                    .bind(&hash)
-                    .bind(&text)
-                    .bind(received_at)
-                    .execute(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    sqlx::query::<Db>(
-                    "INSERT INTO projects (id, source, data, hash, title, status, sector, region, \
+            let stored = match before {
+                Some((old,)) if old == hash => ProjectStored::Unchanged,
+                Some(_) => ProjectStored::Changed,
+                None => ProjectStored::New,
+            };
+            if stored != ProjectStored::Unchanged {
+                sqlx::query::<Db>(
+                    "INSERT INTO project_versions (project_id, hash, data, received_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (project_id, hash) DO NOTHING",
+                )
+                .bind(&facts.id)
+                .bind(&hash)
+                .bind(&text)
+                .bind(received_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query::<Db>(
+                    "INSERT INTO projects (id, source, hash, title, status, sector, region, \
                      longitude, latitude, currency, budget, value_now, cost_overrun, planned_end, \
                      completed_on, received_at, search) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO UPDATE \
-                     SET source = excluded.source, data = excluded.data, hash = excluded.hash, \
+                     $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE \
+                     SET source = excluded.source, hash = excluded.hash, \
                      title = excluded.title, status = excluded.status, sector = excluded.sector, \
                      search = excluded.search, \
                      region = excluded.region, longitude = excluded.longitude, \
@@ -254,13 +271,15 @@ impl Store {
                 )
                 .bind(&facts.id)
                 .bind(source)
-                .bind(&text)
                 .bind(&hash)
                 .bind(&facts.title)
                 .bind(facts.status.as_deref())
-                .bind(facts.sectors.first().map(|sector| {
-                    sector.split('.').next().unwrap_or(sector).to_owned()
-                }))
+                .bind(
+                    facts
+                        .sectors
+                        .first()
+                        .map(|sector| sector.split('.').next().unwrap_or(sector).to_owned()),
+                )
                 .bind(region.as_deref())
                 .bind(point.map(|point| point.0))
                 .bind(point.map(|point| point.1))
@@ -274,30 +293,30 @@ impl Store {
                 .bind(&search)
                 .execute(&mut *tx)
                 .await?;
-                    sqlx::query::<Db>("DELETE FROM project_processes WHERE project_id = $1")
-                        .bind(&facts.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for ocid in &ocids {
-                        sqlx::query::<Db>(
-                            "INSERT INTO project_processes (project_id, ocid) VALUES ($1, $2) \
-                         ON CONFLICT DO NOTHING",
-                        )
-                        .bind(&facts.id)
-                        .bind(ocid)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    // Pages showing projects are cached by the data generation.
+                sqlx::query::<Db>("DELETE FROM project_processes WHERE project_id = $1")
+                    .bind(&facts.id)
+                    .execute(&mut *tx)
+                    .await?;
+                for ocid in &ocids {
                     sqlx::query::<Db>(
-                        "UPDATE search_generation SET generation = generation + 1 WHERE id = 1",
+                        "INSERT INTO project_processes (project_id, ocid) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING",
                     )
+                    .bind(&facts.id)
+                    .bind(ocid)
                     .execute(&mut *tx)
                     .await?;
                 }
-                tx.commit().await?;
-                stored
-            });
+                // Pages showing projects are cached by the data generation.
+                sqlx::query::<Db>(
+                    "UPDATE search_generation SET generation = generation + 1 WHERE id = 1",
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            stored
+        });
         Ok(stored)
     }
 
@@ -310,9 +329,14 @@ impl Store {
     ) -> Result<(Vec<ProjectRow>, i64), StoreError> {
         let (clause, texts, overrun) = conditions(query);
         let next = texts.len() + usize::from(overrun.is_some());
+        let order = if query.newest_first {
+            "p.received_at DESC, p.id"
+        } else {
+            "p.title, p.id"
+        };
         let list = format!(
             "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}) FROM projects p{clause} \
-             ORDER BY p.title, p.id LIMIT ${} OFFSET ${}",
+             ORDER BY {order} LIMIT ${} OFFSET ${}",
             next + 1,
             next + 2
         );
@@ -335,40 +359,64 @@ impl Store {
         Ok((rows.into_iter().map(row).collect(), total))
     }
 
-    /// The first `limit` projects matching `query` that have a point, in the list's order,
-    /// for the map (their red flags are not counted: the map does not show them).
-    pub async fn project_points(
+    /// The matching projects with a point and a region, gathered into cells of a grid of
+    /// `1 / cells_per_degree` degrees: for each cell its mean point, how many projects, how
+    /// many of them need attention on `today` (late, or over budget by `alert_overrun` or
+    /// more), and a title (the first by title). One pass over the table whatever its size.
+    pub async fn project_clusters(
         &self,
         query: &ProjectQuery,
-        limit: i64,
-    ) -> Result<Vec<ProjectRow>, StoreError> {
+        cells_per_degree: f64,
+        alert_overrun: f64,
+        today: &str,
+    ) -> Result<Vec<ProjectCluster>, StoreError> {
         let (clause, texts, overrun) = conditions(query);
-        let next = texts.len() + usize::from(overrun.is_some());
         let joiner = if clause.is_empty() { " WHERE" } else { " AND" };
+        // The filter's parameters come first; these three follow them.
+        let taken = texts.len() + usize::from(overrun.is_some());
+        let (today_at, overrun_at, cells_at) = (taken + 1, taken + 2, taken + 3);
         let sql = format!(
-            "SELECT {COLUMNS}, CAST(0 AS BIGINT) FROM projects p{clause}{joiner} \
-             p.longitude IS NOT NULL AND p.latitude IS NOT NULL \
-             ORDER BY p.title, p.id LIMIT ${}",
-            next + 1
+            "SELECT AVG(p.longitude), AVG(p.latitude), COUNT(*), \
+             COALESCE(SUM(CASE WHEN p.cost_overrun >= ${overrun_at} OR (p.planned_end IS NOT NULL \
+             AND COALESCE(p.completed_on, ${today_at}) > p.planned_end) THEN 1 ELSE 0 END), 0), \
+             MIN(p.title) FROM projects p{clause}{joiner} p.longitude IS NOT NULL \
+             AND p.latitude IS NOT NULL AND p.region IS NOT NULL \
+             GROUP BY CAST(ROUND(p.longitude * ${cells_at}) AS INTEGER), \
+             CAST(ROUND(p.latitude * ${cells_at}) AS INTEGER)"
         );
-        let rows = with_pool!(self, |pool, Db, _begin| {
-            let mut select = sqlx::query_as::<Db, Row>(sqlx::AssertSqlSafe(sql.as_str()));
+        type Cluster = (f64, f64, i64, i64, String);
+        let rows: Vec<Cluster> = with_pool!(self, |pool, Db, _begin| {
+            let mut select = sqlx::query_as::<Db, Cluster>(sqlx::AssertSqlSafe(sql.as_str()));
             for text in &texts {
                 select = select.bind(text);
             }
             if let Some(overrun) = overrun {
                 select = select.bind(overrun);
             }
-            select.bind(limit).fetch_all(pool).await?
+            select
+                .bind(today)
+                .bind(alert_overrun)
+                .bind(cells_per_degree)
+                .fetch_all(pool)
+                .await?
         });
-        Ok(rows.into_iter().map(row).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| ProjectCluster {
+                longitude: row.0,
+                latitude: row.1,
+                projects: row.2,
+                alerts: row.3,
+                title: row.4,
+            })
+            .collect())
     }
 
     /// One project: its row and its stored JSON.
     pub async fn project(&self, id: &str) -> Result<(ProjectRow, Value), StoreError> {
         let select = format!(
-            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}), p.data FROM projects p \
-             WHERE p.id = $1"
+            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}), v.data FROM projects p \
+             JOIN project_versions v ON v.project_id = p.id AND v.hash = p.hash WHERE p.id = $1"
         );
         type WithData = (Row, String);
         let found: Option<WithData> = with_pool!(self, |pool, Db, _begin| {
@@ -396,8 +444,9 @@ impl Store {
                         found.try_get(12)?,
                         found.try_get(13)?,
                         found.try_get(14)?,
+                        found.try_get(15)?,
                     );
-                    Some((row, found.try_get(15)?))
+                    Some((row, found.try_get(16)?))
                 }
             }
         });

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use achyk_store::ProjectQuery;
 use common::{Databases, TestDb};
 
-both_backends!(projects_are_stored_once_per_content_and_listed_by_filters);
+both_backends!(
+    projects_are_stored_once_per_content_and_listed_by_filters,
+    the_map_gathers_projects_by_place_and_counts_those_needing_attention,
+);
 
 const EXAMPLE: &str =
     include_str!("../../achyk-ocds/tests/fixtures/oc4ids/example-project-package.json");
@@ -81,6 +84,7 @@ async fn projects_are_stored_once_per_content_and_listed_by_filters(db: &TestDb)
             late_on: Some("2026-11-29".into()),
             min_cost_overrun: Some(0.25),
             flagged: false,
+            newest_first: false,
         })
         .await,
         1
@@ -142,4 +146,60 @@ async fn projects_are_stored_once_per_content_and_listed_by_filters(db: &TestDb)
         };
         assert_eq!(count(query).await, found, "{words}");
     }
+}
+
+/// Three projects: two 0.01° apart in Naryn (one cell of 1/20°), one in Talas; the Naryn pair
+/// has one late project (planned end 2026-06-30, open on 2026-11-29), the Talas one is 12 %
+/// over budget. Cells by hand: Naryn (2 projects, 1 alert), Talas (1, 1); with a 15 % bar for
+/// overruns the Talas one needs no attention.
+async fn the_map_gathers_projects_by_place_and_counts_those_needing_attention(db: &TestDb) {
+    let store = db.store().await.with_project_regions(Arc::new(|facts| {
+        facts.places.first().map(|_| "KG-N".to_owned())
+    }));
+    let project = |id: &str, point: [f64; 2], extra: serde_json::Value| {
+        let mut project = serde_json::json!({
+            "id": id,
+            "title": id,
+            "locations": [{"description": "here", "geometry": {"type": "Point", "coordinates": point}}],
+        });
+        for (key, value) in extra.as_object().unwrap() {
+            project[key] = value.clone();
+        }
+        project
+    };
+    let package = serde_json::json!({"version": "0.9", "projects": [
+        project("a", [75.99, 41.43], serde_json::json!({"period": {"endDate": "2026-06-30T00:00:00+06:00"}})),
+        project("b", [76.0, 41.43], serde_json::json!({})),
+        project("c", [72.24, 42.52], serde_json::json!({
+            "budget": {"amount": {"amount": 100, "currency": "KGS"}},
+            "completion": {"endDate": "2025-01-01T00:00:00+06:00", "finalValue": {"amount": 112, "currency": "KGS"}}
+        })),
+    ]})
+    .to_string();
+    store
+        .import_publications(&[("map.json", package.as_bytes())])
+        .await
+        .unwrap();
+    let clusters = |bar: f64| {
+        let store = store.clone();
+        async move {
+            let mut found: Vec<(i64, i64, String)> = store
+                .project_clusters(&ProjectQuery::default(), 20.0, bar, "2026-11-29")
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|cluster| (cluster.projects, cluster.alerts, cluster.title))
+                .collect();
+            found.sort();
+            found
+        }
+    };
+    assert_eq!(
+        clusters(0.1).await,
+        vec![(1, 1, "c".to_owned()), (2, 1, "a".to_owned())]
+    );
+    assert_eq!(
+        clusters(0.15).await,
+        vec![(1, 0, "c".to_owned()), (2, 1, "a".to_owned())]
+    );
 }

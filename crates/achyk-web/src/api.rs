@@ -201,7 +201,11 @@ async fn tenders_xlsx(
 }
 
 /// A download: its type, file name and body.
-fn attachment(content_type: &'static str, name: &str, body: impl IntoResponse) -> Response {
+pub(crate) fn attachment(
+    content_type: &'static str,
+    name: &str,
+    body: impl IntoResponse,
+) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [
@@ -301,7 +305,7 @@ async fn tenders_jsonl(
 }
 
 /// XML text escaped for element content and attributes.
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     crate::map::escape(text).replace('\'', "&apos;")
 }
 
@@ -484,13 +488,26 @@ pub fn openapi_document() -> Value {
     .iter()
     .map(|(name, description)| json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}))
     .collect();
+    let project_parameters: Vec<Value> = [
+        ("q", "words of the project's name, description or place"),
+        ("region", "ISO 3166-2 code of the region, e.g. KG-N"),
+        ("sector", "top-level OC4IDS sector: transport, education, health, waterAndWaste, energy, socialHousing, cultureSportsAndRecreation, governance"),
+        ("status", "OC4IDS project status, e.g. implementation, completion"),
+        ("over", "cost overrun against budget of at least this many percent: 1, 10, 25 or 50"),
+        ("late", "any value: only projects past their planned end"),
+        ("flagged", "any value: only projects with red flags on their processes"),
+        ("page", "page number from 1 (50 per page)"),
+    ]
+    .iter()
+    .map(|(name, description)| json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}))
+    .collect();
     let error = json!({"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Achyk open data API",
             "version": "1",
-            "description": "Public procurement in Kyrgyzstan as open data: search, processes (normalised OCDS), organisations and analytics.",
+            "description": "Public procurement in Kyrgyzstan as open data: search, processes (normalised OCDS), organisations, analytics and infrastructure projects (OC4IDS).",
             "license": {"name": "Data: publisher's open data terms; API: AGPL-3.0-or-later"}
         },
         "paths": {
@@ -506,7 +523,15 @@ pub fn openapi_document() -> Value {
             "/api/v1/organisations/{id}": {"get": {"summary": "One organisation and what its processes add up to as buyer",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the organisation"}, "404": error}}},
-            "/api/v1/analytics": {"get": {"summary": "Processes, value, single-bid and direct purchases by region, method, category and year", "responses": {"200": {"description": "groups"}}}}
+            "/api/v1/analytics": {"get": {"summary": "Processes, value, single-bid and direct purchases by region, method, category and year", "responses": {"200": {"description": "groups"}}}},
+            "/api/v1/projects": {"get": {"summary": "Search infrastructure projects: budget, cost now, overrun, delay, red flags", "parameters": project_parameters, "responses": {"200": {"description": "a page of projects"}, "400": error}}},
+            "/api/v1/projects.csv": {"get": {"summary": "A project search as CSV (UTF-8 with BOM), up to 10,000 projects", "parameters": project_parameters, "responses": {"200": {"description": "CSV"}, "400": error}}},
+            "/api/v1/projects.xlsx": {"get": {"summary": "A project search as an XLSX workbook (the CSV's columns; amounts as numbers)", "parameters": project_parameters, "responses": {"200": {"description": "XLSX"}, "400": error}}},
+            "/api/v1/projects.oc4ids.json": {"get": {"summary": "A project search as an OC4IDS 0.9 project package of the projects as stored, up to 10,000", "parameters": project_parameters, "responses": {"200": {"description": "project package"}, "400": error}}},
+            "/api/v1/projects.atom": {"get": {"summary": "A project search as an Atom feed of the projects received most recently", "parameters": project_parameters, "responses": {"200": {"description": "Atom"}, "400": error}}},
+            "/api/v1/projects/{id}": {"get": {"summary": "One project: as stored (OC4IDS), with the measures Achyk computes and what published site visits found",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the project"}, "404": error}}}
         },
         "components": {"schemas": {"Error": {"type": "object", "required": ["error", "message"], "properties": {
             "error": {"type": "string", "enum": ["not_found", "bad_parameter", "internal"]},

@@ -31,6 +31,7 @@ pub mod i18n;
 pub mod mail;
 pub mod map;
 mod pages;
+mod projects_api;
 pub mod query;
 pub mod reports;
 pub mod tabular;
@@ -261,6 +262,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::report::small_photo),
         )
         .merge(api::routes(body_limit))
+        .merge(projects_api::routes())
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(middleware::from_fn_with_state(state.clone(), count))

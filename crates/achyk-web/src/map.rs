@@ -212,12 +212,14 @@ pub fn region_at(longitude: f64, latitude: f64) -> Option<Region> {
     })
 }
 
-/// A point on the map: a project, say.
+/// A point on the map: a project, or projects close together.
 pub struct MapPoint {
     pub longitude: f64,
     pub latitude: f64,
     /// What the point's title says.
     pub title: String,
+    /// How many things the point stands for; the mark grows with it.
+    pub count: i64,
     /// Drawn as a warning (late or over budget) rather than plain.
     pub alert: bool,
 }
@@ -239,16 +241,22 @@ pub fn render_points(points: &[MapPoint], label: &str) -> String {
     }
     for point in points {
         let (x, y) = shapes.project(point.longitude, point.latitude);
+        // The area grows with the count, gently: 1 → 3.5, 10 → 6.2, 100 → 9.0, at most 12.
+        let radius = (3.5 + 1.17 * (point.count.max(1) as f64).ln()).min(12.0);
         if point.alert {
             svg.push_str(&format!(
-                "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"7\" height=\"7\" class=\"pt-alert\"><title>{}</title></rect>",
-                x - 3.5,
-                y - 3.5,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" class=\"pt-alert\" data-count=\"{}\"><title>{}</title></rect>",
+                x - radius,
+                y - radius,
+                2.0 * radius,
+                2.0 * radius,
+                point.count,
                 escape(&point.title)
             ));
         } else {
             svg.push_str(&format!(
-                "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"3.5\" class=\"pt\"><title>{}</title></circle>",
+                "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius:.1}\" class=\"pt\" data-count=\"{}\"><title>{}</title></circle>",
+                point.count,
                 escape(&point.title)
             ));
         }

@@ -30,7 +30,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(value: &Option<String>) -> Cell {
+    pub(crate) fn text(value: &Option<String>) -> Cell {
         value.clone().map_or(Cell::Empty, Cell::Text)
     }
 
@@ -91,41 +91,73 @@ pub fn csv(rows: &[ProcessSummaryRow]) -> String {
     text
 }
 
+/// Any table as CSV: a header line of `columns` (after a byte-order mark), then each row.
+pub fn table_csv<const N: usize>(columns: &[&str; N], rows: &[[Cell; N]]) -> String {
+    let mut text = format!("\u{feff}{}\r\n", columns.join(","));
+    for row in rows {
+        let fields: Vec<String> = row.iter().map(Cell::as_csv).collect();
+        text.push_str(&fields.join(","));
+        text.push_str("\r\n");
+    }
+    text
+}
+
 /// The most rows one worksheet holds (Excel's limit, less the header row).
 pub const XLSX_MAX_ROWS: usize = 1_048_575;
 
 /// The rows as an XLSX workbook: one sheet `tenders`, a bold frozen header row, amounts and
 /// bid counts as numbers. Rows past Excel's limit are left out (bulk CSV files have them all).
 pub fn xlsx(rows: &[ProcessSummaryRow]) -> Result<Vec<u8>, XlsxError> {
+    let table: Vec<[Cell; 12]> = rows.iter().take(XLSX_MAX_ROWS).map(cells).collect();
+    table_xlsx(
+        "tenders",
+        &COLUMNS,
+        &table,
+        &["value_amount"],
+        &[(0, 24), (1, 48), (2, 24), (3, 40), (8, 26), (9, 16)],
+    )
+}
+
+/// Any table as an XLSX workbook of one sheet: a bold frozen header row, numbers as numbers
+/// (the `amounts` columns with thousands and two decimals), the given column widths. Rows past
+/// Excel's limit are left out.
+pub fn table_xlsx<const N: usize>(
+    sheet_name: &str,
+    columns: &[&str; N],
+    rows: &[[Cell; N]],
+    amounts: &[&str],
+    widths: &[(u16, u16)],
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name("tenders")?;
+    sheet.set_name(sheet_name)?;
     let bold = Format::new().set_bold();
     let amount = Format::new().set_num_format("#,##0.00");
-    for (column, name) in COLUMNS.iter().enumerate() {
+    for (column, name) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, *name, &bold)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     for (index, row) in rows.iter().take(XLSX_MAX_ROWS).enumerate() {
         let line = index as u32 + 1;
-        for (column, cell) in cells(row).into_iter().enumerate() {
+        for (column, cell) in row.iter().enumerate() {
+            let name = columns[column];
             let column = column as u16;
             match cell {
                 Cell::Text(text) => {
                     sheet.write_string(line, column, text)?;
                 }
-                Cell::Number(number) if COLUMNS[column as usize] == "value_amount" => {
-                    sheet.write_number_with_format(line, column, number, &amount)?;
+                Cell::Number(number) if amounts.contains(&name) => {
+                    sheet.write_number_with_format(line, column, *number, &amount)?;
                 }
                 Cell::Number(number) => {
-                    sheet.write_number(line, column, number)?;
+                    sheet.write_number(line, column, *number)?;
                 }
                 Cell::Empty => {}
             }
         }
     }
-    for (column, width) in [(0, 24), (1, 48), (2, 24), (3, 40), (8, 26), (9, 16)] {
-        sheet.set_column_width(column, width)?;
+    for (column, width) in widths {
+        sheet.set_column_width(*column, *width)?;
     }
     workbook.save_to_buffer()
 }

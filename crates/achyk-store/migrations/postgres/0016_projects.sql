@@ -1,12 +1,13 @@
 -- PostgreSQL twin of migrations/sqlite/0016_projects.sql.
 -- Infrastructure projects (OC4IDS 0.9.5; see docs/projects.md).
 --
--- `data` is the project as last received, `hash` the SHA-256 of its text: the same project
--- received again changes nothing. Every distinct version received stays in
--- `project_versions`. The other columns are read from `data` when it is stored, to search,
--- filter and draw the map; measures that depend on the day (time overrun) are worked out when
--- read. `search` is the title, description and place names lowercased (by Achyk, the same on
--- both backends) for searching by name. `source` is `oc4ids` (published) or `cso` (put together in Achyk by a monitor).
+-- Every distinct version of a project received stays in `project_versions` (its text and the
+-- SHA-256 of the text); `projects.hash` names the current one, so the same project received
+-- again changes nothing. `projects` holds what search, filters and the map read, taken from
+-- the project when it is stored, and not the text itself, so that its rows stay small to scan;
+-- measures that depend on the day (time overrun) are worked out when read. `search` is the
+-- title, description and place names lowercased (by Achyk, the same on both backends).
+-- `source` is `oc4ids` (published) or `cso` (put together in Achyk by a monitor).
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL CHECK (source IN ('oc4ids', 'cso')),
@@ -24,9 +25,7 @@ CREATE TABLE projects (
     cost_overrun DOUBLE PRECISION,
     planned_end TEXT,
     completed_on TEXT,
-    received_at BIGINT NOT NULL,
-    -- Last: SQLite reads a row up to the column it needs, and this one is kilobytes.
-    data TEXT NOT NULL
+    received_at BIGINT NOT NULL
 );
 CREATE INDEX projects_region ON projects (region, title);
 CREATE INDEX projects_title ON projects (title, id);

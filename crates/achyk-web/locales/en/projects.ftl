@@ -5,7 +5,8 @@ projects-title = Infrastructure projects
 projects-lead = Roads, schools, clinics and water pipes paid from public money: what each costs against its budget, how late it is, and what citizens saw on site.
 projects-search-label = Search projects by name
 projects-map-label = Map of Kyrgyzstan with the projects found
-projects-map-first = The map shows the first { $shown } projects found.
+projects-map-cluster = { $count } projects here, { $alerts } late or over budget
+projects-legend-size = a bigger mark: more projects close together
 projects-found = { $count ->
     [one] { $shown } project found
    *[other] { $shown } projects found

@@ -26,8 +26,11 @@ use crate::view::{region_name, short_date};
 
 /// Projects per page of the list.
 const PAGE_SIZE: i64 = 25;
-/// At most this many projects are drawn on the list's map (the page stays light).
-const MAP_POINTS: i64 = 2_000;
+/// The map gathers projects into cells of 1/20 of a degree (about 4–5 km), one mark each,
+/// so that it draws every project found and stays light whatever their number.
+const CELLS_PER_DEGREE: f64 = 20.0;
+/// A project over budget by this share or more is drawn as needing attention.
+const ALERT_OVERRUN: f64 = 0.1;
 const SECTORS: [&str; 8] = [
     "transport",
     "education",
@@ -52,7 +55,7 @@ const STATUSES: [&str; 8] = [
 const OVERRUNS: [u32; 4] = [1, 10, 25, 50];
 
 /// Today in Bishkek, as `YYYY-MM-DD`.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let (year, month, day) = achyk_civic::place::day_in_bishkek(crate::auth::now()).ymd();
     format!("{year:04}-{month:02}-{day:02}")
 }
@@ -101,7 +104,7 @@ fn sector_words(tr: &Tr, sector: &str) -> String {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct ListParams {
     #[serde(default)]
     q: String,
@@ -119,20 +122,16 @@ pub struct ListParams {
     #[serde(default)]
     flagged: String,
     #[serde(default)]
-    page: Option<u32>,
+    pub(crate) page: Option<u32>,
 }
 
 impl ListParams {
-    fn query(&self, lang: Lang) -> Result<ProjectQuery, AppError> {
-        let bad = |name: &'static str, value: &str| {
-            AppError::bad_request(
-                lang,
-                &BadParameter {
-                    name,
-                    value: value.to_owned(),
-                    expected: "one of the choices of the form",
-                },
-            )
+    /// The store's query, or the parameter that is not one of the choices.
+    pub(crate) fn query(&self) -> Result<ProjectQuery, BadParameter> {
+        let bad = |name: &'static str, value: &str| BadParameter {
+            name,
+            value: value.to_owned(),
+            expected: "one of the choices of the form",
         };
         let pick = |name: &'static str, value: &str, allowed: &[&str]| match value {
             "" => Ok(None),
@@ -158,6 +157,7 @@ impl ListParams {
             min_cost_overrun: over.map(|percent| f64::from(percent) / 100.0),
             late_on: (!self.late.is_empty()).then(today),
             flagged: !self.flagged.is_empty(),
+            newest_first: false,
         })
     }
 
@@ -211,7 +211,6 @@ struct ListPage {
     filters_open: bool,
     found: String,
     map: String,
-    map_note: Option<String>,
     items: Vec<ProjectItem>,
     previous_href: Option<String>,
     next_href: Option<String>,
@@ -219,15 +218,15 @@ struct ListPage {
 }
 
 /// Days late on `today` for a listed project: completed late, or open past its planned end.
-fn days_late(row: &ProjectRow, today: &str) -> Option<i64> {
+pub(crate) fn days_late(row: &ProjectRow, today: &str) -> Option<i64> {
     let planned = achyk_ocds::project::parse_day(row.planned_end.as_deref()?)?;
     let end = achyk_ocds::project::parse_day(row.completed_on.as_deref().unwrap_or(today))?;
     (end > planned).then_some(end - planned)
 }
 
-/// Whether a project is drawn as needing attention: late, or 10 % or more over budget.
+/// Whether a project is shown as needing attention: late, or 10 % or more over budget.
 fn alert(row: &ProjectRow, today: &str) -> bool {
-    row.cost_overrun.is_some_and(|share| share >= 0.1) || days_late(row, today).is_some()
+    row.cost_overrun.is_some_and(|share| share >= ALERT_OVERRUN) || days_late(row, today).is_some()
 }
 
 fn item(lang: Lang, tr: &Tr, row: &ProjectRow, today: &str) -> ProjectItem {
@@ -295,7 +294,9 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
     let tr = Tr::new(lang);
-    let query = params.query(lang)?;
+    let query = params
+        .query()
+        .map_err(|bad| AppError::bad_request(lang, &bad))?;
     let page = params.page.unwrap_or(1).max(1);
     let (rows, total) = state
         .store
@@ -303,31 +304,32 @@ pub async fn list(
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
     let today = today();
-    let points = state
+    let clusters = state
         .store
-        .project_points(&query, MAP_POINTS)
+        .project_clusters(&query, CELLS_PER_DEGREE, ALERT_OVERRUN, &today)
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
-    let marks: Vec<MapPoint> = points
-        .iter()
-        // A point outside Kyrgyzstan (no region found) would fall off the drawing.
-        .filter(|row| row.region.is_some())
-        .filter_map(|row| {
-            Some(MapPoint {
-                longitude: row.longitude?,
-                latitude: row.latitude?,
-                title: row.title.clone(),
-                alert: alert(row, &today),
-            })
+    let marks: Vec<MapPoint> = clusters
+        .into_iter()
+        .map(|cluster| MapPoint {
+            longitude: cluster.longitude,
+            latitude: cluster.latitude,
+            title: if cluster.projects == 1 {
+                cluster.title
+            } else {
+                tr.t_with(
+                    "projects-map-cluster",
+                    &[
+                        ("count", Arg::Number(cluster.projects as f64)),
+                        ("alerts", Arg::Number(cluster.alerts as f64)),
+                    ],
+                )
+            },
+            count: cluster.projects,
+            alert: cluster.alerts > 0,
         })
         .collect();
     let map = render_points(&marks, &tr.t("projects-map-label"));
-    let map_note = (total > MAP_POINTS).then(|| {
-        tr.t_with(
-            "projects-map-first",
-            &[("shown", Arg::Text(&tr.number(MAP_POINTS as f64)))],
-        )
-    });
     let choices = |values: &[&str], selected: &str, words: &dyn Fn(&str) -> String| {
         let mut out = vec![Choice {
             value: String::new(),
@@ -398,7 +400,6 @@ pub async fn list(
             ],
         ),
         map,
-        map_note,
         items: rows
             .iter()
             .map(|row| item(lang, &tr, row, &today))
