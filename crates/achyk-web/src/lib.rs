@@ -161,6 +161,10 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/tenders/{ocid}/ocds.json", get(pages::tender::raw))
         .route("/{lang}/organisations/{id}", get(pages::organisation::page))
         .route("/{lang}/projects", get(pages::projects::list))
+        .route(
+            "/{lang}/projects/new",
+            get(pages::project_make::form).post(pages::project_make::create),
+        )
         .route("/{lang}/projects/{id}", get(pages::projects::page))
         .route(
             "/{lang}/projects/{id}/visit",

@@ -169,6 +169,7 @@ enum Who {
 const SEE_OTHER: u16 = 303;
 const OK: u16 = 200;
 const FORBIDDEN: u16 = 403;
+const BAD_REQUEST: u16 = 400;
 
 #[tokio::test]
 async fn every_protected_route_answers_each_role_as_the_rules_say() {
@@ -306,6 +307,26 @@ async fn every_protected_route_answers_each_role_as_the_rules_say() {
             "/en/cases/new".into(),
             false,
             [SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            "GET",
+            "/en/projects/new".into(),
+            false,
+            [SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            // Allowed roles get past the rules to the form's own checks (no title: 400).
+            "POST",
+            "/en/projects/new".into(),
+            true,
+            [
+                SEE_OTHER,
+                FORBIDDEN,
+                BAD_REQUEST,
+                FORBIDDEN,
+                FORBIDDEN,
+                BAD_REQUEST,
+            ],
         ),
         (
             "GET",

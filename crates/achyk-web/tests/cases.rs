@@ -6,7 +6,7 @@ mod common;
 
 use achyk_civic::deadline::{Calendar, Rules};
 use achyk_civic::receipt::{ReceiptCode, ServerSecret};
-use achyk_store::{NewReport, NewUser, PublicBody, Role, Store};
+use achyk_store::{NewReport, PublicBody, Role, Store};
 use achyk_test_support::smtp::SmtpSink;
 use achyk_web::auth::csrf_of;
 use achyk_web::mail::Mailer;
@@ -50,32 +50,7 @@ async fn site(very_overdue_after: u32) -> Site {
 }
 
 async fn user(store: &Store, email: &str, role: Role) -> (i64, String) {
-    let id = store
-        .create_user(
-            &NewUser {
-                email: email.into(),
-                password_hash: "x".into(),
-                display_name: format!("{} person", role.as_str()),
-                language: "ru".into(),
-                role,
-            },
-            1,
-        )
-        .await
-        .unwrap();
-    let token = format!("token-{id}");
-    let now = achyk_web::auth::now();
-    store
-        .create_session(
-            &achyk_civic::auth::token_hash(&token),
-            id,
-            true,
-            now,
-            now + 3600,
-        )
-        .await
-        .unwrap();
-    (id, token)
+    common::signed_in(store, email, role).await
 }
 
 struct Answer {

@@ -558,3 +558,101 @@ async fn projects_are_open_data_as_json_csv_oc4ids_and_atom() {
     let error: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(error["error"], "bad_parameter");
 }
+
+/// A monitor puts a project together from a stored process: the project is written as valid
+/// OC4IDS with the process's values and where each came from; a citizen may not, an unknown
+/// ocid is named, a form without its token is refused.
+#[tokio::test]
+async fn a_monitor_puts_a_project_together_from_stored_processes() {
+    use tower::ServiceExt;
+    let (_directory, app, store) = site_with_store().await;
+    let (_, monitor) =
+        common::signed_in(&store, "monitor@cso.kg", achyk_store::Role::Monitor).await;
+    let (_, citizen) = common::signed_in(&store, "c@example.kg", achyk_store::Role::Citizen).await;
+    let post = |token: String, form: String| {
+        let app = app.clone();
+        async move {
+            let request = axum::http::Request::post("/en/projects/new")
+                .header(axum::http::header::COOKIE, format!("achyk_session={token}"))
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(axum::body::Body::from(form))
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(axum::http::header::LOCATION)
+                .map(|value| value.to_str().unwrap().to_owned());
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (
+                status,
+                location,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        }
+    };
+    let csrf = achyk_web::auth::csrf_of(&monitor);
+    let form = |ocids: &str, csrf: &str| {
+        format!(
+            "csrf={csrf}&title=Belovodskoe+school+roof&sector=education&kind=rehabilitation&region=KG-C&place=Belovodskoe&budget=2+000+000&planned_end=2026-08-31&ocids={}",
+            achyk_web::query::encode(ocids)
+        )
+    };
+    let (status, _, _) = post(
+        citizen.clone(),
+        form(OCID, &achyk_web::auth::csrf_of(&citizen)),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = post(monitor.clone(), form(OCID, "wrong")).await;
+    assert_eq!(status.as_u16() / 100, 4);
+    let (status, _, page) = post(
+        monitor.clone(),
+        form("ocds-nowhere-1\nocds-nowhere-2", &csrf),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(page.contains("ocds-nowhere-1, ocds-nowhere-2"), "{page}");
+
+    let (status, location, _) = post(monitor.clone(), form(OCID, &csrf)).await;
+    assert_eq!(status, 303);
+    let location = location.unwrap();
+    let id = location.trim_start_matches("/en/projects/").to_owned();
+    let (row, data) = store.project(&id).await.unwrap();
+    assert_eq!(row.source, "cso");
+    assert_eq!(row.region.as_deref(), Some("KG-C"));
+    assert_eq!(row.budget, Some(2_000_000.0));
+    assert_eq!(achyk_ocds::validate::validate_project(&data), Vec::new());
+    // The process's values, as the stored (normalised) release has them.
+    let release: serde_json::Value = serde_json::from_str(
+        &store
+            .normalised_release(&achyk_store::Ocid::from(OCID))
+            .await
+            .unwrap()
+            .json,
+    )
+    .unwrap();
+    let summary = &data["contractingProcesses"][0]["summary"];
+    assert_eq!(summary["ocid"], OCID);
+    assert!(summary["contractValue"]["amount"].is_number(), "{summary}");
+    assert_eq!(summary["contractValue"], release["contracts"][0]["value"]);
+    assert_eq!(
+        summary["tender"]["procurementMethod"],
+        release["tender"]["procurementMethod"]
+    );
+    assert_eq!(
+        data["achykSources"]["/contractingProcesses/0/summary/contractValue"],
+        format!("{OCID}: contracts/0/value")
+    );
+    assert_eq!(data["achykSources"]["/budget"], "monitor");
+    let (status, page) = get(&app, &location).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Put together in Achyk by a civil-society monitor"));
+    assert!(page.contains("entered by the monitor who put the project together"));
+    assert!(page.contains(&format!("{OCID}: contracts/0/value")));
+}

@@ -543,6 +543,7 @@ pub async fn page(
             tr.t("monitor-reports-title"),
         ));
         links.push((format!("/{}/cases/new", lang.code()), tr.t("case-new")));
+        links.push((format!("/{}/projects/new", lang.code()), tr.t("make-title")));
     }
     if matches!(viewer.role(), Role::Monitor | Role::Official) {
         let key = if viewer.role() == Role::Official {

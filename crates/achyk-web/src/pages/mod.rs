@@ -12,6 +12,7 @@ pub mod impact;
 pub mod methodology;
 pub mod moderation;
 pub mod organisation;
+pub mod project_make;
 pub mod projects;
 pub mod report;
 pub mod tender;

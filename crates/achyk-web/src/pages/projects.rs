@@ -461,6 +461,8 @@ struct ProjectPage {
     /// What published site visits found, in a sentence.
     visits: Option<String>,
     visit_href: String,
+    /// For a project put together in Achyk: each value's JSON pointer and where it came from.
+    sources: Vec<(String, String)>,
     source: String,
     raw_href: String,
     report_href: String,
@@ -841,6 +843,19 @@ pub async fn page(
             .collect(),
         reports,
         visits,
+        sources: data["achykSources"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(pointer, from)| {
+                let from = match from.as_str() {
+                    Some("monitor") => tr.t("make-source-monitor"),
+                    Some(text) => text.to_owned(),
+                    None => String::new(),
+                };
+                (pointer.clone(), from)
+            })
+            .collect(),
         visit_href: format!("/{}/projects/{}/visit", lang.code(), urlencoding(&facts.id)),
         source: tr.t(if row.source == "cso" {
             "project-source-cso"

@@ -27,3 +27,35 @@ pub async fn sample_store(directory: &Path) -> Store {
     store.import_publications(&inputs).await.unwrap();
     store
 }
+
+/// A user with `role` and a session that passed its second factor, straight in the store:
+/// (their id, the session cookie's token).
+#[allow(dead_code)]
+pub async fn signed_in(store: &Store, email: &str, role: achyk_store::Role) -> (i64, String) {
+    let id = store
+        .create_user(
+            &achyk_store::NewUser {
+                email: email.into(),
+                password_hash: "x".into(),
+                display_name: format!("{} person", role.as_str()),
+                language: "ru".into(),
+                role,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let token = format!("token-{id}");
+    let now = achyk_web::auth::now();
+    store
+        .create_session(
+            &achyk_civic::auth::token_hash(&token),
+            id,
+            true,
+            now,
+            now + 3600,
+        )
+        .await
+        .unwrap();
+    (id, token)
+}
