@@ -320,13 +320,25 @@ impl Store {
         Ok(stored)
     }
 
-    /// Projects matching `query`, by title, and how many match in all.
+    /// Projects matching `query`, by title (or newest first), and how many match in all.
     pub async fn projects(
         &self,
         query: &ProjectQuery,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<ProjectRow>, i64), StoreError> {
+        let rows = self.project_page(query, limit, offset).await?;
+        let total = self.count_projects(query).await?;
+        Ok((rows, total))
+    }
+
+    /// One page of the projects matching `query`.
+    pub async fn project_page(
+        &self,
+        query: &ProjectQuery,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ProjectRow>, StoreError> {
         let (clause, texts, overrun) = conditions(query);
         let next = texts.len() + usize::from(overrun.is_some());
         let order = if query.newest_first {
@@ -340,23 +352,34 @@ impl Store {
             next + 1,
             next + 2
         );
-        let count = format!("SELECT COUNT(*) FROM projects p{clause}");
-        let (rows, total) = with_pool!(self, |pool, Db, _begin| {
+        let rows = with_pool!(self, |pool, Db, _begin| {
             let mut select = sqlx::query_as::<Db, Row>(sqlx::AssertSqlSafe(list.as_str()));
-            let mut counting = sqlx::query_as::<Db, (i64,)>(sqlx::AssertSqlSafe(count.as_str()));
             for text in &texts {
                 select = select.bind(text);
-                counting = counting.bind(text);
             }
             if let Some(overrun) = overrun {
                 select = select.bind(overrun);
+            }
+            select.bind(limit).bind(offset).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(row).collect())
+    }
+
+    /// How many projects match `query`.
+    pub async fn count_projects(&self, query: &ProjectQuery) -> Result<i64, StoreError> {
+        let (clause, texts, overrun) = conditions(query);
+        let count = format!("SELECT COUNT(*) FROM projects p{clause}");
+        let (total,) = with_pool!(self, |pool, Db, _begin| {
+            let mut counting = sqlx::query_as::<Db, (i64,)>(sqlx::AssertSqlSafe(count.as_str()));
+            for text in &texts {
+                counting = counting.bind(text);
+            }
+            if let Some(overrun) = overrun {
                 counting = counting.bind(overrun);
             }
-            let rows = select.bind(limit).bind(offset).fetch_all(pool).await?;
-            let (total,) = counting.fetch_one(pool).await?;
-            (rows, total)
+            counting.fetch_one(pool).await?
         });
-        Ok((rows.into_iter().map(row).collect(), total))
+        Ok(total)
     }
 
     /// The matching projects with a point and a region, gathered into cells of a grid of

@@ -62,6 +62,7 @@ pub struct AppState {
     )>,
     metrics: Arc<Metrics>,
     pages: Arc<cache::PageCache>,
+    project_maps: Arc<pages::projects::MapCache>,
 }
 
 impl AppState {
@@ -79,6 +80,7 @@ impl AppState {
             )),
             metrics: Arc::new(Metrics::new()),
             pages: Arc::default(),
+            project_maps: Arc::default(),
         }
     }
 

@@ -327,6 +327,7 @@ fn every_page_type_has_no_accessibility_violations() {
                 "/projects?late=1&region=KG-N",
                 "/projects/kg-browser-1",
                 "/projects/oc4ids-bu3kcz-m75-junctions-4-to-5-smart-motorway",
+                "/projects/kg-browser-1/visit",
             ] {
                 browser.goto(&format!("{site}/{lang}{path}"));
                 for violation in browser.accessibility_violations() {
@@ -349,7 +350,7 @@ fn a_project_is_found_on_the_map_and_list_and_opened() {
     browser.goto(&format!("{site}/en/projects"));
     // The Naryn project is late and 30 % over budget: a square on the map, titled.
     let alerts = browser.execute(
-        "return Array.from(document.querySelectorAll('svg.map rect.pt-alert[data-count='1'] title')).map(t => t.textContent)",
+        "return Array.from(document.querySelectorAll('svg.map rect.pt-alert[data-count=\"1\"] title')).map(t => t.textContent)",
     );
     assert_eq!(alerts, serde_json::json!(["Кочкор мектебинин чатыры"]));
     browser.click("ul.projects a[href='/en/projects/kg-browser-1']");
@@ -410,6 +411,48 @@ fn a_report_with_a_photo_is_sent_from_the_form_and_followed_by_its_receipt() {
     });
     assert_eq!(photos.len(), 1);
     assert_eq!((photos[0].width, photos[0].height), (2, 2));
+}
+
+/// A site visit from a phone: from the project page to the guided form, answered by tapping,
+/// with a photo, to a receipt; the visit is stored as a report about the project's process
+/// with its checklist.
+#[test]
+fn a_site_visit_is_made_from_a_phone() {
+    let (site, directory) = serve_sample();
+    let Some(browser) = Browser::start(360, 800) else {
+        return;
+    };
+    let photo = directory.path().join("site.png");
+    std::fs::write(&photo, tiny_png()).unwrap();
+    browser.goto(&format!("{site}/ru/projects/kg-browser-1"));
+    browser.click("a.action[href='/ru/projects/kg-browser-1/visit']");
+    browser.wait_until("location.pathname === '/ru/projects/kg-browser-1/visit'");
+    browser.click("input[name=work][value=no]");
+    browser.click("input[name=signboard][value=missing]");
+    browser.click("input[name=defects][value=unsure]");
+    browser.type_into("#photo", photo.to_str().unwrap());
+    browser.type_into("#note", "Крыша наполовину открыта");
+    keep_screenshot("visit-form-ru-360.png", &browser.screenshot());
+    browser.click("form.report button[type=submit]");
+    browser.wait_until("document.getElementById('receipt') !== null");
+    let url = format!("sqlite://{}", directory.path().join("sample.db").display());
+    let (report, photos) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = achyk_store::Store::open_existing(&url).await.unwrap();
+        let received = store.reports_in_states(&["received"]).await.unwrap();
+        assert_eq!(received.len(), 1);
+        let photos = store.report_photos(received[0].id).await.unwrap();
+        (received[0].clone(), photos)
+    });
+    assert_eq!(report.ocid.as_deref(), Some("ocds-h7i0z4-240115013"));
+    assert_eq!(report.region.as_deref(), Some("KG-N"));
+    assert_eq!(report.category, "work_not_done");
+    assert!(
+        report.body.contains("Идут ли на объекте работы? Нет"),
+        "{}",
+        report.body
+    );
+    assert!(report.body.contains("Крыша наполовину открыта"));
+    assert_eq!(photos.len(), 1);
 }
 
 #[test]
