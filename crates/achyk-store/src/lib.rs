@@ -82,7 +82,9 @@ pub use normalised::{
     QualityTotalRow,
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
-pub use projects::{ProjectCluster, ProjectQuery, ProjectRow, ProjectStored, RegionResolver};
+pub use projects::{
+    ProjectCluster, ProjectListing, ProjectQuery, ProjectRow, ProjectStored, RegionResolver,
+};
 pub use reports::{
     AdditionRow, Moderation, ModerationEntry, NewPhoto, NewReport, NewVisit, PhotoRow,
     ReportChange, ReportRow, ReportsAbout, VisitSummary,

@@ -24,7 +24,7 @@ pub enum ProjectStored {
 }
 
 /// A project as listed: the stored columns, and its text to read the rest from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectRow {
     pub id: String,
     /// When this version was received (seconds since 1970).
@@ -513,5 +513,217 @@ impl Store {
             .await?
         });
         Ok(count)
+    }
+}
+
+/// A search of the projects page answered whole: one page of rows, how many match, and the
+/// map's cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectListing {
+    pub rows: Vec<ProjectRow>,
+    pub total: i64,
+    pub clusters: Vec<ProjectCluster>,
+}
+
+/// The projects held in memory for `achyk serve` ([`Store::with_project_index`]): what the
+/// list's filters, count and map read, reloaded whenever the data generation moves (an import,
+/// a flag run). Answers the same as the SQL (a test holds both to it).
+#[derive(Default)]
+pub struct ProjectIndex {
+    loaded: tokio::sync::RwLock<Option<Loaded>>,
+}
+
+struct Loaded {
+    generation: i64,
+    /// By title, then id; each with its `search` text.
+    entries: Vec<(ProjectRow, String)>,
+}
+
+/// The grid cell of a point, as the SQL computes it (`CAST(ROUND(x * cells) AS INTEGER)`).
+fn cell(longitude: f64, latitude: f64, cells_per_degree: f64) -> (i64, i64) {
+    (
+        (longitude * cells_per_degree).round() as i64,
+        (latitude * cells_per_degree).round() as i64,
+    )
+}
+
+fn matches(row: &ProjectRow, search: &str, query: &ProjectQuery) -> bool {
+    if let Some(text) = query.text.as_deref().filter(|text| !text.trim().is_empty())
+        && !search.contains(&text.trim().to_lowercase())
+    {
+        return false;
+    }
+    let equal = |wanted: &Option<String>, have: &Option<String>| {
+        wanted
+            .as_ref()
+            .is_none_or(|wanted| have.as_ref() == Some(wanted))
+    };
+    if !equal(&query.region, &row.region)
+        || !equal(&query.sector, &row.sector)
+        || !equal(&query.status, &row.status)
+    {
+        return false;
+    }
+    if let Some(today) = &query.late_on
+        && !late(row, today)
+    {
+        return false;
+    }
+    if query.flagged && row.flags == 0 {
+        return false;
+    }
+    if let Some(minimum) = query.min_cost_overrun
+        && !row.cost_overrun.is_some_and(|share| share >= minimum)
+    {
+        return false;
+    }
+    true
+}
+
+/// Completed after its planned end, or open past it on `today` (days as `YYYY-MM-DD` text,
+/// compared as the SQL compares them).
+fn late(row: &ProjectRow, today: &str) -> bool {
+    match &row.planned_end {
+        Some(planned) => row.completed_on.as_deref().unwrap_or(today) > planned.as_str(),
+        None => false,
+    }
+}
+
+impl Store {
+    /// The store, answering the projects page's searches from memory (for a long-running
+    /// server); see [`ProjectIndex`].
+    pub fn with_project_index(mut self) -> Store {
+        self.project_index = Some(Arc::default());
+        self
+    }
+
+    /// One page of a search of the projects page, its total and its map: from memory when the
+    /// store has a [`ProjectIndex`], else by SQL.
+    pub async fn project_listing(
+        &self,
+        query: &ProjectQuery,
+        limit: i64,
+        offset: i64,
+        cells_per_degree: f64,
+        alert_overrun: f64,
+        today: &str,
+    ) -> Result<ProjectListing, StoreError> {
+        let Some(index) = &self.project_index else {
+            return Ok(ProjectListing {
+                rows: self.project_page(query, limit, offset).await?,
+                total: self.count_projects(query).await?,
+                clusters: self
+                    .project_clusters(query, cells_per_degree, alert_overrun, today)
+                    .await?,
+            });
+        };
+        let generation = self.data_generation().await?;
+        let fresh = index
+            .loaded
+            .read()
+            .await
+            .as_ref()
+            .is_some_and(|loaded| loaded.generation == generation);
+        if !fresh {
+            let mut loaded = index.loaded.write().await;
+            if loaded
+                .as_ref()
+                .is_none_or(|loaded| loaded.generation != generation)
+            {
+                *loaded = Some(Loaded {
+                    generation,
+                    entries: self.all_projects().await?,
+                });
+            }
+        }
+        let guard = index.loaded.read().await;
+        let entries = &guard.as_ref().expect("loaded just now").entries;
+        let mut total = 0;
+        let mut rows = Vec::new();
+        // Cells in the order first met; the first row of a cell has its smallest title.
+        // (longitude sum, latitude sum, projects, alerts, title.)
+        let mut cells: Vec<(f64, f64, i64, i64, String)> = Vec::new();
+        let mut cell_at = std::collections::HashMap::new();
+        for (row, search) in entries {
+            if !matches(row, search, query) {
+                continue;
+            }
+            if total >= offset && (total - offset) < limit {
+                rows.push(row.clone());
+            }
+            total += 1;
+            let (Some(longitude), Some(latitude), Some(_)) =
+                (row.longitude, row.latitude, row.region.as_ref())
+            else {
+                continue;
+            };
+            let alert =
+                row.cost_overrun.is_some_and(|share| share >= alert_overrun) || late(row, today);
+            let key = cell(longitude, latitude, cells_per_degree);
+            let at = *cell_at.entry(key).or_insert_with(|| {
+                cells.push((0.0, 0.0, 0, 0, row.title.clone()));
+                cells.len() - 1
+            });
+            let entry = &mut cells[at];
+            entry.0 += longitude;
+            entry.1 += latitude;
+            entry.2 += 1;
+            entry.3 += i64::from(alert);
+        }
+        let clusters = cells
+            .into_iter()
+            .map(
+                |(longitude, latitude, projects, alerts, title)| ProjectCluster {
+                    longitude: longitude / projects as f64,
+                    latitude: latitude / projects as f64,
+                    projects,
+                    alerts,
+                    title,
+                },
+            )
+            .collect();
+        Ok(ProjectListing {
+            rows,
+            total,
+            clusters,
+        })
+    }
+
+    /// Every project's row and search text, by title then id, for the index.
+    async fn all_projects(&self) -> Result<Vec<(ProjectRow, String)>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}), p.search FROM projects p \
+             ORDER BY p.title, p.id"
+        );
+        let rows: Vec<(ProjectRow, String)> = with_pool!(self, |pool, Db, _begin| {
+            let found = sqlx::query::<Db>(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_all(pool)
+                .await?;
+            let mut rows = Vec::with_capacity(found.len());
+            for found in found {
+                use sqlx::Row as _;
+                let columns: Row = (
+                    found.try_get(0)?,
+                    found.try_get(1)?,
+                    found.try_get(2)?,
+                    found.try_get(3)?,
+                    found.try_get(4)?,
+                    found.try_get(5)?,
+                    found.try_get(6)?,
+                    found.try_get(7)?,
+                    found.try_get(8)?,
+                    found.try_get(9)?,
+                    found.try_get(10)?,
+                    found.try_get(11)?,
+                    found.try_get(12)?,
+                    found.try_get(13)?,
+                    found.try_get(14)?,
+                    found.try_get(15)?,
+                );
+                rows.push((row(columns), found.try_get(16)?));
+            }
+            rows
+        });
+        Ok(rows)
     }
 }

@@ -84,6 +84,7 @@ pub struct Store {
     normaliser: Option<Arc<dyn Normaliser>>,
     search_index: Option<Arc<SearchIndex>>,
     pub(crate) project_regions: Option<crate::projects::RegionResolver>,
+    pub(crate) project_index: Option<Arc<crate::projects::ProjectIndex>>,
 }
 
 impl Store {
@@ -155,6 +156,7 @@ impl Store {
             normaliser: None,
             search_index: None,
             project_regions: None,
+            project_index: None,
         })
     }
 

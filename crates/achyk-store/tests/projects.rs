@@ -12,6 +12,7 @@ use common::{Databases, TestDb};
 both_backends!(
     projects_are_stored_once_per_content_and_listed_by_filters,
     the_map_gathers_projects_by_place_and_counts_those_needing_attention,
+    the_index_in_memory_answers_as_the_sql_does,
 );
 
 const EXAMPLE: &str =
@@ -202,4 +203,143 @@ async fn the_map_gathers_projects_by_place_and_counts_those_needing_attention(db
         clusters(0.15).await,
         vec![(1, 0, "c".to_owned()), (2, 1, "a".to_owned())]
     );
+}
+
+/// The projects page's searches answered from memory give what the SQL gives: the same rows
+/// in the same order, the same totals and the same cells, for every filter.
+async fn the_index_in_memory_answers_as_the_sql_does(db: &TestDb) {
+    let store = db.store().await.with_project_regions(Arc::new(|facts| {
+        facts
+            .places
+            .first()
+            .map(|place| format!("KG-{}", &place[..1]))
+    }));
+    // 400 projects by a rule: places cycle through six towns (two of them 0.01° apart, one
+    // cell), sectors, stages, budgets and ends vary with the number, titles repeat.
+    let towns = [
+        ("N", 75.99, 41.43),
+        ("N", 76.0, 41.43),
+        ("T", 72.24, 42.52),
+        ("C", 74.30, 42.86),
+        ("O", 72.51, 40.51),
+        ("J", 73.00, 40.93),
+    ];
+    let sectors = ["education", "transport.road", "health", "waterAndWaste"];
+    let projects: Vec<serde_json::Value> = (0..400)
+        .map(|n: i64| {
+            let (region, x, y) = towns[n as usize % towns.len()];
+            let mut project = serde_json::json!({
+                "id": format!("p-{n:03}"),
+                "title": format!("Ремонт школы № {}", n % 37),
+                "status": if n % 3 == 0 { "completion" } else { "implementation" },
+                "sector": [sectors[n as usize % sectors.len()]],
+                "locations": [{"description": region, "geometry": {"type": "Point", "coordinates": [x, y]}}],
+                "budget": {"amount": {"amount": 1000, "currency": "KGS"}},
+                "period": {"endDate": format!("2025-{:02}-15T00:00:00+06:00", 1 + n % 12)},
+                "contractingProcesses": [{"id": "1", "summary": {
+                    "ocid": format!("ocds-x-{n}"),
+                    "contractValue": {"amount": 900 + (n % 5) * 100, "currency": "KGS"}
+                }}]
+            });
+            if n % 3 == 0 {
+                project["completion"] = serde_json::json!({
+                    "endDate": format!("2025-{:02}-20T00:00:00+06:00", 1 + n % 12),
+                    "finalValue": {"amount": 950 + (n % 4) * 50, "currency": "KGS"}
+                });
+            }
+            project
+        })
+        .collect();
+    let package = serde_json::json!({"version": "0.9", "projects": projects}).to_string();
+    store
+        .import_publications(&[("projects.json", package.as_bytes())])
+        .await
+        .unwrap();
+    // Flags on some of the processes, for the flagged filter and the counts.
+    let flags: Vec<achyk_store::StoredFlag> = (0..400)
+        .filter(|n| n % 7 == 0)
+        .map(|n| achyk_store::StoredFlag {
+            group: "ocid".into(),
+            id: format!("ocds-x-{n}"),
+            code: "R018".into(),
+            value: 1.0,
+            facts: "[]".into(),
+        })
+        .collect();
+    store
+        .replace_flag_results(400, "test", &flags, &[])
+        .await
+        .unwrap();
+    let indexed = store.clone().with_project_index();
+    let queries = [
+        ProjectQuery::default(),
+        ProjectQuery {
+            text: Some("РЕМОНТ".into()),
+            ..ProjectQuery::default()
+        },
+        ProjectQuery {
+            region: Some("KG-C".into()),
+            late_on: Some("2025-06-30".into()),
+            ..ProjectQuery::default()
+        },
+        ProjectQuery {
+            sector: Some("education".into()),
+            status: Some("completion".into()),
+            min_cost_overrun: Some(0.1),
+            ..ProjectQuery::default()
+        },
+        ProjectQuery {
+            flagged: true,
+            ..ProjectQuery::default()
+        },
+    ];
+    for query in &queries {
+        for (limit, offset) in [(25, 0), (25, 25), (10, 1_000)] {
+            let by_sql = store
+                .project_listing(query, limit, offset, 20.0, 0.1, "2025-06-30")
+                .await
+                .unwrap();
+            let in_memory = indexed
+                .project_listing(query, limit, offset, 20.0, 0.1, "2025-06-30")
+                .await
+                .unwrap();
+            assert_eq!(by_sql.rows, in_memory.rows, "{query:?}");
+            assert_eq!(by_sql.total, in_memory.total, "{query:?}");
+            let cells = |listing: &achyk_store::ProjectListing| {
+                let mut cells: Vec<(i64, i64, String, i64, i64)> = listing
+                    .clusters
+                    .iter()
+                    .map(|cell| {
+                        (
+                            cell.projects,
+                            cell.alerts,
+                            cell.title.clone(),
+                            (cell.longitude * 1e6).round() as i64,
+                            (cell.latitude * 1e6).round() as i64,
+                        )
+                    })
+                    .collect();
+                cells.sort();
+                cells
+            };
+            assert_eq!(cells(&by_sql), cells(&in_memory), "{query:?}");
+        }
+    }
+    // By hand: 400 projects in five cells (the two Naryn towns share one).
+    let all = indexed
+        .project_listing(&ProjectQuery::default(), 1, 0, 20.0, 0.1, "2025-06-30")
+        .await
+        .unwrap();
+    assert_eq!(all.total, 400);
+    assert_eq!(all.clusters.len(), 5);
+    let flagged = ProjectQuery {
+        flagged: true,
+        ..ProjectQuery::default()
+    };
+    let listing = indexed
+        .project_listing(&flagged, 1, 0, 20.0, 0.1, "2025-06-30")
+        .await
+        .unwrap();
+    // Multiples of 7 below 400: 0, 7, …, 399 → 58.
+    assert_eq!(listing.total, 58);
 }

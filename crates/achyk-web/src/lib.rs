@@ -62,7 +62,6 @@ pub struct AppState {
     )>,
     metrics: Arc<Metrics>,
     pages: Arc<cache::PageCache>,
-    project_maps: Arc<pages::projects::MapCache>,
 }
 
 impl AppState {
@@ -80,7 +79,6 @@ impl AppState {
             )),
             metrics: Arc::new(Metrics::new()),
             pages: Arc::default(),
-            project_maps: Arc::default(),
         }
     }
 

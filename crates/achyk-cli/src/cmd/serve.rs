@@ -81,7 +81,10 @@ pub fn serve_blocking(
     runtime.block_on(async {
         // Facet counts and pages from memory; the index follows the database as imports and
         // syncs (in other processes too) write it.
-        let store = super::connect_and_migrate(url).await?.with_search_index();
+        let store = super::connect_and_migrate(url)
+            .await?
+            .with_search_index()
+            .with_project_index();
         let state = configure(achyk_web::AppState::new(store))?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use achyk_kg::regions::Region;
 use achyk_ocds::project::{Measures, Money, PROGRESS_LAG_WARNING, ProjectFacts};
-use achyk_store::{ProjectCluster, ProjectQuery, ProjectRow};
+use achyk_store::{ProjectQuery, ProjectRow};
 
 use super::Chrome;
 use super::tenders::{Choice, Filter};
@@ -23,52 +23,6 @@ use crate::i18n::{Arg, Lang, Tr};
 use crate::map::{MapPoint, render_points};
 use crate::query::{BadParameter, encode};
 use crate::view::{region_name, short_date};
-
-/// The count and the map of a search cost a pass over every project matching it; they are
-/// kept per search (whatever the page) while the data, the moderation log and the day stay
-/// the same, so that paging and repeated searches do not pay it again.
-#[derive(Default)]
-pub struct MapCache {
-    entries: std::sync::Mutex<MapEntries>,
-}
-
-#[derive(Default)]
-struct MapEntries {
-    /// The page generation and the day the entries were computed for.
-    valid_for: ((i64, i64), String),
-    entries: std::collections::HashMap<String, (i64, std::sync::Arc<Vec<ProjectCluster>>)>,
-}
-
-/// The most searches kept (each a few kilobytes); past that the cache starts again empty.
-const MAP_CACHE_ENTRIES: usize = 512;
-
-impl MapCache {
-    fn get(
-        &self,
-        valid_for: &((i64, i64), String),
-        key: &str,
-    ) -> Option<(i64, std::sync::Arc<Vec<ProjectCluster>>)> {
-        let entries = self.entries.lock().expect("the map cache lock");
-        if &entries.valid_for != valid_for {
-            return None;
-        }
-        entries.entries.get(key).cloned()
-    }
-
-    fn put(
-        &self,
-        valid_for: ((i64, i64), String),
-        key: String,
-        value: (i64, std::sync::Arc<Vec<ProjectCluster>>),
-    ) {
-        let mut entries = self.entries.lock().expect("the map cache lock");
-        if entries.valid_for != valid_for || entries.entries.len() >= MAP_CACHE_ENTRIES {
-            entries.entries.clear();
-            entries.valid_for = valid_for;
-        }
-        entries.entries.insert(key, value);
-    }
-}
 
 /// Projects per page of the list.
 const PAGE_SIZE: i64 = 25;
@@ -344,37 +298,20 @@ pub async fn list(
         .query()
         .map_err(|bad| AppError::bad_request(lang, &bad))?;
     let page = params.page.unwrap_or(1).max(1);
-    let rows = state
-        .store
-        .project_page(&query, PAGE_SIZE, i64::from(page - 1) * PAGE_SIZE)
-        .await
-        .map_err(|error| AppError::from_store(lang, error))?;
     let today = today();
-    let generation = state
+    let listing = state
         .store
-        .page_generation()
+        .project_listing(
+            &query,
+            PAGE_SIZE,
+            i64::from(page - 1) * PAGE_SIZE,
+            CELLS_PER_DEGREE,
+            ALERT_OVERRUN,
+            &today,
+        )
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
-    let valid_for = (generation, today.clone());
-    let key = format!("{query:?}");
-    let (total, clusters) = match state.project_maps.get(&valid_for, &key) {
-        Some(found) => found,
-        None => {
-            let total = state
-                .store
-                .count_projects(&query)
-                .await
-                .map_err(|error| AppError::from_store(lang, error))?;
-            let clusters = state
-                .store
-                .project_clusters(&query, CELLS_PER_DEGREE, ALERT_OVERRUN, &today)
-                .await
-                .map_err(|error| AppError::from_store(lang, error))?;
-            let found = (total, std::sync::Arc::new(clusters));
-            state.project_maps.put(valid_for, key, found.clone());
-            found
-        }
-    };
+    let (rows, total, clusters) = (listing.rows, listing.total, listing.clusters);
     let marks: Vec<MapPoint> = clusters
         .iter()
         .map(|cluster| MapPoint {
