@@ -438,38 +438,24 @@ impl Store {
     /// One project: its row and its stored JSON.
     pub async fn project(&self, id: &str) -> Result<(ProjectRow, Value), StoreError> {
         let select = format!(
-            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}), v.data FROM projects p \
-             JOIN project_versions v ON v.project_id = p.id AND v.hash = p.hash WHERE p.id = $1"
+            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}) FROM projects p WHERE p.id = $1"
         );
-        type WithData = (Row, String);
-        let found: Option<WithData> = with_pool!(self, |pool, Db, _begin| {
-            let found = sqlx::query::<Db>(sqlx::AssertSqlSafe(select.as_str()))
+        let found: Option<(Row, String)> = with_pool!(self, |pool, Db, _begin| {
+            let row = sqlx::query_as::<Db, Row>(sqlx::AssertSqlSafe(select.as_str()))
                 .bind(id)
                 .fetch_optional(pool)
                 .await?;
-            match found {
+            match row {
                 None => None,
-                Some(found) => {
-                    use sqlx::Row as _;
-                    let row: Row = (
-                        found.try_get(0)?,
-                        found.try_get(1)?,
-                        found.try_get(2)?,
-                        found.try_get(3)?,
-                        found.try_get(4)?,
-                        found.try_get(5)?,
-                        found.try_get(6)?,
-                        found.try_get(7)?,
-                        found.try_get(8)?,
-                        found.try_get(9)?,
-                        found.try_get(10)?,
-                        found.try_get(11)?,
-                        found.try_get(12)?,
-                        found.try_get(13)?,
-                        found.try_get(14)?,
-                        found.try_get(15)?,
-                    );
-                    Some((row, found.try_get(16)?))
+                Some(row) => {
+                    let (data,) = sqlx::query_as::<Db, (String,)>(
+                        "SELECT v.data FROM projects p JOIN project_versions v \
+                         ON v.project_id = p.id AND v.hash = p.hash WHERE p.id = $1",
+                    )
+                    .bind(id)
+                    .fetch_one(pool)
+                    .await?;
+                    Some((row, data))
                 }
             }
         });
@@ -692,38 +678,27 @@ impl Store {
     /// Every project's row and search text, by title then id, for the index.
     async fn all_projects(&self) -> Result<Vec<(ProjectRow, String)>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}), p.search FROM projects p \
+            "SELECT {COLUMNS}, (SELECT COUNT(*) {FLAGS_OF_PROJECT}) FROM projects p \
              ORDER BY p.title, p.id"
         );
-        let rows: Vec<(ProjectRow, String)> = with_pool!(self, |pool, Db, _begin| {
-            let found = sqlx::query::<Db>(sqlx::AssertSqlSafe(sql.as_str()))
-                .fetch_all(pool)
+        let (rows, searches) = with_pool!(self, |pool, Db, begin| {
+            // One transaction, so that both lists are of the same projects.
+            let mut tx = pool.begin_with(begin).await?;
+            let rows = sqlx::query_as::<Db, Row>(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_all(&mut *tx)
                 .await?;
-            let mut rows = Vec::with_capacity(found.len());
-            for found in found {
-                use sqlx::Row as _;
-                let columns: Row = (
-                    found.try_get(0)?,
-                    found.try_get(1)?,
-                    found.try_get(2)?,
-                    found.try_get(3)?,
-                    found.try_get(4)?,
-                    found.try_get(5)?,
-                    found.try_get(6)?,
-                    found.try_get(7)?,
-                    found.try_get(8)?,
-                    found.try_get(9)?,
-                    found.try_get(10)?,
-                    found.try_get(11)?,
-                    found.try_get(12)?,
-                    found.try_get(13)?,
-                    found.try_get(14)?,
-                    found.try_get(15)?,
-                );
-                rows.push((row(columns), found.try_get(16)?));
-            }
-            rows
+            let searches = sqlx::query_as::<Db, (String,)>(
+                "SELECT p.search FROM projects p ORDER BY p.title, p.id",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            (rows, searches)
         });
-        Ok(rows)
+        Ok(rows
+            .into_iter()
+            .map(row)
+            .zip(searches.into_iter().map(|(search,)| search))
+            .collect())
     }
 }
