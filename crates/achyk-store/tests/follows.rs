@@ -7,7 +7,29 @@ mod common;
 use achyk_store::{NewFollow, NewNotification, NewUser, Role, Store};
 use common::{Databases, TestDb};
 
-both_backends!(follows_alerts_and_feeds_keep_their_rules);
+both_backends!(
+    follows_alerts_and_feeds_keep_their_rules,
+    projects_can_be_followed_and_nothing_else_new,
+);
+
+/// Migration 0019 lets a project be followed, and still refuses an unknown kind.
+async fn projects_can_be_followed_and_nothing_else_new(db: &TestDb) {
+    let store = &db.store().await;
+    let id = user(store, "p@example.kg").await;
+    let project = NewFollow {
+        kind: "project",
+        ..new(id, "kg-naryn-school-1", "digest", "t-project")
+    };
+    store.follow(&project, 1).await.unwrap();
+    let unknown = NewFollow {
+        kind: "planet",
+        ..new(id, "mars", "digest", "t-planet")
+    };
+    assert!(store.follow(&unknown, 1).await.is_err());
+    let follows = store.follows_of(id).await.unwrap();
+    assert_eq!(follows.len(), 1);
+    assert_eq!(follows[0].kind, "project");
+}
 
 async fn user(store: &Store, email: &str) -> i64 {
     store

@@ -60,9 +60,19 @@ pub async fn initial_cursor(
                 cursor["event"] = json!(last);
             }
         }
+        "project" => cursor["project"] = project_state(state, target).await?,
         _ => {}
     }
     Ok(cursor.to_string())
+}
+
+/// What a project follower was told about: the version received, the published visits, and
+/// whether it was late.
+async fn project_state(state: &AppState, id: &str) -> Result<Value, StoreError> {
+    let (row, _) = state.store.project(id).await?;
+    let visits = state.store.visit_summary(id).await?.visits;
+    let late = crate::pages::projects::days_late(&row, &crate::pages::projects::today()).is_some();
+    Ok(json!({"received_at": row.received_at, "visits": visits, "late": late}))
 }
 
 fn base(state: &AppState) -> &str {
@@ -268,6 +278,41 @@ async fn news(
                     }
                     cursor["warned"] = json!(warned);
                 }
+            }
+        }
+        "project" => {
+            if let Ok((row, _)) = state.store.project(&follow.target).await {
+                let told = cursor["project"].clone();
+                let now = project_state(state, &follow.target).await?;
+                let link = format!(
+                    "{site}/{lang}/projects/{}",
+                    crate::query::encode(&follow.target)
+                );
+                let title = Arg::Text(&row.title);
+                if now["received_at"].as_i64() > told["received_at"].as_i64() {
+                    out.push(NewNotification {
+                        title: tr.t_with("alert-project-changed", &[("title", title)]),
+                        link: link.clone(),
+                    });
+                }
+                let new_visits =
+                    now["visits"].as_i64().unwrap_or(0) - told["visits"].as_i64().unwrap_or(0);
+                if new_visits > 0 {
+                    out.push(NewNotification {
+                        title: tr.t_with(
+                            "alert-project-visits",
+                            &[("count", Arg::Number(new_visits as f64)), ("title", title)],
+                        ),
+                        link: link.clone(),
+                    });
+                }
+                if now["late"] == json!(true) && told["late"] != json!(true) {
+                    out.push(NewNotification {
+                        title: tr.t_with("alert-project-late", &[("title", title)]),
+                        link,
+                    });
+                }
+                cursor["project"] = now;
             }
         }
         _ => {}

@@ -656,3 +656,107 @@ async fn a_monitor_puts_a_project_together_from_stored_processes() {
     assert!(page.contains("entered by the monitor who put the project together"));
     assert!(page.contains(&format!("{OCID}: contracts/0/value")));
 }
+
+/// Following a project: a new version and a newly published site visit are told once each;
+/// its lateness, known when the follow began, is not told again.
+#[tokio::test]
+async fn a_followed_project_tells_of_a_new_version_and_a_published_visit() {
+    use tower::ServiceExt;
+    let (_directory, app, store) = site_with_store().await;
+    let (user, token) = common::signed_in(&store, "f@example.kg", achyk_store::Role::Citizen).await;
+    let csrf = achyk_web::auth::csrf_of(&token);
+    let request = axum::http::Request::post("/en/follow")
+        .header(axum::http::header::COOKIE, format!("achyk_session={token}"))
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(axum::body::Body::from(format!(
+            "csrf={csrf}&kind=project&target=kg-naryn-school-1&back=/en/projects/kg-naryn-school-1"
+        )))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 303);
+    let follows = store.follows_of(user).await.unwrap();
+    assert_eq!(follows.len(), 1);
+    assert_eq!(follows[0].kind, "project");
+
+    let state = achyk_web::AppState::new(store.clone());
+    let run = achyk_web::alerts::run(&state).await.unwrap();
+    assert_eq!(run.notifications, 0, "nothing new yet, lateness included");
+
+    // A new version (a second payment) and a visit, published.
+    let mut package: serde_json::Value = serde_json::from_str(&package()).unwrap();
+    package["projects"][0]["contractingProcesses"][0]["summary"]["transactions"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "t2", "value": {"amount": 100_000, "currency": "KGS"}}));
+    // Received in a later second than the first version.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let report = store
+        .import_publications(&[("again.json", package.to_string().as_bytes())])
+        .await
+        .unwrap();
+    assert_eq!(report.projects_changed, 1);
+    let id = store
+        .create_report(&achyk_store::NewReport {
+            receipt_hash: "visit".into(),
+            category: "other".into(),
+            body: "visit".into(),
+            disclosure: "anonymous".into(),
+            received_on: "2026-11-20".into(),
+            visit: Some(achyk_store::NewVisit {
+                project_id: "kg-naryn-school-1".into(),
+                visited_on: "2026-11-20".into(),
+                signboard: Some("complete".into()),
+                defects: Some("no".into()),
+                work: Some("yes".into()),
+                in_use: None,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (moderator, _) =
+        common::signed_in(&store, "m@example.kg", achyk_store::Role::Moderator).await;
+    for (from, to) in [("received", "in_review"), ("in_review", "published")] {
+        let change = achyk_store::ReportChange {
+            state: Some(to.into()),
+            public_text: Some(Some("visit".into())),
+            published_on: Some("2026-11-21".into()),
+            ..Default::default()
+        };
+        let by = achyk_store::Moderation {
+            actor: moderator,
+            action: to,
+            reason: "test",
+            at: 2,
+        };
+        store.moderate_report(id, from, by, &change).await.unwrap();
+    }
+    let run = achyk_web::alerts::run(&state).await.unwrap();
+    assert_eq!(run.notifications, 2);
+    let titles: Vec<String> = store
+        .notifications_of(user, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|notification| notification.title)
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|title| title.contains("School roof in Naryn") && title.contains("изменился")),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|title| title.contains("Новое посещение объекта")),
+        "{titles:?}"
+    );
+    assert_eq!(
+        achyk_web::alerts::run(&state).await.unwrap().notifications,
+        0
+    );
+}

@@ -35,3 +35,10 @@ alert-digest-subject = { $count ->
    *[other] Achyk: { $count } new items
 }
 follow-region = Follow this region
+follows-kind-project = Project
+alert-project-changed = The project changed: { $title }
+alert-project-visits = { $count ->
+    [one] A new site visit to { $title }
+   *[other] { $count } new site visits to { $title }
+}
+alert-project-late = The project is now late: { $title }

@@ -29,3 +29,7 @@ alert-deadline-missed = «{ $case }» иши: { $due } мөөнөтүнө чей
 alert-unsubscribe = Бул каттарды мындан ары албоо үчүн ачыңыз:
 alert-digest-subject = Achyk: { $count } жаңылык
 follow-region = Бул облусту көзөмөлдөө
+follows-kind-project = Долбоор
+alert-project-changed = Долбоор өзгөрдү: { $title }
+alert-project-visits = Объектке { $count } жаңы баруу: { $title }
+alert-project-late = Долбоор эми кечигип жатат: { $title }

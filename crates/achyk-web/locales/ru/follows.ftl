@@ -37,3 +37,11 @@ alert-digest-subject = { $count ->
    *[other] Achyk: { $count } новостей
 }
 follow-region = Следить за этой областью
+follows-kind-project = Проект
+alert-project-changed = Проект изменился: { $title }
+alert-project-visits = { $count ->
+    [one] Новое посещение объекта: { $title }
+    [few] { $count } новых посещения объекта: { $title }
+   *[other] { $count } новых посещений объекта: { $title }
+}
+alert-project-late = Проект теперь опаздывает: { $title }

@@ -17,7 +17,14 @@ use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use achyk_store::{NewFollow, OrgId};
 
-const KINDS: [&str; 5] = ["process", "organisation", "search", "region", "case"];
+const KINDS: [&str; 6] = [
+    "process",
+    "organisation",
+    "search",
+    "region",
+    "case",
+    "project",
+];
 
 /// A follow button.
 pub struct FollowView {
@@ -81,6 +88,7 @@ async fn exists(state: &AppState, kind: &str, target: &str) -> bool {
             Err(_) => false,
         },
         "search" => target.len() <= 2_000,
+        "project" => state.store.project(target).await.is_ok(),
         _ => false,
     }
 }
@@ -195,6 +203,10 @@ pub async fn list(
             "case" => (
                 format!("{} #{}", tr.t("case-title-short"), follow.target),
                 format!("/{code}/cases/{}", follow.target),
+            ),
+            "project" => (
+                format!("{}: {}", tr.t("follows-kind-project"), follow.target),
+                format!("/{code}/projects/{}", crate::query::encode(&follow.target)),
             ),
             _ => (
                 format!("{}: {}", tr.t("follows-kind-search"), follow.target),

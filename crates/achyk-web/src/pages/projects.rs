@@ -464,6 +464,7 @@ struct ProjectPage {
     /// What published site visits found, in a sentence.
     visits: Option<String>,
     visit_href: String,
+    follow: super::follows::FollowView,
     /// For a project put together in Achyk: each value's JSON pointer and where it came from.
     sources: Vec<(String, String)>,
     source: String,
@@ -698,6 +699,7 @@ fn measures_view(
 pub async fn page(
     State(state): State<AppState>,
     Path((lang, id)): Path<(String, String)>,
+    crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
 ) -> Result<Html<String>, AppError> {
     let lang = super::language(&lang)?;
     let tr = Tr::new(lang);
@@ -860,6 +862,13 @@ pub async fn page(
             })
             .collect(),
         visit_href: format!("/{}/projects/{}/visit", lang.code(), urlencoding(&facts.id)),
+        follow: super::follows::FollowView::new(
+            lang,
+            viewer.as_ref(),
+            "project",
+            &facts.id,
+            format!("/{}/projects/{}", lang.code(), urlencoding(&facts.id)),
+        ),
         source: tr.t(if row.source == "cso" {
             "project-source-cso"
         } else {
