@@ -99,6 +99,8 @@ pub struct ProjectFacts {
     pub sectors: Vec<String>,
     pub kind: Option<String>,
     pub budget: Option<Money>,
+    /// The budget's breakdowns, flattened: (what each part is, its amount).
+    pub budget_breakdown: Vec<(String, Money)>,
     pub start: Option<String>,
     pub planned_end: Option<String>,
     pub completed_on: Option<String>,
@@ -280,6 +282,14 @@ impl ProjectFacts {
             sectors: array(&project["sector"]).iter().filter_map(text).collect(),
             kind: text(&project["type"]),
             budget: Money::read(&project["budget"]["amount"]),
+            budget_breakdown: array(&project["budget"]["budgetBreakdowns"])
+                .iter()
+                .flat_map(|breakdown| array(&breakdown["budgetBreakdown"]))
+                .filter_map(|part| {
+                    let what = text(&part["description"]).or_else(|| text(&part["id"]))?;
+                    Some((what, Money::read(&part["amount"])?))
+                })
+                .collect(),
             start: day(&project["period"]["startDate"]),
             planned_end,
             completed_on,

@@ -93,6 +93,14 @@ fn the_example_projects_measures_match_a_hand_calculation() {
         currency: "GBP".into(),
     };
     assert_eq!(facts.budget, Some(gbp(40_000_000.0)));
+    assert_eq!(
+        facts.budget_breakdown,
+        vec![
+            ("2016 budget allocation".to_owned(), gbp(10_000_000.0)),
+            ("2017 budget allocation".to_owned(), gbp(20_000_000.0)),
+            ("2018 budget allocation".to_owned(), gbp(10_000_000.0)),
+        ]
+    );
     assert_eq!(facts.final_value, Some(gbp(42_100_000.0)));
     assert_eq!(facts.planned_end.as_deref(), Some("2017-12-31"));
     assert_eq!(facts.completed_on.as_deref(), Some("2018-12-10"));

@@ -248,6 +248,14 @@ async fn a_project_page_says_what_where_who_how_much_and_how_late_with_its_numbe
     );
     assert!(page.contains("Rotten beams found"));
     assert!(
+        page.contains("Naryn town hall <span class=\"meta\">(public authority)</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Roofers LLC <span class=\"meta\">(contractor)</span>"),
+        "{page}"
+    );
+    assert!(
         page.contains(&format!("href=\"/en/tenders/{OCID}\"")),
         "the stored process is linked"
     );
@@ -487,6 +495,11 @@ async fn a_site_visit_becomes_a_report_and_counts_once_published() {
     let (_, page) = get(&app, "/en/projects/kg-naryn-school-1").await;
     assert!(
         page.contains("1 visit since 2026-11-20: work stopped on 1, signboard missing on 1, defects seen on 1."),
+        "{page}"
+    );
+    // The visit's photo, published with it, shows on the project page.
+    assert!(
+        page.contains(&format!("/reports/photos/{}/small.jpg", photos[0].id)),
         "{page}"
     );
     assert!(page.contains("Half the roof is bare"));

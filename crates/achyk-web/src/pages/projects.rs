@@ -455,6 +455,14 @@ pub struct StepView {
 struct ProjectPage {
     chrome: Chrome,
     summary: Vec<String>,
+    description: Option<String>,
+    purpose: Option<String>,
+    /// (name, roles in words).
+    parties: Vec<(String, String)>,
+    /// (what, amount in words).
+    breakdown: Vec<(String, String)>,
+    /// Published photos of the reports about the project: (full, small).
+    photos: Vec<(String, String)>,
     measures: Vec<MeasureView>,
     steps: Vec<StepView>,
     processes: Vec<ProcessView>,
@@ -760,6 +768,28 @@ pub async fn page(
         .await
         .map_err(|error| AppError::from_store(lang, error))?;
     let visits = visits_sentence(&tr, &visits);
+    let mut photos = Vec::new();
+    let published = state
+        .store
+        .published_reports(achyk_store::ReportsAbout::Project(&facts.id), 50, 0)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?
+        .0;
+    for report in &published {
+        for photo in state
+            .store
+            .report_photos(report.id)
+            .await
+            .map_err(|error| AppError::from_store(lang, error))?
+            .into_iter()
+            .filter(|photo| !photo.hidden)
+        {
+            photos.push((
+                format!("/reports/photos/{}.jpg", photo.id),
+                format!("/reports/photos/{}/small.jpg", photo.id),
+            ));
+        }
+    }
     let mut steps: Vec<StepView> = facts
         .milestones
         .iter()
@@ -831,6 +861,30 @@ pub async fn page(
             Some(format!("/projects/{}", urlencoding(&facts.id))),
         ),
         summary: summary(lang, &tr, &facts, &row, &measures),
+        description: facts.description.clone(),
+        purpose: facts.purpose.clone(),
+        parties: facts
+            .parties
+            .iter()
+            .map(|party| {
+                let roles: Vec<String> = party
+                    .roles
+                    .iter()
+                    .map(|role| {
+                        let id = format!("party-role-{role}");
+                        let words = tr.t(&id);
+                        if words == id { role.clone() } else { words }
+                    })
+                    .collect();
+                (party.name.clone(), roles.join(", "))
+            })
+            .collect(),
+        breakdown: facts
+            .budget_breakdown
+            .iter()
+            .map(|(what, amount)| (what.clone(), money(&tr, amount)))
+            .collect(),
+        photos,
         measures: measures_view(&tr, &facts, &measures, flag_total),
         steps,
         processes,
