@@ -1023,6 +1023,53 @@ fn scan_elements<'s, S: ElementSink<'s>>(
     }
 }
 
+/// Reads every element of an array (`releases`, `projects`) into `sink`: straight from the
+/// stream buffer when lines are tracked (serde_json has just consumed the `[` from it), else
+/// element by element through serde_json, an element that is not valid UTF-8 reported and
+/// skipped (`what` names it in the message).
+fn read_elements<'de, 's, S: ElementSink<'s>, A: SeqAccess<'de>>(
+    sink: &mut S,
+    mut seq: A,
+    path: &str,
+    what: &str,
+) -> Result<(), A::Error> {
+    if let Lines::Tracked(buffer) = &sink.context().lines {
+        let buffer = buffer.clone();
+        drop(seq);
+        return scan_elements(sink, &buffer, path, what)
+            .map_err(|()| serde::de::Error::custom(format!("stopped in `{path}`")));
+    }
+    let mut index = 0usize;
+    loop {
+        let element = match seq.next_element::<Box<RawValue>>() {
+            Ok(Some(raw)) => {
+                let line = sink.context().line_of_raw(raw.get());
+                Element {
+                    index,
+                    line,
+                    value: Ok(raw),
+                }
+            }
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                let message = error.to_string();
+                if !is_utf8_error(&message) {
+                    return Err(error);
+                }
+                let (problem, position) = split_error(&message);
+                let line = sink.context().error_line(position);
+                Element {
+                    index,
+                    line,
+                    value: Err(format!("invalid UTF-8 ({problem}); {what} skipped")),
+                }
+            }
+        };
+        index += 1;
+        sink.accept(element, path);
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for ReleasesSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -1073,45 +1120,9 @@ impl<'de> Visitor<'de> for ReleasesSeed<'_, '_, '_> {
         formatter.write_str("an array of releases")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        if let Lines::Tracked(buffer) = &self.reader.context.lines {
-            // serde_json is reading from this very buffer and has just consumed the `[`.
-            let buffer = buffer.clone();
-            drop(seq);
-            let path = format!("{}/releases", self.reader.path);
-            return scan_elements(&mut self, &buffer, &path, "release")
-                .map_err(|()| serde::de::Error::custom("stopped in `releases`"));
-        }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
         let path = format!("{}/releases", self.reader.path);
-        let mut index = 0usize;
-        loop {
-            let element = match seq.next_element::<Box<RawValue>>() {
-                Ok(Some(raw)) => {
-                    let line = self.reader.context.line_of_raw(raw.get());
-                    Element {
-                        index,
-                        line,
-                        value: Ok(raw),
-                    }
-                }
-                Ok(None) => return Ok(()),
-                Err(error) => {
-                    let message = error.to_string();
-                    if !is_utf8_error(&message) {
-                        return Err(error);
-                    }
-                    let (what, position) = split_error(&message);
-                    let line = self.reader.context.error_line(position);
-                    Element {
-                        index,
-                        line,
-                        value: Err(format!("invalid UTF-8 ({what}); release skipped")),
-                    }
-                }
-            };
-            index += 1;
-            self.accept(element, &path);
-        }
+        read_elements(&mut self, seq, &path, "release")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -1183,43 +1194,8 @@ impl<'de> Visitor<'de> for ProjectsSeed<'_, '_> {
         formatter.write_str("an array of projects")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        if let Lines::Tracked(buffer) = &self.context.lines {
-            // serde_json is reading from this very buffer and has just consumed the `[`.
-            let buffer = buffer.clone();
-            drop(seq);
-            return scan_elements(&mut self, &buffer, "/projects", "project")
-                .map_err(|()| serde::de::Error::custom("stopped in `projects`"));
-        }
-        let mut index = 0usize;
-        loop {
-            let element = match seq.next_element::<Box<RawValue>>() {
-                Ok(Some(raw)) => {
-                    let line = self.context.line_of_raw(raw.get());
-                    Element {
-                        index,
-                        line,
-                        value: Ok(raw),
-                    }
-                }
-                Ok(None) => return Ok(()),
-                Err(error) => {
-                    let message = error.to_string();
-                    if !is_utf8_error(&message) {
-                        return Err(error);
-                    }
-                    let (what, position) = split_error(&message);
-                    let line = self.context.error_line(position);
-                    Element {
-                        index,
-                        line,
-                        value: Err(format!("invalid UTF-8 ({what}); project skipped")),
-                    }
-                }
-            };
-            index += 1;
-            self.accept(element, "/projects");
-        }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
+        read_elements(&mut self, seq, "/projects", "project")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {

@@ -703,6 +703,25 @@ fn measures_view(
     out
 }
 
+/// The ocids of a project's processes that are stored here, in one query.
+async fn stored_processes(
+    state: &AppState,
+    facts: &ProjectFacts,
+) -> Result<std::collections::HashSet<String>, achyk_store::StoreError> {
+    let ocids: Vec<String> = facts
+        .processes
+        .iter()
+        .map(|process| process.ocid.clone())
+        .collect();
+    Ok(state
+        .store
+        .summaries_of(&ocids)
+        .await?
+        .into_iter()
+        .map(|summary| summary.ocid)
+        .collect())
+}
+
 /// `GET /{lang}/projects/{id}`.
 pub async fn page(
     State(state): State<AppState>,
@@ -718,6 +737,9 @@ pub async fn page(
         .map_err(|error| AppError::from_store(lang, error))?;
     let facts = ProjectFacts::read(&data).ok_or(AppError::NotFound(lang))?;
     let measures = facts.measures(&today());
+    let stored = stored_processes(&state, &facts)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
     let mut processes = Vec::new();
     let mut flag_total = 0;
     for process in &facts.processes {
@@ -728,13 +750,10 @@ pub async fn page(
             .map(|flags| flags.len())
             .unwrap_or(0);
         flag_total += flags;
-        let stored = state
-            .store
-            .compiled_release(&achyk_store::Ocid(process.ocid.clone()))
-            .await
-            .is_ok();
         processes.push(ProcessView {
-            href: stored.then(|| format!("/{}/tenders/{}", lang.code(), process.ocid)),
+            href: stored
+                .contains(&process.ocid)
+                .then(|| format!("/{}/tenders/{}", lang.code(), process.ocid)),
             title: process
                 .title
                 .clone()
@@ -1331,14 +1350,15 @@ pub async fn visit(
     };
     // The report is about the project's first process that is stored, in the project's region,
     // at its first named place; these come from the project, never from the visitor.
-    let mut ocid = String::new();
-    for process in &facts.processes {
-        let key = achyk_store::Ocid(process.ocid.clone());
-        if state.store.compiled_release(&key).await.is_ok() {
-            ocid = process.ocid.clone();
-            break;
-        }
-    }
+    let stored = stored_processes(&state, &facts)
+        .await
+        .map_err(|error| AppError::from_store(lang, error))?;
+    let ocid = facts
+        .processes
+        .iter()
+        .find(|process| stored.contains(&process.ocid))
+        .map(|process| process.ocid.clone())
+        .unwrap_or_default();
     let kept = draft.clone();
     draft.text = text;
     draft.category = category.to_owned();
