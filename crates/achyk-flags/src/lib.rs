@@ -52,6 +52,8 @@ pub enum Group {
     Buyer,
     ProcuringEntity,
     Tenderer,
+    /// A lot of a multi-lot process, keyed `{ocid}/{lot id}`.
+    Lot,
 }
 
 impl Group {
@@ -62,6 +64,7 @@ impl Group {
             Self::Buyer => "buyer",
             Self::ProcuringEntity => "procuring_entity",
             Self::Tenderer => "tenderer",
+            Self::Lot => "lot",
         }
     }
 
@@ -72,6 +75,7 @@ impl Group {
             Self::Buyer => "Buyer",
             Self::ProcuringEntity => "ProcuringEntity",
             Self::Tenderer => "Tenderer",
+            Self::Lot => "Lot",
         }
     }
 }
@@ -297,9 +301,6 @@ impl Indicators {
                 if let Some(options) = &settings.r018 {
                     flags.extend(r018::check(process, options));
                 }
-                if settings.r028.is_some() {
-                    flags.extend(r028::check(process, &context));
-                }
                 if settings.r030.is_some() {
                     flags.extend(r030::check(process));
                 }
@@ -324,9 +325,6 @@ impl Indicators {
                 if settings.r020.is_some() {
                     flags.extend(r020::check(process));
                 }
-                if let Some(options) = &settings.r022 {
-                    flags.extend(r022::check(process, options));
-                }
                 if let Some(options) = &settings.r061 {
                     flags.extend(r061::short(process, options));
                 }
@@ -336,6 +334,7 @@ impl Indicators {
                 if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
                     flags.extend(r063::check(process, options, as_of));
                 }
+                flags.extend(by_lot(process, settings, &context));
                 flags
             })
             .collect();
@@ -399,16 +398,117 @@ impl Indicators {
     }
 }
 
+/// The lot-aware indicators. A process of one lot is judged whole. A multi-lot process is
+/// judged lot by lot (its bids are priced per lot, so prices of different lots are not
+/// comparable): R018, R022, R028, R031, R035 and R036 raise flags on the lot (group `Lot`,
+/// `{ocid}/{lot id}`, each fact naming the `lot`), and R022 and R028 raise the process's flag
+/// (and R028 its tenderers') from its lots' results instead of from all its bids together.
+fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag> {
+    let lots = process.lot_processes();
+    let mut flags = Vec::new();
+    if lots.is_empty() {
+        if settings.r028.is_some() {
+            flags.extend(r028::check(process, context));
+        }
+        if let Some(options) = &settings.r022 {
+            flags.extend(r022::check(process, options));
+        }
+        return flags;
+    }
+    for (lot, part) in &lots {
+        let mut found = Vec::new();
+        if let Some(options) = &settings.r018 {
+            found.extend(r018::check(part, options));
+        }
+        if settings.r028.is_some() {
+            found.extend(r028::check(part, context));
+        }
+        if let Some(options) = &settings.r022 {
+            found.extend(r022::check(part, options));
+        }
+        if let Some(options) = &settings.r031 {
+            found.extend(r031::check(part, options));
+        }
+        if let Some(options) = &settings.r035 {
+            found.extend(r035::check(part, options));
+        }
+        if settings.r036.is_some() {
+            found.extend(r036::check(part, context));
+        }
+        for mut flag in found {
+            for fact in &mut flag.facts {
+                fact.texts.push(("lot", lot.clone()));
+            }
+            match flag.group {
+                Group::Ocid => {
+                    if matches!(flag.code, "R022" | "R028") {
+                        flags.push(flag.clone());
+                    }
+                    flags.push(Flag {
+                        group: Group::Lot,
+                        id: format!("{}/{lot}", process.ocid),
+                        ..flag
+                    });
+                }
+                Group::Tenderer if flag.code == "R028" => flags.push(flag),
+                _ => {}
+            }
+        }
+    }
+    flags
+}
+
 fn number(value: f64) -> Value {
     serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
 impl Results {
+    /// The results with every `Lot` flag raised on its process instead (group `Ocid`, the facts
+    /// added to the process's own flag of the same code, each fact once), for pages and scores
+    /// that show a process whole: "one of its lots had a single bid" is a flag of the process.
+    pub fn with_lots_on_processes(self) -> Results {
+        let mut flags: BTreeMap<(Group, String, &'static str), Flag> = BTreeMap::new();
+        for mut flag in self.flags {
+            if flag.group == Group::Lot {
+                let lot = flag
+                    .facts
+                    .iter()
+                    .flat_map(|fact| &fact.texts)
+                    .find(|(name, _)| *name == "lot")
+                    .map(|(_, lot)| format!("/{lot}"));
+                if let Some(ocid) = lot.and_then(|lot| flag.id.strip_suffix(&lot)) {
+                    flag.id = ocid.to_owned();
+                    flag.group = Group::Ocid;
+                }
+            }
+            match flags.get_mut(&(flag.group, flag.id.clone(), flag.code)) {
+                Some(existing) => {
+                    for fact in flag.facts {
+                        if !existing.facts.contains(&fact) {
+                            existing.facts.push(fact);
+                        }
+                    }
+                }
+                None => {
+                    flags.insert((flag.group, flag.id.clone(), flag.code), flag);
+                }
+            }
+        }
+        Results {
+            flags: flags.into_values().collect(),
+            ..self
+        }
+    }
+
     /// Cardinal's output: groups of `{id: {"Rnnn": number}}` (empty groups left out), plus
-    /// `Meta` when `meta`, plus `Maps` when `map`. Keys are sorted.
-    pub fn to_cardinal_json(&self, meta: bool, map: bool) -> Value {
+    /// `Meta` when `meta`, plus `Maps` when `map`, plus Achyk's `Lot` group when `lots`. Keys
+    /// are sorted.
+    pub fn to_cardinal_json(&self, meta: bool, map: bool, lots: bool) -> Value {
         let mut groups: BTreeMap<Group, BTreeMap<&str, BTreeMap<&str, f64>>> = BTreeMap::new();
         for flag in &self.flags {
+            if flag.group == Group::Lot && !lots {
+                continue;
+            }
             groups
                 .entry(flag.group)
                 .or_default()

@@ -1,11 +1,15 @@
 //! The facts of one compiled release that the indicators read, extracted once.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
-/// A bid's value and who submitted it. Lot-aware indicators will add the lot here.
+/// A bid's value, who submitted it, and the lots it is for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bid {
     pub status: Option<String>,
+    /// `relatedLots` (ids, or objects with an `id` as the Kyrgyz feed writes them).
+    pub lots: Vec<String>,
     /// Instant in nanoseconds since the epoch, when the date parses.
     pub date: Option<i128>,
     pub date_text: Option<String>,
@@ -30,6 +34,8 @@ impl Bid {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Award {
     pub id: Option<String>,
+    /// `relatedLots`.
+    pub lots: Vec<String>,
     pub status: Option<String>,
     pub suppliers: Vec<String>,
     pub classifications: Vec<String>,
@@ -76,6 +82,15 @@ pub struct Process {
     /// How many complaints the release lists (`complaints`, the Kyrgyz feed's extension).
     pub complaints: usize,
     pub contracts: Vec<Contract>,
+    /// `tender.lots`: each lot's id and its estimate (amount, currency) when it has one.
+    pub lots: Vec<Lot>,
+}
+
+/// A lot of the tender.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lot {
+    pub id: String,
+    pub value: Option<(f64, String)>,
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -92,6 +107,28 @@ fn ids(value: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `relatedLots`: a list of lot ids, or of objects with an `id` (the Kyrgyz feed's bids).
+fn lot_ids(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|entry| entry.as_str().or_else(|| entry.get("id")?.as_str()))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `{amount, currency}` when both are there.
+fn money(value: Option<&Value>) -> Option<(f64, String)> {
+    let value = value?;
+    Some((
+        value.get("amount")?.as_f64()?,
+        value.get("currency")?.as_str()?.to_owned(),
+    ))
 }
 
 fn instant(value: Option<&Value>) -> Option<i128> {
@@ -115,6 +152,7 @@ impl Process {
                     .iter()
                     .map(|bid| Bid {
                         status: text(bid.get("status")),
+                        lots: lot_ids(bid.get("relatedLots")),
                         date: instant(bid.get("date")),
                         date_text: text(bid.get("date")),
                         tenderers: ids(bid.get("tenderers")),
@@ -132,6 +170,7 @@ impl Process {
                     .iter()
                     .map(|award| Award {
                         id: text(award.get("id")),
+                        lots: lot_ids(award.get("relatedLots")),
                         date: instant(award.get("date")),
                         date_text: text(award.get("date")),
                         amount: award.pointer("/value/amount").and_then(Value::as_f64),
@@ -174,23 +213,27 @@ impl Process {
                     .collect()
             })
             .unwrap_or_default();
-        let tender_value = match (
-            field("value")
-                .and_then(|value| value.get("amount"))
-                .and_then(Value::as_f64),
-            field("value")
-                .and_then(|value| value.get("currency"))
-                .and_then(Value::as_str),
-        ) {
-            (Some(amount), Some(currency)) => Some((amount, currency.to_owned())),
-            _ => None,
-        };
+        let tender_value = money(field("value"));
+        let lots = field("lots")
+            .and_then(Value::as_array)
+            .map(|lots| {
+                lots.iter()
+                    .filter_map(|lot| {
+                        Some(Lot {
+                            id: lot.get("id")?.as_str()?.to_owned(),
+                            value: money(lot.get("value")),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let complaints = release
             .get("complaints")
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
         Some(Self {
             ocid,
+            lots,
             complaints,
             tender_value,
             contracts,
@@ -206,6 +249,75 @@ impl Process {
             bids,
             awards,
         })
+    }
+
+    /// The process's lots as processes of their own, when it has two lots or more (named by
+    /// `tender.lots` or by the bids and awards): each with the bids and awards that name the
+    /// lot, the contracts of those awards, the lot's estimate as `tender_value`, and the number
+    /// of distinct tenderers of its submitted bids as `number_of_tenderers`. Bids and awards
+    /// that name no lot belong to none. Empty for a process of one lot or none. Sorted by lot id.
+    pub fn lot_processes(&self) -> Vec<(String, Process)> {
+        let mut ids: BTreeSet<&str> = self.lots.iter().map(|lot| lot.id.as_str()).collect();
+        ids.extend(
+            self.bids
+                .iter()
+                .flat_map(|bid| bid.lots.iter().map(String::as_str)),
+        );
+        ids.extend(
+            self.awards
+                .iter()
+                .flat_map(|award| award.lots.iter().map(String::as_str)),
+        );
+        if ids.len() < 2 {
+            return Vec::new();
+        }
+        ids.into_iter()
+            .map(|id| {
+                let names = |lots: &[String]| lots.iter().any(|lot| lot == id);
+                let bids: Vec<Bid> = self
+                    .bids
+                    .iter()
+                    .filter(|bid| names(&bid.lots))
+                    .cloned()
+                    .collect();
+                let awards: Vec<Award> = self
+                    .awards
+                    .iter()
+                    .filter(|award| names(&award.lots))
+                    .cloned()
+                    .collect();
+                let contracts = self
+                    .contracts
+                    .iter()
+                    .filter(|contract| {
+                        contract.award_id.is_some()
+                            && awards.iter().any(|award| award.id == contract.award_id)
+                    })
+                    .cloned()
+                    .collect();
+                let tenderers: BTreeSet<&str> = bids
+                    .iter()
+                    .filter(|bid| bid.is_submitted())
+                    .flat_map(|bid| bid.tenderers.iter().map(String::as_str))
+                    .collect();
+                let lot = Process {
+                    ocid: self.ocid.clone(),
+                    number_of_tenderers: Some(tenderers.len() as f64),
+                    tender_value: self
+                        .lots
+                        .iter()
+                        .find(|lot| lot.id == id)
+                        .and_then(|lot| lot.value.clone()),
+                    complaints: 0,
+                    lots: Vec::new(),
+                    bids,
+                    awards,
+                    contracts,
+                    ..self.clone()
+                };
+                (id.to_owned(), lot)
+            })
+            .collect()
     }
 
     pub fn submitted_bids(&self) -> impl Iterator<Item = &Bid> {

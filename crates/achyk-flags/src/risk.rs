@@ -6,6 +6,8 @@
 //!   and `ProcuringEntity`), plus the mean score of its processes.
 //! - A supplier (tenderer): the sum of the weights of its own flags (group `Tenderer`).
 //!
+//! - A lot's flags (group `Lot`) score nothing of their own.
+//!
 //! Every weight is 1 unless the caller gives another one for the code.
 
 use std::collections::BTreeMap;
@@ -33,6 +35,8 @@ pub fn scores(
     for flag in &results.flags {
         let group = match flag.group {
             Group::ProcuringEntity => Group::Buyer,
+            // A lot's flags explain its process; the process's own flags are what it scores.
+            Group::Lot => continue,
             other => other,
         };
         let entry = totals.entry((group, flag.id.clone())).or_default();

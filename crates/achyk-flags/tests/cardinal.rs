@@ -24,7 +24,11 @@ fn check(case: &str) {
         read(format!("{case}.expected"))
     };
     let expected: Value = serde_json::from_str(&expected).unwrap();
-    assert_eq!(results.to_cardinal_json(false, false), expected, "{case}");
+    assert_eq!(
+        results.to_cardinal_json(false, false, false),
+        expected,
+        "{case}"
+    );
 }
 
 macro_rules! cases {

@@ -45,7 +45,7 @@ fn compute(releases: &[Value], threads: usize) -> String {
         r048.minimum_contracting_processes = Some(1);
     }
     pool.install(|| Indicators::compute(releases, &settings))
-        .to_cardinal_json(true, true)
+        .to_cardinal_json(true, true, true)
         .to_string()
 }
 

@@ -15,7 +15,11 @@ fn check(case: &str) {
     let (results, rejected) = Indicators::compute_lines(&read("jsonl"), &settings);
     assert!(rejected.is_empty());
     let expected: Value = serde_json::from_str(&read("expected")).unwrap();
-    assert_eq!(results.to_cardinal_json(false, false), expected, "{case}");
+    assert_eq!(
+        results.to_cardinal_json(false, false, false),
+        expected,
+        "{case}"
+    );
 }
 
 /// Cardinal compares `bids.details[].date` with `tenderPeriod.endDate` as text.

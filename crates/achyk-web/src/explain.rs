@@ -50,7 +50,15 @@ pub fn fact_sentence(tr: &Tr, fact: &Value) -> Option<String> {
     for (name, number) in &numbers {
         arguments.push((name, Arg::Number(*number)));
     }
-    Some(tr.t_with(&format!("flagfact-{code}"), &arguments))
+    let sentence = tr.t_with(&format!("flagfact-{code}"), &arguments);
+    // A fact of one lot of a multi-lot process says which lot.
+    match texts.iter().find(|(name, _)| name == "lot") {
+        Some((_, lot)) => Some(tr.t_with(
+            "flag-in-lot",
+            &[("lot", Arg::Text(lot)), ("fact", Arg::Text(&sentence))],
+        )),
+        None => Some(sentence),
+    }
 }
 
 /// The flags as a page shows them, in the order given.

@@ -770,7 +770,7 @@ async fn the_tender_page_explains_its_red_flags() {
         flag(
             "ocds-h7i0z4-240115013",
             "R028",
-            serde_json::json!([{"code": "identical_bid_price", "numbers": {"amount": 4750000, "tenderers": 2}, "texts": {"currency": "KGS", "ocid": "ocds-h7i0z4-240115013"}}]),
+            serde_json::json!([{"code": "identical_bid_price", "numbers": {"amount": 4750000, "tenderers": 2}, "texts": {"currency": "KGS", "ocid": "ocds-h7i0z4-240115013", "lot": "2"}}]),
         ),
         achyk_store::StoredFlag {
             group: "buyer".into(),
@@ -822,7 +822,8 @@ async fn the_tender_page_explains_its_red_flags() {
         facts(&english),
         [
             "The tender was open for 3 days; the threshold is 15.",
-            "2 tenderers bid exactly 4,750,000 KGS."
+            // A fact of one lot says which.
+            "Lot 2: 2 tenderers bid exactly 4,750,000 KGS."
         ]
     );
     assert!(english.contains("Risk score: 2.0"));
@@ -832,7 +833,7 @@ async fn the_tender_page_explains_its_red_flags() {
         [
             "Приём заявок длился 3 дн.; порог — 15.",
             // `select` folds white space; the page groups digits with narrow no-break spaces.
-            "2 участника предложили ровно 4 750 000 KGS."
+            "Лот 2: 2 участника предложили ровно 4 750 000 KGS."
         ]
     );
     assert!(russian.contains("4\u{202f}750\u{202f}000"));

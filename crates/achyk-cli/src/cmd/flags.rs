@@ -82,7 +82,8 @@ pub async fn compute_and_store(
         }
     }
     let count = processes.len() as i64;
-    let results = Indicators::compute_processes(processes, settings);
+    // A flag of one lot is shown, and scored, as a flag of its process (its facts name the lot).
+    let results = Indicators::compute_processes(processes, settings).with_lots_on_processes();
     let flags: Vec<StoredFlag> = results
         .flags
         .iter()

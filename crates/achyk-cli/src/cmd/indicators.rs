@@ -2,7 +2,7 @@
 //!
 //! Writes one JSON object in Cardinal's output format: `OCID`, `Buyer`, `ProcuringEntity` and
 //! `Tenderer` groups of `{id: {"Rnnn": number}}`, plus `Meta` (quartiles and fences) unless
-//! `--no-meta`, plus `Maps` with `--map`. Settings are Cardinal's INI file; without one, every
+//! `--no-meta`, plus `Maps` with `--map`, plus Achyk's `Lot` group with `--lots`. Settings are Cardinal's INI file; without one, every
 //! indicator runs with its defaults.
 //!
 //! Exit code: 0 when every line was used; 1 when some lines were not JSON objects with an
@@ -33,6 +33,9 @@ pub struct IndicatorsArgs {
     /// Add the "Maps" key, mapping contracting processes to the organisations flagged.
     #[arg(long)]
     pub map: bool,
+    /// Add the "Lot" group: each lot of a multi-lot process judged alone, keyed `{ocid}/{lot}`.
+    #[arg(long)]
+    pub lots: bool,
 }
 
 pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
@@ -71,7 +74,7 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot read {}", input.display()))?;
     }
     let (results, rejected) = Indicators::compute_lines(&text, &settings);
-    let output = results.to_cardinal_json(!args.no_meta, args.map);
+    let output = results.to_cardinal_json(!args.no_meta, args.map, args.lots);
     let mut stdout = io::stdout().lock();
     serde_json::to_writer(&mut stdout, &output).context("cannot write the results")?;
     writeln!(stdout).context("cannot write the results")?;

@@ -1,5 +1,7 @@
 section-flags = Red flags
 flags-intro = A red flag is a reason to look closer, not proof of wrongdoing. Each one says what raised it.
+# A fact about one lot of a multi-lot process.
+flag-in-lot = Lot { $lot }: { $fact }
 flags-none = No red flag was raised for this process.
 flags-score = Risk score: { $score }
 flag-R003-title = Short submission period

@@ -1,5 +1,7 @@
 section-flags = Кызыл желекчелер
 flags-intro = Кызыл желекче — көңүл буруш үчүн себеп, мыйзам бузуунун далили эмес. Ар биринде эмне себеп болгону жазылган.
+# A fact about one lot of a multi-lot process.
+flag-in-lot = { $lot }-лот: { $fact }
 flags-none = Бул сатып алуу үчүн кызыл желекче жок.
 flags-score = Тобокелдик баасы: { $score }
 flag-R003-title = Арыз берүү мөөнөтү кыска

@@ -1,5 +1,7 @@
 section-flags = Красные флаги
 flags-intro = Красный флаг — повод присмотреться, а не доказательство нарушения. У каждого указано, что его вызвало.
+# A fact about one lot of a multi-lot process.
+flag-in-lot = Лот { $lot }: { $fact }
 flags-none = Для этой закупки красных флагов нет.
 flags-score = Оценка риска: { $score }
 flag-R003-title = Короткий срок подачи заявок
