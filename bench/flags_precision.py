@@ -16,6 +16,8 @@ PAIRS = [
     ("single_bid", "R018"),
     ("identical_bid_prices", "R028"),
     ("late_winning_bid", "R030"),
+    ("split_purchase", "R011"),
+    ("repeat_direct_award", "R055"),
 ]
 
 directory = sys.argv[1]

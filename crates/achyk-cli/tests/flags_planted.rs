@@ -1,7 +1,9 @@
 //! The red flags against the generator's planted patterns (`planted.jsonl`): what the
-//! generator plants as a single bid, a late winning bid or identical bid prices must be flagged
-//! by R018, R030 and R028, and the near misses it puts beside the first two (two bids; a late
-//! bid that lost) must not. `bench/flags_precision.py` prints the full table.
+//! generator plants as a single bid, a late winning bid, identical bid prices, a split purchase
+//! or repeated direct awards must be flagged by R018, R030, R028, R011 and R055, and the near
+//! misses it puts beside them (two bids; a late bid that lost; identical prices on different
+//! lots; purchases just over the threshold through an open tender; two direct awards) must not.
+//! `bench/flags_precision.py` prints the full table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -61,12 +63,12 @@ fn planted_patterns_are_flagged_and_near_misses_are_not() {
                     .collect::<BTreeSet<String>>()
             }
         };
-        for (pattern, code, near_misses_clear) in [
-            ("single_bid", "R018", true),
-            ("late_winning_bid", "R030", true),
-            // R028 is not lot-aware yet: identical prices on different lots (the near
-            // misses) are flagged too (docs/indicators/precision.md).
-            ("identical_bid_prices", "R028", false),
+        for (pattern, code) in [
+            ("single_bid", "R018"),
+            ("late_winning_bid", "R030"),
+            ("identical_bid_prices", "R028"),
+            ("split_purchase", "R011"),
+            ("repeat_direct_award", "R055"),
         ] {
             let positives = &planted[&(pattern.to_string(), false)];
             assert!(positives.len() >= 5, "{pattern}: {}", positives.len());
@@ -76,17 +78,13 @@ fn planted_patterns_are_flagged_and_near_misses_are_not() {
                     "{pattern} {ocid} lacks {code}"
                 );
             }
-            if near_misses_clear {
-                for ocid in planted
-                    .get(&(pattern.to_string(), true))
-                    .into_iter()
-                    .flatten()
-                {
-                    assert!(
-                        !codes_of(ocid.clone()).await.contains(code),
-                        "near miss {pattern} {ocid} has {code}"
-                    );
-                }
+            let near_misses = &planted[&(pattern.to_string(), true)];
+            assert!(!near_misses.is_empty(), "{pattern} has no near miss");
+            for ocid in near_misses {
+                assert!(
+                    !codes_of(ocid.clone()).await.contains(code),
+                    "near miss {pattern} {ocid} has {code}"
+                );
             }
         }
     });

@@ -1,7 +1,8 @@
 //! Red-flag indicators over OCDS compiled releases: OCP Cardinal's eleven (R003, R018, R024,
 //! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output,
-//! and Achyk's own from OCP's guide (R010, R013, R020, R022, R031, R040, R051, R059, R060,
-//! R061, R062, R063), in the same formats.
+//! and Achyk's own from OCP's guide (R010, R011, R013, R020, R022, R031, R040, R049, R051,
+//! R055, R059, R060, R061, R062, R063), in the same formats. Multi-lot processes are judged
+//! lot by lot (see `by_lot`).
 //!
 //! Pure and deterministic: the result does not depend on the input order or the thread count.
 //! Each [`Flag`] carries the [`Fact`]s that raised it, as numbers with a fact code, so that
@@ -14,6 +15,7 @@
 mod process;
 mod r003;
 mod r010;
+mod r011;
 mod r013;
 mod r018;
 mod r020;
@@ -28,6 +30,8 @@ mod r036;
 mod r038;
 mod r040;
 mod r048;
+mod r049;
+mod r055;
 mod r058;
 mod r059;
 mod r060;
@@ -322,6 +326,9 @@ impl Indicators {
                 if let Some(options) = &settings.r010 {
                     flags.extend(r010::check(process, options));
                 }
+                if let Some(options) = &settings.r049 {
+                    flags.extend(r049::check(process, options, settings));
+                }
                 if settings.r020.is_some() {
                     flags.extend(r020::check(process));
                 }
@@ -381,6 +388,12 @@ impl Indicators {
         }
         if let Some(options) = &settings.r013 {
             r013::run(&processes, options, &mut collector);
+        }
+        if let Some(options) = &settings.r011 {
+            r011::run(&processes, options, settings, &mut collector);
+        }
+        if let Some(options) = &settings.r055 {
+            r055::run(&processes, options, &mut collector);
         }
         if settings.r040.is_some() || settings.r051.is_some() {
             r040::run(

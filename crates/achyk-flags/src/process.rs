@@ -84,6 +84,8 @@ pub struct Process {
     pub contracts: Vec<Contract>,
     /// `tender.lots`: each lot's id and its estimate (amount, currency) when it has one.
     pub lots: Vec<Lot>,
+    /// The classification id of the tender's first item (an OKGZ code in Kyrgyz data).
+    pub classification: Option<String>,
 }
 
 /// A lot of the tender.
@@ -231,9 +233,18 @@ impl Process {
             .get("complaints")
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
+        let classification = field("items")
+            .and_then(Value::as_array)
+            .and_then(|items| {
+                items
+                    .iter()
+                    .find_map(|item| item.pointer("/classification/id")?.as_str())
+            })
+            .map(str::to_owned);
         Some(Self {
             ocid,
             lots,
+            classification,
             complaints,
             tender_value,
             contracts,
@@ -318,6 +329,39 @@ impl Process {
                 (id.to_owned(), lot)
             })
             .collect()
+    }
+
+    /// When the purchase was made, for the law in force: the tender's start, else the first
+    /// award's date, else the first contract's signature.
+    pub fn decided(&self) -> Option<i128> {
+        self.tender_start
+            .or_else(|| self.awards.iter().filter_map(|award| award.date).min())
+            .or_else(|| {
+                self.contracts
+                    .iter()
+                    .filter_map(|contract| contract.date_signed)
+                    .min()
+            })
+    }
+
+    /// What the purchase is worth: `tender.value`, else the active awards' total when they are
+    /// all in one currency.
+    pub fn value(&self) -> Option<(f64, &str)> {
+        if let Some((amount, currency)) = &self.tender_value {
+            return Some((*amount, currency));
+        }
+        let mut total: Option<(f64, &str)> = None;
+        for award in self.active_awards() {
+            let (Some(amount), Some(currency)) = (award.amount, award.currency.as_deref()) else {
+                return None;
+            };
+            total = match total {
+                None => Some((amount, currency)),
+                Some((sum, seen)) if seen == currency => Some((sum + amount, seen)),
+                Some(_) => return None,
+            };
+        }
+        total
     }
 
     pub fn submitted_bids(&self) -> impl Iterator<Item = &Bid> {

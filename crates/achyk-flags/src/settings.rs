@@ -36,9 +36,18 @@ pub enum SettingsError {
 pub const DEFAULT_SETTINGS: &str = include_str!("default_settings.ini");
 
 /// The codes of the indicators this crate computes, in output order.
-pub const CODES: [&str; 23] = [
-    "R003", "R010", "R013", "R018", "R020", "R022", "R024", "R025", "R028", "R030", "R031", "R035",
-    "R036", "R038", "R040", "R048", "R051", "R058", "R059", "R060", "R061", "R062", "R063",
+pub const CODES: [&str; 26] = [
+    "R003", "R010", "R011", "R013", "R018", "R020", "R022", "R024", "R025", "R028", "R030", "R031",
+    "R035", "R036", "R038", "R040", "R048", "R049", "R051", "R055", "R058", "R059", "R060", "R061",
+    "R062", "R063",
+];
+
+/// The thresholds of `Settings::all()` and of the file `--init` writes: Law No. 72 (2015) from
+/// its entry into force, Law No. 27 (2022) from 1 April 2022, as the generator uses them.
+/// Plausible figures, not confirmed legal ones (see docs/indicators/thresholds.md).
+pub const DEFAULT_THRESHOLDS: [(&str, f64); 2] = [
+    ("2015-05-14T00:00:00+06:00", 1_000_000.0),
+    ("2022-04-01T00:00:00+06:00", 1_500_000.0),
 ];
 
 /// Sections Cardinal's `prepare` command reads: accepted in a shared settings file, unused here.
@@ -94,6 +103,43 @@ pub struct Settings {
     pub r061: Option<Threshold>,
     /// Decision period too long: days (default 30).
     pub r062: Option<Threshold>,
+    /// `[thresholds]`: from each instant (sorted), the value above which the law then in force
+    /// asks for an open tender, in `currency` when one is set (R011, R049).
+    pub thresholds: Vec<(i128, f64)>,
+    /// Split purchases just under the threshold.
+    pub r011: Option<R011>,
+    /// A non-competitive purchase just under the threshold.
+    pub r049: Option<R049>,
+    /// Repeated direct awards from one buyer to one supplier.
+    pub r055: Option<R055>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R011 {
+    /// A purchase counts when its value is at least this share of the threshold (default 0.85).
+    pub share: Option<f64>,
+    /// How many such purchases make a split (default 3).
+    pub minimum_processes: Option<usize>,
+    /// Within how many days of the first (default 30).
+    pub window_days: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R049 {
+    /// How far under the threshold, as a share of it (default 0.1: from 90% to just under).
+    pub margin: Option<f64>,
+    /// The non-competitive methods (default `direct` and `limited`).
+    pub procurement_methods: Option<BTreeSet<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R055 {
+    /// How many direct awards to one supplier make a repeat (default 3).
+    pub minimum_processes: Option<usize>,
+    /// Within how many days of the first (default 365).
+    pub window_days: Option<f64>,
+    /// The non-competitive methods (default `direct`).
+    pub procurement_methods: Option<BTreeSet<String>>,
 }
 
 /// A share or index at or above `threshold`, for buyers with enough processes.
@@ -223,7 +269,7 @@ fn section_label(section: &str) -> String {
 }
 
 fn known_sections() -> String {
-    let mut known = vec!["exclusions".to_owned()];
+    let mut known = vec!["exclusions".to_owned(), "thresholds".to_owned()];
     known.extend(CODES.iter().map(|code| (*code).to_owned()));
     known.push("R003.procurement_method_details".to_owned());
     known.extend(
@@ -273,8 +319,28 @@ impl Settings {
             r051: Some(Concentration::default()),
             r061: Some(Threshold::default()),
             r062: Some(Threshold::default()),
+            r011: Some(R011::default()),
+            r049: Some(R049::default()),
+            r055: Some(R055::default()),
+            thresholds: DEFAULT_THRESHOLDS
+                .iter()
+                .map(|&(from, amount)| {
+                    let from = achyk_ocds::release::parse_instant(from)
+                        .expect("the default thresholds' dates parse");
+                    (from, amount)
+                })
+                .collect(),
             ..Self::default()
         }
+    }
+
+    /// The threshold in force at `instant`: the last `[thresholds]` entry from before it.
+    pub fn threshold_at(&self, instant: i128) -> Option<f64> {
+        self.thresholds
+            .iter()
+            .take_while(|(from, _)| *from <= instant)
+            .last()
+            .map(|(_, amount)| *amount)
     }
 
     /// Reads Cardinal's INI settings. Unknown sections and keys are errors naming the known ones.
@@ -317,7 +383,16 @@ impl Settings {
 
     fn open_section(&mut self, section: &str, line: usize) -> Result<(), SettingsError> {
         match section {
-            "exclusions" => {}
+            "exclusions" | "thresholds" => {}
+            "R011" => {
+                self.r011.get_or_insert_with(R011::default);
+            }
+            "R049" => {
+                self.r049.get_or_insert_with(R049::default);
+            }
+            "R055" => {
+                self.r055.get_or_insert_with(R055::default);
+            }
             "R003" | "R003.procurement_method_details" => {
                 self.r003.get_or_insert_with(R003::default);
             }
@@ -421,6 +496,56 @@ impl Settings {
                 self.excluded_procurement_method_details = pipe_set(line.value);
             }
             ("exclusions", _) => return Err(line.unknown(&["procurement_method_details"])),
+            ("thresholds", from) => {
+                let Some(instant) = achyk_ocds::release::parse_instant(from) else {
+                    return Err(SettingsError::BadValue {
+                        line: line.number,
+                        section: section_label(section),
+                        key: from.to_owned(),
+                        expected: "a date (2022-04-01 or 2022-04-01T00:00:00+06:00) as its key",
+                        value: line.value.to_owned(),
+                    });
+                };
+                let amount = line.decimal()?;
+                self.thresholds.retain(|(other, _)| *other != instant);
+                self.thresholds.push((instant, amount));
+                self.thresholds.sort_by_key(|(from, _)| *from);
+            }
+            ("R011", "share") => {
+                self.r011.get_or_insert_default().share = Some(line.decimal()?);
+            }
+            ("R011", "minimum_processes") => {
+                self.r011.get_or_insert_default().minimum_processes = Some(line.natural()?);
+            }
+            ("R011", "window_days") => {
+                self.r011.get_or_insert_default().window_days = Some(line.decimal()?);
+            }
+            ("R011", _) => {
+                return Err(line.unknown(&["share", "minimum_processes", "window_days"]));
+            }
+            ("R049", "margin") => {
+                self.r049.get_or_insert_default().margin = Some(line.decimal()?);
+            }
+            ("R049", "procurement_methods") => {
+                self.r049.get_or_insert_default().procurement_methods = Some(pipe_set(line.value));
+            }
+            ("R049", _) => return Err(line.unknown(&["margin", "procurement_methods"])),
+            ("R055", "minimum_processes") => {
+                self.r055.get_or_insert_default().minimum_processes = Some(line.natural()?);
+            }
+            ("R055", "window_days") => {
+                self.r055.get_or_insert_default().window_days = Some(line.decimal()?);
+            }
+            ("R055", "procurement_methods") => {
+                self.r055.get_or_insert_default().procurement_methods = Some(pipe_set(line.value));
+            }
+            ("R055", _) => {
+                return Err(line.unknown(&[
+                    "minimum_processes",
+                    "window_days",
+                    "procurement_methods",
+                ]));
+            }
             ("R003", "threshold") => {
                 self.r003.get_or_insert_default().threshold = Some(line.integer()?);
             }

@@ -51,8 +51,9 @@ fn unknown_section_names_it() {
     let error = Settings::from_ini("[R999]\n").unwrap_err();
     let message = error.to_string();
     assert!(
-        message
-            .starts_with("line 1: unknown section [R999]; known sections: exclusions, R003, R010"),
+        message.starts_with(
+            "line 1: unknown section [R999]; known sections: exclusions, thresholds, R003, R010"
+        ),
         "{message}"
     );
 }

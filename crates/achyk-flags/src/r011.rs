@@ -1,0 +1,96 @@
+//! R011 Split purchases: one buyer makes at least `minimum_processes` (default 3) purchases of
+//! the same classification, each worth at least `share` (default 0.85) of the threshold in force
+//! (`[thresholds]`) but under it, all within `window_days` (default 30) of the first, together
+//! worth more than that threshold. Splitting one purchase into several small ones avoids the
+//! open tender the whole would need.
+
+use std::collections::BTreeMap;
+
+use crate::{Collector, Fact, Flag, Group, Process, Settings, settings::R011};
+
+const NANOS_PER_DAY: f64 = 86_400.0 * 1e9;
+
+/// A purchase just under its threshold: (when, value, threshold, ocid).
+type Candidate<'a> = (i128, f64, f64, &'a str);
+
+pub(crate) fn run(
+    processes: &[Process],
+    options: &R011,
+    settings: &Settings,
+    collector: &mut Collector,
+) {
+    let share = options.share.unwrap_or(0.85);
+    let minimum = options.minimum_processes.unwrap_or(3).max(2);
+    let window = (options.window_days.unwrap_or(30.0) * NANOS_PER_DAY) as i128;
+    let mut groups: BTreeMap<(&str, &str), Vec<Candidate>> = BTreeMap::new();
+    for process in processes {
+        let (Some(buyer), Some(classification), Some(when), Some((value, currency))) = (
+            process.buyer.as_deref(),
+            process.classification.as_deref(),
+            process.decided(),
+            process.value(),
+        ) else {
+            continue;
+        };
+        if settings
+            .currency
+            .as_deref()
+            .is_some_and(|wanted| wanted != currency)
+        {
+            continue;
+        }
+        let Some(threshold) = settings.threshold_at(when) else {
+            continue;
+        };
+        if value >= share * threshold && value < threshold {
+            groups.entry((buyer, classification)).or_default().push((
+                when,
+                value,
+                threshold,
+                &process.ocid,
+            ));
+        }
+    }
+    let mut buyers: BTreeMap<&str, Vec<Fact>> = BTreeMap::new();
+    for ((buyer, classification), mut candidates) in groups {
+        if candidates.len() < minimum {
+            continue;
+        }
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.cmp(b.3)));
+        // Each purchase opens a window; a window that holds enough purchases worth more than
+        // the first one's threshold is a split, and every purchase in it is flagged. A later
+        // window that only repeats purchases already flagged adds nothing.
+        let mut flagged_until = 0usize;
+        for start in 0..candidates.len() {
+            let end = candidates[start..]
+                .iter()
+                .take_while(|candidate| candidate.0 - candidates[start].0 <= window)
+                .count()
+                + start;
+            let group = &candidates[start..end];
+            let total: f64 = group.iter().map(|candidate| candidate.1).sum();
+            let threshold = candidates[start].2;
+            if group.len() < minimum || total <= threshold || end <= flagged_until {
+                continue;
+            }
+            let days = (group[group.len() - 1].0 - group[0].0) as f64 / NANOS_PER_DAY;
+            let fact = Fact::new("split_purchase")
+                .number("processes", group.len() as f64)
+                .number("total_amount", total)
+                .number("threshold_amount", threshold)
+                .number("days", days.floor())
+                .text("classification", classification)
+                .text("buyer", buyer);
+            for candidate in group {
+                collector.push(Flag::new("R011", Group::Ocid, candidate.3, 1.0).with(fact.clone()));
+            }
+            buyers.entry(buyer).or_default().push(fact);
+            flagged_until = end;
+        }
+    }
+    for (buyer, facts) in buyers {
+        let mut flag = Flag::new("R011", Group::Buyer, buyer, facts.len() as f64);
+        flag.facts = facts;
+        collector.push(flag);
+    }
+}
