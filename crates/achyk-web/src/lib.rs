@@ -35,6 +35,7 @@ mod projects_api;
 pub mod query;
 pub mod reports;
 pub mod tabular;
+pub mod tiles;
 mod view;
 
 pub use error::AppError;
@@ -46,6 +47,9 @@ pub struct AppState {
     pub store: Store,
     /// Where `achyk bulk` wrote the bulk files, when they are served.
     pub bulk: Option<Arc<std::path::Path>>,
+    /// Map tiles served under `/tiles/`; with them the projects map is drawn over the tiles
+    /// (by a script), without them no page has a script.
+    pub tiles: Option<Arc<tiles::Tiles>>,
     /// Report intake: the receipt secret and the contact sealing key. Without it the report
     /// routes say reports are not taken here.
     pub civic: Option<Arc<reports::Civic>>,
@@ -69,6 +73,7 @@ impl AppState {
         AppState {
             store,
             bulk: None,
+            tiles: None,
             civic: None,
             secure_cookies: false,
             mailer: None,
@@ -121,6 +126,12 @@ impl AppState {
         self.bulk = Some(Arc::from(directory.into().into_boxed_path()));
         self
     }
+
+    /// Serves these tiles under `/tiles/` and draws the projects map over them.
+    pub fn with_tiles(mut self, tiles: tiles::Tiles) -> AppState {
+        self.tiles = Some(Arc::new(tiles));
+        self
+    }
 }
 
 /// Request counters for `/metrics`.
@@ -153,6 +164,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/static/site.css", get(stylesheet))
+        .route(
+            &format!("/static/leaflet/{}/leaflet.js", tiles::LEAFLET_VERSION),
+            get(tiles::leaflet_script),
+        )
+        .route(
+            &format!("/static/leaflet/{}/leaflet.css", tiles::LEAFLET_VERSION),
+            get(tiles::leaflet_style),
+        )
+        .route("/static/map/{name}", get(tiles::map_script))
+        .route("/tiles/{z}/{x}/{file}", get(tiles::tile))
         .route("/bulk/{name}", get(bulk::serve_file))
         .route("/{lang}", get(pages::home::redirect_to_home))
         .route("/{lang}/", get(pages::home::page))
@@ -410,17 +431,29 @@ async fn count(State(state): State<AppState>, request: Request, next: Next) -> R
     response
 }
 
-/// Headers that keep pages from loading anything from elsewhere or being framed.
+/// Every response's security policy: nothing from other hosts, no script, no inline style.
+const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                      form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The policy of a page that draws the tiled map (only when tiles are configured): the same,
+/// with scripts from this site (Leaflet and the map's script under `/static/`), never inline
+/// and never from another host; `nosniff` keeps any other response of the site from running
+/// as a script. Leaflet places its panes and tiles through elements' style properties, which
+/// a policy does not govern, so inline styles stay refused.
+pub(crate) const MAP_PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; \
+                                          style-src 'self'; img-src 'self' data:; \
+                                          form-action 'self'; base-uri 'none'; \
+                                          frame-ancestors 'none'";
+
+/// Headers that keep pages from loading anything from elsewhere or being framed. A handler
+/// may send its own policy (a page with the tiled map sends [`MAP_PAGE_POLICY`]); every other
+/// response gets [`POLICY`].
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-             base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(POLICY));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -310,6 +310,14 @@ async fn the_projects_pages_weigh_under_100_kb_compressed_with_a_full_map() {
         .import_publications(&[("weight.json", package.as_bytes())])
         .await
         .unwrap();
+    // The same site with tiles: the list carries the tiled map's marks besides the SVG.
+    let tiles = directory.path().join("tiles");
+    std::fs::create_dir_all(tiles.join("5/22")).unwrap();
+    std::fs::write(tiles.join("5/22/12.png"), b"png").unwrap();
+    let tiled = achyk_web::router(
+        achyk_web::AppState::new(store.clone())
+            .with_tiles(achyk_web::tiles::Tiles::open(&tiles, None).unwrap()),
+    );
     let app = achyk_web::router(achyk_web::AppState::new(store));
     let gzip = |text: &str| {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -341,6 +349,33 @@ async fn the_projects_pages_weigh_under_100_kb_compressed_with_a_full_map() {
             assert_eq!(counted, 2_500);
         }
     }
+    // With tiles, the list (its map drawn twice: the SVG and the tiled map's marks) still
+    // weighs under 100 KB; Leaflet (about 45 KB compressed) is kept by the browser for a year.
+    let (status, page) = get(&tiled, "/ky/projects").await;
+    assert_eq!(status, 200);
+    let weight = gzip(&page) + gzip(&stylesheet);
+    eprintln!("/ky/projects with tiles: {weight} bytes compressed");
+    assert!(weight < 100_000, "{weight} bytes compressed");
+    let document = scraper::Html::parse_document(&page);
+    let selector = scraper::Selector::parse("#tile-map").unwrap();
+    let settings: serde_json::Value = serde_json::from_str(
+        document
+            .select(&selector)
+            .next()
+            .unwrap()
+            .value()
+            .attr("data-map")
+            .unwrap(),
+    )
+    .unwrap();
+    let found: i64 = settings["found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell[2].as_i64().unwrap())
+        .sum();
+    assert_eq!(found, 2_500, "every project found is on the tiled map too");
+    assert_eq!(settings["projects"].as_array().unwrap().len(), 25);
 }
 
 async fn post_visit(

@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use serde_json::json;
 
 use achyk_kg::regions::Region;
 use achyk_ocds::project::{Measures, Money, PROGRESS_LAG_WARNING, ProjectFacts};
@@ -211,6 +212,9 @@ struct ListPage {
     filters_open: bool,
     found: String,
     map: String,
+    /// The map over tiles, drawn by a script, when tiles are configured; the SVG `map` stays
+    /// as its fallback.
+    tiled: Option<crate::tiles::TiledMap>,
     items: Vec<ProjectItem>,
     previous_href: Option<String>,
     next_href: Option<String>,
@@ -285,13 +289,58 @@ fn urlencoding(id: &str) -> String {
     encode(id)
 }
 
-/// `GET /{lang}/projects`.
+/// The tiled map's marks: the projects listed on this page that have a point in the country
+/// (`projects`: longitude, latitude, 1 if it needs attention, title, link) and every project
+/// found, gathered as on the SVG map (`found`: longitude, latitude, how many, 1 if any of them
+/// needs attention).
+fn tiled_marks(
+    lang: Lang,
+    rows: &[ProjectRow],
+    clusters: &[achyk_store::ProjectCluster],
+    today: &str,
+) -> serde_json::Map<String, serde_json::Value> {
+    use crate::tiles::{coordinate, in_country};
+    let projects: Vec<serde_json::Value> = rows
+        .iter()
+        .filter_map(|row| {
+            let (longitude, latitude) = (row.longitude?, row.latitude?);
+            in_country(longitude, latitude).then(|| {
+                json!([
+                    coordinate(longitude),
+                    coordinate(latitude),
+                    u8::from(alert(row, today)),
+                    row.title,
+                    format!("/{}/projects/{}", lang.code(), urlencoding(&row.id)),
+                ])
+            })
+        })
+        .collect();
+    let found: Vec<serde_json::Value> = clusters
+        .iter()
+        .filter(|cluster| in_country(cluster.longitude, cluster.latitude))
+        .map(|cluster| {
+            json!([
+                coordinate(cluster.longitude),
+                coordinate(cluster.latitude),
+                cluster.projects,
+                u8::from(cluster.alerts > 0),
+            ])
+        })
+        .collect();
+    let mut marks = serde_json::Map::new();
+    marks.insert("projects".into(), projects.into());
+    marks.insert("found".into(), found.into());
+    marks
+}
+
+/// `GET /{lang}/projects`. With tiles configured the page loads Leaflet and the map's script,
+/// and is sent with the policy that lets it ([`crate::MAP_PAGE_POLICY`]).
 pub async fn list(
     State(state): State<AppState>,
     Path(lang): Path<String>,
     Query(params): Query<ListParams>,
     uri: Uri,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let lang = super::language(&lang)?;
     let tr = Tr::new(lang);
     let query = params
@@ -333,6 +382,14 @@ pub async fn list(
         })
         .collect();
     let map = render_points(&marks, &tr.t("projects-map-label"));
+    let tiled = state.tiles.as_deref().map(|tiles| {
+        crate::tiles::TiledMap::new(
+            tiles,
+            &tr,
+            tr.t("projects-map-tiles-label"),
+            tiled_marks(lang, &rows, &clusters, &today),
+        )
+    });
     let choices = |values: &[&str], selected: &str, words: &dyn Fn(&str) -> String| {
         let mut out = vec![Choice {
             value: String::new(),
@@ -407,6 +464,7 @@ pub async fn list(
             .iter()
             .map(|row| item(lang, &tr, row, &today))
             .collect(),
+        tiled,
         previous_href: (page > 1).then(|| params.href(lang, page - 1)),
         next_href: (page < pages).then(|| params.href(lang, page + 1)),
         page_label: tr.t_with(
@@ -420,7 +478,15 @@ pub async fn list(
     let body = view
         .render()
         .map_err(|error| AppError::internal(lang, error))?;
-    Ok(Html(body))
+    if view.tiled.is_some() {
+        Ok((
+            [(header::CONTENT_SECURITY_POLICY, crate::MAP_PAGE_POLICY)],
+            Html(body),
+        )
+            .into_response())
+    } else {
+        Ok(Html(body).into_response())
+    }
 }
 
 /// One measure with its number and what it means.
