@@ -32,6 +32,15 @@ fn sign_in_as_moderator(browser: &Browser, site: &str) {
 }
 
 fn serve_sample() -> (String, tempfile::TempDir) {
+    serve_sample_with(None, |state| state)
+}
+
+/// The sample with `projects` (an OC4IDS package) imported too, served with the state
+/// `configure` makes.
+fn serve_sample_with(
+    projects: Option<String>,
+    configure: impl FnOnce(AppState) -> AppState + Send + 'static,
+) -> (String, tempfile::TempDir) {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().to_path_buf();
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -63,13 +72,15 @@ fn serve_sample() -> (String, tempfile::TempDir) {
             }]})
             .to_string();
             let example = include_str!("../../achyk-ocds/tests/fixtures/oc4ids/example-project-package.json");
-            store
-                .import_publications(&[
-                    ("naryn.json", naryn.as_bytes()),
-                    ("example.json", example.as_bytes()),
-                ])
-                .await
-                .unwrap();
+            let more = projects.unwrap_or_default();
+            let mut inputs = vec![
+                ("naryn.json", naryn.as_bytes()),
+                ("example.json", example.as_bytes()),
+            ];
+            if !more.is_empty() {
+                inputs.push(("more.json", more.as_bytes()));
+            }
+            store.import_publications(&inputs).await.unwrap();
             // One flag run, so that the pages show their red-flag sections and markers.
             let flag = achyk_store::StoredFlag {
                 group: "ocid".into(),
@@ -195,9 +206,12 @@ fn serve_sample() -> (String, tempfile::TempDir) {
             let (_, public) = achyk_civic::seal::generate_key_pair().unwrap();
             let secret = achyk_civic::receipt::ServerSecret::new(&[9u8; 32]).unwrap();
             let civic = achyk_web::reports::Civic::new(secret, Some(public));
-            axum::serve(listener, router(AppState::new(store).with_civic(civic)))
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                router(configure(AppState::new(store).with_civic(civic))),
+            )
+            .await
+            .unwrap();
         });
     });
     (receiver.recv().unwrap(), directory)
@@ -562,4 +576,189 @@ fn a_report_is_moderated_and_published_through_the_pages() {
 /// A small PNG (no metadata of its own).
 fn tiny_png() -> Vec<u8> {
     achyk_test_support::images::plain_png(&achyk_test_support::images::two_tone(2, 2))
+}
+
+/// Any security-policy violation the page has met since it loaded (the browser keeps them as
+/// reports), as `directive blocked-URL`.
+fn policy_violations(browser: &Browser) -> Vec<String> {
+    let found = browser.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         const seen = [];\
+         const keep = reports => reports.forEach(r => seen.push(r.body.effectiveDirective + ' ' + r.body.blockedURL));\
+         const observer = new ReportingObserver(keep, {types: ['csp-violation'], buffered: true});\
+         observer.observe();\
+         setTimeout(() => { keep(observer.takeRecords()); observer.disconnect(); done(seen); }, 200);",
+    );
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|violation| violation.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A folder of plain 256-pixel tiles over Kyrgyzstan (and the margin around it) at zooms 5
+/// and 6.
+fn tile_folder(directory: &std::path::Path) -> std::path::PathBuf {
+    let tiles = directory.join("tiles");
+    let png =
+        achyk_test_support::images::plain_png(&achyk_test_support::images::two_tone(256, 256));
+    for (zoom, columns, rows) in [(5, 21..=24, 11..=12), (6, 43..=47, 22..=25)] {
+        for x in columns {
+            std::fs::create_dir_all(tiles.join(format!("{zoom}/{x}"))).unwrap();
+            for y in rows.clone() {
+                std::fs::write(tiles.join(format!("{zoom}/{x}/{y}.png")), &png).unwrap();
+            }
+        }
+    }
+    tiles
+}
+
+/// With tiles configured, the projects list draws its map with Leaflet over this site's tiles:
+/// one marker per listed project with a point in the country, opening a link to its page,
+/// every tile from this site, no policy violation, and the SVG map hidden; the page passes axe
+/// at a phone's width. Without tiles the SVG map is what shows.
+#[test]
+fn the_projects_map_is_drawn_over_this_sites_tiles_where_they_are_configured() {
+    let tiles_directory = tempfile::tempdir().unwrap();
+    let tiles = tile_folder(tiles_directory.path());
+    // Three more projects in Kyrgyzstan and one without a point, besides the sample's Naryn
+    // school (in Kyrgyzstan) and OC4IDS's example (in England).
+    let project = |id: &str, title: &str, point: Option<[f64; 2]>| {
+        let mut project = serde_json::json!({"id": id, "title": title, "status": "implementation",
+            "locations": [{"id": "1", "description": "Talas"}]});
+        if let Some(point) = point {
+            project["locations"][0]["geometry"] =
+                serde_json::json!({"type": "Point", "coordinates": point});
+        }
+        project
+    };
+    let more = serde_json::json!({"version": "0.9", "projects": [
+        project("kg-tiles-talas", "Talas road", Some([72.23, 42.52])),
+        project("kg-tiles-osh", "Osh clinic", Some([72.80, 40.53])),
+        project("kg-tiles-karakol", "Karakol pipe", Some([78.39, 42.49])),
+        project("kg-tiles-nowhere", "A bridge somewhere", None),
+    ]})
+    .to_string();
+    let (site, _directory) = serve_sample_with(Some(more), move |state| {
+        state
+            .with_tiles(achyk_web::tiles::Tiles::open(&tiles, Some("© Test tiles".into())).unwrap())
+    });
+    let listed_with_a_point = 4;
+    let drawn = "document.querySelector('#tile-map.leaflet-container') !== null \
+                 && document.querySelectorAll('#tile-map img.leaflet-tile-loaded').length > 0";
+    for (width, height) in [(1280, 900), (360, 800)] {
+        let Some(browser) = Browser::start(width, height) else {
+            return;
+        };
+        browser.goto(&format!("{site}/en/projects"));
+        browser.wait_until(drawn);
+        assert_eq!(
+            browser
+                .execute("return document.querySelectorAll('#tile-map path.map-project').length"),
+            serde_json::json!(listed_with_a_point),
+            "{width}px"
+        );
+        // Every project found has its (pale) place: four places, one project each.
+        assert_eq!(
+            browser.execute("return document.querySelectorAll('#tile-map path.map-found').length"),
+            serde_json::json!(4)
+        );
+        // The Naryn school is over budget: drawn as needing attention, the others plain.
+        assert_eq!(
+            browser.execute(
+                "return document.querySelectorAll('#tile-map path.map-project.pt-alert').length"
+            ),
+            serde_json::json!(1)
+        );
+        // Tiles come from this site's /tiles/ only, and everything else the page loaded too.
+        let sources = browser.execute(
+            "return Array.from(document.querySelectorAll('img.leaflet-tile')).map(img => img.src)",
+        );
+        let sources = sources.as_array().unwrap();
+        assert!(!sources.is_empty());
+        for source in sources {
+            let source = source.as_str().unwrap();
+            assert!(
+                source.starts_with(&format!("{site}/tiles/")) && source.ends_with(".png"),
+                "{source}"
+            );
+        }
+        let loaded = browser
+            .execute("return performance.getEntriesByType('resource').map(entry => entry.name)");
+        for name in loaded.as_array().unwrap() {
+            let name = name.as_str().unwrap();
+            assert!(name.starts_with(&format!("{site}/")), "{name}");
+        }
+        assert!(loaded.as_array().unwrap().iter().any(|name| {
+            name.as_str()
+                .unwrap()
+                .contains("/static/leaflet/1.9.4/leaflet.js")
+        }));
+        assert_eq!(
+            policy_violations(&browser),
+            Vec::<String>::new(),
+            "{width}px"
+        );
+        // The SVG map gave way; the tiles' credit and the legend's words for the tiled map
+        // show.
+        assert_eq!(
+            browser.execute("return document.querySelector('svg.map').getClientRects().length"),
+            serde_json::json!(0)
+        );
+        assert_eq!(
+            browser.execute("return document.querySelector('.tile-credit').innerText"),
+            serde_json::json!("Map tiles: © Test tiles")
+        );
+        keep_screenshot(
+            &format!("projects-tiles-en-{width}.png"),
+            &browser.screenshot(),
+        );
+        if width == 360 {
+            let found = browser.accessibility_violations();
+            assert!(found.is_empty(), "{}", found.join("\n"));
+        } else {
+            // A marker opens a popup with the link to its project's page.
+            browser.execute(
+                "const map = document.getElementById('tile-map');\
+                 Array.from(map.querySelectorAll('path.map-project.pt-alert'))[0]\
+                 .dispatchEvent(new MouseEvent('click', {bubbles: true})); return null;",
+            );
+            browser.wait_until("document.querySelector('.leaflet-popup-content a') !== null");
+            assert_eq!(
+                browser.execute(
+                    "const a = document.querySelector('.leaflet-popup-content a');\
+                     return [a.getAttribute('href'), a.textContent];"
+                ),
+                serde_json::json!(["/en/projects/kg-browser-1", "Кочкор мектебинин чатыры"])
+            );
+            // The check above can fail: a picture from another host is refused and reported.
+            browser.execute(
+                "const img = document.createElement('img');\
+                 img.src = 'https://tiles.example.org/5/22/12.png';\
+                 img.alt = ''; document.body.appendChild(img); return null;",
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            assert_eq!(
+                policy_violations(&browser),
+                ["img-src https://tiles.example.org/5/22/12.png"]
+            );
+        }
+    }
+
+    // Without tiles: no script, and the SVG map shows.
+    let (site, _directory) = serve_sample();
+    let Some(browser) = Browser::start(1280, 900) else {
+        return;
+    };
+    browser.goto(&format!("{site}/en/projects"));
+    assert_eq!(
+        browser.execute(
+            "return [document.scripts.length, typeof window.L, document.getElementById('tile-map') === null]"
+        ),
+        serde_json::json!([0, "undefined", true])
+    );
+    let shown =
+        browser.execute("return document.querySelector('svg.map').getBoundingClientRect().height");
+    assert!(shown.as_f64().unwrap() > 100.0, "{shown}");
 }
