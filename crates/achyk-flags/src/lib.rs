@@ -42,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-pub use process::{Award, Bid, Contract, Process};
+pub use process::{Award, Bid, Contract, Enquiry, PartyDetails, Process};
 pub use settings::{CODES, Settings, SettingsError};
 
 /// The kind of identifier a flag is about.
