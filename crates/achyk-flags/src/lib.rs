@@ -1,8 +1,8 @@
 //! Red-flag indicators over OCDS compiled releases: OCP Cardinal's eleven (R003, R018, R024,
 //! R025, R028, R030, R035, R036, R038, R048, R058), with Cardinal's INI settings and output,
-//! and Achyk's own from OCP's guide (R010, R011, R013, R020, R022, R031, R040, R049, R051,
-//! R055, R059, R060, R061, R062, R063), in the same formats. Multi-lot processes are judged
-//! lot by lot (see `by_lot`).
+//! and Achyk's own from OCP's guide (R010, R011, R013, R020, R022, R023, R031, R039, R040,
+//! R044, R049, R050, R051, R053, R055, R059, R060, R061, R062, R063), in the same formats.
+//! Multi-lot processes are judged lot by lot (see `by_lot`).
 //!
 //! Pure and deterministic: the result does not depend on the input order or the thread count.
 //! Each [`Flag`] carries the [`Fact`]s that raised it, as numbers with a fact code, so that
@@ -20,6 +20,7 @@ mod r013;
 mod r018;
 mod r020;
 mod r022;
+mod r023;
 mod r024;
 mod r025;
 mod r028;
@@ -28,9 +29,13 @@ mod r031;
 mod r035;
 mod r036;
 mod r038;
+mod r039;
 mod r040;
+mod r044;
 mod r048;
 mod r049;
+mod r050;
+mod r053;
 mod r055;
 mod r058;
 mod r059;
@@ -46,7 +51,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-pub use process::{Award, Bid, Contract, Process};
+pub use process::{Award, Bid, Contract, Enquiry, PartyDetails, Process};
 pub use settings::{CODES, Settings, SettingsError};
 
 /// The kind of identifier a flag is about.
@@ -295,6 +300,7 @@ impl Indicators {
             .collect();
         let context = Context { settings };
         let as_of = settings.r063.as_ref().and_then(|_| r063::as_of(&processes));
+        let r039_as_of = settings.r039.as_ref().and_then(|_| r039::as_of(&processes));
         let per_process: Vec<Vec<Flag>> = processes
             .par_iter()
             .map(|process| {
@@ -340,6 +346,12 @@ impl Indicators {
                 }
                 if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
                     flags.extend(r063::check(process, options, as_of));
+                }
+                if let (Some(options), Some(as_of)) = (&settings.r039, r039_as_of) {
+                    flags.extend(r039::check(process, options, as_of));
+                }
+                if settings.r044.is_some() {
+                    flags.extend(r044::check(process));
                 }
                 flags.extend(by_lot(process, settings, &context));
                 flags
@@ -402,6 +414,15 @@ impl Indicators {
                 settings.r051.as_ref(),
                 &mut collector,
             );
+        }
+        if let Some(options) = &settings.r023 {
+            r023::run(&processes, options, &context, &mut collector);
+        }
+        if let Some(options) = &settings.r050 {
+            r050::run(&processes, options, &mut collector);
+        }
+        if let Some(options) = &settings.r053 {
+            r053::run(&processes, options, &mut collector);
         }
         Results {
             flags: collector.flags.into_values().collect(),

@@ -86,6 +86,14 @@ pub struct Process {
     pub lots: Vec<Lot>,
     /// The classification id of the tender's first item (an OKGZ code in Kyrgyz data).
     pub classification: Option<String>,
+    /// The release's `date` (its latest publication), as an instant.
+    pub release_date: Option<i128>,
+    /// `tender.enquiries`: bidders' questions and whether they were answered.
+    pub enquiries: Vec<Enquiry>,
+    /// The `parties` entries of the bids' tenderers, as R044 compares them.
+    pub tenderer_details: Vec<PartyDetails>,
+    /// The classification ids of `tender.items`.
+    pub tender_classifications: Vec<String>,
 }
 
 /// A lot of the tender.
@@ -93,6 +101,32 @@ pub struct Process {
 pub struct Lot {
     pub id: String,
     pub value: Option<(f64, String)>,
+}
+
+/// A bidder's question (`tender.enquiries[]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enquiry {
+    /// When it was asked, as an instant.
+    pub date: Option<i128>,
+    /// When it was answered (`dateAnswered`), as an instant.
+    pub date_answered: Option<i128>,
+    /// Whether it has an `answer` text or a `dateAnswered`.
+    pub answered: bool,
+}
+
+/// A tenderer's address and contact point, normalised for comparison: texts trimmed, inner
+/// spaces collapsed and case-folded; telephone and fax numbers as their digits only. Empty
+/// values are `None`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyDetails {
+    pub id: String,
+    /// Every non-empty text field of `address` (`streetAddress`, `locality`, `region`,
+    /// `postalCode`, `countryName`, and any other), sorted by name; `None` without a street.
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub url: Option<String>,
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -259,6 +293,23 @@ impl Process {
             tender_end_text: text(period.and_then(|period| period.get("endDate"))),
             bids,
             awards,
+            release_date: instant(release.get("date")),
+            enquiries: field("enquiries")
+                .and_then(Value::as_array)
+                .map(|enquiries| enquiries.iter().map(Enquiry::from_json).collect())
+                .unwrap_or_default(),
+            tenderer_details: tenderer_details(release),
+            tender_classifications: field("items")
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|item| item.pointer("/classification/id"))
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 
@@ -394,4 +445,104 @@ impl Process {
             _ => None,
         }
     }
+}
+
+impl Enquiry {
+    fn from_json(enquiry: &Value) -> Self {
+        let answer = enquiry
+            .get("answer")
+            .and_then(Value::as_str)
+            .is_some_and(|answer| !answer.trim().is_empty());
+        let date_answered = enquiry.get("dateAnswered").and_then(Value::as_str);
+        Self {
+            date: instant(enquiry.get("date")),
+            date_answered: date_answered.and_then(achyk_ocds::release::parse_instant),
+            answered: answer || date_answered.is_some_and(|date| !date.trim().is_empty()),
+        }
+    }
+}
+
+/// Trimmed, inner spaces collapsed, case-folded; `None` when empty.
+fn folded(value: Option<&Value>) -> Option<String> {
+    let text = value?.as_str()?;
+    let folded = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    (!folded.is_empty()).then_some(folded)
+}
+
+/// The digits of a telephone or fax number; `None` when it has none.
+fn digits(value: Option<&Value>) -> Option<String> {
+    let digits: String = value?
+        .as_str()?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then_some(digits)
+}
+
+/// The `parties` entries of the tenderers the bids name, normalised (see [`PartyDetails`]).
+fn tenderer_details(release: &Value) -> Vec<PartyDetails> {
+    let tenderers: std::collections::BTreeSet<&str> = release
+        .pointer("/bids/details")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|bid| bid.get("tenderers").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|tenderer| tenderer.get("id").and_then(Value::as_str))
+        .collect();
+    if tenderers.is_empty() {
+        return Vec::new();
+    }
+    let mut details: Vec<PartyDetails> = release
+        .get("parties")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|party| {
+            let id = party.get("id").and_then(Value::as_str)?;
+            if !tenderers.contains(id) {
+                return None;
+            }
+            let contact = party.get("contactPoint");
+            let contact_field = |name: &str| contact.and_then(|contact| contact.get(name));
+            Some(PartyDetails {
+                id: id.to_owned(),
+                address: party.get("address").and_then(full_address),
+                email: folded(contact_field("email")),
+                telephone: digits(contact_field("telephone")),
+                fax: digits(contact_field("faxNumber")),
+                url: folded(contact_field("url"))
+                    .map(|url| url.trim_end_matches('/').to_owned())
+                    .filter(|url| !url.is_empty()),
+            })
+        })
+        .collect();
+    details.sort_by(|a, b| a.id.cmp(&b.id));
+    details.dedup_by(|a, b| a.id == b.id);
+    details
+}
+
+/// Every non-empty text field of an address, folded and sorted by name, as one key; `None`
+/// without a street address (a locality alone is not a shared address).
+fn full_address(address: &Value) -> Option<String> {
+    let mut fields: Vec<(&str, String)> = address
+        .as_object()?
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), folded(Some(value))?)))
+        .collect();
+    if !fields.iter().any(|(name, _)| *name == "streetAddress") {
+        return None;
+    }
+    fields.sort();
+    Some(
+        fields
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("\u{1f}"),
+    )
 }

@@ -36,10 +36,10 @@ pub enum SettingsError {
 pub const DEFAULT_SETTINGS: &str = include_str!("default_settings.ini");
 
 /// The codes of the indicators this crate computes, in output order.
-pub const CODES: [&str; 26] = [
-    "R003", "R010", "R011", "R013", "R018", "R020", "R022", "R024", "R025", "R028", "R030", "R031",
-    "R035", "R036", "R038", "R040", "R048", "R049", "R051", "R055", "R058", "R059", "R060", "R061",
-    "R062", "R063",
+pub const CODES: [&str; 31] = [
+    "R003", "R010", "R011", "R013", "R018", "R020", "R022", "R023", "R024", "R025", "R028", "R030",
+    "R031", "R035", "R036", "R038", "R039", "R040", "R044", "R048", "R049", "R050", "R051", "R053",
+    "R055", "R058", "R059", "R060", "R061", "R062", "R063",
 ];
 
 /// The thresholds of `Settings::all()` and of the file `--init` writes: Law No. 72 (2015) from
@@ -112,6 +112,16 @@ pub struct Settings {
     pub r049: Option<R049>,
     /// Repeated direct awards from one buyer to one supplier.
     pub r055: Option<R055>,
+    /// Fixed-multiple bid prices: the same ratio between two tenderers' bids in many processes.
+    pub r023: Option<R023>,
+    /// Bidders' questions left unanswered after the tender period ended.
+    pub r039: Option<R039>,
+    /// Business similarities between tenderers: a shared address or contact point.
+    pub r044: Option<()>,
+    /// A supplier's share of a market (a classification group).
+    pub r050: Option<R050>,
+    /// Two tenderers who bid together often, where one always wins and the other never.
+    pub r053: Option<R053>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -140,6 +150,38 @@ pub struct R055 {
     pub window_days: Option<f64>,
     /// The non-competitive methods (default `direct`).
     pub procurement_methods: Option<BTreeSet<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R023 {
+    /// How many processes must show the same ratio (default 2, at least 2).
+    pub threshold: Option<usize>,
+    /// The decimals the ratio is rounded to before comparing (default 4, at most 10).
+    pub decimals: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R039 {
+    /// How many unanswered questions flag a process (default 1, at least 1).
+    pub minimum_unanswered: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R050 {
+    /// The share of a market at or above which a supplier is flagged (default 0.5).
+    pub threshold: Option<f64>,
+    /// How many leading characters of the classification id make a market (default 4).
+    pub digits: Option<usize>,
+    /// Markets with fewer processes with an active award are not judged (default 10).
+    pub minimum_contracting_processes: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct R053 {
+    /// How many processes the two must have bid in together (default 4, at least 1).
+    pub minimum_processes: Option<usize>,
+    /// The winner's share of those processes at or above which the pair is flagged (default 0.75).
+    pub threshold: Option<f64>,
 }
 
 /// A share or index at or above `threshold`, for buyers with enough processes.
@@ -248,6 +290,26 @@ impl Line<'_> {
     fn natural(&self) -> Result<usize, SettingsError> {
         self.value.parse().map_err(|_| self.bad("a natural number"))
     }
+    /// A natural number in `range`, else `expected`.
+    fn natural_in(
+        &self,
+        range: std::ops::RangeInclusive<usize>,
+        expected: &'static str,
+    ) -> Result<usize, SettingsError> {
+        self.value
+            .parse()
+            .ok()
+            .filter(|number| range.contains(number))
+            .ok_or_else(|| self.bad(expected))
+    }
+    /// A share from 0 to 1.
+    fn share(&self) -> Result<f64, SettingsError> {
+        self.value
+            .parse::<f64>()
+            .ok()
+            .filter(|number| (0.0..=1.0).contains(number))
+            .ok_or_else(|| self.bad("a share from 0 to 1"))
+    }
     fn integer(&self) -> Result<i64, SettingsError> {
         self.value.parse().map_err(|_| self.bad("an integer"))
     }
@@ -330,6 +392,11 @@ impl Settings {
                     (from, amount)
                 })
                 .collect(),
+            r023: Some(R023::default()),
+            r039: Some(R039::default()),
+            r044: Some(()),
+            r050: Some(R050::default()),
+            r053: Some(R053::default()),
             ..Self::default()
         }
     }
@@ -453,6 +520,19 @@ impl Settings {
             }
             "R062" => {
                 self.r062.get_or_insert_with(Threshold::default);
+            }
+            "R023" => {
+                self.r023.get_or_insert_with(R023::default);
+            }
+            "R039" => {
+                self.r039.get_or_insert_with(R039::default);
+            }
+            "R044" => self.r044 = Some(()),
+            "R050" => {
+                self.r050.get_or_insert_with(R050::default);
+            }
+            "R053" => {
+                self.r053.get_or_insert_with(R053::default);
             }
             other
                 if PREPARE_SECTIONS
@@ -691,6 +771,48 @@ impl Settings {
                     "minimum_contracting_processes",
                 ]));
             }
+            ("R023", "threshold") => {
+                self.r023.get_or_insert_default().threshold =
+                    Some(line.natural_in(2..=usize::MAX, "a natural number from 2")?);
+            }
+            ("R023", "decimals") => {
+                self.r023.get_or_insert_default().decimals =
+                    Some(line.natural_in(0..=10, "a natural number from 0 to 10")?);
+            }
+            ("R023", _) => return Err(line.unknown(&["threshold", "decimals"])),
+            ("R039", "minimum_unanswered") => {
+                self.r039.get_or_insert_default().minimum_unanswered =
+                    Some(line.natural_in(1..=usize::MAX, "a natural number from 1")?);
+            }
+            ("R039", _) => return Err(line.unknown(&["minimum_unanswered"])),
+            ("R044", _) => return Err(line.unknown(&[])),
+            ("R050", "threshold") => {
+                self.r050.get_or_insert_default().threshold = Some(line.share()?);
+            }
+            ("R050", "digits") => {
+                self.r050.get_or_insert_default().digits =
+                    Some(line.natural_in(1..=usize::MAX, "a natural number from 1")?);
+            }
+            ("R050", "minimum_contracting_processes") => {
+                self.r050
+                    .get_or_insert_default()
+                    .minimum_contracting_processes = Some(line.natural()?);
+            }
+            ("R050", _) => {
+                return Err(line.unknown(&[
+                    "threshold",
+                    "digits",
+                    "minimum_contracting_processes",
+                ]));
+            }
+            ("R053", "minimum_processes") => {
+                self.r053.get_or_insert_default().minimum_processes =
+                    Some(line.natural_in(1..=usize::MAX, "a natural number from 1")?);
+            }
+            ("R053", "threshold") => {
+                self.r053.get_or_insert_default().threshold = Some(line.share()?);
+            }
+            ("R053", _) => return Err(line.unknown(&["minimum_processes", "threshold"])),
             _ => unreachable!("open_section rejects unknown sections"),
         }
         Ok(())

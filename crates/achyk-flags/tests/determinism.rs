@@ -20,17 +20,40 @@ fn release(index: usize, choices: &[u8]) -> Value {
         })
         .collect();
     let method = ["open", "selective", "direct"][pick(3) % 3];
+    // Questions, some answered (R039), and the tenderers' details, some shared (R044).
+    let enquiries: Vec<Value> = (0..pick(8) % 3)
+        .map(|enquiry| {
+            let mut value = json!({"id": format!("Q{enquiry}"), "date": format!("2024-03-{:02}T10:00:00+06:00", 2 + pick(enquiry + 9) % 20)});
+            if pick(enquiry + 10) % 2 == 0 {
+                value["answer"] = json!("Да");
+            }
+            value
+        })
+        .collect();
+    let parties: Vec<Value> = tenderers
+        .iter()
+        .enumerate()
+        .map(|(slot, id)| {
+            json!({"id": id, "address": {"streetAddress": format!("Street {}", pick(slot + 11) % 4), "locality": "Бишкек"},
+                   "contactPoint": {"telephone": format!("+996 312 {}", pick(slot + 12) % 6)}})
+        })
+        .collect();
     json!({
         "ocid": format!("ocds-{index}"),
+        "date": format!("2024-03-{:02}T12:00:00Z", 5 + pick(13) % 20),
+        "parties": parties,
         "buyer": {"id": format!("B{}", pick(1) % 3)},
         "tender": {
             "procuringEntity": {"id": format!("P{}", pick(2) % 3)},
             "procurementMethod": method,
             "numberOfTenderers": pick(4) % 3,
             "tenderPeriod": {"startDate": "2024-03-01T09:00:00+06:00", "endDate": format!("2024-03-{:02}T09:00:00Z", 5 + pick(5) % 20)},
+            "enquiries": enquiries,
+            "items": [{"classification": {"id": format!("{}000000", 10 + pick(14) % 30)}}],
         },
         "bids": {"details": bids},
         "awards": [{"status": "active", "suppliers": [{"id": tenderers[pick(6) % tenderers.len()]}],
+                    "value": {"amount": 100 + pick(15) * 5, "currency": currencies[pick(16) % 3]},
                     "items": [{"classification": {"id": format!("{}000000", 10 + pick(7) % 30)}}]}],
     })
 }
@@ -43,6 +66,18 @@ fn compute(releases: &[Value], threads: usize) -> String {
     let mut settings = Settings::all();
     if let Some(r048) = settings.r048.as_mut() {
         r048.minimum_contracting_processes = Some(1);
+    }
+    // Looser than the defaults, so that small inputs raise R023, R050 and R053 too.
+    if let Some(r023) = settings.r023.as_mut() {
+        r023.decimals = Some(1);
+    }
+    if let Some(r050) = settings.r050.as_mut() {
+        r050.minimum_contracting_processes = Some(1);
+        r050.digits = Some(1);
+    }
+    if let Some(r053) = settings.r053.as_mut() {
+        r053.minimum_processes = Some(2);
+        r053.threshold = Some(0.5);
     }
     pool.install(|| Indicators::compute(releases, &settings))
         .to_cardinal_json(true, true, true)

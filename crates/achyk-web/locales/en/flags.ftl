@@ -83,6 +83,37 @@ flagfact-complaints_filed = { $complaints ->
 flag-R022-title = Bid prices far apart
 flag-R022-why = Bids for the same thing that far apart suggest bids placed only to lose, or bidders who did not bid for the same thing.
 flagfact-bid_price_disparity = The highest bid ({ $highest } { $currency }) is { $ratio } times the lowest ({ $lowest } { $currency }); the limit is { $threshold }.
+flag-R023-title = Bid prices in a fixed proportion
+flag-R023-why = When two companies' prices keep exactly the same proportion from one purchase to the next, one price may have been worked out from the other: the same hand may have written both bids.
+flagfact-fixed_bid_ratio = In { $processes } purchases, { $higher } bid exactly { $percent }% more than { $lower }.
+flag-R039-title = Bidders' questions left unanswered
+flag-R039-why = Bidders ask questions to understand what is being bought. A question left unanswered makes them bid blind, and favours whoever already knows the answer.
+flagfact-unanswered_enquiries = { $unanswered } of { $enquiries } questions asked before the bid deadline { $unanswered ->
+    [one] was
+   *[other] were
+} never answered.
+flag-R044-title = Bidders with the same address or contacts
+flag-R044-why = Competing companies that share an address, a telephone, an email or a website may be connected, and their competition staged.
+flagfact-shared_business_details = { $tenderer } and { $other } give the same { $kind ->
+    [address] address
+    [email] email address
+    [telephone] telephone number
+    [fax] fax number
+   *[url] website
+}.
+flagfact-shares_business_details = It gives the same { $kind ->
+    [address] address
+    [email] email address
+    [telephone] telephone number
+    [fax] fax number
+   *[url] website
+} as { $other }, a rival bidder in purchase { $ocid }.
+flag-R050-title = Holds most of a market
+flag-R050-why = A supplier that receives most of what all buyers spend on one kind of goods or works may face no real competition, or be favoured.
+flagfact-supplier_market_share = It received { $percent }% ({ $supplier_amount } { $currency }) of the { $market_amount } { $currency } awarded for goods and works with codes starting { $market }, over { $processes } purchases.
+flag-R053-title = Bidding pair with a constant winner
+flag-R053-why = A company that keeps bidding against the same rival and never wins may be bidding only to make the competition look real, or sharing the wins by agreement.
+flagfact-recurrent_winner_pair = { $winner } and { $loser } bid in the same { $processes } purchases: { $winner } won { $wins } of them, { $loser } none.
 flag-R063-title = Award without a published contract
 flag-R063-why = The award was made long ago but no contract is published: the contract may be hidden, or signed on other terms.
 flagfact-award_without_contract = Award { $award } is { $days } days old and no contract names it; the limit is { $threshold }.

@@ -1,0 +1,118 @@
+//! R023 Fixed-multiple bid prices: the percentage difference between two tenderers' bid prices
+//! is the same in different contracting processes.
+//!
+//! In each process whose bid prices are comparable, a tenderer's price is its submitted bid
+//! (pending, valid or disqualified) with a positive amount, when it has exactly one such bid in
+//! that currency (several bids belong to different lots, which are not told apart yet). For
+//! every two tenderers with prices in the same currency from different bids, the ratio of the
+//! price of the one with the greater id to the price of the one with the smaller id is rounded
+//! to `decimals` (default 4). A ratio of exactly 1 is left to R028 (identical prices). When the
+//! same pair shows the same rounded ratio in at least `threshold` (default 2) processes, both
+//! tenderers are flagged (group Tenderer, the number of those processes) and so is each of the
+//! processes (group OCID, 1.0). Prices set as a fixed multiple of another bidder's price suggest
+//! that one bidder wrote both bids.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::{Collector, Context, Fact, Flag, Group, Process, settings::R023};
+
+/// A tenderer's price in a process per currency: `Some((bid index, amount))` for its only
+/// priced bid, `None` when it has several.
+type Prices<'a> = BTreeMap<(&'a str, &'a str), Option<(usize, f64)>>;
+
+fn prices(process: &Process) -> Prices<'_> {
+    let mut prices: Prices<'_> = BTreeMap::new();
+    for (index, bid) in process.bids.iter().enumerate() {
+        let (Some(amount), Some(currency)) = (bid.amount, bid.currency.as_deref()) else {
+            continue;
+        };
+        if !bid.is_submitted() || !amount.is_finite() || amount <= 0.0 {
+            continue;
+        }
+        let tenderers: BTreeSet<&str> = bid.tenderers.iter().map(String::as_str).collect();
+        for tenderer in tenderers {
+            prices
+                .entry((currency, tenderer))
+                .and_modify(|price| *price = None)
+                .or_insert(Some((index, amount)));
+        }
+    }
+    prices
+}
+
+pub(crate) fn run(
+    processes: &[Process],
+    options: &R023,
+    context: &Context,
+    collector: &mut Collector,
+) {
+    let threshold = options.threshold.unwrap_or(2);
+    let decimals = options.decimals.unwrap_or(4);
+    let scale = 10_f64.powi(decimals as i32);
+    let one = scale as i64;
+    // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
+    let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
+    for process in processes {
+        if !context.prices_comparable(process) {
+            continue;
+        }
+        let mut by_currency: BTreeMap<&str, Vec<(&str, usize, f64)>> = BTreeMap::new();
+        for ((currency, tenderer), price) in prices(process) {
+            if let Some((bid, amount)) = price {
+                by_currency
+                    .entry(currency)
+                    .or_default()
+                    .push((tenderer, bid, amount));
+            }
+        }
+        for priced in by_currency.values() {
+            // Sorted by tenderer id: `low` always has the smaller id.
+            for (index, &(low, low_bid, low_amount)) in priced.iter().enumerate() {
+                for &(high, high_bid, high_amount) in &priced[index + 1..] {
+                    if low_bid == high_bid {
+                        continue;
+                    }
+                    let scaled = (high_amount / low_amount * scale).round();
+                    if !scaled.is_finite() || scaled >= 9e18 || scaled as i64 == one {
+                        continue;
+                    }
+                    ratios
+                        .entry((low, high, scaled as i64))
+                        .or_default()
+                        .insert(&process.ocid);
+                }
+            }
+        }
+    }
+    let mut tenderers: BTreeMap<&str, (usize, Vec<Fact>)> = BTreeMap::new();
+    for ((low, high, scaled), ocids) in ratios {
+        if ocids.len() < threshold {
+            continue;
+        }
+        let ratio = scaled as f64 / scale;
+        let (higher, lower, multiple) = if scaled > one {
+            (high, low, ratio)
+        } else {
+            (low, high, 1.0 / ratio)
+        };
+        let fact = Fact::new("fixed_bid_ratio")
+            .number("percent", ((multiple - 1.0) * 10_000.0).round() / 100.0)
+            .number("ratio", ratio)
+            .number("processes", ocids.len() as f64)
+            .text("higher", higher)
+            .text("lower", lower);
+        for (tenderer, other) in [(low, high), (high, low)] {
+            let entry = tenderers.entry(tenderer).or_default();
+            entry.0 = entry.0.max(ocids.len());
+            entry.1.push(fact.clone().text("other", other));
+        }
+        for ocid in ocids {
+            collector.push(Flag::new("R023", Group::Ocid, ocid, 1.0).with(fact.clone()));
+        }
+    }
+    for (tenderer, (processes, facts)) in tenderers {
+        let mut flag = Flag::new("R023", Group::Tenderer, tenderer, processes as f64);
+        flag.facts = facts;
+        collector.push(flag);
+    }
+}

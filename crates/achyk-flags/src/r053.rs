@@ -1,0 +1,72 @@
+//! R053 Co-bidding pair with a recurrent winner: two tenderers bid in the same processes at
+//! least `minimum_processes` times (default 4), one of them wins at least `threshold` (default
+//! 0.75) of those processes and the other wins none. Both tenderers are flagged (group Tenderer,
+//! the number of processes they bid in together) and so is each of those processes (group OCID,
+//! 1.0). A bidder that keeps losing to the same company may be bidding only to make the
+//! competition look real (a cover bid), or taking turns by agreement.
+//!
+//! The two must each have submitted a bid (pending, valid or disqualified) without the other, as
+//! in R044; a tenderer wins a process when it is a supplier of one of its active awards.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::{Collector, Fact, Flag, Group, Process, r044::rival_pairs, settings::R053};
+
+#[derive(Default)]
+struct Pair<'a> {
+    ocids: Vec<&'a str>,
+    /// Wins of the tenderer with the smaller id, and of the other.
+    wins: (usize, usize),
+}
+
+pub(crate) fn run(processes: &[Process], options: &R053, collector: &mut Collector) {
+    let minimum = options.minimum_processes.unwrap_or(4);
+    let threshold = options.threshold.unwrap_or(0.75);
+    let mut pairs: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
+    for process in processes {
+        let winners: BTreeSet<&str> = process
+            .active_awards()
+            .flat_map(|award| &award.suppliers)
+            .map(String::as_str)
+            .collect();
+        for (low, high) in rival_pairs(process) {
+            let pair = pairs.entry((low, high)).or_default();
+            pair.ocids.push(&process.ocid);
+            pair.wins.0 += usize::from(winners.contains(low));
+            pair.wins.1 += usize::from(winners.contains(high));
+        }
+    }
+    let mut tenderers: BTreeMap<&str, (usize, Vec<Fact>)> = BTreeMap::new();
+    for ((low, high), pair) in pairs {
+        let shared = pair.ocids.len();
+        if shared < minimum {
+            continue;
+        }
+        let (winner, loser, wins) = match pair.wins {
+            (wins, 0) if wins > 0 => (low, high, wins),
+            (0, wins) if wins > 0 => (high, low, wins),
+            _ => continue,
+        };
+        if (wins as f64 / shared as f64) < threshold {
+            continue;
+        }
+        let fact = Fact::new("recurrent_winner_pair")
+            .number("processes", shared as f64)
+            .number("wins", wins as f64)
+            .text("winner", winner)
+            .text("loser", loser);
+        for (tenderer, partner) in [(low, high), (high, low)] {
+            let entry = tenderers.entry(tenderer).or_default();
+            entry.0 = entry.0.max(shared);
+            entry.1.push(fact.clone().text("partner", partner));
+        }
+        for ocid in pair.ocids {
+            collector.push(Flag::new("R053", Group::Ocid, ocid, 1.0).with(fact.clone()));
+        }
+    }
+    for (tenderer, (shared, facts)) in tenderers {
+        let mut flag = Flag::new("R053", Group::Tenderer, tenderer, shared as f64);
+        flag.facts = facts;
+        collector.push(flag);
+    }
+}
