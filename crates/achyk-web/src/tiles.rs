@@ -72,9 +72,10 @@ pub struct Tiles {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TilesError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     #[error(

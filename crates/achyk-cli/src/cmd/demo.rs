@@ -1,4 +1,5 @@
-//! `achyk demo [--listen ADDR] [--dir DIR] [--processes N] [--seed S]`: the first command to
+//! `achyk demo [--listen ADDR] [--dir DIR] [--processes N] [--seed S] [--tiles DIR]
+//! [--tiles-attribution TEXT]`: the first command to
 //! run on a fresh machine. It generates a synthetic Kyrgyz feed (the same generator as
 //! `achyk generate`), imports it into an embedded SQLite database in DIR (a new temporary
 //! folder by default, kept afterwards so it can be explored), says what it loaded, and serves
@@ -32,10 +33,13 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    #[command(flatten)]
+    pub tiles: super::serve::TilesArgs,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let tiles = args.tiles.open()?;
     let dir = match &args.dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -91,7 +95,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let civic = demo_civic(&dir)?;
     super::serve::serve_blocking(&url, &args.listen, Some("\n"), move |state| {
-        Ok(state.with_bulk(bulk).with_civic(civic))
+        let state = state.with_bulk(bulk).with_civic(civic);
+        Ok(match tiles {
+            Some(tiles) => state.with_tiles(tiles),
+            None => state,
+        })
     })
 }
 

@@ -1,5 +1,6 @@
-//! `achyk serve [--db URL] [--listen ADDR] [--bulk DIR] [--secret-file F] [--seal-public-key K]`:
-//! the web site on the database, taking citizen reports.
+//! `achyk serve [--db URL] [--listen ADDR] [--bulk DIR] [--tiles DIR [--tiles-attribution TEXT]]
+//! [--secret-file F] [--seal-public-key K]`: the web site on the database, taking citizen
+//! reports.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,16 +18,60 @@ pub struct ServeArgs {
     #[arg(long, env = "ACHYK_BULK")]
     pub bulk: Option<PathBuf>,
     #[command(flatten)]
+    pub tiles: TilesArgs,
+    #[command(flatten)]
     pub civic: super::civic::CivicArgs,
 }
 
+/// `--tiles DIR [--tiles-attribution TEXT]`, for `serve` and `demo`.
+#[derive(clap::Args)]
+pub struct TilesArgs {
+    /// Folder of map tiles laid out as `{z}/{x}/{y}.png` (or `.jpg`, `.jpeg`, `.webp`; one
+    /// format): served by this site under `/tiles/`, and the projects map is drawn over them
+    /// (with a script). Without it, pages have no script and the maps are drawn on the server.
+    #[arg(long, env = "ACHYK_TILES")]
+    pub tiles: Option<PathBuf>,
+    /// The tiles' credit, shown under the map ("© OpenStreetMap contributors" for tiles made
+    /// from OpenStreetMap data, whose licence requires it).
+    #[arg(long, env = "ACHYK_TILES_ATTRIBUTION", requires = "tiles")]
+    pub tiles_attribution: Option<String>,
+}
+
+impl TilesArgs {
+    /// The tiles these arguments name, read now so that a wrong folder stops the start.
+    pub fn open(&self) -> anyhow::Result<Option<achyk_web::tiles::Tiles>> {
+        let Some(directory) = &self.tiles else {
+            return Ok(None);
+        };
+        let tiles = achyk_web::tiles::Tiles::open(directory, self.tiles_attribution.clone())
+            .context("--tiles")?;
+        let (lowest, highest) = tiles.zooms();
+        eprintln!(
+            "achyk: map tiles from {} ({} files, zoom {lowest} to {highest}) served under /tiles/",
+            directory.display(),
+            tiles.extension()
+        );
+        if tiles.attribution().is_none() {
+            eprintln!(
+                "achyk: no --tiles-attribution: tiles made from OpenStreetMap data must credit \
+                 it (\"© OpenStreetMap contributors\")"
+            );
+        }
+        Ok(Some(tiles))
+    }
+}
+
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let tiles = args.tiles.open()?;
     let civic = args.civic.civic()?;
     let bulk = args.bulk.clone();
     let retention = args.civic.retention_days;
     serve_blocking(&args.database.url, &args.listen, None, move |mut state| {
         if let Some(bulk) = bulk {
             state = state.with_bulk(bulk);
+        }
+        if let Some(tiles) = tiles {
+            state = state.with_tiles(tiles);
         }
         let state = state
             .with_civic(civic)
