@@ -3,7 +3,8 @@
 //!
 //! In each process whose bid prices are comparable, a tenderer's price is its submitted bid
 //! (pending, valid or disqualified) with a positive amount, when it has exactly one such bid in
-//! that currency (several bids belong to different lots, which are not told apart yet). For
+//! that currency. A multi-lot process is compared lot by lot, each lot as a process of its own
+//! (`Process::lot_processes`), so a tenderer's bids on different lots are not confused. For
 //! every two tenderers with prices in the same currency from different bids, the ratio of the
 //! price of the one with the greater id to the price of the one with the smaller id is rounded
 //! to `decimals` (default 4). A ratio of exactly 1 is left to R028 (identical prices). When the
@@ -52,7 +53,14 @@ pub(crate) fn run(
     let one = scale as i64;
     // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
     let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
-    for process in processes {
+    // A multi-lot process is priced per lot: each lot is compared on its own (the same ratio
+    // on two lots of one process still counts that process once).
+    let lots: Vec<Vec<(String, Process)>> = processes.iter().map(Process::lot_processes).collect();
+    let units = processes.iter().zip(&lots).flat_map(|(process, lots)| {
+        let whole = lots.is_empty().then_some(process);
+        whole.into_iter().chain(lots.iter().map(|(_, lot)| lot))
+    });
+    for process in units {
         if !context.prices_comparable(process) {
             continue;
         }

@@ -200,3 +200,39 @@ fn lot_flags_fold_into_their_process_for_pages_and_scores() {
     let r018 = &folded.flags[0];
     assert!(r018.facts[0].texts.contains(&("lot", "L3".to_string())));
 }
+
+#[test]
+fn fixed_bid_ratios_are_read_lot_by_lot() {
+    // Two processes of two lots each; A and B bid on both lots, B always 10% above A:
+    // L1 100 / 110, L2 200 / 220 → ratio 1.1 in each lot, so in both processes → R023 raised
+    // on both processes (1.0) and both tenderers (2 processes). A bid per lot means A has two
+    // bids in each process, which a process-wide reading could not pair.
+    let two_lots = |ocid: &str| {
+        json!({
+            "ocid": ocid,
+            "tender": {"status": "complete", "lots": [{"id": "L1"}, {"id": "L2"}]},
+            "bids": {"details": [
+                bid("1", "A", "L1", 100.0, "valid"),
+                bid("2", "B", "L1", 110.0, "valid"),
+                bid("3", "A", "L2", 200.0, "valid"),
+                bid("4", "B", "L2", 220.0, "valid"),
+            ]}
+        })
+    };
+    let settings = Settings::from_ini("[R023]\n").unwrap();
+    let results = Indicators::compute(&[two_lots("p1"), two_lots("p2")], &settings);
+    let found: Vec<(Group, &str, f64)> = results
+        .flags
+        .iter()
+        .map(|flag| (flag.group, flag.id.as_str(), flag.value))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (Group::Ocid, "p1", 1.0),
+            (Group::Ocid, "p2", 1.0),
+            (Group::Tenderer, "A", 2.0),
+            (Group::Tenderer, "B", 2.0),
+        ]
+    );
+}
