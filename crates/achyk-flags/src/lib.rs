@@ -230,11 +230,11 @@ pub struct Indicators;
 impl Indicators {
     /// Computes over parsed compiled releases.
     pub fn compute(releases: &[Value], settings: &Settings) -> Results {
-        let mut processes: Vec<(Process, String)> = releases
+        let mut processes: Vec<(Process, u64)> = releases
             .par_iter()
             .filter_map(|release| {
                 let process = Process::from_release(release)?;
-                Some((process, release.to_string()))
+                Some((process, digest(release.to_string().as_bytes())))
             })
             .collect();
         Self::finish(&mut processes, settings)
@@ -243,45 +243,72 @@ impl Indicators {
     /// Computes over processes already extracted (one per ocid, as a database holds them), so
     /// that a caller paging through a large database keeps only these, not the JSON.
     pub fn compute_processes(processes: Vec<Process>, settings: &Settings) -> Results {
-        let mut processes: Vec<(Process, String)> = processes
-            .into_iter()
-            .map(|process| (process, String::new()))
-            .collect();
+        let mut processes: Vec<(Process, u64)> =
+            processes.into_iter().map(|process| (process, 0)).collect();
         Self::finish(&mut processes, settings)
     }
 
     /// Computes over JSON Lines text; returns the results and the (1-based) numbers of the lines
     /// that are not JSON objects with an `ocid` (bad data is reported, not fatal).
     pub fn compute_lines(text: &str, settings: &Settings) -> (Results, Vec<usize>) {
-        let lines: Vec<(usize, &str)> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(index, line)| (index + 1, line))
-            .collect();
-        let parsed: Vec<Result<(Process, String), usize>> = lines
-            .par_iter()
-            .map(|&(number, line)| {
-                serde_json::from_str::<Value>(line)
-                    .ok()
-                    .and_then(|release| Process::from_release(&release))
-                    .map(|process| (process, line.trim().to_owned()))
-                    .ok_or(number)
-            })
-            .collect();
-        let mut rejected = Vec::new();
-        let mut processes = Vec::with_capacity(parsed.len());
-        for entry in parsed {
-            match entry {
-                Ok(process) => processes.push(process),
-                Err(number) => rejected.push(number),
-            }
-        }
-        (Self::finish(&mut processes, settings), rejected)
+        Self::compute_reader(text.as_bytes(), settings).expect("reading memory cannot fail")
     }
 
-    fn finish(processes: &mut Vec<(Process, String)>, settings: &Settings) -> Results {
-        // The order of processes is fixed here, so nothing after depends on the input order.
+    /// Computes over JSON Lines read from `reader`, a chunk of lines at a time (parsed in
+    /// parallel), keeping only the extracted facts: the input never has to fit in memory.
+    /// Returns the results and the (1-based) numbers of the lines that are not JSON objects with
+    /// an `ocid` (not UTF-8, not JSON, no `ocid`); fails only when reading fails.
+    pub fn compute_reader(
+        mut reader: impl std::io::BufRead,
+        settings: &Settings,
+    ) -> std::io::Result<(Results, Vec<usize>)> {
+        const CHUNK: usize = 4096;
+        let mut processes: Vec<(Process, u64)> = Vec::new();
+        let mut rejected = Vec::new();
+        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
+        let mut number = 0;
+        let parse = |chunk: &mut Vec<(usize, Vec<u8>)>,
+                     processes: &mut Vec<(Process, u64)>,
+                     rejected: &mut Vec<usize>| {
+            let parsed: Vec<Result<(Process, u64), usize>> = chunk
+                .par_iter()
+                .map(|(number, line)| {
+                    serde_json::from_slice::<Value>(line)
+                        .ok()
+                        .and_then(|release| Process::from_release(&release))
+                        .map(|process| (process, digest(line.trim_ascii())))
+                        .ok_or(*number)
+                })
+                .collect();
+            for entry in parsed {
+                match entry {
+                    Ok(process) => processes.push(process),
+                    Err(number) => rejected.push(number),
+                }
+            }
+            chunk.clear();
+        };
+        loop {
+            let mut line = Vec::new();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            number += 1;
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            chunk.push((number, line));
+            if chunk.len() == CHUNK {
+                parse(&mut chunk, &mut processes, &mut rejected);
+            }
+        }
+        parse(&mut chunk, &mut processes, &mut rejected);
+        Ok((Self::finish(&mut processes, settings), rejected))
+    }
+
+    fn finish(processes: &mut Vec<(Process, u64)>, settings: &Settings) -> Results {
+        // The order of processes is fixed here (by ocid, then by a digest of the release's
+        // text for repeated ocids), so nothing after depends on the input order.
         processes.par_sort_unstable_by(|a, b| a.0.ocid.cmp(&b.0.ocid).then_with(|| a.1.cmp(&b.1)));
         let processes: Vec<Process> = processes
             .drain(..)
@@ -490,6 +517,15 @@ fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag
         }
     }
     flags
+}
+
+/// A digest of a release's text, to order releases of the same ocid the same way whatever the
+/// input order (SipHash with fixed keys: the same in every run of the same binary).
+fn digest(text: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(text);
+    hasher.finish()
 }
 
 fn number(value: f64) -> Value {

@@ -48,3 +48,28 @@ fn facts_carry_the_numbers() {
     assert_eq!(fact.code, "submission_period_days");
     assert_eq!(fact.numbers, vec![("days", 6.0), ("threshold", 15.0)]);
 }
+
+/// Bad lines are reported by number and the rest is computed: not UTF-8 (line 2), not JSON
+/// (line 3), JSON without an `ocid` (line 5); the blank line 4 is skipped silently. Lines 1 and
+/// 6 are read (the 9,000 lines after them cross a chunk of the reader) and raise R003.
+#[test]
+fn a_reader_reports_bad_lines_and_carries_on() {
+    let short = |ocid: &str| {
+        format!(
+            r#"{{"ocid":"{ocid}","tender":{{"tenderPeriod":{{"startDate":"2024-03-01T09:00:00+06:00","endDate":"2024-03-07T10:00:00+06:00"}}}}}}"#
+        )
+    };
+    let mut input: Vec<u8> = Vec::new();
+    input.extend(short("A").as_bytes());
+    input.extend(b"\n{\"ocid\":\"\xff\xfe\"}\nnot json\n\n{\"tender\":{}}\n");
+    input.extend(short("B").as_bytes());
+    input.push(b'\n');
+    for n in 0..9_000 {
+        input.extend(format!("{{\"ocid\":\"filler-{n}\"}}\n").as_bytes());
+    }
+    let settings = Settings::from_ini("[R003]\n").unwrap();
+    let (results, rejected) = Indicators::compute_reader(&input[..], &settings).unwrap();
+    assert_eq!(rejected, [2, 3, 5]);
+    let flagged: Vec<&str> = results.flags.iter().map(|flag| flag.id.as_str()).collect();
+    assert_eq!(flagged, ["A", "B"]);
+}

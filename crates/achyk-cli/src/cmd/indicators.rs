@@ -8,7 +8,7 @@
 //! Exit code: 0 when every line was used; 1 when some lines were not JSON objects with an
 //! `ocid` (their numbers go to standard error; the rest is computed); 2 on failure.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,17 +63,15 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         }
         None => Settings::all(),
     };
-    let mut text = String::new();
-    if input.as_os_str() == "-" {
-        io::stdin()
-            .lock()
-            .read_to_string(&mut text)
-            .context("cannot read standard input")?;
+    let (results, rejected) = if input.as_os_str() == "-" {
+        Indicators::compute_reader(io::stdin().lock(), &settings)
+            .context("cannot read standard input")?
     } else {
-        text = std::fs::read_to_string(&input)
+        let file = std::fs::File::open(&input)
             .with_context(|| format!("cannot read {}", input.display()))?;
-    }
-    let (results, rejected) = Indicators::compute_lines(&text, &settings);
+        Indicators::compute_reader(io::BufReader::with_capacity(1 << 20, file), &settings)
+            .with_context(|| format!("cannot read {}", input.display()))?
+    };
     let output = results.to_cardinal_json(!args.no_meta, args.map, args.lots);
     let mut stdout = io::stdout().lock();
     serde_json::to_writer(&mut stdout, &output).context("cannot write the results")?;
