@@ -13,6 +13,7 @@
 //! most common currency of the valid bids considered, ties broken by the smaller code.
 
 mod process;
+mod raw;
 mod r003;
 mod r010;
 mod r011;
@@ -230,22 +231,26 @@ pub struct Indicators;
 impl Indicators {
     /// Computes over parsed compiled releases.
     pub fn compute(releases: &[Value], settings: &Settings) -> Results {
-        let mut processes: Vec<(Process, u64)> = releases
+        let plan = Plan::of(settings);
+        let mut entries: Vec<Entry> = releases
             .par_iter()
             .filter_map(|release| {
                 let process = Process::from_release(release)?;
-                Some((process, digest(release.to_string().as_bytes())))
+                Some(plan.entry(process, digest(release.to_string().as_bytes())))
             })
             .collect();
-        Self::finish(&mut processes, settings)
+        Self::finish(&mut entries, settings)
     }
 
     /// Computes over processes already extracted (one per ocid, as a database holds them), so
     /// that a caller paging through a large database keeps only these, not the JSON.
     pub fn compute_processes(processes: Vec<Process>, settings: &Settings) -> Results {
-        let mut processes: Vec<(Process, u64)> =
-            processes.into_iter().map(|process| (process, 0)).collect();
-        Self::finish(&mut processes, settings)
+        let plan = Plan::of(settings);
+        let mut entries: Vec<Entry> = processes
+            .into_par_iter()
+            .map(|process| plan.entry(process, 0))
+            .collect();
+        Self::finish(&mut entries, settings)
     }
 
     /// Computes over JSON Lines text; returns the results and the (1-based) numbers of the lines
@@ -262,22 +267,59 @@ impl Indicators {
         mut reader: impl std::io::BufRead,
         settings: &Settings,
     ) -> std::io::Result<(Results, Vec<usize>)> {
-        const CHUNK: usize = 4096;
-        let mut processes: Vec<(Process, u64)> = Vec::new();
+        /// Bytes read at a time; the lines in them are parsed in parallel.
+        const CHUNK: usize = 8 << 20;
+        let plan = Plan::of(settings);
+        let mut processes: Vec<Entry> = Vec::new();
         let mut rejected = Vec::new();
-        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::with_capacity(CHUNK);
-        let mut number = 0;
-        let parse = |chunk: &mut Vec<(usize, Vec<u8>)>,
-                     processes: &mut Vec<(Process, u64)>,
-                     rejected: &mut Vec<usize>| {
-            let parsed: Vec<Result<(Process, u64), usize>> = chunk
+        let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
+        let mut number = 0usize;
+        let mut finished = false;
+        while !finished {
+            // Fill the buffer to CHUNK bytes (or the end), then take its complete lines.
+            let mut filled = buffer.len();
+            while filled < CHUNK {
+                let available = reader.fill_buf()?;
+                if available.is_empty() {
+                    finished = true;
+                    break;
+                }
+                let take = available.len().min(CHUNK - filled);
+                buffer.extend_from_slice(&available[..take]);
+                reader.consume(take);
+                filled += take;
+            }
+            let end = if finished {
+                buffer.len()
+            } else {
+                match buffer.iter().rposition(|&byte| byte == b'\n') {
+                    Some(last) => last + 1,
+                    // One line longer than a chunk: read on until its end.
+                    None => {
+                        let mut rest = Vec::new();
+                        reader.read_until(b'\n', &mut rest)?;
+                        finished = rest.is_empty() || rest.last() != Some(&b'\n');
+                        buffer.extend_from_slice(&rest);
+                        buffer.len()
+                    }
+                }
+            };
+            let lines: Vec<(usize, &[u8])> = buffer[..end]
+                .split(|&byte| byte == b'\n')
+                .enumerate()
+                .map(|(index, line)| (number + index + 1, line))
+                .filter(|(_, line)| !line.trim_ascii().is_empty())
+                .collect();
+            number += buffer[..end].iter().filter(|&&byte| byte == b'\n').count();
+            if end == buffer.len() && buffer.last().is_some_and(|&byte| byte != b'\n') {
+                number += 1;
+            }
+            let parsed: Vec<Result<Entry, usize>> = lines
                 .par_iter()
-                .map(|(number, line)| {
-                    serde_json::from_slice::<Value>(line)
-                        .ok()
-                        .and_then(|release| Process::from_release(&release))
-                        .map(|process| (process, digest(line.trim_ascii())))
-                        .ok_or(*number)
+                .map(|&(number, line)| {
+                    Process::from_json_bytes_reading(line, plan.read.details)
+                        .map(|process| plan.entry(process, digest(line.trim_ascii())))
+                        .ok_or(number)
                 })
                 .collect();
             for entry in parsed {
@@ -286,104 +328,41 @@ impl Indicators {
                     Err(number) => rejected.push(number),
                 }
             }
-            chunk.clear();
-        };
-        loop {
-            let mut line = Vec::new();
-            if reader.read_until(b'\n', &mut line)? == 0 {
-                break;
-            }
-            number += 1;
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            chunk.push((number, line));
-            if chunk.len() == CHUNK {
-                parse(&mut chunk, &mut processes, &mut rejected);
-            }
+            buffer.drain(..end);
         }
-        parse(&mut chunk, &mut processes, &mut rejected);
         Ok((Self::finish(&mut processes, settings), rejected))
     }
 
-    fn finish(processes: &mut Vec<(Process, u64)>, settings: &Settings) -> Results {
-        // The order of processes is fixed here (by ocid, then by a digest of the release's
-        // text for repeated ocids), so nothing after depends on the input order.
-        processes.par_sort_unstable_by(|a, b| a.0.ocid.cmp(&b.0.ocid).then_with(|| a.1.cmp(&b.1)));
-        let processes: Vec<Process> = processes
-            .drain(..)
-            .map(|(process, _)| process)
-            .filter(|process| process.tender_status.as_deref() != Some("cancelled"))
-            .filter(|process| {
-                !process
-                    .procurement_method_details
-                    .as_ref()
-                    .is_some_and(|details| {
-                        settings
-                            .excluded_procurement_method_details
-                            .contains(details)
-                    })
-            })
-            .collect();
-        let context = Context { settings };
+    fn finish(entries: &mut Vec<Entry>, settings: &Settings) -> Results {
+        // The order is fixed here (by ocid, then by a digest of the release's text for repeated
+        // ocids), so nothing after depends on the input order or on how lines were chunked.
+        entries.par_sort_unstable_by(|a, b| a.ocid.cmp(&b.ocid).then_with(|| a.digest.cmp(&b.digest)));
+        let mut per_process: Vec<Vec<Flag>> = Vec::with_capacity(entries.len());
+        let mut processes: Vec<Process> = Vec::new();
+        for entry in entries.drain(..) {
+            per_process.push(entry.flags);
+            processes.extend(entry.kept);
+        }
+        // R039 and R063 age to the latest date in the data, so they wait for all of it.
         let as_of = settings.r063.as_ref().and_then(|_| r063::as_of(&processes));
         let r039_as_of = settings.r039.as_ref().and_then(|_| r039::as_of(&processes));
-        let per_process: Vec<Vec<Flag>> = processes
-            .par_iter()
-            .map(|process| {
-                let mut flags = Vec::new();
-                if let Some(options) = &settings.r003 {
-                    flags.extend(r003::check(process, options));
-                }
-                if let Some(options) = &settings.r018 {
-                    flags.extend(r018::check(process, options));
-                }
-                if settings.r030.is_some() {
-                    flags.extend(r030::check(process));
-                }
-                if let Some(options) = &settings.r035 {
-                    flags.extend(r035::check(process, options));
-                }
-                if settings.r036.is_some() {
-                    flags.extend(r036::check(process, &context));
-                }
-                if let Some(options) = &settings.r031 {
-                    flags.extend(r031::check(process, options));
-                }
-                if let Some(options) = &settings.r059 {
-                    flags.extend(r059::check(process, options));
-                }
-                if let Some(options) = &settings.r060 {
-                    flags.extend(r060::check(process, options));
-                }
-                if let Some(options) = &settings.r010 {
-                    flags.extend(r010::check(process, options));
-                }
-                if let Some(options) = &settings.r049 {
-                    flags.extend(r049::check(process, options, settings));
-                }
-                if settings.r020.is_some() {
-                    flags.extend(r020::check(process));
-                }
-                if let Some(options) = &settings.r061 {
-                    flags.extend(r061::short(process, options));
-                }
-                if let Some(options) = &settings.r062 {
-                    flags.extend(r061::long(process, options));
-                }
-                if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
-                    flags.extend(r063::check(process, options, as_of));
-                }
-                if let (Some(options), Some(as_of)) = (&settings.r039, r039_as_of) {
-                    flags.extend(r039::check(process, options, as_of));
-                }
-                if settings.r044.is_some() {
-                    flags.extend(r044::check(process));
-                }
-                flags.extend(by_lot(process, settings, &context));
-                flags
-            })
-            .collect();
+        if as_of.is_some() || r039_as_of.is_some() {
+            let aged: Vec<Vec<Flag>> = processes
+                .par_iter()
+                .map(|process| {
+                    let mut flags = Vec::new();
+                    if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
+                        flags.extend(r063::check(process, options, as_of));
+                    }
+                    if let (Some(options), Some(as_of)) = (&settings.r039, r039_as_of) {
+                        flags.extend(r039::check(process, options, as_of));
+                    }
+                    flags
+                })
+                .collect();
+            per_process.extend(aged);
+        }
+        let context = Context { settings };
         let mut collector = Collector::default();
         for flag in per_process.into_iter().flatten() {
             let tenderer = flag.group == Group::Tenderer;
@@ -459,6 +438,168 @@ impl Indicators {
     }
 }
 
+/// One process as read: its sort key, the flags it raised alone, and what the indicators that
+/// compare processes still need of it (nothing when none of them runs).
+struct Entry {
+    ocid: String,
+    digest: u64,
+    flags: Vec<Flag>,
+    kept: Option<Process>,
+}
+
+/// What a run needs of each process: which parts to extract, and which to keep once the
+/// indicators of one process have run (the rest is dropped at once, so that a large input
+/// never has to fit in memory as processes).
+struct Plan<'a> {
+    settings: &'a Settings,
+    /// Read for the indicators of one process.
+    read: process::Needs,
+    /// Kept for the indicators that compare processes; `None` when none of them runs.
+    keep: Option<process::Needs>,
+}
+
+impl<'a> Plan<'a> {
+    fn of(settings: &'a Settings) -> Self {
+        let s = settings;
+        let by_date = s.r011.is_some() || s.r055.is_some();
+        let read = process::Needs {
+            texts: true,
+            details: s.r044.is_some(),
+            enquiries: s.r039.is_some(),
+            contracts: s.r059.is_some()
+                || s.r060.is_some()
+                || s.r063.is_some()
+                || s.r039.is_some()
+                || s.r023.is_some()
+                || by_date,
+            classifications: s.r011.is_some() || s.r050.is_some(),
+            award_items: s.r048.is_some() || s.r050.is_some(),
+            lots: true,
+            bid_dates: true,
+        };
+        let cross = s.r024.is_some()
+            || s.r058.is_some()
+            || s.r025.is_some()
+            || s.r038.is_some()
+            || s.r048.is_some()
+            || s.r013.is_some()
+            || s.r040.is_some()
+            || s.r051.is_some()
+            || s.r023.is_some()
+            || s.r050.is_some()
+            || s.r053.is_some()
+            || s.r039.is_some()
+            || s.r063.is_some()
+            || by_date;
+        let keep = cross.then(|| process::Needs {
+            texts: false,
+            details: false,
+            enquiries: s.r039.is_some(),
+            contracts: s.r063.is_some() || s.r039.is_some() || s.r023.is_some() || by_date,
+            classifications: read.classifications,
+            award_items: read.award_items,
+            lots: s.r023.is_some(),
+            bid_dates: s.r039.is_some(),
+        });
+        Plan {
+            settings,
+            read,
+            keep,
+        }
+    }
+
+    /// Runs the indicators of one process on it and keeps what the others need.
+    fn entry(&self, mut process: Process, digest: u64) -> Entry {
+        let settings = self.settings;
+        let excluded = process.tender_status.as_deref() == Some("cancelled")
+            || process
+                .procurement_method_details
+                .as_ref()
+                .is_some_and(|details| {
+                    settings
+                        .excluded_procurement_method_details
+                        .contains(details)
+                });
+        if excluded {
+            return Entry {
+                ocid: process.ocid,
+                digest,
+                flags: Vec::new(),
+                kept: None,
+            };
+        }
+        process.strip(&self.read);
+        let flags = per_process(&process, settings);
+        match &self.keep {
+            Some(keep) => {
+                process.strip(keep);
+                Entry {
+                    ocid: process.ocid.clone(),
+                    digest,
+                    flags,
+                    kept: Some(process),
+                }
+            }
+            None => Entry {
+                ocid: process.ocid,
+                digest,
+                flags,
+                kept: None,
+            },
+        }
+    }
+}
+
+/// The indicators that judge a process alone (all but R039 and R063, which age to the data).
+fn per_process(process: &Process, settings: &Settings) -> Vec<Flag> {
+    let context = Context { settings };
+    let mut flags = Vec::new();
+    if let Some(options) = &settings.r003 {
+        flags.extend(r003::check(process, options));
+    }
+    if let Some(options) = &settings.r018 {
+        flags.extend(r018::check(process, options));
+    }
+    if settings.r030.is_some() {
+        flags.extend(r030::check(process));
+    }
+    if let Some(options) = &settings.r035 {
+        flags.extend(r035::check(process, options));
+    }
+    if settings.r036.is_some() {
+        flags.extend(r036::check(process, &context));
+    }
+    if let Some(options) = &settings.r031 {
+        flags.extend(r031::check(process, options));
+    }
+    if let Some(options) = &settings.r059 {
+        flags.extend(r059::check(process, options));
+    }
+    if let Some(options) = &settings.r060 {
+        flags.extend(r060::check(process, options));
+    }
+    if let Some(options) = &settings.r010 {
+        flags.extend(r010::check(process, options));
+    }
+    if let Some(options) = &settings.r049 {
+        flags.extend(r049::check(process, options, settings));
+    }
+    if settings.r020.is_some() {
+        flags.extend(r020::check(process));
+    }
+    if let Some(options) = &settings.r061 {
+        flags.extend(r061::short(process, options));
+    }
+    if let Some(options) = &settings.r062 {
+        flags.extend(r061::long(process, options));
+    }
+    if settings.r044.is_some() {
+        flags.extend(r044::check(process));
+    }
+    flags.extend(by_lot(process, settings, &context));
+    flags
+}
+
 /// The lot-aware indicators. A process of one lot is judged whole. A multi-lot process is
 /// judged lot by lot (its bids are priced per lot, so prices of different lots are not
 /// comparable): R018, R022, R028, R031, R035 and R036 raise flags on the lot (group `Lot`,
@@ -520,12 +661,10 @@ fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag
 }
 
 /// A digest of a release's text, to order releases of the same ocid the same way whatever the
-/// input order (SipHash with fixed keys: the same in every run of the same binary).
+/// input order (foldhash with a fixed seed: the same in every run of the same binary).
 fn digest(text: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = std::hash::DefaultHasher::new();
-    hasher.write(text);
-    hasher.finish()
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0).hash_one(text)
 }
 
 fn number(value: f64) -> Value {

@@ -96,6 +96,25 @@ pub struct Process {
     pub tender_classifications: Vec<String>,
 }
 
+/// The parts of a process a run reads or keeps (see [`Process::strip`]); the tender's facts,
+/// the bids' and awards' statuses, parties, amounts and the ids are always kept.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Needs {
+    /// The original texts of dates, for the facts of the indicators of one process.
+    pub texts: bool,
+    /// The tenderers' addresses and contact points (R044).
+    pub details: bool,
+    pub enquiries: bool,
+    pub contracts: bool,
+    /// The tender items' classifications.
+    pub classifications: bool,
+    /// The award items' classifications.
+    pub award_items: bool,
+    /// The lots, and the lots the bids and awards name.
+    pub lots: bool,
+    pub bid_dates: bool,
+}
+
 /// A lot of the tender.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lot {
@@ -129,51 +148,94 @@ pub struct PartyDetails {
     pub url: Option<String>,
 }
 
-fn text(value: Option<&Value>) -> Option<String> {
+pub(crate) fn text_of(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(str::to_owned)
 }
 
+fn text(value: Option<&Value>) -> Option<String> {
+    text_of(value)
+}
+
+/// The `id` texts of a list of objects.
+pub(crate) fn ids_of(list: Option<&[Value]>) -> Vec<String> {
+    list.unwrap_or_default()
+        .iter()
+        .filter_map(|entry| entry.get("id").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
 fn ids(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|entry| entry.get("id").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    ids_of(value.and_then(Value::as_array).map(Vec::as_slice))
 }
 
 /// `relatedLots`: a list of lot ids, or of objects with an `id` (the Kyrgyz feed's bids).
+pub(crate) fn lot_ids_of(list: Option<&[Value]>) -> Vec<String> {
+    list.unwrap_or_default()
+        .iter()
+        .filter_map(|entry| entry.as_str().or_else(|| entry.get("id")?.as_str()))
+        .map(str::to_owned)
+        .collect()
+}
+
 fn lot_ids(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|entry| entry.as_str().or_else(|| entry.get("id")?.as_str()))
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    lot_ids_of(value.and_then(Value::as_array).map(Vec::as_slice))
+}
+
+/// `(amount, currency)` when both are there.
+pub(crate) fn money_of(amount: Option<&Value>, currency: Option<&Value>) -> Option<(f64, String)> {
+    Some((amount?.as_f64()?, currency?.as_str()?.to_owned()))
 }
 
 /// `{amount, currency}` when both are there.
 fn money(value: Option<&Value>) -> Option<(f64, String)> {
     let value = value?;
-    Some((
-        value.get("amount")?.as_f64()?,
-        value.get("currency")?.as_str()?.to_owned(),
-    ))
+    money_of(value.get("amount"), value.get("currency"))
 }
 
-fn instant(value: Option<&Value>) -> Option<i128> {
+pub(crate) fn instant_of(value: Option<&Value>) -> Option<i128> {
     value
         .and_then(Value::as_str)
         .and_then(achyk_ocds::release::parse_instant)
 }
 
+fn instant(value: Option<&Value>) -> Option<i128> {
+    instant_of(value)
+}
+
 impl Process {
+    /// Extracts the facts from a release's JSON text, reading only what the indicators use;
+    /// `None` when it is not a JSON object with an `ocid`.
+    pub fn from_json_bytes(text: &[u8]) -> Option<Self> {
+        Self::from_json_bytes_reading(text, true)
+    }
+
+    /// As [`Process::from_json_bytes`]; without `details`, the parties are skipped unread and
+    /// `tenderer_details` is left empty (only R044 reads it).
+    pub(crate) fn from_json_bytes_reading(text: &[u8], details: bool) -> Option<Self> {
+        // Only an object is a release (a derived reader would also take an array, by position).
+        if text.trim_ascii_start().first() != Some(&b'{') {
+            return None;
+        }
+        let fast = if details {
+            serde_json::from_slice::<crate::raw::RawRelease>(text).map(|raw| raw.into_process())
+        } else {
+            serde_json::from_slice::<crate::raw::RawRelease<serde::de::IgnoredAny>>(text)
+                .map(|raw| raw.into_process())
+        };
+        match fast {
+            Ok(process) => process,
+            // An unexpected shape somewhere: read it whole, as `from_release` does.
+            Err(_) => {
+                let mut process = Self::from_release(&serde_json::from_slice::<Value>(text).ok()?)?;
+                if !details {
+                    process.tenderer_details = Vec::new();
+                }
+                Some(process)
+            }
+        }
+    }
+
     /// Extracts the facts; `None` when the release has no `ocid`.
     pub fn from_release(release: &Value) -> Option<Self> {
         let ocid = release.get("ocid")?.as_str()?.to_owned();
@@ -313,6 +375,55 @@ impl Process {
         })
     }
 
+    /// Drops what `needs` does not ask for, freeing its memory.
+    pub(crate) fn strip(&mut self, needs: &Needs) {
+        if !needs.texts {
+            self.tender_end_text = None;
+        }
+        if !needs.details {
+            self.tenderer_details = Vec::new();
+        }
+        if !needs.enquiries {
+            self.enquiries = Vec::new();
+        }
+        if !needs.contracts {
+            self.contracts = Vec::new();
+        } else if !needs.texts {
+            for contract in &mut self.contracts {
+                contract.date_signed_text = None;
+            }
+        }
+        if !needs.classifications {
+            self.classification = None;
+            self.tender_classifications = Vec::new();
+        }
+        if !needs.lots {
+            self.lots = Vec::new();
+        }
+        for bid in &mut self.bids {
+            if !needs.texts {
+                bid.date_text = None;
+            }
+            if !needs.bid_dates {
+                bid.date = None;
+            }
+            if !needs.lots {
+                bid.lots = Vec::new();
+            }
+        }
+        for award in &mut self.awards {
+            if !needs.texts {
+                award.date_text = None;
+            }
+            if !needs.award_items {
+                award.classifications = Vec::new();
+            }
+            if !needs.lots {
+                award.lots = Vec::new();
+            }
+        }
+    }
+
     /// The process's lots as processes of their own, when it has two lots or more (named by
     /// `tender.lots` or by the bids and awards): each with the bids and awards that name the
     /// lot, the contracts of those awards, the lot's estimate as `tender_value`, and the number
@@ -449,13 +560,24 @@ impl Process {
 
 impl Enquiry {
     fn from_json(enquiry: &Value) -> Self {
-        let answer = enquiry
-            .get("answer")
+        Self::from_parts(
+            enquiry.get("date"),
+            enquiry.get("answer"),
+            enquiry.get("dateAnswered"),
+        )
+    }
+
+    pub(crate) fn from_parts(
+        date: Option<&Value>,
+        answer: Option<&Value>,
+        date_answered: Option<&Value>,
+    ) -> Self {
+        let answer = answer
             .and_then(Value::as_str)
             .is_some_and(|answer| !answer.trim().is_empty());
-        let date_answered = enquiry.get("dateAnswered").and_then(Value::as_str);
+        let date_answered = date_answered.and_then(Value::as_str);
         Self {
-            date: instant(enquiry.get("date")),
+            date: instant(date),
             date_answered: date_answered.and_then(achyk_ocds::release::parse_instant),
             answered: answer || date_answered.is_some_and(|date| !date.trim().is_empty()),
         }
@@ -494,24 +616,40 @@ fn tenderer_details(release: &Value) -> Vec<PartyDetails> {
         .flatten()
         .filter_map(|tenderer| tenderer.get("id").and_then(Value::as_str))
         .collect();
+    party_details(
+        &tenderers,
+        release
+            .get("parties")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|party| {
+                Some((
+                    party.get("id").and_then(Value::as_str)?,
+                    party.get("address"),
+                    party.get("contactPoint"),
+                ))
+            }),
+    )
+}
+
+/// The details of the parties (id, address, contact point) that are among `tenderers`.
+pub(crate) fn party_details<'a>(
+    tenderers: &std::collections::BTreeSet<&str>,
+    parties: impl Iterator<Item = (&'a str, Option<&'a Value>, Option<&'a Value>)>,
+) -> Vec<PartyDetails> {
     if tenderers.is_empty() {
         return Vec::new();
     }
-    let mut details: Vec<PartyDetails> = release
-        .get("parties")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|party| {
-            let id = party.get("id").and_then(Value::as_str)?;
+    let mut details: Vec<PartyDetails> = parties
+        .filter_map(|(id, address, contact)| {
             if !tenderers.contains(id) {
                 return None;
             }
-            let contact = party.get("contactPoint");
             let contact_field = |name: &str| contact.and_then(|contact| contact.get(name));
             Some(PartyDetails {
                 id: id.to_owned(),
-                address: party.get("address").and_then(full_address),
+                address: address.and_then(full_address),
                 email: folded(contact_field("email")),
                 telephone: digits(contact_field("telephone")),
                 fax: digits(contact_field("faxNumber")),

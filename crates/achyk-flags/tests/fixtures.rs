@@ -51,7 +51,8 @@ fn facts_carry_the_numbers() {
 
 /// Bad lines are reported by number and the rest is computed: not UTF-8 (line 2), not JSON
 /// (line 3), JSON without an `ocid` (line 5); the blank line 4 is skipped silently. Lines 1 and
-/// 6 are read (the 9,000 lines after them cross a chunk of the reader) and raise R003.
+/// 6 are read and raise R003. Then 130,000 lines of 81 bytes (10.5 MB, more than the reader's
+/// 8 MB chunk), a broken line (number 6 + 130,000 + 1) and a last one without a newline (C).
 #[test]
 fn a_reader_reports_bad_lines_and_carries_on() {
     let short = |ocid: &str| {
@@ -64,12 +65,14 @@ fn a_reader_reports_bad_lines_and_carries_on() {
     input.extend(b"\n{\"ocid\":\"\xff\xfe\"}\nnot json\n\n{\"tender\":{}}\n");
     input.extend(short("B").as_bytes());
     input.push(b'\n');
-    for n in 0..9_000 {
-        input.extend(format!("{{\"ocid\":\"filler-{n}\"}}\n").as_bytes());
+    for n in 0..130_000 {
+        input.extend(format!("{{\"ocid\":\"filler-{n:0>6}\",\"tender\":{{\"title\":\"{:0>40}\"}}}}\n", n).as_bytes());
     }
+    input.extend(b"{\"ocid\": broken\n");
+    input.extend(short("C").as_bytes());
     let settings = Settings::from_ini("[R003]\n").unwrap();
     let (results, rejected) = Indicators::compute_reader(&input[..], &settings).unwrap();
-    assert_eq!(rejected, [2, 3, 5]);
+    assert_eq!(rejected, [2, 3, 5, 130_007]);
     let flagged: Vec<&str> = results.flags.iter().map(|flag| flag.id.as_str()).collect();
-    assert_eq!(flagged, ["A", "B"]);
+    assert_eq!(flagged, ["A", "B", "C"]);
 }
