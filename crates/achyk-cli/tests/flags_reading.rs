@@ -31,11 +31,23 @@ fn the_fast_reader_gives_what_the_whole_release_gives() {
     let directory = tempfile::tempdir().unwrap();
     let achyk = env!("CARGO_BIN_EXE_achyk");
     let demo = Command::new(achyk)
-        .args(["demo", "--no-serve", "--processes", "400", "--seed", "5", "--dir"])
+        .args([
+            "demo",
+            "--no-serve",
+            "--processes",
+            "400",
+            "--seed",
+            "5",
+            "--dir",
+        ])
         .arg(directory.path())
         .output()
         .unwrap();
-    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
     let url = format!("sqlite://{}", directory.path().join("achyk.db").display());
     let mut count = 0;
     for flags in [&["--normalised"][..], &[][..], &["--releases"][..]] {
@@ -58,8 +70,15 @@ fn the_fast_reader_gives_what_the_whole_release_gives() {
     let mut fixture_lines = 0;
     while let Some(path) = files.pop() {
         if path.is_dir() {
-            files.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
-        } else if path.extension().is_some_and(|extension| extension == "jsonl") {
+            files.extend(
+                std::fs::read_dir(&path)
+                    .unwrap()
+                    .map(|entry| entry.unwrap().path()),
+            );
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "jsonl")
+        {
             for line in lines_of(&path) {
                 both_ways(&line, &path.display().to_string());
                 fixture_lines += 1;

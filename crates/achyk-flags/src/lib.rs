@@ -13,7 +13,6 @@
 //! most common currency of the valid bids considered, ties broken by the smaller code.
 
 mod process;
-mod raw;
 mod r003;
 mod r010;
 mod r011;
@@ -43,6 +42,7 @@ mod r059;
 mod r060;
 mod r061;
 mod r063;
+mod raw;
 pub mod risk;
 pub mod settings;
 pub mod stats;
@@ -232,25 +232,33 @@ impl Indicators {
     /// Computes over parsed compiled releases.
     pub fn compute(releases: &[Value], settings: &Settings) -> Results {
         let plan = Plan::of(settings);
-        let mut entries: Vec<Entry> = releases
+        let (mut entries, tallies) = releases
             .par_iter()
-            .filter_map(|release| {
-                let process = Process::from_release(release)?;
-                Some(plan.entry(process, digest(release.to_string().as_bytes())))
+            .fold(Read::default, |mut read, release| {
+                if let Some(process) = Process::from_release(release) {
+                    let digest = digest(release.to_string().as_bytes());
+                    read.add(&plan, process, digest);
+                }
+                read
             })
-            .collect();
-        Self::finish(&mut entries, settings)
+            .reduce(Read::default, Read::merge)
+            .done();
+        Self::finish(&mut entries, tallies, settings)
     }
 
     /// Computes over processes already extracted (one per ocid, as a database holds them), so
     /// that a caller paging through a large database keeps only these, not the JSON.
     pub fn compute_processes(processes: Vec<Process>, settings: &Settings) -> Results {
         let plan = Plan::of(settings);
-        let mut entries: Vec<Entry> = processes
+        let (mut entries, tallies) = processes
             .into_par_iter()
-            .map(|process| plan.entry(process, 0))
-            .collect();
-        Self::finish(&mut entries, settings)
+            .fold(Read::default, |mut read, process| {
+                read.add(&plan, process, 0);
+                read
+            })
+            .reduce(Read::default, Read::merge)
+            .done();
+        Self::finish(&mut entries, tallies, settings)
     }
 
     /// Computes over JSON Lines text; returns the results and the (1-based) numbers of the lines
@@ -264,14 +272,36 @@ impl Indicators {
     /// Returns the results and the (1-based) numbers of the lines that are not JSON objects with
     /// an `ocid` (not UTF-8, not JSON, no `ocid`); fails only when reading fails.
     pub fn compute_reader(
-        mut reader: impl std::io::BufRead,
+        reader: impl std::io::BufRead,
         settings: &Settings,
     ) -> std::io::Result<(Results, Vec<usize>)> {
-        /// Bytes read at a time; the lines in them are parsed in parallel.
-        const CHUNK: usize = 8 << 20;
-        let plan = Plan::of(settings);
-        let mut processes: Vec<Entry> = Vec::new();
-        let mut rejected = Vec::new();
+        Self::read(reader, settings, true, true)
+    }
+
+    /// As [`Indicators::compute_reader`], for Cardinal's output only: flags keep no facts, and
+    /// without `maps` nothing is kept for Cardinal's `Maps`, which saves memory on a large input.
+    pub fn compute_reader_for_cardinal(
+        reader: impl std::io::BufRead,
+        settings: &Settings,
+        maps: bool,
+    ) -> std::io::Result<(Results, Vec<usize>)> {
+        Self::read(reader, settings, false, maps)
+    }
+
+    fn read(
+        mut reader: impl std::io::BufRead,
+        settings: &Settings,
+        facts: bool,
+        maps: bool,
+    ) -> std::io::Result<(Results, Vec<usize>)> {
+        /// Bytes read at a time (16 MB); the lines in them are parsed in parallel.
+        const CHUNK: usize = 16 << 20;
+        let plan = Plan {
+            facts,
+            maps,
+            ..Plan::of(settings)
+        };
+        let mut all = Read::default();
         let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
         let mut number = 0usize;
         let mut finished = false;
@@ -304,44 +334,57 @@ impl Indicators {
                     }
                 }
             };
-            let lines: Vec<(usize, &[u8])> = buffer[..end]
-                .split(|&byte| byte == b'\n')
-                .enumerate()
-                .map(|(index, line)| (number + index + 1, line))
-                .filter(|(_, line)| !line.trim_ascii().is_empty())
-                .collect();
-            number += buffer[..end].iter().filter(|&&byte| byte == b'\n').count();
-            if end == buffer.len() && buffer.last().is_some_and(|&byte| byte != b'\n') {
+            // One pass over the bytes: each line with its number (blank lines skipped).
+            let block = &buffer[..end];
+            let mut lines: Vec<(usize, &[u8])> = Vec::with_capacity(block.len() / 2048 + 1);
+            let mut start = 0;
+            for newline in memchr::memchr_iter(b'\n', block) {
                 number += 1;
+                let line = &block[start..newline];
+                if !line.trim_ascii().is_empty() {
+                    lines.push((number, line));
+                }
+                start = newline + 1;
             }
-            let parsed: Vec<Result<Entry, usize>> = lines
-                .par_iter()
-                .map(|&(number, line)| {
-                    Process::from_json_bytes_reading(line, plan.read.details)
-                        .map(|process| plan.entry(process, digest(line.trim_ascii())))
-                        .ok_or(number)
-                })
-                .collect();
-            for entry in parsed {
-                match entry {
-                    Ok(process) => processes.push(process),
-                    Err(number) => rejected.push(number),
+            if start < block.len() {
+                // The last line, without a newline.
+                number += 1;
+                let line = &block[start..];
+                if !line.trim_ascii().is_empty() {
+                    lines.push((number, line));
                 }
             }
+            let read = lines
+                .par_iter()
+                // Fewer, larger folds: each fold's tallies are merged into the others after.
+                .with_min_len(256)
+                .fold(Read::default, |mut read, &(number, line)| {
+                    match Process::from_json_bytes_reading(line, plan.read.details) {
+                        Some(process) => read.add(&plan, process, digest(line.trim_ascii())),
+                        None => read.rejected.push(number),
+                    }
+                    read
+                })
+                .reduce(Read::default, Read::merge);
+            all = all.merge(read);
             buffer.drain(..end);
         }
-        Ok((Self::finish(&mut processes, settings), rejected))
+        let mut rejected = std::mem::take(&mut all.rejected);
+        rejected.sort_unstable();
+        let (mut processes, tallies) = all.done();
+        Ok((Self::finish(&mut processes, tallies, settings), rejected))
     }
 
-    fn finish(entries: &mut Vec<Entry>, settings: &Settings) -> Results {
+    fn finish(entries: &mut Vec<Entry>, mut tallies: Tallies, settings: &Settings) -> Results {
         // The order is fixed here (by ocid, then by a digest of the release's text for repeated
         // ocids), so nothing after depends on the input order or on how lines were chunked.
-        entries.par_sort_unstable_by(|a, b| a.ocid.cmp(&b.ocid).then_with(|| a.digest.cmp(&b.digest)));
+        entries
+            .par_sort_unstable_by(|a, b| a.ocid.cmp(&b.ocid).then_with(|| a.digest.cmp(&b.digest)));
         let mut per_process: Vec<Vec<Flag>> = Vec::with_capacity(entries.len());
         let mut processes: Vec<Process> = Vec::new();
         for entry in entries.drain(..) {
             per_process.push(entry.flags);
-            processes.extend(entry.kept);
+            processes.extend(entry.kept.map(|process| *process));
         }
         // R039 and R063 age to the latest date in the data, so they wait for all of it.
         let as_of = settings.r063.as_ref().and_then(|_| r063::as_of(&processes));
@@ -386,7 +429,8 @@ impl Indicators {
             collector.push(flag);
         }
         if (settings.r024.is_some() || settings.r058.is_some())
-            && let Some((currency, differences)) = r024::differences(&processes, &context)
+            && let Some((currency, differences)) =
+                r024::differences(&mut tallies.candidates, &context)
         {
             if let Some(options) = &settings.r024 {
                 r024::flag(options, &currency, &differences, &mut collector);
@@ -396,13 +440,13 @@ impl Indicators {
             }
         }
         if let Some(options) = &settings.r025 {
-            r025::run(&processes, options, &mut collector);
+            r025::run(&tallies.r025, options, &mut collector);
         }
         if let Some(options) = &settings.r038 {
-            r038::run(&processes, options, &mut collector);
+            r038::run(&tallies.r038, options, &mut collector);
         }
         if let Some(options) = &settings.r048 {
-            r048::run(&processes, options, &mut collector);
+            r048::run(&tallies.r048, options, &mut collector);
         }
         if let Some(options) = &settings.r013 {
             r013::run(&processes, options, &mut collector);
@@ -438,13 +482,82 @@ impl Indicators {
     }
 }
 
+/// What reading part of the input gave: the entries, the numbers of the lines not used, and
+/// the tallies.
+#[derive(Default)]
+struct Read {
+    entries: Vec<Entry>,
+    rejected: Vec<usize>,
+    tallies: Tallies,
+}
+
+impl Read {
+    fn add(&mut self, plan: &Plan, process: Process, digest: u64) {
+        self.entries
+            .extend(plan.entry(process, digest, &mut self.tallies));
+    }
+
+    fn merge(mut self, other: Read) -> Read {
+        self.entries.extend(other.entries);
+        self.rejected.extend(other.rejected);
+        self.tallies.merge(other.tallies);
+        self
+    }
+
+    fn done(self) -> (Vec<Entry>, Tallies) {
+        (self.entries, self.tallies)
+    }
+}
+
+/// What the indicators that add up over processes (R024/R058, R025, R038, R048) count as the
+/// processes are read, so that no process has to be kept for them. Sums, sets and maps keyed
+/// by identifier: the same whatever the order processes arrive in.
+#[derive(Default)]
+struct Tallies {
+    candidates: r024::Candidates,
+    r025: r025::Counts,
+    r038: r038::Tallies,
+    r048: r048::Suppliers,
+}
+
+impl Tallies {
+    fn add(&mut self, process: &Process, digest: u64, settings: &Settings, maps: bool) {
+        if (settings.r024.is_some() || settings.r058.is_some())
+            && let Some(candidate) = r024::candidate(process, &Context { settings })
+        {
+            self.candidates
+                .entry(process.ocid.clone())
+                .or_default()
+                .push((digest, candidate));
+        }
+        if settings.r025.is_some() {
+            r025::add(process, &mut self.r025);
+        }
+        if settings.r038.is_some() {
+            self.r038.add(process, maps);
+        }
+        if let Some(options) = &settings.r048 {
+            r048::add(process, options, &mut self.r048);
+        }
+    }
+
+    fn merge(&mut self, other: Tallies) {
+        for (ocid, list) in other.candidates {
+            self.candidates.entry(ocid).or_default().extend(list);
+        }
+        r025::merge(&mut self.r025, other.r025);
+        self.r038.merge(other.r038);
+        r048::merge(&mut self.r048, other.r048);
+    }
+}
+
 /// One process as read: its sort key, the flags it raised alone, and what the indicators that
 /// compare processes still need of it (nothing when none of them runs).
 struct Entry {
     ocid: String,
     digest: u64,
     flags: Vec<Flag>,
-    kept: Option<Process>,
+    kept: Option<Box<Process>>,
 }
 
 /// What a run needs of each process: which parts to extract, and which to keep once the
@@ -452,6 +565,11 @@ struct Entry {
 /// never has to fit in memory as processes).
 struct Plan<'a> {
     settings: &'a Settings,
+    /// Whether flags keep their facts (Cardinal's output has none; its maps need the ocid of
+    /// R028, R030 and R035's tenderer flags).
+    facts: bool,
+    /// Whether what Cardinal's `Maps` need is kept.
+    maps: bool,
     /// Read for the indicators of one process.
     read: process::Needs,
     /// Kept for the indicators that compare processes; `None` when none of them runs.
@@ -477,12 +595,8 @@ impl<'a> Plan<'a> {
             lots: true,
             bid_dates: true,
         };
-        let cross = s.r024.is_some()
-            || s.r058.is_some()
-            || s.r025.is_some()
-            || s.r038.is_some()
-            || s.r048.is_some()
-            || s.r013.is_some()
+        // Those that add up as they read (R024/R058, R025, R038, R048) keep nothing.
+        let cross = s.r013.is_some()
             || s.r040.is_some()
             || s.r051.is_some()
             || s.r023.is_some()
@@ -503,13 +617,16 @@ impl<'a> Plan<'a> {
         });
         Plan {
             settings,
+            facts: true,
+            maps: true,
             read,
             keep,
         }
     }
 
-    /// Runs the indicators of one process on it and keeps what the others need.
-    fn entry(&self, mut process: Process, digest: u64) -> Entry {
+    /// Runs the indicators of one process on it, adds it to the tallies and keeps what the
+    /// others need; nothing when it raised nothing and nothing is kept.
+    fn entry(&self, mut process: Process, digest: u64, tallies: &mut Tallies) -> Option<Entry> {
         let settings = self.settings;
         let excluded = process.tender_status.as_deref() == Some("cancelled")
             || process
@@ -521,31 +638,36 @@ impl<'a> Plan<'a> {
                         .contains(details)
                 });
         if excluded {
-            return Entry {
-                ocid: process.ocid,
-                digest,
-                flags: Vec::new(),
-                kept: None,
-            };
+            return None;
         }
         process.strip(&self.read);
-        let flags = per_process(&process, settings);
+        let mut flags = per_process(&process, settings);
+        if !self.facts {
+            for flag in &mut flags {
+                if !(flag.group == Group::Tenderer && matches!(flag.code, "R028" | "R030" | "R035"))
+                {
+                    flag.facts = Vec::new();
+                }
+            }
+        }
+        tallies.add(&process, digest, settings, self.maps);
         match &self.keep {
             Some(keep) => {
                 process.strip(keep);
-                Entry {
+                Some(Entry {
                     ocid: process.ocid.clone(),
                     digest,
                     flags,
-                    kept: Some(process),
-                }
+                    kept: Some(Box::new(process)),
+                })
             }
-            None => Entry {
+            None if flags.is_empty() => None,
+            None => Some(Entry {
                 ocid: process.ocid,
                 digest,
                 flags,
                 kept: None,
-            },
+            }),
         }
     }
 }
@@ -712,6 +834,75 @@ impl Results {
     /// Cardinal's output: groups of `{id: {"Rnnn": number}}` (empty groups left out), plus
     /// `Meta` when `meta`, plus `Maps` when `map`, plus Achyk's `Lot` group when `lots`. Keys
     /// are sorted.
+    /// Writes what [`Results::to_cardinal_json`] gives, byte for byte as `serde_json` would
+    /// write it, without building it in memory first.
+    pub fn write_cardinal_json(
+        &self,
+        out: &mut dyn std::io::Write,
+        meta: bool,
+        map: bool,
+        lots: bool,
+    ) -> std::io::Result<()> {
+        let mut flags: Vec<&Flag> = self
+            .flags
+            .iter()
+            .filter(|flag| lots || flag.group != Group::Lot)
+            .collect();
+        flags.sort_by(|a, b| (a.group, &a.id, a.code).cmp(&(b.group, &b.id, b.code)));
+        let mut first = true;
+        let mut open: Option<(Group, &str)> = None;
+        out.write_all(b"{")?;
+        for flag in flags {
+            match open {
+                Some((group, id)) if group == flag.group && id == flag.id => {
+                    out.write_all(b",")?;
+                }
+                Some((group, _)) if group == flag.group => {
+                    out.write_all(b"},")?;
+                    serde_json::to_writer(&mut *out, &flag.id)?;
+                    out.write_all(b":{")?;
+                }
+                previous => {
+                    if previous.is_some() {
+                        out.write_all(b"}}")?;
+                    }
+                    if !first {
+                        out.write_all(b",")?;
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut *out, flag.group.cardinal_name())?;
+                    out.write_all(b":{")?;
+                    serde_json::to_writer(&mut *out, &flag.id)?;
+                    out.write_all(b":{")?;
+                }
+            }
+            serde_json::to_writer(&mut *out, flag.code)?;
+            out.write_all(b":")?;
+            serde_json::to_writer(&mut *out, &number(flag.value))?;
+            open = Some((flag.group, &flag.id));
+        }
+        if open.is_some() {
+            out.write_all(b"}}")?;
+        }
+        // Meta and Maps are small: built, then written.
+        let rest = Results {
+            flags: Vec::new(),
+            meta: self.meta.clone(),
+            maps: self.maps.clone(),
+        }
+        .to_cardinal_json(meta, map, false);
+        for (key, value) in rest.as_object().into_iter().flatten() {
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            serde_json::to_writer(&mut *out, key)?;
+            out.write_all(b":")?;
+            serde_json::to_writer(&mut *out, value)?;
+        }
+        out.write_all(b"}")
+    }
+
     pub fn to_cardinal_json(&self, meta: bool, map: bool, lots: bool) -> Value {
         let mut groups: BTreeMap<Group, BTreeMap<&str, BTreeMap<&str, f64>>> = BTreeMap::new();
         for flag in &self.flags {

@@ -6,18 +6,20 @@ use std::collections::BTreeMap;
 
 use crate::{Collector, Context, Fact, Flag, Group, Process, settings::Threshold, stats};
 
-/// One process's comparable bids: the winner and every valid bid with one tenderer and an amount.
-struct Candidate<'a> {
-    ocid: &'a str,
-    winner: &'a str,
-    bids: Vec<(&'a str, f64, &'a str)>,
+/// One process's comparable bids: the winner and every valid bid with one tenderer and an
+/// amount (only those in the configured currency, when one is set).
+pub(crate) struct Candidate {
+    winner: String,
+    bids: Vec<(String, f64, String)>,
 }
 
-fn candidate<'a>(process: &'a Process, context: &Context) -> Option<Candidate<'a>> {
+/// The process's candidate, if its prices are comparable and it has a single winner.
+pub(crate) fn candidate(process: &Process, context: &Context) -> Option<Candidate> {
     if !context.prices_comparable(process) {
         return None;
     }
     let winner = process.single_winner()?;
+    let configured = context.settings.currency.as_deref();
     let mut bids = Vec::new();
     for bid in process.bids.iter().filter(|bid| bid.has_status("valid")) {
         if bid.tenderers.len() > 1 {
@@ -27,20 +29,39 @@ fn candidate<'a>(process: &'a Process, context: &Context) -> Option<Candidate<'a
             bid.tenderers.as_slice(),
             bid.amount,
             bid.currency.as_deref(),
-        ) {
-            bids.push((tenderer.as_str(), amount, currency));
+        ) && configured.is_none_or(|configured| configured == currency)
+        {
+            bids.push((tenderer.clone(), amount, currency.to_owned()));
         }
     }
+    if configured.is_some() {
+        // With the currency known, only two bids can matter: the winner's lowest and the first
+        // lowest of the others (as `differences` picks them); keep just those.
+        let mut winning: Option<(String, f64, String)> = None;
+        let mut second: Option<(String, f64, String)> = None;
+        for bid in bids {
+            if bid.0 == winner {
+                if winning.as_ref().is_none_or(|other| bid.1 < other.1) {
+                    winning = Some(bid);
+                }
+            } else if second.as_ref().is_none_or(|other| bid.1 < other.1) {
+                second = Some(bid);
+            }
+        }
+        bids = winning.into_iter().chain(second).collect();
+    }
     Some(Candidate {
-        ocid: &process.ocid,
-        winner,
+        winner: winner.to_owned(),
         bids,
     })
 }
 
 /// The configured currency, else the most common among the candidates' bids, ties to the
 /// smaller code: the same for any input order, unlike "the first currency seen".
-fn choose_currency(candidates: &[Candidate], configured: Option<&str>) -> Option<String> {
+fn choose_currency<'a>(
+    candidates: impl Iterator<Item = &'a Candidate>,
+    configured: Option<&str>,
+) -> Option<String> {
     if let Some(currency) = configured {
         return Some(currency.to_owned());
     }
@@ -65,25 +86,40 @@ pub(crate) struct Difference<'a> {
     pub second_amount: f64,
 }
 
-/// The currency chosen and each comparable process's difference, by ocid.
+/// The candidates of each ocid, each with the digest of its release's text (a repeated ocid
+/// has several).
+pub(crate) type Candidates = BTreeMap<String, Vec<(u64, Candidate)>>;
+
+/// The currency chosen and each comparable process's difference (of a repeated ocid, the last
+/// in the order of the digests that has one).
 pub(crate) fn differences<'a>(
-    processes: &'a [Process],
+    candidates: &'a mut Candidates,
     context: &Context,
 ) -> Option<(String, BTreeMap<&'a str, Difference<'a>>)> {
-    let candidates: Vec<Candidate> = processes
-        .iter()
-        .filter_map(|process| candidate(process, context))
-        .collect();
-    let currency = choose_currency(&candidates, context.settings.currency.as_deref())?;
+    for list in candidates.values_mut() {
+        list.sort_by_key(|(digest, _)| *digest);
+    }
+    let candidates = &*candidates;
+    let currency = choose_currency(
+        candidates
+            .values()
+            .flatten()
+            .map(|(_, candidate)| candidate),
+        context.settings.currency.as_deref(),
+    )?;
     let mut differences: BTreeMap<&str, Difference> = BTreeMap::new();
-    for candidate in &candidates {
+    for (ocid, (_, candidate)) in candidates
+        .iter()
+        .flat_map(|(ocid, list)| list.iter().map(move |entry| (ocid, entry)))
+    {
         let mut winning: Option<f64> = None;
         let mut second: Option<(&str, f64)> = None;
-        for &(tenderer, amount, bid_currency) in &candidate.bids {
-            if bid_currency != currency {
+        for (tenderer, amount, bid_currency) in &candidate.bids {
+            let amount = *amount;
+            if *bid_currency != currency {
                 continue;
             }
-            if tenderer == candidate.winner {
+            if *tenderer == candidate.winner {
                 winning = Some(winning.map_or(amount, |other: f64| other.min(amount)));
             } else if second.is_none_or(|(_, other)| amount < other) {
                 second = Some((tenderer, amount));
@@ -94,10 +130,10 @@ pub(crate) fn differences<'a>(
             && winning != 0.0
         {
             differences.insert(
-                candidate.ocid,
+                ocid,
                 Difference {
                     value: (second_amount - winning) / winning,
-                    winner: candidate.winner,
+                    winner: &candidate.winner,
                     second: second_id,
                     winning_amount: winning,
                     second_amount,

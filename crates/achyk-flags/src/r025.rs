@@ -4,31 +4,45 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{Collector, Fact, Flag, Group, Process, settings::R025, stats};
 
-pub(crate) fn run(processes: &[Process], options: &R025, collector: &mut Collector) {
-    // tenderer → (winning bids, valid bids)
-    let mut counts: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    for process in processes {
-        let Some(winner) = process.single_winner() else {
-            continue;
+/// Per tenderer: (winning bids, valid bids), added up process by process.
+pub(crate) type Counts = BTreeMap<String, (u64, u64)>;
+
+/// Adds one process to the counts.
+pub(crate) fn add(process: &Process, counts: &mut Counts) {
+    let Some(winner) = process.single_winner() else {
+        return;
+    };
+    // A tenderer counts once per process, however many valid bids it submitted there.
+    let tenderers: BTreeSet<&str> = process
+        .bids
+        .iter()
+        .filter(|bid| bid.has_status("valid"))
+        .filter_map(|bid| match bid.tenderers.as_slice() {
+            [tenderer] => Some(tenderer.as_str()),
+            _ => None,
+        })
+        .collect();
+    for tenderer in tenderers {
+        let entry = match counts.get_mut(tenderer) {
+            Some(entry) => entry,
+            None => counts.entry(tenderer.to_owned()).or_default(),
         };
-        // A tenderer counts once per process, however many valid bids it submitted there.
-        let tenderers: BTreeSet<&str> = process
-            .bids
-            .iter()
-            .filter(|bid| bid.has_status("valid"))
-            .filter_map(|bid| match bid.tenderers.as_slice() {
-                [tenderer] => Some(tenderer.as_str()),
-                _ => None,
-            })
-            .collect();
-        for tenderer in tenderers {
-            let entry = counts.entry(tenderer).or_default();
-            entry.1 += 1;
-            if tenderer == winner {
-                entry.0 += 1;
-            }
+        entry.1 += 1;
+        if tenderer == winner {
+            entry.0 += 1;
         }
     }
+}
+
+pub(crate) fn merge(into: &mut Counts, from: Counts) {
+    for (tenderer, (won, valid)) in from {
+        let entry = into.entry(tenderer).or_default();
+        entry.0 += won;
+        entry.1 += valid;
+    }
+}
+
+pub(crate) fn run(counts: &Counts, options: &R025, collector: &mut Collector) {
     if counts.is_empty() {
         return;
     }
@@ -51,11 +65,11 @@ pub(crate) fn run(processes: &[Process], options: &R025, collector: &mut Collect
     collector.meta("R025", "upper_fence", top);
     collector.meta("R025", "lower_fence", fence);
     if guard > 0.0 && fence > 0.0 {
-        for (id, (won, valid)) in counts {
+        for (id, &(won, valid)) in counts {
             let ratio = won as f64 / valid as f64;
             if valid as f64 >= top && ratio <= fence {
                 collector.push(
-                    Flag::new("R025", Group::Tenderer, id, ratio).with(
+                    Flag::new("R025", Group::Tenderer, id.as_str(), ratio).with(
                         Fact::new("few_winning_bids")
                             .number("winning_bids", won as f64)
                             .number("valid_bids", valid as f64)

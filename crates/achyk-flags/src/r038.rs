@@ -6,20 +6,43 @@ use std::collections::BTreeMap;
 use crate::{Collector, Fact, Flag, Group, Process, settings::R038, stats};
 
 #[derive(Default)]
-struct Tally {
+pub(crate) struct Tally {
     disqualified: u64,
     submitted: u64,
     processes: u64,
 }
 
-pub(crate) fn run(processes: &[Process], options: &R038, collector: &mut Collector) {
-    let mut buyers: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut entities: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut tenderers: BTreeMap<&str, Tally> = BTreeMap::new();
-    for process in processes {
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.disqualified += other.disqualified;
+        self.submitted += other.submitted;
+        self.processes += other.processes;
+    }
+}
+
+/// Disqualified and submitted bids per buyer, procuring entity and tenderer, added up process
+/// by process, and the (map, ocid, organisation) entries of Cardinal's maps.
+#[derive(Default)]
+pub(crate) struct Tallies {
+    buyers: BTreeMap<String, Tally>,
+    entities: BTreeMap<String, Tally>,
+    tenderers: BTreeMap<String, Tally>,
+    maps: Vec<(&'static str, String, String)>,
+}
+
+fn tally_of<'a>(tallies: &'a mut BTreeMap<String, Tally>, id: &str) -> &'a mut Tally {
+    if !tallies.contains_key(id) {
+        tallies.insert(id.to_owned(), Tally::default());
+    }
+    tallies.get_mut(id).expect("just inserted")
+}
+
+impl Tallies {
+    /// Adds one process (and, with `maps`, its entries of Cardinal's maps).
+    pub(crate) fn add(&mut self, process: &Process, maps: bool) {
         let submitted: Vec<_> = process.submitted_bids().collect();
         if submitted.is_empty() {
-            continue;
+            return;
         }
         let disqualified = submitted
             .iter()
@@ -27,45 +50,65 @@ pub(crate) fn run(processes: &[Process], options: &R038, collector: &mut Collect
             .count() as u64;
         for bid in &submitted {
             for tenderer in &bid.tenderers {
-                let tally = tenderers.entry(tenderer).or_default();
+                let tally = tally_of(&mut self.tenderers, tenderer);
                 tally.submitted += 1;
                 tally.disqualified += u64::from(bid.has_status("disqualified"));
             }
         }
         for (organisation, tallies, map) in [
-            (&process.buyer, &mut buyers, "ocid_buyer_r038"),
+            (&process.buyer, &mut self.buyers, "ocid_buyer_r038"),
             (
                 &process.procuring_entity,
-                &mut entities,
+                &mut self.entities,
                 "ocid_procuringentity_r038",
             ),
         ] {
             if let Some(id) = organisation {
-                let tally = tallies.entry(id).or_default();
+                let tally = tally_of(tallies, id);
                 tally.submitted += submitted.len() as u64;
                 tally.disqualified += disqualified;
                 tally.processes += 1;
-                if disqualified > 0 {
-                    collector.map(map, &process.ocid, id);
+                if maps && disqualified > 0 {
+                    self.maps.push((map, process.ocid.clone(), id.clone()));
                 }
             }
         }
     }
+
+    pub(crate) fn merge(&mut self, other: Tallies) {
+        for (mine, theirs) in [
+            (&mut self.buyers, other.buyers),
+            (&mut self.entities, other.entities),
+            (&mut self.tenderers, other.tenderers),
+        ] {
+            for (id, tally) in theirs {
+                mine.entry(id).or_default().add(&tally);
+            }
+        }
+        self.maps.extend(other.maps);
+    }
+}
+
+pub(crate) fn run(tallies: &Tallies, options: &R038, collector: &mut Collector) {
+    for (map, ocid, id) in &tallies.maps {
+        collector.map(map, ocid, id);
+    }
+    let (buyers, entities, tenderers) = (&tallies.buyers, &tallies.entities, &tallies.tenderers);
     let minimum_processes = options.minimum_contracting_processes.unwrap_or(2) as u64;
     let minimum_bids = options.minimum_submitted_bids.unwrap_or(2) as u64;
     // Cardinal compares `minimum_contracting_processes` with the organisation's submitted
     // bids, not its processes; kept for equal results (see docs/indicators/R038.md).
-    flag(options, collector, Group::Buyer, &buyers, |tally| {
+    flag(options, collector, Group::Buyer, buyers, |tally| {
         tally.submitted >= minimum_processes
     });
     flag(
         options,
         collector,
         Group::ProcuringEntity,
-        &entities,
+        entities,
         |tally| tally.submitted >= minimum_processes,
     );
-    flag(options, collector, Group::Tenderer, &tenderers, |tally| {
+    flag(options, collector, Group::Tenderer, tenderers, |tally| {
         tally.submitted >= minimum_bids
     });
 }
@@ -74,7 +117,7 @@ fn flag(
     options: &R038,
     collector: &mut Collector,
     group: Group,
-    tallies: &BTreeMap<&str, Tally>,
+    tallies: &BTreeMap<String, Tally>,
     eligible: impl Fn(&Tally) -> bool,
 ) {
     let ratios: Vec<(&str, &Tally, f64)> = tallies
@@ -82,7 +125,7 @@ fn flag(
         .filter(|(_, tally)| eligible(tally))
         .map(|(id, tally)| {
             (
-                *id,
+                id.as_str(),
                 tally,
                 tally.disqualified as f64 / tally.submitted as f64,
             )

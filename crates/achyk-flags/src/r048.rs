@@ -5,32 +5,44 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{Collector, Fact, Flag, Group, Process, settings::R048, stats};
 
-pub(crate) fn run(processes: &[Process], options: &R048, collector: &mut Collector) {
+/// Per supplier: (awards counted, the classification prefixes of their items).
+pub(crate) type Suppliers = BTreeMap<String, (usize, BTreeSet<String>)>;
+
+/// Adds one process's active awards.
+pub(crate) fn add(process: &Process, options: &R048, suppliers: &mut Suppliers) {
     let digits = options.digits.unwrap_or(2);
-    let minimum = options.minimum_contracting_processes.unwrap_or(20);
-    // supplier → (awards counted, classification prefixes)
-    let mut suppliers: BTreeMap<&str, (usize, BTreeSet<String>)> = BTreeMap::new();
-    for process in processes {
-        for award in process.active_awards() {
-            // An award to several suppliers does not say who supplies which item.
-            if let [supplier] = award.suppliers.as_slice()
-                && !award.classifications.is_empty()
-            {
-                let entry = suppliers.entry(supplier).or_default();
-                entry.0 += 1;
-                entry.1.extend(
-                    award
-                        .classifications
-                        .iter()
-                        .map(|id| id.chars().take(digits).collect::<String>()),
-                );
-            }
+    for award in process.active_awards() {
+        // An award to several suppliers does not say who supplies which item.
+        if let [supplier] = award.suppliers.as_slice()
+            && !award.classifications.is_empty()
+        {
+            let entry = suppliers.entry(supplier.clone()).or_default();
+            entry.0 += 1;
+            entry.1.extend(
+                award
+                    .classifications
+                    .iter()
+                    .map(|id| id.chars().take(digits).collect::<String>()),
+            );
         }
     }
+}
+
+pub(crate) fn merge(into: &mut Suppliers, from: Suppliers) {
+    for (supplier, (count, codes)) in from {
+        let entry = into.entry(supplier).or_default();
+        entry.0 += count;
+        entry.1.extend(codes);
+    }
+}
+
+pub(crate) fn run(suppliers: &Suppliers, options: &R048, collector: &mut Collector) {
+    let digits = options.digits.unwrap_or(2);
+    let minimum = options.minimum_contracting_processes.unwrap_or(20);
     let varieties: Vec<(&str, usize, f64)> = suppliers
         .iter()
         .filter(|(_, (count, _))| *count >= minimum)
-        .map(|(id, (count, codes))| (*id, *count, codes.len() as f64))
+        .map(|(id, (count, codes))| (id.as_str(), *count, codes.len() as f64))
         .collect();
     let fence = match options.threshold {
         Some(threshold) => threshold as f64,

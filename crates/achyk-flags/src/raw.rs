@@ -182,13 +182,10 @@ fn currency(value: &Option<RawMoney>) -> Option<String> {
 }
 
 fn classifications(items: &Option<Vec<RawItem>>) -> impl Iterator<Item = &str> {
-    items.iter().flatten().filter_map(|item| {
-        item.classification
-            .as_ref()?
-            .id
-            .as_ref()?
-            .as_str()
-    })
+    items
+        .iter()
+        .flatten()
+        .filter_map(|item| item.classification.as_ref()?.id.as_ref()?.as_str())
 }
 
 impl<P: Parties> RawRelease<P> {
@@ -205,13 +202,16 @@ impl<P: Parties> RawRelease<P> {
             .collect();
         let tenderer_details = party_details(
             &tenderer_ids,
-            self.parties.iter().flat_map(|parties| parties.list()).filter_map(|party| {
-                Some((
-                    party.id.as_ref()?.as_str()?,
-                    party.address.as_ref(),
-                    party.contact_point.as_ref(),
-                ))
-            }),
+            self.parties
+                .iter()
+                .flat_map(|parties| parties.list())
+                .filter_map(|party| {
+                    Some((
+                        party.id.as_ref()?.as_str()?,
+                        party.address.as_ref(),
+                        party.contact_point.as_ref(),
+                    ))
+                }),
         );
         let bids = bid_details
             .iter()
@@ -266,9 +266,8 @@ impl<P: Parties> RawRelease<P> {
                 })
             })
             .collect();
-        let tender_classifications: Vec<String> = classifications(&tender.items)
-            .map(str::to_owned)
-            .collect();
+        let tender_classifications: Vec<String> =
+            classifications(&tender.items).map(str::to_owned).collect();
         Some(Process {
             ocid,
             lots,
@@ -286,10 +285,7 @@ impl<P: Parties> RawRelease<P> {
             tender_status: text_of(tender.status.as_ref()),
             procurement_method: text_of(tender.procurement_method.as_ref()),
             procurement_method_details: text_of(tender.procurement_method_details.as_ref()),
-            number_of_tenderers: tender
-                .number_of_tenderers
-                .as_ref()
-                .and_then(Value::as_f64),
+            number_of_tenderers: tender.number_of_tenderers.as_ref().and_then(Value::as_f64),
             tender_start: instant_of(period.start_date.as_ref()),
             tender_end: instant_of(period.end_date.as_ref()),
             tender_end_text: text_of(period.end_date.as_ref()),

@@ -57,3 +57,41 @@ cases! {
     r048 => "R048-minimum_contracting_processes-1",
     r058 => "R058",
 }
+
+/// The output written as it goes is, byte for byte, the built one serialised, on every fixture
+/// and with every part (Meta, Maps, Lot) on and off.
+#[test]
+fn the_written_output_is_the_built_output() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cardinal");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&base).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_none_or(|extension| extension != "jsonl")
+        {
+            continue;
+        }
+        let (results, _) =
+            Indicators::compute_lines(&std::fs::read_to_string(&path).unwrap(), &Settings::all());
+        for (meta, map, lots) in [
+            (false, false, false),
+            (true, true, true),
+            (true, false, false),
+        ] {
+            let built = serde_json::to_string(&results.to_cardinal_json(meta, map, lots)).unwrap();
+            let mut written = Vec::new();
+            results
+                .write_cardinal_json(&mut written, meta, map, lots)
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                built,
+                "{}",
+                path.display()
+            );
+        }
+        cases += 1;
+    }
+    assert!(cases >= 10, "{cases}");
+}

@@ -51,8 +51,8 @@ fn facts_carry_the_numbers() {
 
 /// Bad lines are reported by number and the rest is computed: not UTF-8 (line 2), not JSON
 /// (line 3), JSON without an `ocid` (line 5); the blank line 4 is skipped silently. Lines 1 and
-/// 6 are read and raise R003. Then 130,000 lines of 81 bytes (10.5 MB, more than the reader's
-/// 8 MB chunk), a broken line (number 6 + 130,000 + 1) and a last one without a newline (C).
+/// 6 are read and raise R003. Then 260,000 lines of 84 bytes (21.8 MB, more than the reader's
+/// 16 MB chunk), a broken line (number 6 + 260,000 + 1) and a last one without a newline (C).
 #[test]
 fn a_reader_reports_bad_lines_and_carries_on() {
     let short = |ocid: &str| {
@@ -65,14 +65,20 @@ fn a_reader_reports_bad_lines_and_carries_on() {
     input.extend(b"\n{\"ocid\":\"\xff\xfe\"}\nnot json\n\n{\"tender\":{}}\n");
     input.extend(short("B").as_bytes());
     input.push(b'\n');
-    for n in 0..130_000 {
-        input.extend(format!("{{\"ocid\":\"filler-{n:0>6}\",\"tender\":{{\"title\":\"{:0>40}\"}}}}\n", n).as_bytes());
+    for n in 0..260_000 {
+        input.extend(
+            format!(
+                "{{\"ocid\":\"filler-{n:0>6}\",\"tender\":{{\"title\":\"{:0>40}\"}}}}\n",
+                n
+            )
+            .as_bytes(),
+        );
     }
     input.extend(b"{\"ocid\": broken\n");
     input.extend(short("C").as_bytes());
     let settings = Settings::from_ini("[R003]\n").unwrap();
     let (results, rejected) = Indicators::compute_reader(&input[..], &settings).unwrap();
-    assert_eq!(rejected, [2, 3, 5, 130_007]);
+    assert_eq!(rejected, [2, 3, 5, 260_007]);
     let flagged: Vec<&str> = results.flags.iter().map(|flag| flag.id.as_str()).collect();
     assert_eq!(flagged, ["A", "B", "C"]);
 }

@@ -64,17 +64,22 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         None => Settings::all(),
     };
     let (results, rejected) = if input.as_os_str() == "-" {
-        Indicators::compute_reader(io::stdin().lock(), &settings)
+        Indicators::compute_reader_for_cardinal(io::stdin().lock(), &settings, args.map)
             .context("cannot read standard input")?
     } else {
         let file = std::fs::File::open(&input)
             .with_context(|| format!("cannot read {}", input.display()))?;
-        Indicators::compute_reader(io::BufReader::with_capacity(1 << 20, file), &settings)
-            .with_context(|| format!("cannot read {}", input.display()))?
+        Indicators::compute_reader_for_cardinal(
+            io::BufReader::with_capacity(1 << 20, file),
+            &settings,
+            args.map,
+        )
+        .with_context(|| format!("cannot read {}", input.display()))?
     };
-    let output = results.to_cardinal_json(!args.no_meta, args.map, args.lots);
-    let mut stdout = io::stdout().lock();
-    serde_json::to_writer(&mut stdout, &output).context("cannot write the results")?;
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    results
+        .write_cardinal_json(&mut stdout, !args.no_meta, args.map, args.lots)
+        .context("cannot write the results")?;
     writeln!(stdout).context("cannot write the results")?;
     stdout.flush().context("cannot write the results")?;
     for line in &rejected {
