@@ -83,7 +83,8 @@ pub use normalised::{
 };
 pub use parties::{ProcessParty, organisation_key, process_parties};
 pub use projects::{
-    ProjectCluster, ProjectListing, ProjectQuery, ProjectRow, ProjectStored, RegionResolver,
+    ProjectCluster, ProjectListing, ProjectPlace, ProjectQuery, ProjectRow, ProjectStored,
+    RegionResolver,
 };
 pub use reports::{
     AdditionRow, Moderation, ModerationEntry, NewPhoto, NewReport, NewVisit, PhotoRow,

@@ -10,9 +10,17 @@ use sha2::{Digest, Sha256};
 use crate::error::StoreError;
 use crate::store::{Pool, Store, with_pool};
 
-/// Finds a project's region (an ISO 3166-2 code) from its locations; set with
-/// [`Store::with_project_regions`].
-pub type RegionResolver = Arc<dyn Fn(&ProjectFacts) -> Option<String> + Send + Sync>;
+/// Where a resolver places a project: its region (an ISO 3166-2 code) and, when it had to
+/// correct the published point (a point published as latitude, longitude), the point as
+/// (longitude, latitude). Without a corrected point the first point as published is stored.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectPlace {
+    pub region: Option<String>,
+    pub point: Option<(f64, f64)>,
+}
+
+/// Places a project from its locations; set with [`Store::with_project_regions`].
+pub type RegionResolver = Arc<dyn Fn(&ProjectFacts) -> ProjectPlace + Send + Sync>;
 
 /// What storing a project did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,10 +217,12 @@ impl Store {
             .iter()
             .map(|byte| format!("{byte:02x}"))
             .collect();
-        let region = self
+        let place = self
             .project_regions
             .as_ref()
-            .and_then(|resolver| resolver(&facts));
+            .map(|resolver| resolver(&facts))
+            .unwrap_or_default();
+        let region = place.region;
         let value_now = facts.value_now();
         let currency = facts
             .budget
@@ -225,7 +235,7 @@ impl Store {
             search.push(' ');
             search.push_str(&text.to_lowercase());
         }
-        let point = facts.points.first().copied();
+        let point = place.point.or_else(|| facts.points.first().copied());
         let ocids: Vec<String> = facts
             .processes
             .iter()

@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use achyk_store::ProjectQuery;
+use achyk_store::{ProjectPlace, ProjectQuery};
 use common::{Databases, TestDb};
 
 both_backends!(
@@ -22,9 +22,13 @@ const ID: &str = "oc4ids-bu3kcz-m75-junctions-4-to-5-smart-motorway";
 async fn projects_are_stored_once_per_content_and_listed_by_filters(db: &TestDb) {
     // A resolver that names every project's region from its first place name, so the test
     // sees the resolver's answer stored.
-    let store = db.store().await.with_project_regions(Arc::new(|facts| {
-        facts.places.first().map(|_| "KG-C".to_owned())
-    }));
+    let store = db
+        .store()
+        .await
+        .with_project_regions(Arc::new(|facts| ProjectPlace {
+            region: facts.places.first().map(|_| "KG-C".to_owned()),
+            point: None,
+        }));
     let report = store
         .import_publications(&[("example.json", EXAMPLE.as_bytes())])
         .await
@@ -151,12 +155,23 @@ async fn projects_are_stored_once_per_content_and_listed_by_filters(db: &TestDb)
 
 /// Three projects: two 0.01° apart in Naryn (one cell of 1/20°), one in Talas; the Naryn pair
 /// has one late project (planned end 2026-06-30, open on 2026-11-29), the Talas one is 12 %
-/// over budget. Cells by hand: Naryn (2 projects, 1 alert), Talas (1, 1); with a 15 % bar for
-/// overruns the Talas one needs no attention.
+/// over budget. A fourth, "d", is published in Naryn as latitude, longitude; the resolver (as
+/// the site's does with the region shapes) gives its point back the right way round, and that
+/// is the point stored. Cells by hand: Naryn (3 projects, 1 alert), Talas (1, 1); with a 15 %
+/// bar for overruns the Talas one needs no attention.
 async fn the_map_gathers_projects_by_place_and_counts_those_needing_attention(db: &TestDb) {
-    let store = db.store().await.with_project_regions(Arc::new(|facts| {
-        facts.places.first().map(|_| "KG-N".to_owned())
-    }));
+    let store = db
+        .store()
+        .await
+        .with_project_regions(Arc::new(|facts| ProjectPlace {
+            region: facts.places.first().map(|_| "KG-N".to_owned()),
+            // Kyrgyzstan's longitudes (69–80) are all greater than its latitudes (39–43).
+            point: facts
+                .points
+                .first()
+                .filter(|(x, y)| x < y)
+                .map(|&(latitude, longitude)| (longitude, latitude)),
+        }));
     let project = |id: &str, point: [f64; 2], extra: serde_json::Value| {
         let mut project = serde_json::json!({
             "id": id,
@@ -171,6 +186,7 @@ async fn the_map_gathers_projects_by_place_and_counts_those_needing_attention(db
     let package = serde_json::json!({"version": "0.9", "projects": [
         project("a", [75.99, 41.43], serde_json::json!({"period": {"endDate": "2026-06-30T00:00:00+06:00"}})),
         project("b", [76.0, 41.43], serde_json::json!({})),
+        project("d", [41.43, 75.99], serde_json::json!({})),
         project("c", [72.24, 42.52], serde_json::json!({
             "budget": {"amount": {"amount": 100, "currency": "KGS"}},
             "completion": {"endDate": "2025-01-01T00:00:00+06:00", "finalValue": {"amount": 112, "currency": "KGS"}}
@@ -197,23 +213,32 @@ async fn the_map_gathers_projects_by_place_and_counts_those_needing_attention(db
     };
     assert_eq!(
         clusters(0.1).await,
-        vec![(1, 1, "c".to_owned()), (2, 1, "a".to_owned())]
+        vec![(1, 1, "c".to_owned()), (3, 1, "a".to_owned())]
     );
     assert_eq!(
         clusters(0.15).await,
-        vec![(1, 0, "c".to_owned()), (2, 1, "a".to_owned())]
+        vec![(1, 0, "c".to_owned()), (3, 1, "a".to_owned())]
+    );
+    let (stored, _) = store.project("d").await.unwrap();
+    assert_eq!(
+        (stored.longitude, stored.latitude),
+        (Some(75.99), Some(41.43))
     );
 }
 
 /// The projects page's searches answered from memory give what the SQL gives: the same rows
 /// in the same order, the same totals and the same cells, for every filter.
 async fn the_index_in_memory_answers_as_the_sql_does(db: &TestDb) {
-    let store = db.store().await.with_project_regions(Arc::new(|facts| {
-        facts
-            .places
-            .first()
-            .map(|place| format!("KG-{}", &place[..1]))
-    }));
+    let store = db
+        .store()
+        .await
+        .with_project_regions(Arc::new(|facts| ProjectPlace {
+            region: facts
+                .places
+                .first()
+                .map(|place| format!("KG-{}", &place[..1])),
+            point: None,
+        }));
     // 400 projects by a rule: places cycle through six towns (two of them 0.01° apart, one
     // cell), sectors, stages, budgets and ends vary with the number, titles repeat.
     let towns = [

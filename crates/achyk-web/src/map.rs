@@ -270,28 +270,47 @@ pub fn render_points(points: &[MapPoint], label: &str) -> String {
 /// recognised by falling in the country only once swapped), else the first place name that
 /// names exactly one region.
 pub fn project_region(facts: &achyk_ocds::project::ProjectFacts) -> Option<Region> {
-    facts
-        .points
-        .iter()
-        .find_map(|&(longitude, latitude)| {
-            let (region, longitude, latitude) = match region_at(longitude, latitude) {
-                Some(region) => (region, longitude, latitude),
-                None => (region_at(latitude, longitude)?, latitude, longitude),
-            };
-            Some(
-                if region == Region::OshOblast && in_osh_city(longitude, latitude) {
-                    Region::Osh
-                } else {
-                    region
-                },
-            )
-        })
-        .or_else(|| {
+    project_place(facts).0
+}
+
+/// A project's region (as [`project_region`]) and the point it was found at, as (longitude,
+/// latitude), swapped back when it was published as latitude, longitude.
+pub fn project_place(
+    facts: &achyk_ocds::project::ProjectFacts,
+) -> (Option<Region>, Option<(f64, f64)>) {
+    let found = facts.points.iter().find_map(|&(longitude, latitude)| {
+        let (region, longitude, latitude) = match region_at(longitude, latitude) {
+            Some(region) => (region, longitude, latitude),
+            None => (region_at(latitude, longitude)?, latitude, longitude),
+        };
+        let region = if region == Region::OshOblast && in_osh_city(longitude, latitude) {
+            Region::Osh
+        } else {
+            region
+        };
+        Some((region, (longitude, latitude)))
+    });
+    match found {
+        Some((region, point)) => (Some(region), Some(point)),
+        None => (
             facts
                 .places
                 .iter()
-                .find_map(|place| Region::from_name(place))
-        })
+                .find_map(|place| Region::from_name(place)),
+            None,
+        ),
+    }
+}
+
+/// The store's resolver: each project's region and its point (corrected when swapped).
+pub fn place_resolver() -> achyk_store::RegionResolver {
+    std::sync::Arc::new(|facts| {
+        let (region, point) = project_place(facts);
+        achyk_store::ProjectPlace {
+            region: region.map(|region| region.iso_code().to_owned()),
+            point,
+        }
+    })
 }
 
 /// Whether a point is in Osh city, which the shapes draw inside Osh region: within about

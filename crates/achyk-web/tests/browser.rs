@@ -51,11 +51,7 @@ fn serve_sample_with(
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let store = common::sample_store(&path).await.with_project_regions(
-                std::sync::Arc::new(|facts| {
-                    achyk_web::map::project_region(facts).map(|region| region.iso_code().to_owned())
-                }),
-            );
+            let store = common::sample_store(&path).await.with_project_regions(achyk_web::map::place_resolver());
             // OC4IDS's example project, and one in Naryn made of the flagged process.
             let naryn = serde_json::json!({"version": "0.9", "projects": [{
                 "id": "kg-browser-1",

@@ -57,6 +57,16 @@ fn a_projects_region_comes_from_its_point_then_its_place_names() {
         project_region(&facts(&[(41.43, 75.99)], &[])),
         Some(Region::Naryn)
     );
+    // The swapped point is given back the right way round, for the map; a point outside the
+    // country is not a place at all.
+    assert_eq!(
+        achyk_web::map::project_place(&facts(&[(41.43, 75.99)], &[])),
+        (Some(Region::Naryn), Some((75.99, 41.43)))
+    );
+    assert_eq!(
+        achyk_web::map::project_place(&facts(&[(-0.11, 52.25)], &[])),
+        (None, None)
+    );
     // Osh city centre, and Aravan in Osh region 25 km west.
     assert_eq!(
         project_region(&facts(&[(72.80, 40.53)], &[])),
@@ -144,9 +154,7 @@ async fn site_with_store() -> (tempfile::TempDir, axum::Router, achyk_store::Sto
     let directory = tempfile::tempdir().unwrap();
     let store = common::sample_store(directory.path())
         .await
-        .with_project_regions(std::sync::Arc::new(|facts| {
-            project_region(facts).map(|region| region.iso_code().to_owned())
-        }));
+        .with_project_regions(achyk_web::map::place_resolver());
     let report = store
         .import_publications(&[("projects.json", package().as_bytes())])
         .await
@@ -303,9 +311,7 @@ async fn the_projects_pages_weigh_under_100_kb_compressed_with_a_full_map() {
     let directory = tempfile::tempdir().unwrap();
     let store = common::sample_store(directory.path())
         .await
-        .with_project_regions(std::sync::Arc::new(|facts| {
-            project_region(facts).map(|region| region.iso_code().to_owned())
-        }));
+        .with_project_regions(achyk_web::map::place_resolver());
     store
         .import_publications(&[("weight.json", package.as_bytes())])
         .await

@@ -54,9 +54,7 @@ fn package() -> String {
 async fn store(directory: &Path) -> achyk_store::Store {
     let store = common::sample_store(directory)
         .await
-        .with_project_regions(std::sync::Arc::new(|facts| {
-            achyk_web::map::project_region(facts).map(|region| region.iso_code().to_owned())
-        }));
+        .with_project_regions(achyk_web::map::place_resolver());
     store
         .import_publications(&[("projects.json", package().as_bytes())])
         .await

@@ -68,9 +68,7 @@ pub async fn open_store(
     let store = connect_and_migrate(&database.url).await?;
     Ok(store
         .with_normaliser(std::sync::Arc::new(normaliser))
-        .with_project_regions(std::sync::Arc::new(|facts| {
-            achyk_web::map::project_region(facts).map(|region| region.iso_code().to_owned())
-        })))
+        .with_project_regions(achyk_web::map::place_resolver()))
 }
 
 /// Opens (creating a SQLite file if need be) and migrates the database at `url`.
