@@ -88,6 +88,13 @@ pub struct Party {
     pub roles: Vec<String>,
 }
 
+/// A financial progress observation: an amount spent, or a percent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinancialProgress {
+    Spent(Money),
+    Percent(f64),
+}
+
 /// What Achyk reads from one OC4IDS project.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectFacts {
@@ -118,6 +125,10 @@ pub struct ProjectFacts {
     pub documents: Vec<Document>,
     /// The latest physical progress observation, in percent, with its day.
     pub physical_progress: Option<(f64, Option<String>)>,
+    /// The latest financial progress observation (`metrics` `financialProgress`): an amount
+    /// spent (its `value`) or a percent of the contracts (its `measure`). Used where the
+    /// processes publish no transactions.
+    pub financial_progress: Option<FinancialProgress>,
     pub updated: Option<String>,
 }
 
@@ -258,21 +269,35 @@ impl ProjectFacts {
             );
         }
         milestones.sort_by(|a, b| a.due.cmp(&b.due));
-        let physical_progress = array(&project["metrics"])
-            .iter()
-            .filter(|metric| metric["id"].as_str() == Some("physicalProgress"))
-            .flat_map(|metric| array(&metric["observations"]))
-            .filter_map(|observation| {
-                let measure = match &observation["measure"] {
-                    Value::Number(number) => number.as_f64()?,
-                    Value::String(text) => text.trim().parse().ok()?,
-                    _ => return None,
-                };
-                let when = day(&observation["period"]["endDate"])
-                    .or_else(|| day(&observation["period"]["startDate"]));
-                Some((measure, when))
-            })
+        let observations = |id: &'static str| {
+            array(&project["metrics"])
+                .iter()
+                .filter(move |metric| metric["id"].as_str() == Some(id))
+                .flat_map(|metric| array(&metric["observations"]))
+                .map(|observation| {
+                    let when = day(&observation["period"]["endDate"])
+                        .or_else(|| day(&observation["period"]["startDate"]));
+                    (observation, when)
+                })
+        };
+        let measure = |observation: &Value| match &observation["measure"] {
+            Value::Number(number) => number.as_f64(),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        };
+        let physical_progress = observations("physicalProgress")
+            .filter_map(|(observation, when)| Some((measure(observation)?, when)))
             .max_by(|a, b| a.1.cmp(&b.1));
+        let financial_progress = observations("financialProgress")
+            .filter_map(|(observation, when)| {
+                let progress = match Money::read(&observation["value"]) {
+                    Some(money) => FinancialProgress::Spent(money),
+                    None => FinancialProgress::Percent(measure(observation)?),
+                };
+                Some((progress, when))
+            })
+            .max_by(|a, b| a.1.cmp(&b.1))
+            .map(|(progress, _)| progress);
         Some(ProjectFacts {
             id,
             title: text(&project["title"]).unwrap_or_default(),
@@ -323,6 +348,7 @@ impl ProjectFacts {
                 })
                 .collect(),
             physical_progress,
+            financial_progress,
             updated: text(&project["updated"]),
         })
     }
@@ -404,12 +430,18 @@ impl ProjectFacts {
                 .iter()
                 .filter_map(|process| process.paid.clone()))
         } else {
-            None
+            match &self.financial_progress {
+                Some(FinancialProgress::Spent(money)) => Some(money.clone()),
+                _ => None,
+            }
         };
-        let paid_share = match (&paid, self.current_contracts()) {
-            (Some(paid), Some(total)) if paid.currency == total.currency && total.amount > 0.0 => {
+        let paid_share = match (&paid, self.current_contracts(), &self.financial_progress) {
+            (Some(paid), Some(total), _)
+                if paid.currency == total.currency && total.amount > 0.0 =>
+            {
                 Some(paid.amount / total.amount)
             }
+            (None, _, Some(FinancialProgress::Percent(percent))) => Some(percent / 100.0),
             _ => None,
         };
         Measures {

@@ -165,3 +165,80 @@ fn an_open_project_is_late_only_past_its_planned_end_and_currencies_never_mix() 
     assert_eq!(measures.cost_over_contracts, None);
     assert_eq!(measures.non_competitive_share, None);
 }
+
+/// Without transactions, payments come from the latest `financialProgress` observation: an
+/// amount spent (its `value`) or a percent (its `measure`). Transactions, when published, win.
+#[test]
+fn financial_progress_stands_in_for_missing_transactions() {
+    let project = |metrics: serde_json::Value, transactions: serde_json::Value| {
+        let project = serde_json::json!({
+            "id": "p",
+            "contractingProcesses": [
+                {"id": "1", "summary": {"ocid": "ocds-x-1",
+                 "contractValue": {"amount": 1000, "currency": "KGS"},
+                 "transactions": transactions}}
+            ],
+            "metrics": metrics,
+        });
+        ProjectFacts::read(&project).unwrap().measures("2026-11-29")
+    };
+    let observation = |day: &str, body: serde_json::Value| {
+        let mut observation = body;
+        observation["period"] = serde_json::json!({"endDate": format!("{day}T00:00:00Z")});
+        observation
+    };
+    let metrics = |observations: Vec<serde_json::Value>| {
+        serde_json::json!([
+            {"id": "physicalProgress", "observations": [
+                observation("2026-10-01", serde_json::json!({"measure": "40"}))]},
+            {"id": "financialProgress", "observations": observations}
+        ])
+    };
+    // Spent 600 of 1,000 (the later observation; an earlier one said 200): 0.6, and with
+    // 40 % built, payments run 0.2 ahead.
+    let spent = project(
+        metrics(vec![
+            observation(
+                "2026-09-01",
+                serde_json::json!({"value": {"amount": 600, "currency": "KGS"}}),
+            ),
+            observation(
+                "2026-03-01",
+                serde_json::json!({"value": {"amount": 200, "currency": "KGS"}}),
+            ),
+        ]),
+        serde_json::json!([]),
+    );
+    assert!((spent.paid_share.unwrap() - 0.6).abs() < 1e-12);
+    assert!((spent.progress_lag().unwrap() - 0.2).abs() < 1e-12);
+    // A percent: 30 % → 0.3.
+    let percent = project(
+        metrics(vec![observation(
+            "2026-09-01",
+            serde_json::json!({"measure": 30}),
+        )]),
+        serde_json::json!([]),
+    );
+    assert!((percent.paid_share.unwrap() - 0.3).abs() < 1e-12);
+    // Published transactions (250 + 250) win over the metric: 0.5.
+    let paid = project(
+        metrics(vec![observation(
+            "2026-09-01",
+            serde_json::json!({"measure": 30}),
+        )]),
+        serde_json::json!([
+            {"id": "t1", "value": {"amount": 250, "currency": "KGS"}},
+            {"id": "t2", "value": {"amount": 250, "currency": "KGS"}}
+        ]),
+    );
+    assert!((paid.paid_share.unwrap() - 0.5).abs() < 1e-12);
+    // Spent in another currency than the contracts: no share.
+    let other = project(
+        metrics(vec![observation(
+            "2026-09-01",
+            serde_json::json!({"value": {"amount": 600, "currency": "USD"}}),
+        )]),
+        serde_json::json!([]),
+    );
+    assert_eq!(other.paid_share, None);
+}
