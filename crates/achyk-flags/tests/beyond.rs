@@ -1,27 +1,15 @@
 //! R010, R013, R020, R022 and R063 (Achyk's indicators beyond Cardinal's) on releases written
 //! here; every expected flag and number is worked out by hand in the comments.
 
-use achyk_flags::{Group, Indicators, Settings};
+use achyk_flags::Group;
 use serde_json::{Value, json};
 
-/// A flag as (group, id, value, its first fact's numbers).
-type Found = (Group, String, f64, Vec<(String, f64)>);
+mod common;
+
+use common::Found;
 
 fn flags(releases: &[Value], ini: &str, code: &str) -> Vec<Found> {
-    let settings = Settings::from_ini(ini).unwrap();
-    Indicators::compute(releases, &settings)
-        .flags
-        .into_iter()
-        .filter(|flag| flag.code == code)
-        .map(|flag| {
-            let numbers = flag.facts[0]
-                .numbers
-                .iter()
-                .map(|(name, value)| ((*name).to_owned(), *value))
-                .collect();
-            (flag.group, flag.id.clone(), flag.value, numbers)
-        })
-        .collect()
+    common::found_ini(releases, ini, code)
 }
 
 fn ids(found: &[Found]) -> Vec<&str> {

@@ -1,8 +1,8 @@
 //! R031, R059 and R060 (Achyk's indicators on awards and contracts) on releases written here;
 //! every expected flag and number is worked out by hand in the comments.
 
+use achyk_flags::Settings;
 use achyk_flags::settings::Threshold;
-use achyk_flags::{Indicators, Settings};
 use serde_json::{Value, json};
 
 fn release(ocid: &str, awards: Value, contracts: Value) -> Value {
@@ -19,24 +19,17 @@ fn only(settings: Settings) -> Settings {
     settings
 }
 
+mod common;
+
 /// (ocid, fact numbers) of each flag with this code.
 fn flagged(
     releases: &[Value],
     settings: &Settings,
     code: &str,
 ) -> Vec<(String, Vec<(String, f64)>)> {
-    Indicators::compute(releases, settings)
-        .flags
+    common::found(releases, settings, code)
         .into_iter()
-        .filter(|flag| flag.code == code)
-        .map(|flag| {
-            let numbers = flag.facts[0]
-                .numbers
-                .iter()
-                .map(|(name, value)| ((*name).to_owned(), *value))
-                .collect();
-            (flag.id.clone(), numbers)
-        })
+        .map(|(_, id, _, numbers)| (id, numbers))
         .collect()
 }
 

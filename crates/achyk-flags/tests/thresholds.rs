@@ -2,7 +2,7 @@
 //! releases written here. Thresholds: 1,000,000 from 14 May 2015 and 1,500,000 from 1 April 2022
 //! (the dates parse as midnight UTC). Every expected flag and number is worked out by hand.
 
-use achyk_flags::{Group, Indicators, Settings};
+use achyk_flags::{Group, Settings};
 use serde_json::{Value, json};
 
 const THRESHOLDS: &str = "[thresholds]\n2015-05-14 = 1000000\n2022-04-01 = 1500000\n";
@@ -39,25 +39,12 @@ fn direct_award(ocid: &str, buyer: &str, supplier: &str, method: &str, day: &str
     })
 }
 
-/// A flag as (group, id, value, its first fact's numbers).
-type Found = (Group, String, f64, Vec<(String, f64)>);
+mod common;
 
-/// The flags of `code`.
+use common::Found;
+
 fn found(releases: &[Value], ini: &str, code: &str) -> Vec<Found> {
-    let settings = Settings::from_ini(ini).unwrap();
-    Indicators::compute(releases, &settings)
-        .flags
-        .into_iter()
-        .filter(|flag| flag.code == code)
-        .map(|flag| {
-            let numbers = flag.facts[0]
-                .numbers
-                .iter()
-                .map(|(name, value)| ((*name).to_owned(), *value))
-                .collect();
-            (flag.group, flag.id, flag.value, numbers)
-        })
-        .collect()
+    common::found_ini(releases, ini, code)
 }
 
 fn ids(found: &[Found]) -> Vec<(Group, &str)> {
