@@ -191,26 +191,38 @@ impl Context<'_> {
     }
 }
 
-/// Collects flags, keeping one per (group, id, code) and merging the facts of repeats.
+/// Collects flags, keeping one per (group, id, code) and merging the facts of repeats (the
+/// last value, the facts in the order pushed): see [`Collector::into_flags`].
 #[derive(Default)]
 pub(crate) struct Collector {
-    flags: BTreeMap<(Group, String, &'static str), Flag>,
+    flags: Vec<Flag>,
     pub meta: BTreeMap<&'static str, BTreeMap<String, f64>>,
     pub maps: BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl Collector {
     pub fn push(&mut self, flag: Flag) {
-        let key = (flag.group, flag.id.clone(), flag.code);
-        match self.flags.get_mut(&key) {
-            Some(existing) => {
-                existing.value = flag.value;
-                existing.facts.extend(flag.facts);
-            }
-            None => {
-                self.flags.insert(key, flag);
+        self.flags.push(flag);
+    }
+
+    /// The flags sorted by (group, id, code), repeats merged: a stable sort keeps them in the
+    /// order pushed, so the last value wins and the facts follow one another.
+    fn into_flags(self) -> Vec<Flag> {
+        let mut flags = self.flags;
+        flags.sort_by(|a, b| (a.group, &a.id, a.code).cmp(&(b.group, &b.id, b.code)));
+        let mut merged: Vec<Flag> = Vec::with_capacity(flags.len());
+        for flag in flags {
+            match merged.last_mut() {
+                Some(last)
+                    if last.group == flag.group && last.code == flag.code && last.id == flag.id =>
+                {
+                    last.value = flag.value;
+                    last.facts.extend(flag.facts);
+                }
+                _ => merged.push(flag),
             }
         }
+        merged
     }
     pub fn map(&mut self, name: &'static str, ocid: &str, id: &str) {
         self.maps
@@ -475,9 +487,9 @@ impl Indicators {
             r053::run(&processes, options, &mut collector);
         }
         Results {
-            flags: collector.flags.into_values().collect(),
-            meta: collector.meta,
-            maps: collector.maps,
+            meta: std::mem::take(&mut collector.meta),
+            maps: std::mem::take(&mut collector.maps),
+            flags: collector.into_flags(),
         }
     }
 }
@@ -526,9 +538,7 @@ impl Tallies {
             && let Some(candidate) = r024::candidate(process, &Context { settings })
         {
             self.candidates
-                .entry(process.ocid.clone())
-                .or_default()
-                .push((digest, candidate));
+                .push((process.ocid.clone(), digest, candidate));
         }
         if settings.r025.is_some() {
             r025::add(process, &mut self.r025);
@@ -542,9 +552,7 @@ impl Tallies {
     }
 
     fn merge(&mut self, other: Tallies) {
-        for (ocid, list) in other.candidates {
-            self.candidates.entry(ocid).or_default().extend(list);
-        }
+        self.candidates.extend(other.candidates);
         r025::merge(&mut self.r025, other.r025);
         self.r038.merge(other.r038);
         r048::merge(&mut self.r048, other.r048);

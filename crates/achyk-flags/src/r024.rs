@@ -6,11 +6,21 @@ use std::collections::BTreeMap;
 
 use crate::{Collector, Context, Fact, Flag, Group, Process, settings::Threshold, stats};
 
-/// One process's comparable bids: the winner and every valid bid with one tenderer and an
-/// amount (only those in the configured currency, when one is set).
-pub(crate) struct Candidate {
-    winner: String,
-    bids: Vec<(String, f64, String)>,
+/// One process's comparable bids. Without a configured currency: the winner and every valid
+/// bid with one tenderer and an amount (the currency is chosen from all of them later). With
+/// one: only the two bids that can matter, the winner's lowest and the first lowest of the
+/// others, and only when they make a difference at all.
+pub(crate) enum Candidate {
+    All {
+        winner: String,
+        bids: Vec<(String, f64, String)>,
+    },
+    Pair {
+        winner: Box<str>,
+        winning: f64,
+        second: Box<str>,
+        second_amount: f64,
+    },
 }
 
 /// The process's candidate, if its prices are comparable and it has a single winner.
@@ -20,7 +30,7 @@ pub(crate) fn candidate(process: &Process, context: &Context) -> Option<Candidat
     }
     let winner = process.single_winner()?;
     let configured = context.settings.currency.as_deref();
-    let mut bids = Vec::new();
+    let mut bids: Vec<(&str, f64, &str)> = Vec::new();
     for bid in process.bids.iter().filter(|bid| bid.has_status("valid")) {
         if bid.tenderers.len() > 1 {
             return None;
@@ -31,29 +41,45 @@ pub(crate) fn candidate(process: &Process, context: &Context) -> Option<Candidat
             bid.currency.as_deref(),
         ) && configured.is_none_or(|configured| configured == currency)
         {
-            bids.push((tenderer.clone(), amount, currency.to_owned()));
+            bids.push((tenderer, amount, currency));
         }
     }
-    if configured.is_some() {
-        // With the currency known, only two bids can matter: the winner's lowest and the first
-        // lowest of the others (as `differences` picks them); keep just those.
-        let mut winning: Option<(String, f64, String)> = None;
-        let mut second: Option<(String, f64, String)> = None;
-        for bid in bids {
-            if bid.0 == winner {
-                if winning.as_ref().is_none_or(|other| bid.1 < other.1) {
-                    winning = Some(bid);
-                }
-            } else if second.as_ref().is_none_or(|other| bid.1 < other.1) {
-                second = Some(bid);
-            }
-        }
-        bids = winning.into_iter().chain(second).collect();
+    if configured.is_none() {
+        return Some(Candidate::All {
+            winner: winner.to_owned(),
+            bids: bids
+                .into_iter()
+                .map(|(tenderer, amount, currency)| {
+                    (tenderer.to_owned(), amount, currency.to_owned())
+                })
+                .collect(),
+        });
     }
-    Some(Candidate {
-        winner: winner.to_owned(),
-        bids,
+    let (winning, second) = pick(winner, bids.iter().copied());
+    let (winning, (second, second_amount)) = (winning?, second?);
+    (second_amount >= winning && winning != 0.0).then(|| Candidate::Pair {
+        winner: winner.into(),
+        winning,
+        second: second.into(),
+        second_amount,
     })
+}
+
+/// The winner's lowest bid and the first lowest of the others' bids.
+fn pick<'a>(
+    winner: &str,
+    bids: impl Iterator<Item = (&'a str, f64, &'a str)>,
+) -> (Option<f64>, Option<(&'a str, f64)>) {
+    let mut winning: Option<f64> = None;
+    let mut second: Option<(&str, f64)> = None;
+    for (tenderer, amount, _) in bids {
+        if tenderer == winner {
+            winning = Some(winning.map_or(amount, |other: f64| other.min(amount)));
+        } else if second.is_none_or(|(_, other)| amount < other) {
+            second = Some((tenderer, amount));
+        }
+    }
+    (winning, second)
 }
 
 /// The configured currency, else the most common among the candidates' bids, ties to the
@@ -67,8 +93,10 @@ fn choose_currency<'a>(
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for candidate in candidates {
-        for (_, _, currency) in &candidate.bids {
-            *counts.entry(currency).or_default() += 1;
+        if let Candidate::All { bids, .. } = candidate {
+            for (_, _, currency) in bids {
+                *counts.entry(currency).or_default() += 1;
+            }
         }
     }
     counts
@@ -86,9 +114,8 @@ pub(crate) struct Difference<'a> {
     pub second_amount: f64,
 }
 
-/// The candidates of each ocid, each with the digest of its release's text (a repeated ocid
-/// has several).
-pub(crate) type Candidates = BTreeMap<String, Vec<(u64, Candidate)>>;
+/// The candidates: (ocid, digest of its release's text, candidate), in any order.
+pub(crate) type Candidates = Vec<(String, u64, Candidate)>;
 
 /// The currency chosen and each comparable process's difference (of a repeated ocid, the last
 /// in the order of the digests that has one).
@@ -96,35 +123,33 @@ pub(crate) fn differences<'a>(
     candidates: &'a mut Candidates,
     context: &Context,
 ) -> Option<(String, BTreeMap<&'a str, Difference<'a>>)> {
-    for list in candidates.values_mut() {
-        list.sort_by_key(|(digest, _)| *digest);
-    }
+    candidates.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     let candidates = &*candidates;
     let currency = choose_currency(
-        candidates
-            .values()
-            .flatten()
-            .map(|(_, candidate)| candidate),
+        candidates.iter().map(|(_, _, candidate)| candidate),
         context.settings.currency.as_deref(),
     )?;
     let mut differences: BTreeMap<&str, Difference> = BTreeMap::new();
-    for (ocid, (_, candidate)) in candidates
-        .iter()
-        .flat_map(|(ocid, list)| list.iter().map(move |entry| (ocid, entry)))
-    {
-        let mut winning: Option<f64> = None;
-        let mut second: Option<(&str, f64)> = None;
-        for (tenderer, amount, bid_currency) in &candidate.bids {
-            let amount = *amount;
-            if *bid_currency != currency {
-                continue;
+    for (ocid, _, candidate) in candidates {
+        let (winner, winning, second) = match candidate {
+            Candidate::All { winner, bids } => {
+                let (winning, second) = pick(
+                    winner,
+                    bids.iter()
+                        .filter(|(_, _, bid_currency)| *bid_currency == currency)
+                        .map(|(tenderer, amount, currency)| {
+                            (tenderer.as_str(), *amount, currency.as_str())
+                        }),
+                );
+                (winner.as_str(), winning, second)
             }
-            if *tenderer == candidate.winner {
-                winning = Some(winning.map_or(amount, |other: f64| other.min(amount)));
-            } else if second.is_none_or(|(_, other)| amount < other) {
-                second = Some((tenderer, amount));
-            }
-        }
+            Candidate::Pair {
+                winner,
+                winning,
+                second,
+                second_amount,
+            } => (&**winner, Some(*winning), Some((&**second, *second_amount))),
+        };
         if let (Some(winning), Some((second_id, second_amount))) = (winning, second)
             && second_amount >= winning
             && winning != 0.0
@@ -133,7 +158,7 @@ pub(crate) fn differences<'a>(
                 ocid,
                 Difference {
                     value: (second_amount - winning) / winning,
-                    winner: &candidate.winner,
+                    winner,
                     second: second_id,
                     winning_amount: winning,
                     second_amount,
