@@ -148,59 +148,45 @@ pub struct PartyDetails {
     pub url: Option<String>,
 }
 
-pub(crate) fn text_of(value: Option<&Value>) -> Option<String> {
+fn text(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(str::to_owned)
 }
 
-fn text(value: Option<&Value>) -> Option<String> {
-    text_of(value)
-}
-
 /// The `id` texts of a list of objects.
-pub(crate) fn ids_of(list: Option<&[Value]>) -> Vec<String> {
-    list.unwrap_or_default()
-        .iter()
+fn ids(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
         .filter_map(|entry| entry.get("id").and_then(Value::as_str))
         .map(str::to_owned)
         .collect()
 }
 
-fn ids(value: Option<&Value>) -> Vec<String> {
-    ids_of(value.and_then(Value::as_array).map(Vec::as_slice))
-}
-
 /// `relatedLots`: a list of lot ids, or of objects with an `id` (the Kyrgyz feed's bids).
-pub(crate) fn lot_ids_of(list: Option<&[Value]>) -> Vec<String> {
-    list.unwrap_or_default()
-        .iter()
+fn lot_ids(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
         .filter_map(|entry| entry.as_str().or_else(|| entry.get("id")?.as_str()))
         .map(str::to_owned)
         .collect()
 }
 
-fn lot_ids(value: Option<&Value>) -> Vec<String> {
-    lot_ids_of(value.and_then(Value::as_array).map(Vec::as_slice))
-}
-
-/// `(amount, currency)` when both are there.
-pub(crate) fn money_of(amount: Option<&Value>, currency: Option<&Value>) -> Option<(f64, String)> {
-    Some((amount?.as_f64()?, currency?.as_str()?.to_owned()))
-}
-
 /// `{amount, currency}` when both are there.
 fn money(value: Option<&Value>) -> Option<(f64, String)> {
     let value = value?;
-    money_of(value.get("amount"), value.get("currency"))
-}
-
-pub(crate) fn instant_of(value: Option<&Value>) -> Option<i128> {
-    value
-        .and_then(Value::as_str)
-        .and_then(achyk_ocds::release::parse_instant)
+    Some((
+        value.get("amount")?.as_f64()?,
+        value.get("currency")?.as_str()?.to_owned(),
+    ))
 }
 
 fn instant(value: Option<&Value>) -> Option<i128> {
-    instant_of(value)
+    value
+        .and_then(Value::as_str)
+        .and_then(achyk_ocds::release::parse_instant)
 }
 
 impl Process {
@@ -473,9 +459,19 @@ impl Process {
                     .filter(|bid| bid.is_submitted())
                     .flat_map(|bid| bid.tenderers.iter().map(String::as_str))
                     .collect();
+                // Only what the lot-aware indicators read; the rest of the process (its
+                // parties' details, questions, items) is not the lot's.
                 let lot = Process {
                     ocid: self.ocid.clone(),
+                    buyer: self.buyer.clone(),
+                    procuring_entity: self.procuring_entity.clone(),
+                    tender_status: self.tender_status.clone(),
+                    procurement_method: self.procurement_method.clone(),
+                    procurement_method_details: self.procurement_method_details.clone(),
                     number_of_tenderers: Some(tenderers.len() as f64),
+                    tender_start: self.tender_start,
+                    tender_end: self.tender_end,
+                    tender_end_text: self.tender_end_text.clone(),
                     tender_value: self
                         .lots
                         .iter()
@@ -483,10 +479,14 @@ impl Process {
                         .and_then(|lot| lot.value.clone()),
                     complaints: 0,
                     lots: Vec::new(),
+                    classification: None,
+                    release_date: self.release_date,
+                    enquiries: Vec::new(),
+                    tenderer_details: Vec::new(),
+                    tender_classifications: Vec::new(),
                     bids,
                     awards,
                     contracts,
-                    ..self.clone()
                 };
                 (id.to_owned(), lot)
             })
@@ -560,18 +560,11 @@ impl Process {
 
 impl Enquiry {
     fn from_json(enquiry: &Value) -> Self {
-        Self::from_parts(
+        let (date, answer, date_answered) = (
             enquiry.get("date"),
             enquiry.get("answer"),
             enquiry.get("dateAnswered"),
-        )
-    }
-
-    pub(crate) fn from_parts(
-        date: Option<&Value>,
-        answer: Option<&Value>,
-        date_answered: Option<&Value>,
-    ) -> Self {
+        );
         let answer = answer
             .and_then(Value::as_str)
             .is_some_and(|answer| !answer.trim().is_empty());
