@@ -736,6 +736,16 @@ fn per_process(process: &Process, settings: &Settings) -> Vec<Flag> {
 /// `{ocid}/{lot id}`, each fact naming the `lot`), and R022 and R028 raise the process's flag
 /// (and R028 its tenderers') from its lots' results instead of from all its bids together.
 fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag> {
+    let s = settings;
+    if s.r018.is_none()
+        && s.r022.is_none()
+        && s.r028.is_none()
+        && s.r031.is_none()
+        && s.r035.is_none()
+        && s.r036.is_none()
+    {
+        return Vec::new();
+    }
     let lots = process.lot_processes();
     let mut flags = Vec::new();
     if lots.is_empty() {
