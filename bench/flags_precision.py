@@ -26,6 +26,7 @@ PAIRS = [
     ("late_signature", "R060"),
     ("hasty_decision", "R061"),
     ("slow_decision", "R062"),
+    ("award_at_or_above_estimate", "R031"),
 ]
 
 directory = sys.argv[1]

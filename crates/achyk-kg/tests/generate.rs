@@ -293,8 +293,8 @@ fn the_realised_statistics_meet_the_stated_targets() {
     );
     assert!((7..=8).contains(&max_bids), "{max_bids}");
 
-    // Disqualifications, unanswered questions and contracts apart from their awards happen
-    // only where planted: find them in the data.
+    // Disqualifications, unanswered questions, contracts apart from their awards and awards
+    // at or above the estimate happen only where planted: find them in the data.
     let listed = |pattern: Pattern, near_miss: Option<bool>| -> HashSet<String> {
         planted
             .iter()
@@ -306,7 +306,19 @@ fn the_realised_statistics_meet_the_stated_targets() {
     let mut one_valid_among_several = HashSet::new();
     let mut unanswered = HashSet::new();
     let mut contract_apart = HashSet::new();
+    let mut at_or_above_estimate = HashSet::new();
     for (ocid, release) in &latest {
+        let awarded: i64 = release["awards"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|award| award["status"] == "active")
+            .map(|award| award["value"]["amount"].as_i64().unwrap())
+            .sum();
+        let estimate = release["tender"]["value"]["amount"].as_i64().unwrap();
+        if !ocid.contains("contract-based") && awarded > 0 && awarded >= estimate {
+            at_or_above_estimate.insert(ocid.clone());
+        }
         let mut lots: HashMap<&str, Vec<(i64, bool)>> = HashMap::new();
         for bid in release["bids"]["details"].as_array().into_iter().flatten() {
             for lot in bid["relatedLots"].as_array().unwrap() {
@@ -363,6 +375,10 @@ fn the_realised_statistics_meet_the_stated_targets() {
     assert_eq!(
         contract_apart,
         listed(Pattern::ContractDiffersFromAward, None)
+    );
+    assert_eq!(
+        at_or_above_estimate,
+        listed(Pattern::AwardAtOrAboveEstimate, Some(false))
     );
     // Each single-bid near miss is also listed with the two patterns it carries.
     for carried in Pattern::SingleBid.carried_by_near_miss() {

@@ -67,6 +67,7 @@ pub const CONTRACT_DIFFERS_FROM_AWARD_SHARE: f64 = 0.01;
 pub const LATE_SIGNATURE_SHARE: f64 = 0.01;
 pub const HASTY_DECISION_SHARE: f64 = 0.01;
 pub const SLOW_DECISION_SHARE: f64 = 0.01;
+pub const AWARD_AT_OR_ABOVE_ESTIMATE_SHARE: f64 = 0.01;
 /// Share of all processes that are a near miss of each pattern.
 pub const NEAR_MISS_SHARE: f64 = 0.01;
 
@@ -103,6 +104,11 @@ pub const HASTY_DECISION_HOURS: (u64, u64) = (2, 40);
 /// the second range (under 30 days).
 pub const SLOW_DECISION_DAYS: (u64, u64) = (35, 90);
 pub const SLOW_DECISION_NEAR_DAYS: (u64, u64) = (25, 29);
+/// Every bid (so the winning one too) between these shares of the estimate; the near miss's
+/// winning bid is between the second shares, its other bids up to 110% of the estimate.
+/// Otherwise bids are 78% to 99.5% of their lot's value.
+pub const AT_OR_ABOVE_ESTIMATE: (f64, f64) = (1.0, 1.12);
+pub const JUST_UNDER_ESTIMATE: (f64, f64) = (0.97, 0.995);
 
 /// Of the competitive processes not planted: no bids at all (re-published unsuccessful).
 pub const UNSUCCESSFUL_RATE: f64 = 0.05;
@@ -247,10 +253,12 @@ pub enum Pattern {
     HastyDecision,
     /// See [`SLOW_DECISION_DAYS`].
     SlowDecision,
+    /// See [`AT_OR_ABOVE_ESTIMATE`].
+    AwardAtOrAboveEstimate,
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 13] = [
+    pub const ALL: [Pattern; 14] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
@@ -264,6 +272,7 @@ impl Pattern {
         Pattern::LateSignature,
         Pattern::HastyDecision,
         Pattern::SlowDecision,
+        Pattern::AwardAtOrAboveEstimate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -281,6 +290,7 @@ impl Pattern {
             Pattern::LateSignature => "late_signature",
             Pattern::HastyDecision => "hasty_decision",
             Pattern::SlowDecision => "slow_decision",
+            Pattern::AwardAtOrAboveEstimate => "award_at_or_above_estimate",
         }
     }
 
@@ -300,6 +310,7 @@ impl Pattern {
             Pattern::LateSignature => LATE_SIGNATURE_SHARE,
             Pattern::HastyDecision => HASTY_DECISION_SHARE,
             Pattern::SlowDecision => SLOW_DECISION_SHARE,
+            Pattern::AwardAtOrAboveEstimate => AWARD_AT_OR_ABOVE_ESTIMATE_SHARE,
         }
     }
 

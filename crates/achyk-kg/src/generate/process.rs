@@ -1144,6 +1144,26 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
                 process.bids[index].status = BidStatus::Disqualified;
             }
         }
+        Role::Planted(Pattern::AwardAtOrAboveEstimate)
+        | Role::NearMiss(Pattern::AwardAtOrAboveEstimate) => {
+            // One lot: the bids priced again around its estimate, all different.
+            let estimate = process.lots[0].value as f64;
+            let planted = matches!(role, Role::Planted(_));
+            for (index, bid) in process.bids.iter_mut().enumerate() {
+                let (low, high) = match (planted, index) {
+                    (true, _) => AT_OR_ABOVE_ESTIMATE,
+                    (false, 0) => JUST_UNDER_ESTIMATE,
+                    (false, _) => (JUST_UNDER_ESTIMATE.1, 1.1),
+                };
+                let mut amount = (estimate * rng.uniform(low, high)).ceil() as i64;
+                while !used.insert(amount) {
+                    amount += 1;
+                }
+                let entry = &mut bid.lots[0];
+                entry.1 = entry.1.max(amount);
+                entry.2 = amount;
+            }
+        }
         Role::Background => keep_disqualifications_plain(process),
         _ => {}
     }
