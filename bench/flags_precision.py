@@ -27,6 +27,7 @@ PAIRS = [
     ("hasty_decision", "R061"),
     ("slow_decision", "R062"),
     ("award_at_or_above_estimate", "R031"),
+    ("cobidding_pair", "R053"),
 ]
 
 directory = sys.argv[1]

@@ -9,7 +9,7 @@ use std::process::Command;
 use achyk_store::Store;
 
 /// Each planted pattern, the indicator that must flag it, and (for the reader) its near miss.
-const PAIRS: [(&str, &str, &str); 14] = [
+const PAIRS: [(&str, &str, &str); 15] = [
     ("single_bid", "R018", "two bids, the cheaper disqualified"),
     ("late_winning_bid", "R030", "a late bid that lost"),
     (
@@ -67,6 +67,11 @@ const PAIRS: [(&str, &str, &str); 14] = [
         "award_at_or_above_estimate",
         "R031",
         "the winning bid at 97-99.5% of the estimate",
+    ),
+    (
+        "cobidding_pair",
+        "R053",
+        "the same pair, the same winner, in three processes",
     ),
 ];
 

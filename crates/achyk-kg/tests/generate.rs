@@ -224,6 +224,7 @@ fn the_realised_statistics_meet_the_stated_targets() {
                 (SPLIT_PURCHASE_GROUP.0, SPLIT_PURCHASE_GROUP.0),
             ),
             Pattern::RepeatDirectAward => (REPEAT_DIRECT_AWARD_GROUP, (2, 2)),
+            Pattern::CobiddingPair => (COBIDDING_PAIR_GROUP, (3, 3)),
             _ => ((1, 1), (1, 1)),
         };
         let count = planted

@@ -68,6 +68,7 @@ pub const LATE_SIGNATURE_SHARE: f64 = 0.01;
 pub const HASTY_DECISION_SHARE: f64 = 0.01;
 pub const SLOW_DECISION_SHARE: f64 = 0.01;
 pub const AWARD_AT_OR_ABOVE_ESTIMATE_SHARE: f64 = 0.01;
+pub const COBIDDING_PAIR_SHARE: f64 = 0.01;
 /// Share of all processes that are a near miss of each pattern.
 pub const NEAR_MISS_SHARE: f64 = 0.01;
 
@@ -109,6 +110,10 @@ pub const SLOW_DECISION_NEAR_DAYS: (u64, u64) = (25, 29);
 /// Otherwise bids are 78% to 99.5% of their lot's value.
 pub const AT_OR_ABOVE_ESTIMATE: (f64, f64) = (1.0, 1.12);
 pub const JUST_UNDER_ESTIMATE: (f64, f64) = (0.97, 0.995);
+/// A bidding pair: two suppliers (drawn uniformly, so rarely among the busiest) bid together in
+/// this many competitive processes (inclusive range), one lot each, and the same one always
+/// wins. The near miss is one fewer process (three).
+pub const COBIDDING_PAIR_GROUP: (u64, u64) = (4, 6);
 
 /// Of the competitive processes not planted: no bids at all (re-published unsuccessful).
 pub const UNSUCCESSFUL_RATE: f64 = 0.05;
@@ -255,10 +260,12 @@ pub enum Pattern {
     SlowDecision,
     /// See [`AT_OR_ABOVE_ESTIMATE`].
     AwardAtOrAboveEstimate,
+    /// See [`COBIDDING_PAIR_GROUP`]; every process of the group is listed.
+    CobiddingPair,
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 14] = [
+    pub const ALL: [Pattern; 15] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
@@ -273,6 +280,7 @@ impl Pattern {
         Pattern::HastyDecision,
         Pattern::SlowDecision,
         Pattern::AwardAtOrAboveEstimate,
+        Pattern::CobiddingPair,
     ];
 
     pub fn code(self) -> &'static str {
@@ -291,6 +299,7 @@ impl Pattern {
             Pattern::HastyDecision => "hasty_decision",
             Pattern::SlowDecision => "slow_decision",
             Pattern::AwardAtOrAboveEstimate => "award_at_or_above_estimate",
+            Pattern::CobiddingPair => "cobidding_pair",
         }
     }
 
@@ -311,6 +320,7 @@ impl Pattern {
             Pattern::HastyDecision => HASTY_DECISION_SHARE,
             Pattern::SlowDecision => SLOW_DECISION_SHARE,
             Pattern::AwardAtOrAboveEstimate => AWARD_AT_OR_ABOVE_ESTIMATE_SHARE,
+            Pattern::CobiddingPair => COBIDDING_PAIR_SHARE,
         }
     }
 
@@ -438,13 +448,18 @@ impl Feed {
                 "at most 4,294,967,295 processes".into(),
             ));
         }
-        let world = World::new(
+        let mut world = World::new(
             settings.seed,
             settings.buyer_count(),
             settings.supplier_count(),
         );
         let calendar = Calendar::new(&settings);
         let plans = process::plan_processes(&settings, &world, &calendar);
+        world.pair_suppliers = plans
+            .iter()
+            .filter_map(|plan| plan.pair)
+            .flat_map(|(winner, loser)| [winner, loser])
+            .collect();
         let mut order = Vec::with_capacity(plans.len() * 2);
         let mut tally = Tally::default();
         for (index, plan) in plans.iter().enumerate() {

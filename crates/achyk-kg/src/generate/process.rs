@@ -162,6 +162,8 @@ pub(crate) struct Plan {
     /// The supplier of a direct contract.
     pub supplier: Option<u32>,
     pub cartel: Option<u16>,
+    /// A bidding pair's (winner, loser).
+    pub pair: Option<(u32, u32)>,
     /// `tenderNumber` (competitive) or the contract-based id (direct), set once every plan is
     /// dated.
     pub number: String,
@@ -235,6 +237,10 @@ pub(crate) fn group_size(role: Role) -> (u64, u64) {
         Role::Planted(Pattern::SplitPurchase) => SPLIT_PURCHASE_GROUP,
         Role::NearMiss(Pattern::SplitPurchase) => (SPLIT_PURCHASE_GROUP.0, SPLIT_PURCHASE_GROUP.0),
         Role::Planted(Pattern::RepeatDirectAward) => REPEAT_DIRECT_AWARD_GROUP,
+        Role::Planted(Pattern::CobiddingPair) => COBIDDING_PAIR_GROUP,
+        Role::NearMiss(Pattern::CobiddingPair) => {
+            (COBIDDING_PAIR_GROUP.0 - 1, COBIDDING_PAIR_GROUP.0 - 1)
+        }
         Role::NearMiss(Pattern::RepeatDirectAward) => (
             REPEAT_DIRECT_AWARD_GROUP.0 - 1,
             REPEAT_DIRECT_AWARD_GROUP.0 - 1,
@@ -288,6 +294,7 @@ pub(crate) fn plan_processes(
 
     let mut plans: Vec<Plan> = Vec::with_capacity(total as usize);
     let mut direct_pairs: HashSet<(u32, u32)> = HashSet::new();
+    let mut pair_suppliers: HashSet<u32> = HashSet::new();
     while (plans.len() as u64) < total {
         let mut draw = rng.unit();
         let mut role = Role::Background;
@@ -332,6 +339,7 @@ pub(crate) fn plan_processes(
                         threshold_share: Some(share),
                         supplier: None,
                         cartel: None,
+                        pair: None,
                         number: String::new(),
                     });
                 }
@@ -355,6 +363,49 @@ pub(crate) fn plan_processes(
                         threshold_share: None,
                         supplier: Some(supplier),
                         cartel: None,
+                        pair: None,
+                        number: String::new(),
+                    });
+                }
+            }
+            Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair) => {
+                // Two suppliers of no cartel and no other pair.
+                let suppliers = world.suppliers.len() as u64;
+                let mut pick = |rng: &mut Rng| {
+                    for _ in 0..1000 {
+                        let supplier = rng.below(suppliers) as u32;
+                        let in_cartel = world
+                            .cartels
+                            .iter()
+                            .any(|cartel| cartel.contains(&supplier));
+                        if !in_cartel && pair_suppliers.insert(supplier) {
+                            return supplier;
+                        }
+                    }
+                    rng.below(suppliers) as u32
+                };
+                let winner = pick(&mut rng);
+                let loser = pick(&mut rng);
+                for _ in 0..size {
+                    let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                    let day = calendar.first_day
+                        + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
+                    let law = calendar.law(day);
+                    let methods = law.competitive_methods();
+                    let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
+                    let method = methods[rng.weighted(&weights)].0;
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method,
+                        role,
+                        okgz: None,
+                        threshold_share: None,
+                        supplier: None,
+                        cartel: None,
+                        pair: Some((winner, loser)),
                         number: String::new(),
                     });
                 }
@@ -409,6 +460,7 @@ pub(crate) fn plan_processes(
                     threshold_share,
                     supplier,
                     cartel,
+                    pair: None,
                     number: String::new(),
                 });
             }
@@ -976,10 +1028,16 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
     process
 }
 
+/// A bidder not already taken, and none of the planted pairs' suppliers (while others are left).
 fn draw_supplier_not_in(rng: &mut Rng, world: &World, taken: &[u32]) -> u32 {
+    let unreserved = world
+        .suppliers
+        .len()
+        .saturating_sub(world.pair_suppliers.len());
     loop {
         let supplier = world.supplier_draw.draw(rng) as u32;
-        if !taken.contains(&supplier) || taken.len() >= world.suppliers.len() {
+        let reserved = world.pair_suppliers.contains(&supplier) && taken.len() < unreserved;
+        if (!taken.contains(&supplier) && !reserved) || taken.len() >= world.suppliers.len() {
             return supplier;
         }
     }
@@ -991,6 +1049,9 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
     let mut suppliers: Vec<u32> = Vec::new();
     if let Some(cartel) = plan.cartel {
         suppliers.extend(&world.cartels[cartel as usize]);
+    }
+    if let Some((winner, loser)) = plan.pair {
+        suppliers.extend([winner, loser]);
     }
     let count = match role {
         Role::Planted(Pattern::SingleBid) => 1,
@@ -1162,6 +1223,16 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
                 let entry = &mut bid.lots[0];
                 entry.1 = entry.1.max(amount);
                 entry.2 = amount;
+            }
+        }
+        Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair) => {
+            // One lot: the pair's winner (the first bidder) takes the cheapest price.
+            let cheapest = (0..process.bids.len())
+                .min_by_key(|&index| process.bids[index].lots[0].2)
+                .expect("the pair bids");
+            let (first, rest) = process.bids.split_at_mut(1);
+            if cheapest > 0 {
+                std::mem::swap(&mut first[0].lots[0], &mut rest[cheapest - 1].lots[0]);
             }
         }
         Role::Background => keep_disqualifications_plain(process),
