@@ -62,6 +62,22 @@ fn is_bishkek_time(value: &Value) -> bool {
 }
 
 /// Checks one release against the sample's shape.
+/// Seconds since 1970 of a Bishkek time as the feed writes it (`2024-03-01T09:00:00+06:00`),
+/// all in one offset, so differences are exact.
+fn seconds(value: &Value) -> i64 {
+    let text = value.as_str().unwrap();
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i64>().unwrap();
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    // Days from civil (Howard Hinnant's algorithm).
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    days * 86_400 + number(11..13) * 3600 + number(14..16) * 60 + number(17..19)
+}
+
 fn check_release(release: &Value) {
     let ocid = release["ocid"].as_str().unwrap();
     assert!(ocid.starts_with("ocds-h7i0z4-"), "{ocid}");
@@ -294,8 +310,10 @@ fn the_realised_statistics_meet_the_stated_targets() {
     );
     assert!((7..=8).contains(&max_bids), "{max_bids}");
 
-    // Disqualifications, unanswered questions, contracts apart from their awards and awards
-    // at or above the estimate happen only where planted: find them in the data.
+    // Disqualifications, unanswered questions, contracts apart from their awards, awards at
+    // or above the estimate, decisions under 2 or over 30 days after the deadline, signatures
+    // over 30 days after the award and direct purchases within 10% under the threshold happen
+    // only where planted: find them in the data.
     let listed = |pattern: Pattern, near_miss: Option<bool>| -> HashSet<String> {
         planted
             .iter()
@@ -308,7 +326,63 @@ fn the_realised_statistics_meet_the_stated_targets() {
     let mut unanswered = HashSet::new();
     let mut contract_apart = HashSet::new();
     let mut at_or_above_estimate = HashSet::new();
+    let mut hasty = HashSet::new();
+    let mut slow = HashSet::new();
+    let mut late_signature = HashSet::new();
+    let mut just_under = HashSet::new();
+    let law_2022 = seconds(&Value::from("2022-04-01T00:00:00+06:00"));
+    let day = 86_400;
     for (ocid, release) in &latest {
+        let active: Vec<&Value> = release["awards"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|award| award["status"] == "active")
+            .collect();
+        let first_award = active.iter().map(|award| seconds(&award["date"])).min();
+        if let (Some(first), Some(end)) = (
+            first_award,
+            release["tender"]["tenderPeriod"].get("endDate"),
+        ) {
+            let wait = first - seconds(end);
+            if wait < 2 * day {
+                hasty.insert(ocid.clone());
+            }
+            if wait > 30 * day {
+                slow.insert(ocid.clone());
+            }
+        }
+        for contract in release["contracts"].as_array().into_iter().flatten() {
+            let signed = seconds(&contract["dateSigned"]);
+            let awarded = release["awards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|award| {
+                    contract["awardIDs"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&award["id"])
+                })
+                .map(|award| seconds(&award["date"]))
+                .min()
+                .unwrap();
+            if signed - awarded > 30 * day {
+                late_signature.insert(ocid.clone());
+            }
+        }
+        if ocid.contains("contract-based") {
+            let award = active[0];
+            let threshold = if seconds(&award["date"]) >= law_2022 {
+                THRESHOLD_2022_KGS
+            } else {
+                THRESHOLD_2015_KGS
+            } as f64;
+            let amount = award["value"]["amount"].as_f64().unwrap();
+            if amount < threshold && amount >= 0.9 * threshold {
+                just_under.insert(ocid.clone());
+            }
+        }
         let awarded: i64 = release["awards"]
             .as_array()
             .into_iter()
@@ -380,6 +454,13 @@ fn the_realised_statistics_meet_the_stated_targets() {
     assert_eq!(
         at_or_above_estimate,
         listed(Pattern::AwardAtOrAboveEstimate, Some(false))
+    );
+    assert_eq!(hasty, listed(Pattern::HastyDecision, Some(false)));
+    assert_eq!(slow, listed(Pattern::SlowDecision, Some(false)));
+    assert_eq!(late_signature, listed(Pattern::LateSignature, Some(false)));
+    assert_eq!(
+        just_under,
+        listed(Pattern::DirectJustUnderThreshold, Some(false))
     );
     // Each single-bid near miss is also listed with the two patterns it carries.
     for carried in Pattern::SingleBid.carried_by_near_miss() {
