@@ -18,6 +18,16 @@ PAIRS = [
     ("late_winning_bid", "R030"),
     ("split_purchase", "R011"),
     ("repeat_direct_award", "R055"),
+    ("all_but_winner_disqualified", "R035"),
+    ("lowest_bid_disqualified", "R036"),
+    ("unanswered_questions", "R039"),
+    ("direct_just_under_threshold", "R049"),
+    ("contract_differs_from_award", "R059"),
+    ("late_signature", "R060"),
+    ("hasty_decision", "R061"),
+    ("slow_decision", "R062"),
+    ("award_at_or_above_estimate", "R031"),
+    ("cobidding_pair", "R053"),
 ]
 
 directory = sys.argv[1]
@@ -34,7 +44,7 @@ with open(f"{directory}/feed/planted.jsonl") as lines:
         planted.setdefault((row["pattern"], row["near_miss"]), set()).add(row["ocid"])
 processes = db.execute("SELECT COUNT(*) FROM process_summaries").fetchone()[0]
 print(f"{processes} processes")
-print(f"{'pattern':<22} {'code':<5} {'planted':>7} {'flagged':>7} {'found':>5} {'recall':>6} {'precision':>9} {'near misses flagged':>20}")
+print(f"{'pattern':<28} {'code':<5} {'planted':>7} {'flagged':>7} {'found':>5} {'recall':>6} {'precision':>9} {'near misses flagged':>20}")
 for pattern, code in PAIRS:
     positives = planted.get((pattern, False), set())
     near = planted.get((pattern, True), set())
@@ -42,4 +52,4 @@ for pattern, code in PAIRS:
     found = len(positives & raised)
     recall = found / len(positives) if positives else float("nan")
     precision = found / len(raised) if raised else float("nan")
-    print(f"{pattern:<22} {code:<5} {len(positives):>7} {len(raised):>7} {found:>5} {recall:>6.2f} {precision:>9.2f} {len(near & raised):>10} of {len(near)}")
+    print(f"{pattern:<28} {code:<5} {len(positives):>7} {len(raised):>7} {found:>5} {recall:>6.2f} {precision:>9.2f} {len(near & raised):>10} of {len(near)}")

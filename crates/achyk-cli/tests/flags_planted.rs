@@ -1,14 +1,79 @@
-//! The red flags against the generator's planted patterns (`planted.jsonl`): what the
-//! generator plants as a single bid, a late winning bid, identical bid prices, a split purchase
-//! or repeated direct awards must be flagged by R018, R030, R028, R011 and R055, and the near
-//! misses it puts beside them (two bids; a late bid that lost; identical prices on different
-//! lots; purchases just over the threshold through an open tender; two direct awards) must not.
+//! The red flags against the generator's planted patterns (`planted.jsonl`): every process
+//! planted with a pattern must be flagged by its indicator, and no near miss put beside it.
+//! `PAIRS` names each pattern's indicator and what its near miss is;
 //! `bench/flags_precision.py` prints the full table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use achyk_store::Store;
+
+/// Each planted pattern, the indicator that must flag it, and (for the reader) its near miss.
+const PAIRS: [(&str, &str, &str); 15] = [
+    ("single_bid", "R018", "two bids, the cheaper disqualified"),
+    ("late_winning_bid", "R030", "a late bid that lost"),
+    (
+        "identical_bid_prices",
+        "R028",
+        "identical prices on different lots",
+    ),
+    (
+        "split_purchase",
+        "R011",
+        "purchases just over the threshold through an open tender",
+    ),
+    ("repeat_direct_award", "R055", "two direct awards"),
+    (
+        "all_but_winner_disqualified",
+        "R035",
+        "all but the two cheapest disqualified",
+    ),
+    (
+        "lowest_bid_disqualified",
+        "R036",
+        "the second cheapest disqualified",
+    ),
+    (
+        "unanswered_questions",
+        "R039",
+        "every question answered, one after the deadline",
+    ),
+    (
+        "direct_just_under_threshold",
+        "R049",
+        "a direct contract at 80-89% of the threshold",
+    ),
+    (
+        "contract_differs_from_award",
+        "R059",
+        "a contract within 10% of its award",
+    ),
+    (
+        "late_signature",
+        "R060",
+        "signed 25-29 days after the award",
+    ),
+    (
+        "hasty_decision",
+        "R061",
+        "awarded just over 2 days after the deadline",
+    ),
+    (
+        "slow_decision",
+        "R062",
+        "awarded 25-29 days after the deadline",
+    ),
+    (
+        "award_at_or_above_estimate",
+        "R031",
+        "the winning bid at 97-99.5% of the estimate",
+    ),
+    (
+        "cobidding_pair",
+        "R053",
+        "the same pair, the same winner, in three processes",
+    ),
+];
 
 #[test]
 fn planted_patterns_are_flagged_and_near_misses_are_not() {
@@ -63,13 +128,7 @@ fn planted_patterns_are_flagged_and_near_misses_are_not() {
                     .collect::<BTreeSet<String>>()
             }
         };
-        for (pattern, code) in [
-            ("single_bid", "R018"),
-            ("late_winning_bid", "R030"),
-            ("identical_bid_prices", "R028"),
-            ("split_purchase", "R011"),
-            ("repeat_direct_award", "R055"),
-        ] {
+        for (pattern, code, near_miss) in PAIRS {
             let positives = &planted[&(pattern.to_string(), false)];
             assert!(positives.len() >= 5, "{pattern}: {}", positives.len());
             for ocid in positives {
@@ -83,7 +142,7 @@ fn planted_patterns_are_flagged_and_near_misses_are_not() {
             for ocid in near_misses {
                 assert!(
                     !codes_of(ocid.clone()).await.contains(code),
-                    "near miss {pattern} {ocid} has {code}"
+                    "near miss {pattern} ({near_miss}) {ocid} has {code}"
                 );
             }
         }

@@ -1,11 +1,16 @@
 //! R031 Awarded at or above the estimate: the active awards of a process total at least
 //! `threshold` (default 1.0) times its estimate (`tender.value`), counting only awards in the
 //! estimate's currency. Competition usually brings prices under the estimate; awards at or above
-//! it suggest the estimate was set for a known supplier, or no real competition.
+//! it suggest the estimate was set for a known supplier, or no real competition. A direct
+//! (single-source) process is not judged: its estimate is the price agreed with its one
+//! supplier, so its award always equals it (the Kyrgyz feed's contract-based processes do).
 
 use crate::{Fact, Flag, Group, Process, settings::Threshold};
 
 pub(crate) fn check(process: &Process, options: &Threshold) -> Option<Flag> {
+    if process.procurement_method.as_deref() == Some("direct") {
+        return None;
+    }
     let (estimate, currency) = process.tender_value.as_ref()?;
     if *estimate <= 0.0 {
         return None;

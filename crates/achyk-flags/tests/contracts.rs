@@ -98,6 +98,32 @@ fn r031_flags_awards_at_or_above_the_estimate_in_its_currency() {
 }
 
 #[test]
+fn r031_leaves_direct_contracts_whose_estimate_is_the_agreed_price_alone() {
+    // A single-source process publishes the agreed price as its estimate: the award equals it
+    // (100%), which says nothing about competition. The same numbers in an open tender do.
+    let mut direct = release(
+        "ocds-direct",
+        json!([{"id": "1", "status": "active", "value": {"amount": 1000, "currency": "KGS"}}]),
+        json!([]),
+    );
+    direct["tender"]["procurementMethod"] = json!("direct");
+    let open = release(
+        "ocds-open",
+        json!([{"id": "1", "status": "active", "value": {"amount": 1000, "currency": "KGS"}}]),
+        json!([]),
+    );
+    let settings = Settings {
+        r031: Some(Threshold::default()),
+        ..Settings::default()
+    };
+    let ocids: Vec<String> = flagged(&[direct, open], &settings, "R031")
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(ocids, vec!["ocds-open"]);
+}
+
+#[test]
 fn r059_flags_contracts_far_from_their_award() {
     let award =
         json!([{"id": "a1", "status": "active", "value": {"amount": 1000, "currency": "KGS"}}]);

@@ -55,6 +55,20 @@ pub const SPLIT_PURCHASE_SHARE: f64 = 0.02;
 pub const REPEAT_DIRECT_AWARD_SHARE: f64 = 0.02;
 pub const IDENTICAL_BID_PRICES_SHARE: f64 = 0.01;
 pub const LATE_WINNING_BID_SHARE: f64 = 0.01;
+/// All bids but the winner's disqualified (R035). Every single-bid near miss (two bids, the
+/// cheaper disqualified) carries this pattern too and counts towards the share.
+pub const ALL_BUT_WINNER_DISQUALIFIED_SHARE: f64 = 0.02;
+/// The lowest bid disqualified (R036). Every single-bid near miss carries this pattern too and
+/// counts towards the share.
+pub const LOWEST_BID_DISQUALIFIED_SHARE: f64 = 0.02;
+pub const UNANSWERED_QUESTIONS_SHARE: f64 = 0.01;
+pub const DIRECT_JUST_UNDER_THRESHOLD_SHARE: f64 = 0.01;
+pub const CONTRACT_DIFFERS_FROM_AWARD_SHARE: f64 = 0.01;
+pub const LATE_SIGNATURE_SHARE: f64 = 0.01;
+pub const HASTY_DECISION_SHARE: f64 = 0.01;
+pub const SLOW_DECISION_SHARE: f64 = 0.01;
+pub const AWARD_AT_OR_ABOVE_ESTIMATE_SHARE: f64 = 0.01;
+pub const COBIDDING_PAIR_SHARE: f64 = 0.01;
 /// Share of all processes that are a near miss of each pattern.
 pub const NEAR_MISS_SHARE: f64 = 0.01;
 
@@ -71,6 +85,35 @@ pub const SPLIT_PURCHASE_WINDOW_DAYS: i64 = 30;
 /// contracts the same supplier directly twice.
 pub const REPEAT_DIRECT_AWARD_GROUP: (u64, u64) = (3, 5);
 pub const REPEAT_DIRECT_AWARD_WINDOW_DAYS: i64 = 365;
+/// A direct contract just under the threshold in force: between these shares of it. Its near
+/// miss is a direct contract a little further under (outside a 10% margin).
+pub const DIRECT_JUST_UNDER: (f64, f64) = (0.91, 0.995);
+pub const DIRECT_FURTHER_UNDER: (f64, f64) = (0.8, 0.89);
+/// A contract whose amount differs from its award's by these shares (up or, one time in
+/// three, down). Its near miss differs by less than 10%.
+pub const CONTRACT_DIFFERS_BY: (f64, f64) = (0.12, 0.4);
+pub const CONTRACT_DIFFERS_LITTLE_BY: (f64, f64) = (0.02, 0.095);
+/// A contract signed this many days (inclusive range) after its award; the near miss is
+/// signed after the second range (under 30 days). Otherwise contracts are signed 1 to 10 days
+/// after the award.
+pub const LATE_SIGNATURE_DAYS: (u64, u64) = (35, 120);
+pub const LATE_SIGNATURE_NEAR_DAYS: (u64, u64) = (25, 29);
+/// The first award made this many hours after the bid deadline (under 2 days); the near miss
+/// 2 days and 1 to 6 hours after it. Otherwise awards come 2 to 10 days after the deadline.
+pub const HASTY_DECISION_HOURS: (u64, u64) = (2, 40);
+/// The first award made this many days after the bid deadline (over 30); the near miss after
+/// the second range (under 30 days).
+pub const SLOW_DECISION_DAYS: (u64, u64) = (35, 90);
+pub const SLOW_DECISION_NEAR_DAYS: (u64, u64) = (25, 29);
+/// Every bid (so the winning one too) between these shares of the estimate; the near miss's
+/// winning bid is between the second shares, its other bids up to 110% of the estimate.
+/// Otherwise bids are 78% to 99.5% of their lot's value.
+pub const AT_OR_ABOVE_ESTIMATE: (f64, f64) = (1.0, 1.12);
+pub const JUST_UNDER_ESTIMATE: (f64, f64) = (0.97, 0.995);
+/// A bidding pair: two suppliers (drawn uniformly, so rarely among the busiest) bid together in
+/// this many competitive processes (inclusive range), one lot each, and the same one always
+/// wins. The near miss is one fewer process (three).
+pub const COBIDDING_PAIR_GROUP: (u64, u64) = (4, 6);
 
 /// Of the competitive processes not planted: no bids at all (re-published unsuccessful).
 pub const UNSUCCESSFUL_RATE: f64 = 0.05;
@@ -81,9 +124,12 @@ pub const STILL_OPEN_RATE: f64 = 0.08;
 pub const BID_COUNT_WEIGHTS: [u32; 7] = [30, 25, 18, 12, 8, 5, 2];
 /// Of the competitive processes not planted with one lot: several lots (2 to 6).
 pub const MULTI_LOT_RATE: f64 = 0.25;
-/// Of the bids of processes not planted.
+/// Of the bids of processes not planted, drawn for each bid; a bid is kept valid after all
+/// when disqualifying it would make a planted pattern (R035, R036): when it is the cheapest on
+/// one of its lots, or would leave one of them with fewer than two valid bids.
 pub const DISQUALIFICATION_RATE: f64 = 0.12;
-/// Of the competitive processes: 1 to 3 enquiries.
+/// Of the competitive processes: 1 to 3 enquiries, each answered before the bid deadline
+/// (questions left unanswered are planted).
 pub const ENQUIRY_RATE: f64 = 0.2;
 /// Of the awarded competitive processes with a losing bidder: a complaint.
 pub const COMPLAINT_RATE: f64 = 0.03;
@@ -193,15 +239,48 @@ pub enum Pattern {
     /// The winning bid is dated after the end of the tender period. Near miss: a late bid
     /// that lost.
     LateWinningBid,
+    /// Three to five bids on one lot, all but the winner's (the cheapest) disqualified. Near
+    /// miss: all but the two cheapest disqualified. Single-bid near misses carry it too.
+    AllButWinnerDisqualified,
+    /// Three to five bids on one lot, the cheapest disqualified and the next awarded. Near miss:
+    /// the second cheapest disqualified. Single-bid near misses carry it too.
+    LowestBidDisqualified,
+    /// One to three bidders' questions asked before the deadline, at least one never answered.
+    /// Near miss: every question answered, the last only after the deadline.
+    UnansweredQuestions,
+    /// See [`DIRECT_JUST_UNDER`].
+    DirectJustUnderThreshold,
+    /// See [`CONTRACT_DIFFERS_BY`].
+    ContractDiffersFromAward,
+    /// See [`LATE_SIGNATURE_DAYS`].
+    LateSignature,
+    /// See [`HASTY_DECISION_HOURS`].
+    HastyDecision,
+    /// See [`SLOW_DECISION_DAYS`].
+    SlowDecision,
+    /// See [`AT_OR_ABOVE_ESTIMATE`].
+    AwardAtOrAboveEstimate,
+    /// See [`COBIDDING_PAIR_GROUP`]; every process of the group is listed.
+    CobiddingPair,
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 5] = [
+    pub const ALL: [Pattern; 15] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
         Pattern::IdenticalBidPrices,
         Pattern::LateWinningBid,
+        Pattern::AllButWinnerDisqualified,
+        Pattern::LowestBidDisqualified,
+        Pattern::UnansweredQuestions,
+        Pattern::DirectJustUnderThreshold,
+        Pattern::ContractDiffersFromAward,
+        Pattern::LateSignature,
+        Pattern::HastyDecision,
+        Pattern::SlowDecision,
+        Pattern::AwardAtOrAboveEstimate,
+        Pattern::CobiddingPair,
     ];
 
     pub fn code(self) -> &'static str {
@@ -211,6 +290,16 @@ impl Pattern {
             Pattern::RepeatDirectAward => "repeat_direct_award",
             Pattern::IdenticalBidPrices => "identical_bid_prices",
             Pattern::LateWinningBid => "late_winning_bid",
+            Pattern::AllButWinnerDisqualified => "all_but_winner_disqualified",
+            Pattern::LowestBidDisqualified => "lowest_bid_disqualified",
+            Pattern::UnansweredQuestions => "unanswered_questions",
+            Pattern::DirectJustUnderThreshold => "direct_just_under_threshold",
+            Pattern::ContractDiffersFromAward => "contract_differs_from_award",
+            Pattern::LateSignature => "late_signature",
+            Pattern::HastyDecision => "hasty_decision",
+            Pattern::SlowDecision => "slow_decision",
+            Pattern::AwardAtOrAboveEstimate => "award_at_or_above_estimate",
+            Pattern::CobiddingPair => "cobidding_pair",
         }
     }
 
@@ -222,7 +311,42 @@ impl Pattern {
             Pattern::RepeatDirectAward => REPEAT_DIRECT_AWARD_SHARE,
             Pattern::IdenticalBidPrices => IDENTICAL_BID_PRICES_SHARE,
             Pattern::LateWinningBid => LATE_WINNING_BID_SHARE,
+            Pattern::AllButWinnerDisqualified => ALL_BUT_WINNER_DISQUALIFIED_SHARE,
+            Pattern::LowestBidDisqualified => LOWEST_BID_DISQUALIFIED_SHARE,
+            Pattern::UnansweredQuestions => UNANSWERED_QUESTIONS_SHARE,
+            Pattern::DirectJustUnderThreshold => DIRECT_JUST_UNDER_THRESHOLD_SHARE,
+            Pattern::ContractDiffersFromAward => CONTRACT_DIFFERS_FROM_AWARD_SHARE,
+            Pattern::LateSignature => LATE_SIGNATURE_SHARE,
+            Pattern::HastyDecision => HASTY_DECISION_SHARE,
+            Pattern::SlowDecision => SLOW_DECISION_SHARE,
+            Pattern::AwardAtOrAboveEstimate => AWARD_AT_OR_ABOVE_ESTIMATE_SHARE,
+            Pattern::CobiddingPair => COBIDDING_PAIR_SHARE,
         }
+    }
+
+    /// The patterns a near miss of this pattern carries by construction: two bids, the cheaper
+    /// disqualified, is one valid bid among two (not a single bid) but also all but the winner
+    /// disqualified and the lowest bid disqualified. Such a process is listed once as the near
+    /// miss and once as a planted process of each pattern it carries.
+    pub fn carried_by_near_miss(self) -> &'static [Pattern] {
+        match self {
+            Pattern::SingleBid => &[
+                Pattern::AllButWinnerDisqualified,
+                Pattern::LowestBidDisqualified,
+            ],
+            _ => &[],
+        }
+    }
+
+    /// The share of all processes planted with this pattern on purpose: the target share less
+    /// what the near misses of other patterns carry.
+    pub fn own_share(self) -> f64 {
+        let carried: f64 = Pattern::ALL
+            .iter()
+            .filter(|other| other.carried_by_near_miss().contains(&self))
+            .map(|_| NEAR_MISS_SHARE)
+            .sum();
+        (self.target_share() - carried).max(0.0)
     }
 }
 
@@ -324,13 +448,18 @@ impl Feed {
                 "at most 4,294,967,295 processes".into(),
             ));
         }
-        let world = World::new(
+        let mut world = World::new(
             settings.seed,
             settings.buyer_count(),
             settings.supplier_count(),
         );
         let calendar = Calendar::new(&settings);
         let plans = process::plan_processes(&settings, &world, &calendar);
+        world.pair_suppliers = plans
+            .iter()
+            .filter_map(|plan| plan.pair)
+            .flat_map(|(winner, loser)| [winner, loser])
+            .collect();
         let mut order = Vec::with_capacity(plans.len() * 2);
         let mut tally = Tally::default();
         for (index, plan) in plans.iter().enumerate() {
@@ -359,22 +488,34 @@ impl Feed {
         &self.summary
     }
 
-    /// The processes that carry a planted pattern or a near miss, in planning order.
+    /// The processes that carry a planted pattern or a near miss, in planning order (a near
+    /// miss that carries another pattern is listed again as planted with it, see
+    /// [`Pattern::carried_by_near_miss`]).
     pub fn planted(&self) -> Vec<Planted> {
         self.plans
             .iter()
-            .filter_map(|plan| match plan.role {
-                Role::Background => None,
-                Role::Planted(pattern) => Some(Planted {
+            .flat_map(|plan| {
+                let (pattern, near_miss) = match plan.role {
+                    Role::Background => return Vec::new(),
+                    Role::Planted(pattern) => (pattern, false),
+                    Role::NearMiss(pattern) => (pattern, true),
+                };
+                let carried: &[Pattern] = if near_miss {
+                    pattern.carried_by_near_miss()
+                } else {
+                    &[]
+                };
+                let mut lines = vec![Planted {
+                    ocid: plan.ocid(),
+                    pattern,
+                    near_miss,
+                }];
+                lines.extend(carried.iter().map(|&pattern| Planted {
                     ocid: plan.ocid(),
                     pattern,
                     near_miss: false,
-                }),
-                Role::NearMiss(pattern) => Some(Planted {
-                    ocid: plan.ocid(),
-                    pattern,
-                    near_miss: true,
-                }),
+                }));
+                lines
             })
             .collect()
     }
@@ -688,7 +829,10 @@ impl Tally {
                 *summary
                     .near_misses
                     .entry(pattern.code().into())
-                    .or_default() += 1
+                    .or_default() += 1;
+                for carried in pattern.carried_by_near_miss() {
+                    *summary.planted.entry(carried.code().into()).or_default() += 1;
+                }
             }
         }
     }

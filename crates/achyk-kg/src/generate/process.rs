@@ -162,6 +162,8 @@ pub(crate) struct Plan {
     /// The supplier of a direct contract.
     pub supplier: Option<u32>,
     pub cartel: Option<u16>,
+    /// A bidding pair's (winner, loser).
+    pub pair: Option<(u32, u32)>,
     /// `tenderNumber` (competitive) or the contract-based id (direct), set once every plan is
     /// dated.
     pub number: String,
@@ -235,6 +237,10 @@ pub(crate) fn group_size(role: Role) -> (u64, u64) {
         Role::Planted(Pattern::SplitPurchase) => SPLIT_PURCHASE_GROUP,
         Role::NearMiss(Pattern::SplitPurchase) => (SPLIT_PURCHASE_GROUP.0, SPLIT_PURCHASE_GROUP.0),
         Role::Planted(Pattern::RepeatDirectAward) => REPEAT_DIRECT_AWARD_GROUP,
+        Role::Planted(Pattern::CobiddingPair) => COBIDDING_PAIR_GROUP,
+        Role::NearMiss(Pattern::CobiddingPair) => {
+            (COBIDDING_PAIR_GROUP.0 - 1, COBIDDING_PAIR_GROUP.0 - 1)
+        }
         Role::NearMiss(Pattern::RepeatDirectAward) => (
             REPEAT_DIRECT_AWARD_GROUP.0 - 1,
             REPEAT_DIRECT_AWARD_GROUP.0 - 1,
@@ -247,7 +253,7 @@ pub(crate) fn group_size(role: Role) -> (u64, u64) {
 pub(crate) fn role_shares() -> Vec<(Role, f64)> {
     let mut shares = Vec::new();
     for pattern in Pattern::ALL {
-        shares.push((Role::Planted(pattern), pattern.target_share()));
+        shares.push((Role::Planted(pattern), pattern.own_share()));
         shares.push((Role::NearMiss(pattern), NEAR_MISS_SHARE));
     }
     shares
@@ -288,6 +294,7 @@ pub(crate) fn plan_processes(
 
     let mut plans: Vec<Plan> = Vec::with_capacity(total as usize);
     let mut direct_pairs: HashSet<(u32, u32)> = HashSet::new();
+    let mut pair_suppliers: HashSet<u32> = HashSet::new();
     while (plans.len() as u64) < total {
         let mut draw = rng.unit();
         let mut role = Role::Background;
@@ -332,6 +339,7 @@ pub(crate) fn plan_processes(
                         threshold_share: Some(share),
                         supplier: None,
                         cartel: None,
+                        pair: None,
                         number: String::new(),
                     });
                 }
@@ -355,16 +363,81 @@ pub(crate) fn plan_processes(
                         threshold_share: None,
                         supplier: Some(supplier),
                         cartel: None,
+                        pair: None,
+                        number: String::new(),
+                    });
+                }
+            }
+            Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair) => {
+                // Two suppliers of no cartel and no other pair.
+                let suppliers = world.suppliers.len() as u64;
+                let mut pick = |rng: &mut Rng| {
+                    for _ in 0..1000 {
+                        let supplier = rng.below(suppliers) as u32;
+                        let in_cartel = world
+                            .cartels
+                            .iter()
+                            .any(|cartel| cartel.contains(&supplier));
+                        if !in_cartel && pair_suppliers.insert(supplier) {
+                            return supplier;
+                        }
+                    }
+                    rng.below(suppliers) as u32
+                };
+                let winner = pick(&mut rng);
+                let loser = pick(&mut rng);
+                for _ in 0..size {
+                    let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                    let day = calendar.first_day
+                        + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
+                    let law = calendar.law(day);
+                    let methods = law.competitive_methods();
+                    let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
+                    let method = methods[rng.weighted(&weights)].0;
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method,
+                        role,
+                        okgz: None,
+                        threshold_share: None,
+                        supplier: None,
+                        cartel: None,
+                        pair: Some((winner, loser)),
                         number: String::new(),
                     });
                 }
             }
             _ => {
                 let buyer = world.buyer_draw.draw(&mut rng) as u32;
-                let day = calendar.first_day
+                let mut day = calendar.first_day
                     + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
+                let just_under = matches!(
+                    role,
+                    Role::Planted(Pattern::DirectJustUnderThreshold)
+                        | Role::NearMiss(Pattern::DirectJustUnderThreshold)
+                );
+                // A purchase valued against one law's threshold is awarded under that law (a
+                // direct award comes up to four days after publication).
+                if just_under && calendar.law(day) != calendar.law(day + 5) {
+                    day = calendar.law_change_day;
+                }
                 let law = calendar.law(day);
-                let direct = role == Role::Background && rng.chance(law.direct_share());
+                let direct = match role {
+                    Role::Background => rng.chance(law.direct_share()),
+                    _ => just_under,
+                };
+                let threshold_share = match role {
+                    Role::Planted(Pattern::DirectJustUnderThreshold) => {
+                        Some(rng.uniform(DIRECT_JUST_UNDER.0, DIRECT_JUST_UNDER.1))
+                    }
+                    Role::NearMiss(Pattern::DirectJustUnderThreshold) => {
+                        Some(rng.uniform(DIRECT_FURTHER_UNDER.0, DIRECT_FURTHER_UNDER.1))
+                    }
+                    _ => None,
+                };
                 let method = if direct {
                     Method::Direct
                 } else {
@@ -384,9 +457,10 @@ pub(crate) fn plan_processes(
                     method,
                     role,
                     okgz: None,
-                    threshold_share: None,
+                    threshold_share,
                     supplier,
                     cartel,
+                    pair: None,
                     number: String::new(),
                 });
             }
@@ -840,15 +914,20 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
     };
     if outcome == Outcome::Awarded {
         add_bids(&mut rng, plan, world, &mut process, final_end);
-        add_awards(&mut rng, &mut process, final_end);
+        add_awards(&mut rng, plan, &mut process, final_end);
         plant_late_bids(plan.seed, role, &mut process);
+        plant_contract_terms(plan.seed, role, &mut process);
     }
 
     let mut releases = vec![(Stage::Tender, plan.published)];
     if let Some((date, _)) = amendment {
         releases.push((Stage::Amendment, date));
     }
-    if rng.chance(ENQUIRY_RATE) {
+    let questions_planted = matches!(
+        role,
+        Role::Planted(Pattern::UnansweredQuestions) | Role::NearMiss(Pattern::UnansweredQuestions)
+    );
+    if rng.chance(ENQUIRY_RATE) || questions_planted {
         let window = (process.enquiry_end.min(final_end) - plan.published - SECONDS_PER_HOUR)
             .max(SECONDS_PER_HOUR);
         for _ in 0..rng.between(1, 3) {
@@ -857,17 +936,36 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
                 0 => world.supplier_draw.draw(&mut rng) as u32,
                 count => process.bids[rng.below(count as u64) as usize].supplier,
             };
-            let answered = rng
-                .chance(0.8)
-                .then(|| date + SECONDS_PER_DAY + rng.below(6) as i64 * SECONDS_PER_HOUR);
+            // Answered within a day, before the bid deadline, and by an amendment published
+            // in between (whose release shows the answer).
+            let mut answered = (date + rng.between(2, 24) as i64 * SECONDS_PER_HOUR)
+                .min(final_end - 60)
+                .max(date + 60);
+            if let Some((amended, _)) = amendment
+                && date < amended
+                && amended < answered
+            {
+                answered = amended;
+            }
             process.enquiries.push(Enquiry {
                 date,
                 author,
                 question: rng.below(super::vocabulary::QUESTIONS.len() as u64) as usize,
-                answered,
+                answered: Some(answered),
             });
         }
         process.enquiries.sort_by_key(|enquiry| enquiry.date);
+        match role {
+            Role::Planted(Pattern::UnansweredQuestions) => {
+                let unanswered = rng.below(process.enquiries.len() as u64) as usize;
+                process.enquiries[unanswered].answered = None;
+            }
+            Role::NearMiss(Pattern::UnansweredQuestions) => {
+                let last = process.enquiries.last_mut().expect("one question at least");
+                last.answered = Some(final_end + rng.between(2, 30) as i64 * SECONDS_PER_HOUR);
+            }
+            _ => {}
+        }
     }
     match outcome {
         Outcome::Open => {}
@@ -930,10 +1028,16 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
     process
 }
 
+/// A bidder not already taken, and none of the planted pairs' suppliers (while others are left).
 fn draw_supplier_not_in(rng: &mut Rng, world: &World, taken: &[u32]) -> u32 {
+    let unreserved = world
+        .suppliers
+        .len()
+        .saturating_sub(world.pair_suppliers.len());
     loop {
         let supplier = world.supplier_draw.draw(rng) as u32;
-        if !taken.contains(&supplier) || taken.len() >= world.suppliers.len() {
+        let reserved = world.pair_suppliers.contains(&supplier) && taken.len() < unreserved;
+        if (!taken.contains(&supplier) && !reserved) || taken.len() >= world.suppliers.len() {
             return supplier;
         }
     }
@@ -946,9 +1050,16 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
     if let Some(cartel) = plan.cartel {
         suppliers.extend(&world.cartels[cartel as usize]);
     }
+    if let Some((winner, loser)) = plan.pair {
+        suppliers.extend([winner, loser]);
+    }
     let count = match role {
         Role::Planted(Pattern::SingleBid) => 1,
         Role::NearMiss(Pattern::SingleBid) => 2,
+        Role::Planted(Pattern::AllButWinnerDisqualified | Pattern::LowestBidDisqualified)
+        | Role::NearMiss(Pattern::AllButWinnerDisqualified | Pattern::LowestBidDisqualified) => {
+            rng.between(3, 5) as usize
+        }
         Role::Planted(Pattern::IdenticalBidPrices) => suppliers.len() + rng.between(1, 3) as usize,
         _ => 2 + rng.weighted(&BID_COUNT_WEIGHTS),
     }
@@ -1075,6 +1186,56 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
             };
             process.bids[cheaper].status = BidStatus::Disqualified;
         }
+        Role::Planted(Pattern::AllButWinnerDisqualified)
+        | Role::NearMiss(Pattern::AllButWinnerDisqualified)
+        | Role::Planted(Pattern::LowestBidDisqualified)
+        | Role::NearMiss(Pattern::LowestBidDisqualified) => {
+            // One lot: rank the bids by price and disqualify by rank. All but the cheapest
+            // (which wins) or all but the two cheapest; the cheapest (the next one wins) or
+            // the second cheapest.
+            let mut ranked: Vec<usize> = (0..process.bids.len()).collect();
+            ranked.sort_by_key(|&index| process.bids[index].lots[0].2);
+            let disqualified: &[usize] = match role {
+                Role::Planted(Pattern::AllButWinnerDisqualified) => &ranked[1..],
+                Role::NearMiss(Pattern::AllButWinnerDisqualified) => &ranked[2..],
+                Role::Planted(Pattern::LowestBidDisqualified) => &ranked[..1],
+                _ => &ranked[1..2],
+            };
+            for &index in disqualified {
+                process.bids[index].status = BidStatus::Disqualified;
+            }
+        }
+        Role::Planted(Pattern::AwardAtOrAboveEstimate)
+        | Role::NearMiss(Pattern::AwardAtOrAboveEstimate) => {
+            // One lot: the bids priced again around its estimate, all different.
+            let estimate = process.lots[0].value as f64;
+            let planted = matches!(role, Role::Planted(_));
+            for (index, bid) in process.bids.iter_mut().enumerate() {
+                let (low, high) = match (planted, index) {
+                    (true, _) => AT_OR_ABOVE_ESTIMATE,
+                    (false, 0) => JUST_UNDER_ESTIMATE,
+                    (false, _) => (JUST_UNDER_ESTIMATE.1, 1.1),
+                };
+                let mut amount = (estimate * rng.uniform(low, high)).ceil() as i64;
+                while !used.insert(amount) {
+                    amount += 1;
+                }
+                let entry = &mut bid.lots[0];
+                entry.1 = entry.1.max(amount);
+                entry.2 = amount;
+            }
+        }
+        Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair) => {
+            // One lot: the pair's winner (the first bidder) takes the cheapest price.
+            let cheapest = (0..process.bids.len())
+                .min_by_key(|&index| process.bids[index].lots[0].2)
+                .expect("the pair bids");
+            let (first, rest) = process.bids.split_at_mut(1);
+            if cheapest > 0 {
+                std::mem::swap(&mut first[0].lots[0], &mut rest[cheapest - 1].lots[0]);
+            }
+        }
+        Role::Background => keep_disqualifications_plain(process),
         _ => {}
     }
     // Planted processes are decided: every lot gets a valid bid.
@@ -1095,10 +1256,34 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
     }
 }
 
-fn add_awards(rng: &mut Rng, process: &mut Process, final_end: i64) {
-    let award_date = final_end
+fn add_awards(rng: &mut Rng, plan: &Plan, process: &mut Process, final_end: i64) {
+    let mut award_date = final_end
         + rng.between(2, 10) as i64 * SECONDS_PER_DAY
         + rng.between(1, 6) as i64 * SECONDS_PER_HOUR;
+    // Planted dates come from a stream of their own, so that the process's other draws stay
+    // those of an unplanted one.
+    let mut planted = Rng::new(plan.seed ^ 0xDEC1);
+    let days = |rng: &mut Rng, (low, high): (u64, u64)| {
+        rng.between(low, high) as i64 * SECONDS_PER_DAY
+            + rng.between(1, 6) as i64 * SECONDS_PER_HOUR
+    };
+    match plan.role {
+        Role::Planted(Pattern::HastyDecision) => {
+            award_date = final_end
+                + planted.between(HASTY_DECISION_HOURS.0, HASTY_DECISION_HOURS.1) as i64
+                    * SECONDS_PER_HOUR;
+        }
+        Role::NearMiss(Pattern::HastyDecision) => {
+            award_date = final_end + days(&mut planted, (2, 2));
+        }
+        Role::Planted(Pattern::SlowDecision) => {
+            award_date = final_end + days(&mut planted, SLOW_DECISION_DAYS);
+        }
+        Role::NearMiss(Pattern::SlowDecision) => {
+            award_date = final_end + days(&mut planted, SLOW_DECISION_NEAR_DAYS);
+        }
+        _ => {}
+    }
     for lot in 0..process.lots.len() {
         let mut offers: Vec<(i64, usize)> = process
             .bids
@@ -1170,6 +1355,80 @@ fn add_awards(rng: &mut Rng, process: &mut Process, final_end: i64) {
         }
     }
     process.contracts = contracts;
+}
+
+/// In a process not planted, keeps valid the drawn disqualifications that would make a planted
+/// pattern: a bid that is the cheapest on one of its lots (R036), or whose lot would be left
+/// with fewer than two valid bids (R035, and one valid bid among several, R018's near miss).
+fn keep_disqualifications_plain(process: &mut Process) {
+    for index in 0..process.bids.len() {
+        if process.bids[index].status != BidStatus::Disqualified {
+            continue;
+        }
+        let harmless = process.bids[index].lots.iter().all(|&(lot, _, amount)| {
+            let on_lot = process.bids.iter().enumerate().filter_map(|(other, bid)| {
+                bid.lots
+                    .iter()
+                    .find(|entry| entry.0 == lot)
+                    .map(|entry| (other, bid.status, entry.2))
+            });
+            let mut cheaper = 0;
+            let mut other_valid = 0;
+            for (other, status, other_amount) in on_lot {
+                if other == index {
+                    continue;
+                }
+                if other_amount < amount {
+                    cheaper += 1;
+                }
+                if status == BidStatus::Valid {
+                    other_valid += 1;
+                }
+            }
+            cheaper > 0 && other_valid >= 2
+        });
+        if !harmless {
+            process.bids[index].status = BidStatus::Valid;
+        }
+    }
+}
+
+/// Changes the contracts of a process planted with a contract pattern: its amount apart from
+/// the award's, or its signature long after the award.
+pub(crate) fn plant_contract_terms(rng_seed: u64, role: Role, process: &mut Process) {
+    let mut rng = Rng::new(rng_seed ^ 0xC0A7);
+    let (pattern, planted) = match role {
+        Role::Planted(pattern) => (pattern, true),
+        Role::NearMiss(pattern) => (pattern, false),
+        Role::Background => return,
+    };
+    let Some(contract) = process.contracts.first_mut() else {
+        return;
+    };
+    match pattern {
+        Pattern::ContractDiffersFromAward => {
+            let (low, high) = if planted {
+                CONTRACT_DIFFERS_BY
+            } else {
+                CONTRACT_DIFFERS_LITTLE_BY
+            };
+            let change = rng.uniform(low, high);
+            let sign = if rng.chance(1.0 / 3.0) { -1.0 } else { 1.0 };
+            contract.amount = (contract.amount as f64 * (1.0 + sign * change)).round() as i64;
+        }
+        Pattern::LateSignature => {
+            let (low, high) = if planted {
+                LATE_SIGNATURE_DAYS
+            } else {
+                LATE_SIGNATURE_NEAR_DAYS
+            };
+            let awarded = process.awards[contract.awards[0]].date;
+            contract.signed = awarded
+                + rng.between(low, high) as i64 * SECONDS_PER_DAY
+                + rng.between(1, 6) as i64 * SECONDS_PER_HOUR;
+        }
+        _ => {}
+    }
 }
 
 /// Moves the bids that make a late-bid pattern after the end of the tender period.
