@@ -50,11 +50,24 @@ pub struct Award {
 pub struct Contract {
     pub id: Option<String>,
     pub award_id: Option<String>,
+    /// Every award the contract names: `awardID`, then the Kyrgyz feed's `awardIDs` (a
+    /// contract that covers several awards lists them there and leaves `awardID` unset).
+    pub award_ids: Vec<String>,
     pub status: Option<String>,
     pub date_signed: Option<i128>,
     pub date_signed_text: Option<String>,
     pub amount: Option<f64>,
     pub currency: Option<String>,
+}
+
+impl Contract {
+    /// Whether the contract names the award (by `awardID` or `awardIDs`).
+    pub fn names(&self, award: &Award) -> bool {
+        award
+            .id
+            .as_deref()
+            .is_some_and(|id| self.award_ids.iter().any(|named| named == id))
+    }
 }
 
 impl Award {
@@ -146,6 +159,20 @@ pub struct PartyDetails {
     pub telephone: Option<String>,
     pub fax: Option<String>,
     pub url: Option<String>,
+}
+
+/// A contract's award ids: `awardID` first, then those of `awardIDs` not already listed.
+pub(crate) fn award_ids<'a>(
+    award_id: Option<String>,
+    listed: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut ids: Vec<String> = award_id.into_iter().collect();
+    for id in listed {
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    ids
 }
 
 fn text(value: Option<&Value>) -> Option<String> {
@@ -288,6 +315,15 @@ impl Process {
                     .map(|contract| Contract {
                         id: text(contract.get("id")),
                         award_id: text(contract.get("awardID")),
+                        award_ids: award_ids(
+                            text(contract.get("awardID")),
+                            contract
+                                .get("awardIDs")
+                                .and_then(Value::as_array)
+                                .into_iter()
+                                .flatten()
+                                .filter_map(Value::as_str),
+                        ),
                         status: text(contract.get("status")),
                         date_signed: instant(contract.get("dateSigned")),
                         date_signed_text: text(contract.get("dateSigned")),
@@ -448,10 +484,7 @@ impl Process {
                 let contracts = self
                     .contracts
                     .iter()
-                    .filter(|contract| {
-                        contract.award_id.is_some()
-                            && awards.iter().any(|award| award.id == contract.award_id)
-                    })
+                    .filter(|contract| awards.iter().any(|award| contract.names(award)))
                     .cloned()
                     .collect();
                 let tenderers: BTreeSet<&str> = bids

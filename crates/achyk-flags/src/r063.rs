@@ -1,5 +1,5 @@
 //! R063 Award without a published contract: an active award is more than `threshold` days
-//! (default 30) old and no contract names it (`awardID`). "Old" is counted to the latest date in
+//! (default 30) old and no contract names it (`awardID`, or the Kyrgyz feed's `awardIDs`). "Old" is counted to the latest date in
 //! the data (award dates, contract signatures, tender deadlines), not to the clock, so the result
 //! depends only on the input.
 
@@ -35,7 +35,7 @@ pub(crate) fn check(process: &Process, options: &Threshold, as_of: i128) -> Opti
             !process
                 .contracts
                 .iter()
-                .any(|contract| contract.award_id.is_some() && contract.award_id == award.id)
+                .any(|contract| contract.names(award))
         })
         .filter_map(|award| Some(((as_of - award.date?) as f64 / NANOS_PER_DAY, award)))
         .max_by(|a, b| a.0.total_cmp(&b.0))?;

@@ -361,6 +361,9 @@ struct RawContract<'a> {
     #[serde(rename = "awardID")]
     #[serde(borrow)]
     award_id: Option<Leaf<'a>>,
+    #[serde(rename = "awardIDs")]
+    #[serde(borrow)]
+    award_ids: Option<Vec<Leaf<'a>>>,
     #[serde(borrow)]
     status: Option<Leaf<'a>>,
     #[serde(rename = "dateSigned")]
@@ -462,6 +465,10 @@ impl<P: Parties> RawRelease<'_, P> {
             .map(|contract| Contract {
                 id: text_of(contract.id.as_ref()),
                 award_id: text_of(contract.award_id.as_ref()),
+                award_ids: crate::process::award_ids(
+                    text_of(contract.award_id.as_ref()),
+                    contract.award_ids.iter().flatten().filter_map(Leaf::as_str),
+                ),
                 status: text_of(contract.status.as_ref()),
                 date_signed: instant_of(contract.date_signed.as_ref()),
                 date_signed_text: text_of(contract.date_signed.as_ref()),

@@ -156,6 +156,30 @@ fn r063_counts_to_the_latest_date_in_the_data() {
     );
 }
 
+#[test]
+fn r063_reads_a_contract_that_names_several_awards() {
+    // The Kyrgyz feed: one contract for two lots' awards lists both in `awardIDs` and leaves
+    // `awardID` unset. Latest date: 1 March, so awards of 1 January are 60 days old.
+    let two_awards = json!([
+        {"id": "a1", "status": "active", "date": "2024-01-01T00:00:00Z"},
+        {"id": "a2", "status": "active", "date": "2024-01-01T00:00:00Z"}
+    ]);
+    let releases = [
+        // Both awards named: no flag.
+        json!({"ocid": "both", "awards": two_awards,
+               "contracts": [{"id": "c", "awardIDs": ["a1", "a2"], "dateSigned": "2024-03-01T00:00:00Z"}]}),
+        // Only a1 named: a2 is 60 days old without a contract.
+        json!({"ocid": "one", "awards": two_awards,
+               "contracts": [{"id": "c", "awardIDs": ["a1"]}]}),
+        // a1 by `awardID`, a2 by `awardIDs`: both named.
+        json!({"ocid": "mixed", "awards": two_awards,
+               "contracts": [{"id": "c", "awardID": "a1", "awardIDs": ["a2"]}]}),
+    ];
+    let found = flags(&releases, "[R063]\n", "R063");
+    assert_eq!(ids(&found), ["one"]);
+    assert_eq!(found[0].3[0], ("days".to_string(), 60.0));
+}
+
 fn awarded(ocid: &str, buyer: &str, awards: &[(&str, f64)]) -> Value {
     let awards: Vec<Value> = awards
         .iter()
