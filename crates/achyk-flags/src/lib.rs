@@ -304,86 +304,73 @@ impl Indicators {
         facts: bool,
         maps: bool,
     ) -> std::io::Result<(Results, Vec<usize>)> {
-        /// Bytes read at a time (8 MB); the lines in them are parsed in parallel. Larger blocks
-        /// are no faster on two cores and hold more memory.
+        /// Bytes read at a time (8 MB). Each block's lines are parsed in parallel while this
+        /// thread reads the next block, so two blocks are in memory at most.
         const CHUNK: usize = 8 << 20;
         let plan = Plan {
             facts,
             maps,
             ..Plan::of(settings)
         };
+        let plan = &plan;
         let mut all = Read::default();
-        let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
+        // Lines before the block being parsed.
         let mut number = 0usize;
-        let mut finished = false;
-        while !finished {
-            // Fill the buffer to CHUNK bytes (or the end), then take its complete lines.
-            let mut filled = buffer.len();
-            while filled < CHUNK {
-                let available = reader.fill_buf()?;
-                if available.is_empty() {
-                    finished = true;
-                    break;
-                }
-                let take = available.len().min(CHUNK - filled);
-                buffer.extend_from_slice(&available[..take]);
-                reader.consume(take);
-                filled += take;
-            }
-            let end = if finished {
-                buffer.len()
-            } else {
-                match buffer.iter().rposition(|&byte| byte == b'\n') {
-                    Some(last) => last + 1,
-                    // One line longer than a chunk: read on until its end.
-                    None => {
-                        let mut rest = Vec::new();
-                        reader.read_until(b'\n', &mut rest)?;
-                        finished = rest.is_empty() || rest.last() != Some(&b'\n');
-                        buffer.extend_from_slice(&rest);
-                        buffer.len()
+        // The block being filled: it starts with the previous block's unfinished last line.
+        let mut next: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
+        let mut spare: Option<Vec<u8>> = None;
+        let mut finished = fill(&mut reader, &mut next, CHUNK)?;
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            loop {
+                // The block is `next` up to its last newline; the rest starts the next one.
+                let mut block = std::mem::replace(
+                    &mut next,
+                    spare
+                        .take()
+                        .unwrap_or_else(|| Vec::with_capacity(CHUNK + (1 << 20))),
+                );
+                next.clear();
+                if !finished {
+                    match memchr::memrchr(b'\n', &block) {
+                        Some(last) => {
+                            next.extend_from_slice(&block[last + 1..]);
+                            block.truncate(last + 1);
+                        }
+                        // One line longer than a block: read on until its end.
+                        None => {
+                            reader.read_until(b'\n', &mut block)?;
+                            finished = block.last() != Some(&b'\n');
+                        }
                     }
                 }
-            };
-            // One pass over the bytes: each line with its number (blank lines skipped).
-            let block = &buffer[..end];
-            let mut lines: Vec<(usize, &[u8])> = Vec::with_capacity(block.len() / 2048 + 1);
-            let mut start = 0;
-            for newline in memchr::memchr_iter(b'\n', block) {
-                number += 1;
-                let line = &block[start..newline];
-                if !line.trim_ascii().is_empty() {
-                    lines.push((number, line));
+                let start = number;
+                let parsing = scope.spawn(move || {
+                    let (read, lines) = parse_block(&block, start, plan);
+                    (read, lines, block)
+                });
+                let filled = if finished {
+                    Ok(true)
+                } else {
+                    fill(&mut reader, &mut next, CHUNK)
+                };
+                let (read, lines, block) = parsing
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                number += lines;
+                all = std::mem::take(&mut all).merge(read);
+                spare = Some(block);
+                let at_end = finished;
+                finished = filled?;
+                if at_end || (finished && next.is_empty()) {
+                    return Ok(());
                 }
-                start = newline + 1;
             }
-            if start < block.len() {
-                // The last line, without a newline.
-                number += 1;
-                let line = &block[start..];
-                if !line.trim_ascii().is_empty() {
-                    lines.push((number, line));
-                }
-            }
-            let read = lines
-                .par_iter()
-                // Fewer, larger folds: each fold's tallies are merged into the others after.
-                .with_min_len(256)
-                .fold(Read::default, |mut read, &(number, line)| {
-                    match Process::from_json_bytes_reading(line, plan.read.details) {
-                        Some(process) => read.add(&plan, process, digest(line.trim_ascii())),
-                        None => read.rejected.push(number),
-                    }
-                    read
-                })
-                .reduce(Read::default, Read::merge);
-            all = all.merge(read);
-            buffer.drain(..end);
-        }
+        })?;
+        // The input's buffers are no longer needed: free them before the results are gathered.
+        drop(next);
+        drop(spare);
         let mut rejected = std::mem::take(&mut all.rejected);
         rejected.sort_unstable();
-        // The input's buffer is no longer needed: free it before the results are gathered.
-        drop(buffer);
         let (mut processes, tallies) = all.done();
         Ok((Self::finish(&mut processes, tallies, settings), rejected))
     }
@@ -496,6 +483,62 @@ impl Indicators {
             flags: collector.into_flags(),
         }
     }
+}
+
+/// Appends to `buffer` from `reader` until it holds `size` bytes; whether the input ended.
+fn fill(
+    reader: &mut impl std::io::BufRead,
+    buffer: &mut Vec<u8>,
+    size: usize,
+) -> std::io::Result<bool> {
+    while buffer.len() < size {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(true);
+        }
+        let take = available.len().min(size - buffer.len());
+        buffer.extend_from_slice(&available[..take]);
+        reader.consume(take);
+    }
+    Ok(false)
+}
+
+/// Parses a block of whole lines (the first is line `start + 1`) in parallel and runs the
+/// indicators of each process on it; what that gave, and how many lines the block held.
+fn parse_block(block: &[u8], start: usize, plan: &Plan) -> (Read, usize) {
+    // One pass over the bytes: each line with its number (blank lines skipped).
+    let mut number = start;
+    let mut lines: Vec<(usize, &[u8])> = Vec::with_capacity(block.len() / 2048 + 1);
+    let mut from = 0;
+    for newline in memchr::memchr_iter(b'\n', block) {
+        number += 1;
+        let line = &block[from..newline];
+        if !line.trim_ascii().is_empty() {
+            lines.push((number, line));
+        }
+        from = newline + 1;
+    }
+    if from < block.len() {
+        // The last line, without a newline.
+        number += 1;
+        let line = &block[from..];
+        if !line.trim_ascii().is_empty() {
+            lines.push((number, line));
+        }
+    }
+    let read = lines
+        .par_iter()
+        // Fewer, larger folds: each fold's tallies are merged into the others after.
+        .with_min_len(256)
+        .fold(Read::default, |mut read, &(number, line)| {
+            match Process::from_json_bytes_reading(line, plan.read.details) {
+                Some(process) => read.add(plan, process, digest(line.trim_ascii())),
+                None => read.rejected.push(number),
+            }
+            read
+        })
+        .reduce(Read::default, Read::merge);
+    (read, number - start)
 }
 
 /// What reading part of the input gave: the entries, the numbers of the lines not used, and

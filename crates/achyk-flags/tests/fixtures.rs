@@ -51,8 +51,9 @@ fn facts_carry_the_numbers() {
 
 /// Bad lines are reported by number and the rest is computed: not UTF-8 (line 2), not JSON
 /// (line 3), JSON without an `ocid` (line 5); the blank line 4 is skipped silently. Lines 1 and
-/// 6 are read and raise R003. Then 260,000 lines of 84 bytes (21.8 MB, more than the reader's
-/// 16 MB chunk), a broken line (number 6 + 260,000 + 1) and a last one without a newline (C).
+/// 6 are read and raise R003. Then 260,000 lines of 84 bytes (21.8 MB: the reader's 8 MB blocks
+/// end inside them twice), a broken line (number 6 + 260,000 + 1) and a last one without a
+/// newline (C).
 #[test]
 fn a_reader_reports_bad_lines_and_carries_on() {
     let short = |ocid: &str| {
@@ -81,4 +82,24 @@ fn a_reader_reports_bad_lines_and_carries_on() {
     assert_eq!(rejected, [2, 3, 5, 260_007]);
     let flagged: Vec<&str> = results.flags.iter().map(|flag| flag.id.as_str()).collect();
     assert_eq!(flagged, ["A", "B", "C"]);
+}
+
+/// A line longer than the reader's 8 MB block is read whole: line 2 holds a 9 MB title and a
+/// 6-day submission period, so it raises R003 (6 < 15 days); the broken line 3 is reported and
+/// D after it is read.
+#[test]
+fn a_line_longer_than_a_block_is_read_whole() {
+    let period = r#""tenderPeriod":{"startDate":"2024-03-01T09:00:00+06:00","endDate":"2024-03-07T10:00:00+06:00"}"#;
+    let mut input = format!("{{\"ocid\":\"A\",\"tender\":{{{period}}}}}\n");
+    input.push_str(&format!(
+        "{{\"ocid\":\"LONG\",\"tender\":{{\"title\":\"{}\",{period}}}}}\n",
+        "x".repeat(9 << 20)
+    ));
+    input.push_str("{\"ocid\": broken\n");
+    input.push_str(&format!("{{\"ocid\":\"D\",\"tender\":{{{period}}}}}\n"));
+    let settings = Settings::from_ini("[R003]\n").unwrap();
+    let (results, rejected) = Indicators::compute_reader(input.as_bytes(), &settings).unwrap();
+    assert_eq!(rejected, [3]);
+    let flagged: Vec<&str> = results.flags.iter().map(|flag| flag.id.as_str()).collect();
+    assert_eq!(flagged, ["A", "D", "LONG"]);
 }
