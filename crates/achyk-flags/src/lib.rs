@@ -169,6 +169,12 @@ pub struct Results {
     pub maps: BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>,
 }
 
+/// A map by identifier for the tallies added up as lines arrive: hashed, since they are merged
+/// block by block and organisation identifiers share long prefixes (`KG-INN-…`) that make
+/// ordered maps compare slowly. Nothing reads them in their order: what is computed from them
+/// is sorted or keyed again.
+pub(crate) type IdMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
+
 /// The per-run context the indicators read.
 pub(crate) struct Context<'a> {
     pub settings: &'a Settings,
@@ -285,17 +291,20 @@ impl Indicators {
         reader: impl std::io::BufRead,
         settings: &Settings,
     ) -> std::io::Result<(Results, Vec<usize>)> {
-        Self::read(reader, settings, true, true)
+        Self::read(reader, settings, true, true, true)
     }
 
-    /// As [`Indicators::compute_reader`], for Cardinal's output only: flags keep no facts, and
-    /// without `maps` nothing is kept for Cardinal's `Maps`, which saves memory on a large input.
+    /// As [`Indicators::compute_reader`], for Cardinal's output only: flags keep no facts;
+    /// without `maps` nothing is kept for Cardinal's `Maps`, and without `lots` no flag of the
+    /// `Lot` group (a lot's flags still count for its process where they do), which saves
+    /// memory on a large input.
     pub fn compute_reader_for_cardinal(
         reader: impl std::io::BufRead,
         settings: &Settings,
         maps: bool,
+        lots: bool,
     ) -> std::io::Result<(Results, Vec<usize>)> {
-        Self::read(reader, settings, false, maps)
+        Self::read(reader, settings, false, maps, lots)
     }
 
     fn read(
@@ -303,13 +312,15 @@ impl Indicators {
         settings: &Settings,
         facts: bool,
         maps: bool,
+        lots: bool,
     ) -> std::io::Result<(Results, Vec<usize>)> {
         /// Bytes read at a time (8 MB). Each block's lines are parsed in parallel while this
         /// thread reads the next block, so two blocks are in memory at most.
-        const CHUNK: usize = 8 << 20;
+        const CHUNK: usize = 4 << 20;
         let plan = Plan {
             facts,
             maps,
+            lots,
             ..Plan::of(settings)
         };
         let plan = &plan;
@@ -435,11 +446,17 @@ impl Indicators {
             && let Some((currency, differences)) =
                 r024::differences(&mut tallies.candidates, &context)
         {
-            if let Some(options) = &settings.r024 {
-                r024::flag(options, &currency, &differences, &mut collector);
+            // A multi-lot process's lots are judged against the fences of whole processes.
+            let lots = r024::lot_differences(&mut tallies.lot_candidates, &currency);
+            if let Some(options) = &settings.r024
+                && let Some(fence) = r024::flag(options, &currency, &differences, &mut collector)
+            {
+                r024::flag_lots("R024", fence, &currency, &lots, &mut collector);
             }
-            if let Some(options) = &settings.r058 {
-                r058::flag(options, &currency, &differences, &mut collector);
+            if let Some(options) = &settings.r058
+                && let Some(fence) = r058::flag(options, &currency, &differences, &mut collector)
+            {
+                r024::flag_lots("R058", fence, &currency, &lots, &mut collector);
             }
         }
         if let Some(options) = &settings.r025 {
@@ -574,18 +591,37 @@ impl Read {
 #[derive(Default)]
 struct Tallies {
     candidates: r024::Candidates,
+    lot_candidates: r024::LotCandidates,
     r025: r025::Counts,
     r038: r038::Tallies,
     r048: r048::Suppliers,
 }
 
 impl Tallies {
-    fn add(&mut self, process: &Process, digest: u64, settings: &Settings, maps: bool) {
-        if (settings.r024.is_some() || settings.r058.is_some())
-            && let Some(candidate) = r024::candidate(process, &Context { settings })
-        {
-            self.candidates
-                .push((process.ocid.clone(), digest, candidate));
+    fn add(
+        &mut self,
+        process: &Process,
+        lots: &[(String, Process)],
+        digest: u64,
+        settings: &Settings,
+        maps: bool,
+    ) {
+        if settings.r024.is_some() || settings.r058.is_some() {
+            let context = Context { settings };
+            if let Some(candidate) = r024::candidate(process, &context) {
+                self.candidates
+                    .push((process.ocid.clone(), digest, candidate));
+            }
+            for (lot, part) in lots {
+                if let Some(candidate) = r024::candidate(part, &context) {
+                    self.lot_candidates.push((
+                        process.ocid.clone(),
+                        lot.clone(),
+                        digest,
+                        candidate,
+                    ));
+                }
+            }
         }
         if settings.r025.is_some() {
             r025::add(process, &mut self.r025);
@@ -600,6 +636,7 @@ impl Tallies {
 
     fn merge(&mut self, other: Tallies) {
         self.candidates.extend(other.candidates);
+        self.lot_candidates.extend(other.lot_candidates);
         r025::merge(&mut self.r025, other.r025);
         self.r038.merge(other.r038);
         r048::merge(&mut self.r048, other.r048);
@@ -625,6 +662,8 @@ struct Plan<'a> {
     facts: bool,
     /// Whether what Cardinal's `Maps` need is kept.
     maps: bool,
+    /// Whether the flags of the `Lot` group are kept.
+    lots: bool,
     /// Read for the indicators of one process.
     read: process::Needs,
     /// Kept for the indicators that compare processes; `None` when none of them runs.
@@ -674,6 +713,7 @@ impl<'a> Plan<'a> {
             settings,
             facts: true,
             maps: true,
+            lots: true,
             read,
             keep,
         }
@@ -696,7 +736,13 @@ impl<'a> Plan<'a> {
             return None;
         }
         process.strip(&self.read);
-        let mut flags = per_process(&process, settings);
+        // A multi-lot process's lots, built once for the lot-aware indicators.
+        let lots = if lot_aware(settings) {
+            process.lot_processes()
+        } else {
+            Vec::new()
+        };
+        let mut flags = per_process(&process, &lots, settings);
         if !self.facts {
             for flag in &mut flags {
                 // Cardinal's maps name the process of R028, R030 and R035's tenderer flags.
@@ -708,9 +754,14 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        if !self.lots {
+            flags.retain(|flag| flag.group != Group::Lot);
+        }
         // Kept until the end: no spare capacity (a vector of one flag would hold room for four).
         flags.shrink_to_fit();
-        tallies.add(&process, digest, settings, self.maps);
+        let judged_lots: &[(String, Process)] = if self.lots { &lots } else { &[] };
+        tallies.add(&process, judged_lots, digest, settings, self.maps);
+        drop(lots);
         match &self.keep {
             Some(keep) => {
                 process.strip(keep);
@@ -733,7 +784,7 @@ impl<'a> Plan<'a> {
 }
 
 /// The indicators that judge a process alone (all but R039 and R063, which age to the data).
-fn per_process(process: &Process, settings: &Settings) -> Vec<Flag> {
+fn per_process(process: &Process, lots: &[(String, Process)], settings: &Settings) -> Vec<Flag> {
     let context = Context { settings };
     let mut flags = Vec::new();
     if let Some(options) = &settings.r003 {
@@ -778,7 +829,7 @@ fn per_process(process: &Process, settings: &Settings) -> Vec<Flag> {
     if settings.r044.is_some() {
         flags.extend(r044::check(process));
     }
-    flags.extend(by_lot(process, settings, &context));
+    flags.extend(by_lot(process, lots, settings, &context));
     flags
 }
 
@@ -787,19 +838,16 @@ fn per_process(process: &Process, settings: &Settings) -> Vec<Flag> {
 /// comparable): R018, R022, R028, R031, R035 and R036 raise flags on the lot (group `Lot`,
 /// `{ocid}/{lot id}`, each fact naming the `lot`), and R022 and R028 raise the process's flag
 /// (and R028 its tenderers') from its lots' results instead of from all its bids together.
-fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag> {
-    let s = settings;
-    if s.r018.is_none()
-        && s.r022.is_none()
-        && s.r028.is_none()
-        && s.r031.is_none()
-        && s.r035.is_none()
-        && s.r036.is_none()
-    {
-        return Vec::new();
-    }
-    let lots = process.lot_processes();
+fn by_lot(
+    process: &Process,
+    lots: &[(String, Process)],
+    settings: &Settings,
+    context: &Context,
+) -> Vec<Flag> {
     let mut flags = Vec::new();
+    if !lot_aware(settings) {
+        return flags;
+    }
     if lots.is_empty() {
         if settings.r028.is_some() {
             flags.extend(r028::check(process, context));
@@ -809,7 +857,7 @@ fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag
         }
         return flags;
     }
-    for (lot, part) in &lots {
+    for (lot, part) in lots {
         let mut found = Vec::new();
         if let Some(options) = &settings.r018 {
             found.extend(r018::check(part, options));
@@ -850,6 +898,20 @@ fn by_lot(process: &Process, settings: &Settings, context: &Context) -> Vec<Flag
         }
     }
     flags
+}
+
+/// Whether an indicator that judges a multi-lot process lot by lot runs (R024 and R058 judge
+/// lots when the others have been read, in `finish`).
+fn lot_aware(settings: &Settings) -> bool {
+    let s = settings;
+    s.r018.is_some()
+        || s.r022.is_some()
+        || s.r024.is_some()
+        || s.r028.is_some()
+        || s.r031.is_some()
+        || s.r035.is_some()
+        || s.r036.is_some()
+        || s.r058.is_some()
 }
 
 /// A digest of a release's text, to order releases of the same ocid the same way whatever the

@@ -117,6 +117,10 @@ pub(crate) struct Difference<'a> {
 /// The candidates: (ocid, digest of its release's text, candidate), in any order.
 pub(crate) type Candidates = Vec<(String, u64, Candidate)>;
 
+/// A multi-lot process's lots' candidates: (ocid, lot id, digest of its release's text,
+/// candidate), in any order.
+pub(crate) type LotCandidates = Vec<(String, String, u64, Candidate)>;
+
 /// The currency chosen and each comparable process's difference (of a repeated ocid, the last
 /// in the order of the digests that has one).
 pub(crate) fn differences<'a>(
@@ -131,42 +135,86 @@ pub(crate) fn differences<'a>(
     )?;
     let mut differences: BTreeMap<&str, Difference> = BTreeMap::new();
     for (ocid, _, candidate) in candidates {
-        let (winner, winning, second) = match candidate {
-            Candidate::All { winner, bids } => {
-                let (winning, second) = pick(
-                    winner,
-                    bids.iter()
-                        .filter(|(_, _, bid_currency)| *bid_currency == currency)
-                        .map(|(tenderer, amount, currency)| {
-                            (tenderer.as_str(), *amount, currency.as_str())
-                        }),
-                );
-                (winner.as_str(), winning, second)
-            }
-            Candidate::Pair {
-                winner,
-                winning,
-                second,
-                second_amount,
-            } => (&**winner, Some(*winning), Some((&**second, *second_amount))),
-        };
-        if let (Some(winning), Some((second_id, second_amount))) = (winning, second)
-            && second_amount >= winning
-            && winning != 0.0
-        {
-            differences.insert(
-                ocid,
-                Difference {
-                    value: (second_amount - winning) / winning,
-                    winner,
-                    second: second_id,
-                    winning_amount: winning,
-                    second_amount,
-                },
-            );
+        if let Some(difference) = difference(candidate, &currency) {
+            differences.insert(ocid, difference);
         }
     }
     Some((currency, differences))
+}
+
+/// A candidate's difference in `currency`, if its winning bid and a second one are in it.
+fn difference<'a>(candidate: &'a Candidate, currency: &str) -> Option<Difference<'a>> {
+    let (winner, winning, second) = match candidate {
+        Candidate::All { winner, bids } => {
+            let (winning, second) = pick(
+                winner,
+                bids.iter()
+                    .filter(|(_, _, bid_currency)| *bid_currency == currency)
+                    .map(|(tenderer, amount, currency)| {
+                        (tenderer.as_str(), *amount, currency.as_str())
+                    }),
+            );
+            (winner.as_str(), winning, second)
+        }
+        Candidate::Pair {
+            winner,
+            winning,
+            second,
+            second_amount,
+        } => (&**winner, Some(*winning), Some((&**second, *second_amount))),
+    };
+    let (winning, (second, second_amount)) = (winning?, second?);
+    (second_amount >= winning && winning != 0.0).then(|| Difference {
+        value: (second_amount - winning) / winning,
+        winner,
+        second,
+        winning_amount: winning,
+        second_amount,
+    })
+}
+
+/// Each lot's difference in `currency`, keyed by (ocid, lot id) (of a repeated ocid, the last
+/// in the order of the digests that has one).
+pub(crate) fn lot_differences<'a>(
+    candidates: &'a mut LotCandidates,
+    currency: &str,
+) -> BTreeMap<(&'a str, &'a str), Difference<'a>> {
+    candidates.sort_unstable_by(|a, b| (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2)));
+    let mut differences = BTreeMap::new();
+    for (ocid, lot, _, candidate) in candidates.iter() {
+        if let Some(difference) = difference(candidate, currency) {
+            differences.insert((ocid.as_str(), lot.as_str()), difference);
+        }
+    }
+    differences
+}
+
+/// Flags the lots whose difference is at or below (R024) or at or above (R058) the `fence`
+/// worked out from whole processes: group `Lot`, `{ocid}/{lot id}`, the facts naming the lot.
+pub(crate) fn flag_lots(
+    code: &'static str,
+    fence: f64,
+    currency: &str,
+    lots: &BTreeMap<(&str, &str), Difference>,
+    collector: &mut Collector,
+) {
+    let (low, name) = match code {
+        "R024" => (true, "second_bid_close_to_winner"),
+        _ => (false, "winning_bid_heavily_discounted"),
+    };
+    for ((ocid, lot), entry) in lots {
+        let raised = if low {
+            entry.value <= fence
+        } else {
+            entry.value >= fence
+        };
+        if raised {
+            let mut fact = fact(name, entry, fence, currency, ocid);
+            fact.texts.push(("lot", (*lot).to_owned()));
+            collector
+                .push(Flag::new(code, Group::Lot, format!("{ocid}/{lot}"), entry.value).with(fact));
+        }
+    }
 }
 
 /// The facts behind an R024 or R058 flag.
@@ -188,13 +236,14 @@ pub(crate) fn fact(
         .text("ocid", ocid)
 }
 
-/// Flags differences at or below the lower fence (or the threshold).
+/// Flags differences at or below the lower fence (or the threshold); the fence, when it is
+/// one that flags.
 pub(crate) fn flag(
     options: &Threshold,
     currency: &str,
     differences: &BTreeMap<&str, Difference>,
     collector: &mut Collector,
-) {
+) -> Option<f64> {
     let values: Vec<f64> = differences.values().map(|entry| entry.value).collect();
     let (q1, q3) = stats::quartiles(&values);
     let (fence, guard) = match options.threshold {
@@ -207,17 +256,18 @@ pub(crate) fn flag(
     };
     collector.meta("R024", "lower_fence", fence);
     // A non-positive fence would flag nothing meaningful (differences are non-negative).
-    if guard > 0.0 && fence > 0.0 {
-        for (ocid, entry) in differences {
-            if entry.value <= fence {
-                let fact = fact("second_bid_close_to_winner", entry, fence, currency, ocid);
-                collector
-                    .push(Flag::new("R024", Group::Ocid, *ocid, entry.value).with(fact.clone()));
-                for id in [entry.winner, entry.second] {
-                    collector.push(Flag::new("R024", Group::Tenderer, id, 0.0).with(fact.clone()));
-                    collector.map("ocid_tenderer_r024", ocid, id);
-                }
+    if !(guard > 0.0 && fence > 0.0) {
+        return None;
+    }
+    for (ocid, entry) in differences {
+        if entry.value <= fence {
+            let fact = fact("second_bid_close_to_winner", entry, fence, currency, ocid);
+            collector.push(Flag::new("R024", Group::Ocid, *ocid, entry.value).with(fact.clone()));
+            for id in [entry.winner, entry.second] {
+                collector.push(Flag::new("R024", Group::Tenderer, id, 0.0).with(fact.clone()));
+                collector.map("ocid_tenderer_r024", ocid, id);
             }
         }
     }
+    Some(fence)
 }

@@ -1,11 +1,11 @@
 //! R025 Excessive unsuccessful bids: a top tenderer (many valid bids) wins a low-outlier share.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::{Collector, Fact, Flag, Group, Process, settings::R025, stats};
+use crate::{Collector, Fact, Flag, Group, IdMap, Process, settings::R025, stats};
 
 /// Per tenderer: (winning bids, valid bids), added up process by process.
-pub(crate) type Counts = BTreeMap<String, (u64, u64)>;
+pub(crate) type Counts = IdMap<(u64, u64)>;
 
 /// Adds one process to the counts.
 pub(crate) fn add(process: &Process, counts: &mut Counts) {

@@ -1,9 +1,7 @@
 //! R038 Excessive disqualified bids: the share of submitted bids disqualified is a high outlier
 //! per buyer, per procuring entity and per tenderer.
 
-use std::collections::BTreeMap;
-
-use crate::{Collector, Fact, Flag, Group, Process, settings::R038, stats};
+use crate::{Collector, Fact, Flag, Group, IdMap, Process, settings::R038, stats};
 
 #[derive(Default)]
 pub(crate) struct Tally {
@@ -24,13 +22,13 @@ impl Tally {
 /// by process, and the (map, ocid, organisation) entries of Cardinal's maps.
 #[derive(Default)]
 pub(crate) struct Tallies {
-    buyers: BTreeMap<String, Tally>,
-    entities: BTreeMap<String, Tally>,
-    tenderers: BTreeMap<String, Tally>,
+    buyers: IdMap<Tally>,
+    entities: IdMap<Tally>,
+    tenderers: IdMap<Tally>,
     maps: Vec<(&'static str, String, String)>,
 }
 
-fn tally_of<'a>(tallies: &'a mut BTreeMap<String, Tally>, id: &str) -> &'a mut Tally {
+fn tally_of<'a>(tallies: &'a mut IdMap<Tally>, id: &str) -> &'a mut Tally {
     if !tallies.contains_key(id) {
         tallies.insert(id.to_owned(), Tally::default());
     }
@@ -117,7 +115,7 @@ fn flag(
     options: &R038,
     collector: &mut Collector,
     group: Group,
-    tallies: &BTreeMap<String, Tally>,
+    tallies: &IdMap<Tally>,
     eligible: impl Fn(&Tally) -> bool,
 ) {
     let ratios: Vec<(&str, &Tally, f64)> = tallies

@@ -1,12 +1,12 @@
 //! R048 Heterogeneous supplier: the number of distinct first-level item classifications a
 //! tenderer was awarded is a high outlier.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::{Collector, Fact, Flag, Group, Process, settings::R048, stats};
+use crate::{Collector, Fact, Flag, Group, IdMap, Process, settings::R048, stats};
 
 /// Per supplier: (awards counted, the classification prefixes of their items).
-pub(crate) type Suppliers = BTreeMap<String, (usize, BTreeSet<String>)>;
+pub(crate) type Suppliers = IdMap<(usize, BTreeSet<String>)>;
 
 /// Adds one process's active awards.
 pub(crate) fn add(process: &Process, options: &R048, suppliers: &mut Suppliers) {

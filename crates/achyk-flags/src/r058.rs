@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use crate::r024::{Difference, fact};
 use crate::{Collector, Flag, Group, settings::Threshold, stats};
 
-/// Flags differences at or above the upper fence (or the threshold).
+/// Flags differences at or above the upper fence (or the threshold); the fence, when it is
+/// one that flags.
 pub(crate) fn flag(
     options: &Threshold,
     currency: &str,
     differences: &BTreeMap<&str, Difference>,
     collector: &mut Collector,
-) {
+) -> Option<f64> {
     let fence = match options.threshold {
         Some(threshold) => threshold,
         None => {
@@ -24,21 +25,22 @@ pub(crate) fn flag(
         }
     };
     collector.meta("R058", "upper_fence", fence);
-    if fence > 0.0 {
-        for (ocid, entry) in differences {
-            if entry.value >= fence {
-                let fact = fact(
-                    "winning_bid_heavily_discounted",
-                    entry,
-                    fence,
-                    currency,
-                    ocid,
-                );
-                collector
-                    .push(Flag::new("R058", Group::Ocid, *ocid, entry.value).with(fact.clone()));
-                collector.push(Flag::new("R058", Group::Tenderer, entry.winner, 0.0).with(fact));
-                collector.map("ocid_tenderer_r058", ocid, entry.winner);
-            }
+    if fence <= 0.0 {
+        return None;
+    }
+    for (ocid, entry) in differences {
+        if entry.value >= fence {
+            let fact = fact(
+                "winning_bid_heavily_discounted",
+                entry,
+                fence,
+                currency,
+                ocid,
+            );
+            collector.push(Flag::new("R058", Group::Ocid, *ocid, entry.value).with(fact.clone()));
+            collector.push(Flag::new("R058", Group::Tenderer, entry.winner, 0.0).with(fact));
+            collector.map("ocid_tenderer_r058", ocid, entry.winner);
         }
     }
+    Some(fence)
 }

@@ -236,3 +236,91 @@ fn fixed_bid_ratios_are_read_lot_by_lot() {
         ]
     );
 }
+
+/// One lot's process: the winner `winner` bid `winning`, the other tenderer `second_amount`.
+fn two_bids(ocid: &str, winning: f64, second_amount: f64) -> Value {
+    json!({
+        "ocid": ocid,
+        "tender": {"status": "complete", "procurementMethod": "open"},
+        "bids": {"details": [
+            {"id": "1", "status": "valid", "tenderers": [{"id": "X"}], "value": {"amount": winning, "currency": "KGS"}},
+            {"id": "2", "status": "valid", "tenderers": [{"id": "Y"}], "value": {"amount": second_amount, "currency": "KGS"}}
+        ]},
+        "awards": [{"id": "a", "status": "active", "suppliers": [{"id": "X"}],
+                    "value": {"amount": winning, "currency": "KGS"}}]
+    })
+}
+
+/// Lots L1 (A wins at 100, B bids 103: (103 − 100) / 100 = 0.03) and L2 (C wins at 500, D bids
+/// 900: (900 − 500) / 500 = 0.8). The process has two winners, so as a whole it has no
+/// difference (as in Cardinal).
+fn priced_lots() -> Value {
+    json!({
+        "ocid": "M",
+        "tender": {"status": "complete", "procurementMethod": "open",
+                   "lots": [{"id": "L1"}, {"id": "L2"}]},
+        "bids": {"details": [
+            bid("1", "A", "L1", 100.0, "valid"),
+            bid("2", "B", "L1", 103.0, "valid"),
+            bid("3", "C", "L2", 500.0, "valid"),
+            bid("4", "D", "L2", 900.0, "valid"),
+        ]},
+        "awards": [award("a1", "L1", "A", 100.0), award("a2", "L2", "C", 500.0)]
+    })
+}
+
+#[test]
+fn close_and_discounted_second_bids_are_judged_per_lot() {
+    // Whole processes: S1 (1,000 against 1,020: 0.02) and S2 (1,000 against 2,000: 1.0).
+    let releases = [
+        two_bids("S1", 1000.0, 1020.0),
+        two_bids("S2", 1000.0, 2000.0),
+        priced_lots(),
+    ];
+    // R024 at 0.05: S1 (0.02) and lot L1 (0.03); R058 at 0.5: S2 (1.0) and lot L2 (0.8).
+    let ini = "currency = KGS\n[R024]\nthreshold = 0.05\n[R058]\nthreshold = 0.5\n";
+    let ours: Vec<_> = found(&releases, ini)
+        .into_iter()
+        .filter(|(group, _, _)| *group != Group::Tenderer)
+        .collect();
+    assert_eq!(
+        ours,
+        vec![
+            (Group::Ocid, "S1".into(), "R024"),
+            (Group::Ocid, "S2".into(), "R058"),
+            (Group::Lot, "M/L1".into(), "R024"),
+            (Group::Lot, "M/L2".into(), "R058"),
+        ]
+    );
+    let settings = Settings::from_ini(ini).unwrap();
+    let results = Indicators::compute(&releases, &settings);
+    let lot = results.flags.iter().find(|flag| flag.id == "M/L1").unwrap();
+    assert!((lot.value - 0.03).abs() < 1e-12, "{}", lot.value);
+    assert!(lot.facts[0].texts.contains(&("lot", "L1".to_string())));
+    // On the site the lot's flag is the process's.
+    let folded = results.with_lots_on_processes();
+    assert!(
+        folded
+            .flags
+            .iter()
+            .any(|flag| flag.group == Group::Ocid && flag.id == "M" && flag.code == "R024")
+    );
+}
+
+#[test]
+fn lots_do_not_move_the_fences_of_whole_processes() {
+    // Without a threshold the fences come from the whole processes' differences only, as in
+    // Cardinal: adding a multi-lot process changes no quartile or fence.
+    let whole: Vec<Value> = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 2.0]
+        .iter()
+        .enumerate()
+        .map(|(n, difference)| two_bids(&format!("S{n}"), 1000.0, 1000.0 * (1.0 + difference)))
+        .collect();
+    let mut with_lots = whole.clone();
+    with_lots.push(priced_lots());
+    let settings = Settings::from_ini("currency = KGS\n[R024]\n[R058]\n").unwrap();
+    let alone = Indicators::compute(&whole, &settings);
+    let together = Indicators::compute(&with_lots, &settings);
+    assert!(!alone.meta["R058"].is_empty());
+    assert_eq!(alone.meta, together.meta);
+}

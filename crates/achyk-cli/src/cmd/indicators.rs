@@ -65,7 +65,7 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
         None => Settings::all(),
     };
     let (results, rejected) = if input.as_os_str() == "-" {
-        Indicators::compute_reader_for_cardinal(io::stdin().lock(), &settings, args.map)
+        Indicators::compute_reader_for_cardinal(io::stdin().lock(), &settings, args.map, args.lots)
             .context("cannot read standard input")?
     } else {
         let file = std::fs::File::open(&input)
@@ -74,6 +74,7 @@ pub fn run(args: IndicatorsArgs) -> anyhow::Result<ExitCode> {
             io::BufReader::with_capacity(1 << 20, file),
             &settings,
             args.map,
+            args.lots,
         )
         .with_context(|| format!("cannot read {}", input.display()))?
     };
