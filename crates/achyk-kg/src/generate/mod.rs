@@ -491,16 +491,16 @@ impl Feed {
             tally.add(plan, &built, &world);
         }
         let latest = latest.unwrap_or(calendar.end_day * random::SECONDS_PER_DAY);
-        for index in 0..plans.len() {
-            if !plans[index].dated_from_latest() {
+        for (index, plan) in plans.iter_mut().enumerate() {
+            if !plan.dated_from_latest() {
                 continue;
             }
-            process::date_from_latest(&mut plans[index], &world, &calendar, latest);
-            let built = process::build(&plans[index], &world);
+            process::date_from_latest(plan, &world, &calendar, latest);
+            let built = process::build(plan, &world);
             for &(stage, date) in &built.releases {
                 order.push((date, index as u32, stage));
             }
-            tally.add(&plans[index], &built, &world);
+            tally.add(plan, &built, &world);
         }
         process::number_plans(&mut plans);
         order.sort_unstable();
