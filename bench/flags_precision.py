@@ -28,6 +28,7 @@ PAIRS = [
     ("slow_decision", "R062"),
     ("award_at_or_above_estimate", "R031"),
     ("cobidding_pair", "R053"),
+    ("award_without_contract", "R063"),
 ]
 
 directory = sys.argv[1]

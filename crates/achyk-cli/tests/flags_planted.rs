@@ -9,7 +9,7 @@ use std::process::Command;
 use achyk_store::Store;
 
 /// Each planted pattern, the indicator that must flag it, and (for the reader) its near miss.
-const PAIRS: [(&str, &str, &str); 15] = [
+const PAIRS: [(&str, &str, &str); 16] = [
     ("single_bid", "R018", "two bids, the cheaper disqualified"),
     ("late_winning_bid", "R030", "a late bid that lost"),
     (
@@ -72,6 +72,11 @@ const PAIRS: [(&str, &str, &str); 15] = [
         "cobidding_pair",
         "R053",
         "the same pair, the same winner, in three processes",
+    ),
+    (
+        "award_without_contract",
+        "R063",
+        "an award 10-25 days old, or a contract signed 25-29 days after its award",
     ),
 ];
 

@@ -69,6 +69,7 @@ pub const HASTY_DECISION_SHARE: f64 = 0.01;
 pub const SLOW_DECISION_SHARE: f64 = 0.01;
 pub const AWARD_AT_OR_ABOVE_ESTIMATE_SHARE: f64 = 0.01;
 pub const COBIDDING_PAIR_SHARE: f64 = 0.01;
+pub const AWARD_WITHOUT_CONTRACT_SHARE: f64 = 0.01;
 /// Share of all processes that are a near miss of each pattern.
 pub const NEAR_MISS_SHARE: f64 = 0.01;
 
@@ -114,6 +115,14 @@ pub const JUST_UNDER_ESTIMATE: (f64, f64) = (0.97, 0.995);
 /// this many competitive processes (inclusive range), one lot each, and the same one always
 /// wins. The near miss is one fewer process (three).
 pub const COBIDDING_PAIR_GROUP: (u64, u64) = (4, 6);
+/// An award without a contract, made this many days (inclusive range) before the feed's latest
+/// date (the latest award, signature or bid deadline of all its processes, which is what R063
+/// counts to). The near miss is, one time in two, an award without a contract only the second
+/// range of days old, and otherwise an award as old as the planted ones whose contract is
+/// published, signed [`LATE_SIGNATURE_NEAR_DAYS`] after it. These processes are dated once
+/// every other one is built, so some are published after the span's last day.
+pub const AWARD_WITHOUT_CONTRACT_DAYS: (u64, u64) = (45, 200);
+pub const RECENT_AWARD_DAYS: (u64, u64) = (10, 25);
 
 /// Of the competitive processes not planted: no bids at all (re-published unsuccessful).
 pub const UNSUCCESSFUL_RATE: f64 = 0.05;
@@ -262,10 +271,12 @@ pub enum Pattern {
     AwardAtOrAboveEstimate,
     /// See [`COBIDDING_PAIR_GROUP`]; every process of the group is listed.
     CobiddingPair,
+    /// See [`AWARD_WITHOUT_CONTRACT_DAYS`].
+    AwardWithoutContract,
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 15] = [
+    pub const ALL: [Pattern; 16] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
@@ -281,6 +292,7 @@ impl Pattern {
         Pattern::SlowDecision,
         Pattern::AwardAtOrAboveEstimate,
         Pattern::CobiddingPair,
+        Pattern::AwardWithoutContract,
     ];
 
     pub fn code(self) -> &'static str {
@@ -300,6 +312,7 @@ impl Pattern {
             Pattern::SlowDecision => "slow_decision",
             Pattern::AwardAtOrAboveEstimate => "award_at_or_above_estimate",
             Pattern::CobiddingPair => "cobidding_pair",
+            Pattern::AwardWithoutContract => "award_without_contract",
         }
     }
 
@@ -321,6 +334,7 @@ impl Pattern {
             Pattern::SlowDecision => SLOW_DECISION_SHARE,
             Pattern::AwardAtOrAboveEstimate => AWARD_AT_OR_ABOVE_ESTIMATE_SHARE,
             Pattern::CobiddingPair => COBIDDING_PAIR_SHARE,
+            Pattern::AwardWithoutContract => AWARD_WITHOUT_CONTRACT_SHARE,
         }
     }
 
@@ -454,7 +468,7 @@ impl Feed {
             settings.supplier_count(),
         );
         let calendar = Calendar::new(&settings);
-        let plans = process::plan_processes(&settings, &world, &calendar);
+        let mut plans = process::plan_processes(&settings, &world, &calendar);
         world.pair_suppliers = plans
             .iter()
             .filter_map(|plan| plan.pair)
@@ -462,13 +476,33 @@ impl Feed {
             .collect();
         let mut order = Vec::with_capacity(plans.len() * 2);
         let mut tally = Tally::default();
+        // Awards without a contract (and their near misses) are dated against the feed's
+        // latest date, so they are built last, once every other process is.
+        let mut latest: Option<i64> = None;
         for (index, plan) in plans.iter().enumerate() {
+            if plan.dated_from_latest() {
+                continue;
+            }
+            let built = process::build(plan, &world);
+            for &(stage, date) in &built.releases {
+                order.push((date, index as u32, stage));
+            }
+            latest = latest.max(built.latest_date());
+            tally.add(plan, &built, &world);
+        }
+        let latest = latest.unwrap_or(calendar.end_day * random::SECONDS_PER_DAY);
+        for (index, plan) in plans.iter_mut().enumerate() {
+            if !plan.dated_from_latest() {
+                continue;
+            }
+            process::date_from_latest(plan, &world, &calendar, latest);
             let built = process::build(plan, &world);
             for &(stage, date) in &built.releases {
                 order.push((date, index as u32, stage));
             }
             tally.add(plan, &built, &world);
         }
+        process::number_plans(&mut plans);
         order.sort_unstable();
         let summary = tally.finish(&settings, &world, order.len() as u64);
         Ok(Feed {

@@ -170,6 +170,23 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// Whether the process is an award without a contract or its near miss, which are dated
+    /// against the feed's latest date ([`date_from_latest`]).
+    pub(crate) fn dated_from_latest(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Planted(Pattern::AwardWithoutContract)
+                | Role::NearMiss(Pattern::AwardWithoutContract)
+        )
+    }
+
+    /// Whether the process is the near miss of an award without a contract that keeps no
+    /// contract (its award is recent); the other near misses have a contract signed late.
+    fn recent_award_near_miss(&self) -> bool {
+        self.role == Role::NearMiss(Pattern::AwardWithoutContract)
+            && Rng::new(self.seed ^ 0xA3A7).chance(0.5)
+    }
+
     pub(crate) fn ocid(&self) -> String {
         if self.method.is_direct() {
             format!("ocds-h7i0z4-contract-based-{}", self.number)
@@ -466,8 +483,46 @@ pub(crate) fn plan_processes(
             }
         }
     }
-    number_plans(&mut plans);
     plans
+}
+
+/// Dates an award without a contract, or its near miss, against the feed's latest date
+/// (`latest`): its award lands [`AWARD_WITHOUT_CONTRACT_DAYS`] (or, for a near miss without a
+/// contract, [`RECENT_AWARD_DAYS`]) before it. The process is published about a month before
+/// that, built, and moved by whole weeks until its award is within 3.5 days of the target:
+/// whole weeks keep its weekdays, so its own draws and intervals stay the same. Its law and
+/// method are those in force when it is published.
+pub(crate) fn date_from_latest(plan: &mut Plan, world: &World, calendar: &Calendar, latest: i64) {
+    let mut rng = Rng::new(plan.seed ^ 0xA3A8);
+    let (low, high) = if plan.recent_award_near_miss() {
+        RECENT_AWARD_DAYS
+    } else {
+        AWARD_WITHOUT_CONTRACT_DAYS
+    };
+    // Inside the range by the 3.5 days the weekly moves may miss it by.
+    let age = rng.between(low + 4, high - 5) as i64 * SECONDS_PER_DAY
+        + rng.below(SECONDS_PER_DAY as u64) as i64;
+    let target = latest - age;
+    let week = 7 * SECONDS_PER_DAY;
+    let mut day = target.div_euclid(SECONDS_PER_DAY) - 30;
+    for _ in 0..4 {
+        plan.law = calendar.law(day);
+        let methods = plan.law.competitive_methods();
+        let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
+        plan.method = methods[Rng::new(plan.seed ^ 0xA3A9).weighted(&weights)].0;
+        plan.published = Calendar::office_time(&mut Rng::new(plan.seed ^ 0xA3AA), day);
+        let awarded = build(plan, world)
+            .awards
+            .iter()
+            .find(|award| award.status == "active")
+            .map_or(plan.published, |award| award.date);
+        let weeks = ((target - awarded) as f64 / week as f64).round() as i64;
+        plan.published += weeks * week;
+        day = plan.published.div_euclid(SECONDS_PER_DAY);
+        if calendar.law(day) == plan.law {
+            break;
+        }
+    }
 }
 
 /// A supplier this buyer has not contracted directly before, so that repeated direct awards
@@ -493,7 +548,7 @@ fn fresh_direct_supplier(
 
 /// Tender numbers are the publication day (`YYMMDD`) and the day's sequence number, as on the
 /// portal; contract-based ids count up from 70001 in publication order.
-fn number_plans(plans: &mut [Plan]) {
+pub(crate) fn number_plans(plans: &mut [Plan]) {
     let mut order: Vec<usize> = (0..plans.len()).collect();
     order.sort_by_key(|&index| (plans[index].published, index));
     let mut day = i64::MIN;
@@ -623,6 +678,16 @@ pub(crate) struct Process {
 impl Process {
     pub(crate) fn final_tender_end(&self) -> i64 {
         self.amendment.map_or(self.tender_end, |(_, end)| end)
+    }
+
+    /// The latest of the dates R063 counts to: award dates, signatures and bid deadlines.
+    pub(crate) fn latest_date(&self) -> Option<i64> {
+        self.awards
+            .iter()
+            .map(|award| award.date)
+            .chain(self.contracts.iter().map(|contract| contract.signed))
+            .chain([self.tender_end, self.final_tender_end()])
+            .max()
     }
 
     /// The lot's winning bid, if any.
@@ -988,6 +1053,7 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
                 .iter()
                 .map(|contract| contract.signed)
                 .max()
+                .or_else(|| process.awards.iter().map(|award| award.date).max())
                 .unwrap_or(final_end);
             let losers: Vec<u32> = process
                 .bids
@@ -1355,6 +1421,19 @@ fn add_awards(rng: &mut Rng, plan: &Plan, process: &mut Process, final_end: i64)
         }
     }
     process.contracts = contracts;
+    match plan.role {
+        Role::Planted(Pattern::AwardWithoutContract) => process.contracts.clear(),
+        Role::NearMiss(Pattern::AwardWithoutContract) if plan.recent_award_near_miss() => {
+            process.contracts.clear()
+        }
+        Role::NearMiss(Pattern::AwardWithoutContract) => {
+            // Published, but signed late (not so late as to be a late signature).
+            for contract in &mut process.contracts {
+                contract.signed = award_date + days(&mut planted, LATE_SIGNATURE_NEAR_DAYS);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// In a process not planted, keeps valid the drawn disqualifications that would make a planted

@@ -76,6 +76,7 @@ pub(crate) fn release(
         (Stage::Tender, _, _) => json!(["tender"]),
         (Stage::Amendment, _, _) => json!(["tenderAmendment"]),
         (Stage::Result, Outcome::Unsuccessful, _) => json!(["tenderUpdate"]),
+        (Stage::Result, _, _) if process.contracts.is_empty() => json!(["award"]),
         (Stage::Result, _, _) => json!(["award", "contract"]),
     };
     release.insert("tag".into(), tag);
