@@ -29,6 +29,13 @@ impl Law {
         }
     }
 
+    /// One of the law's competitive methods, drawn by their background weights.
+    fn draw_competitive_method(self, rng: &mut Rng) -> Method {
+        let methods = self.competitive_methods();
+        let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
+        methods[rng.weighted(&weights)].0
+    }
+
     /// The law's competitive methods with their background weights.
     fn competitive_methods(self) -> &'static [(Method, u32)] {
         match self {
@@ -408,9 +415,7 @@ pub(crate) fn plan_processes(
                     let day = calendar.first_day
                         + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
                     let law = calendar.law(day);
-                    let methods = law.competitive_methods();
-                    let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
-                    let method = methods[rng.weighted(&weights)].0;
+                    let method = law.draw_competitive_method(&mut rng);
                     plans.push(Plan {
                         seed: seed_of(plans.len()),
                         buyer,
@@ -458,9 +463,7 @@ pub(crate) fn plan_processes(
                 let method = if direct {
                     Method::Direct
                 } else {
-                    let methods = law.competitive_methods();
-                    let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
-                    methods[rng.weighted(&weights)].0
+                    law.draw_competitive_method(&mut rng)
                 };
                 let supplier = direct
                     .then(|| fresh_direct_supplier(&mut rng, world, buyer, &mut direct_pairs));
@@ -507,9 +510,9 @@ pub(crate) fn date_from_latest(plan: &mut Plan, world: &World, calendar: &Calend
     let mut day = target.div_euclid(SECONDS_PER_DAY) - 30;
     for _ in 0..4 {
         plan.law = calendar.law(day);
-        let methods = plan.law.competitive_methods();
-        let weights: Vec<u32> = methods.iter().map(|&(_, weight)| weight).collect();
-        plan.method = methods[Rng::new(plan.seed ^ 0xA3A9).weighted(&weights)].0;
+        plan.method = plan
+            .law
+            .draw_competitive_method(&mut Rng::new(plan.seed ^ 0xA3A9));
         plan.published = Calendar::office_time(&mut Rng::new(plan.seed ^ 0xA3AA), day);
         let awarded = build(plan, world)
             .awards
