@@ -838,6 +838,7 @@ fn per_process(process: &Process, lots: &[(String, Process)], settings: &Setting
 /// comparable): R018, R022, R028, R031, R035 and R036 raise flags on the lot (group `Lot`,
 /// `{ocid}/{lot id}`, each fact naming the `lot`), and R022 and R028 raise the process's flag
 /// (and R028 its tenderers') from its lots' results instead of from all its bids together.
+/// `lots` are the process's lots (empty for one lot, or when no lot-aware indicator runs).
 fn by_lot(
     process: &Process,
     lots: &[(String, Process)],
@@ -845,9 +846,6 @@ fn by_lot(
     context: &Context,
 ) -> Vec<Flag> {
     let mut flags = Vec::new();
-    if !lot_aware(settings) {
-        return flags;
-    }
     if lots.is_empty() {
         if settings.r028.is_some() {
             flags.extend(r028::check(process, context));

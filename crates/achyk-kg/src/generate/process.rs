@@ -212,6 +212,11 @@ pub(crate) struct Calendar {
 }
 
 impl Calendar {
+    /// A day of the span to publish a process on, leaving three days before its end.
+    fn draw_day(&self, rng: &mut Rng) -> i64 {
+        self.first_day + rng.below((self.end_day - self.first_day - 3) as u64) as i64
+    }
+
     pub(crate) fn new(settings: &GenerateSettings) -> Calendar {
         Calendar {
             first_day: days_from_civil(i64::from(settings.first_year), 1, 1),
@@ -412,8 +417,7 @@ pub(crate) fn plan_processes(
                 let loser = pick(&mut rng);
                 for _ in 0..size {
                     let buyer = world.buyer_draw.draw(&mut rng) as u32;
-                    let day = calendar.first_day
-                        + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
+                    let day = calendar.draw_day(&mut rng);
                     let law = calendar.law(day);
                     let method = law.draw_competitive_method(&mut rng);
                     plans.push(Plan {
@@ -434,8 +438,7 @@ pub(crate) fn plan_processes(
             }
             _ => {
                 let buyer = world.buyer_draw.draw(&mut rng) as u32;
-                let mut day = calendar.first_day
-                    + rng.below((calendar.end_day - calendar.first_day - 3) as u64) as i64;
+                let mut day = calendar.draw_day(&mut rng);
                 let just_under = matches!(
                     role,
                     Role::Planted(Pattern::DirectJustUnderThreshold)
