@@ -314,7 +314,7 @@ impl Indicators {
         maps: bool,
         lots: bool,
     ) -> std::io::Result<(Results, Vec<usize>)> {
-        /// Bytes read at a time (8 MB). Each block's lines are parsed in parallel while this
+        /// Bytes read at a time (4 MB). Each block's lines are parsed in parallel while this
         /// thread reads the next block, so two blocks are in memory at most.
         const CHUNK: usize = 4 << 20;
         let plan = Plan {
