@@ -1236,7 +1236,9 @@ impl Store {
 
     /// Loads the summaries written since the index's generation.
     async fn refresh_search_index(&self, index: &SearchIndex) -> Result<(), StoreError> {
-        let loaded = index.generation();
+        // Replaced rows stay in the index, dead, until it is loaded afresh.
+        let afresh = index.wants_reload();
+        let loaded = if afresh { 0 } else { index.generation() };
         let (current, changed, flags): (i64, Vec<IndexColumns>, Vec<(String, String)>) =
             with_pool!(self, |pool, Db, _begin| {
                 let current: i64 = sqlx::query_scalar::<Db, i64>(
@@ -1263,7 +1265,7 @@ impl Store {
                 (current, changed, flags)
             });
         if current > loaded {
-            index.apply(changed, current, flags);
+            index.apply(changed, current, flags, afresh);
         }
         Ok(())
     }

@@ -80,6 +80,11 @@ impl Lcg {
 }
 
 const WORDS: [&str; 6] = ["школа", "дорога", "ремонт", "кровля", "мектеп", "жол"];
+/// How titles join two words: the index splits texts at whitespace, and a word must still be
+/// found inside quotes, after punctuation, across a hyphen or a no-break space.
+const JOINS: [&str; 6] = [" ", "  ", ", «", "-", "\u{a0}", "\t"];
+/// Query words beyond [`WORDS`]: parts of words, a hyphenated pair, a part across the hyphen.
+const PARTS: [&str; 5] = ["монт", "ол", "жол-мектеп", "л-ш", "«школа"];
 const REGIONS: [Option<&str>; 4] = [Some("KG-C"), Some("KG-GB"), Some("KG-O"), None];
 const METHODS: [Option<&str>; 4] = [Some("open"), Some("direct"), Some("limited"), None];
 const STATUSES: [Option<&str>; 4] = [Some("active"), Some("complete"), Some("unsuccessful"), None];
@@ -97,6 +102,10 @@ const VALUES: [Option<f64>; 8] = [
 ];
 
 fn random_process(random: &mut Lcg, number: usize) -> Value {
+    random_release(random, number, "1")
+}
+
+fn random_release(random: &mut Lcg, number: usize, id: &str) -> Value {
     let ocid = format!("ocds-r-{number:03}");
     // Few distinct dates, so that many processes tie and the ocid decides.
     let day = 1 + random.next() % 9;
@@ -104,7 +113,7 @@ fn random_process(random: &mut Lcg, number: usize) -> Value {
     let date = format!("{year}-0{day}-01T10:00:00+06:00");
     let mut tender = json!({
         "id": "t",
-        "title": format!("{} {}", random.pick(&WORDS), random.pick(&WORDS)),
+        "title": format!("{}{}{}", random.pick(&WORDS), random.pick(&JOINS), random.pick(&WORDS)),
     });
     for (key, value) in [
         ("x_region", random.pick(&REGIONS)),
@@ -125,7 +134,7 @@ fn random_process(random: &mut Lcg, number: usize) -> Value {
     let buyer = random.next() % 5;
     release(
         &ocid,
-        "1",
+        id,
         &date,
         json!({
             "parties": [{"id": format!("KG-INN-{buyer}"), "name": format!("Buyer {buyer}"), "roles": ["buyer"]}],
@@ -135,10 +144,11 @@ fn random_process(random: &mut Lcg, number: usize) -> Value {
 }
 
 fn random_search(random: &mut Lcg) -> SearchParams {
-    let text = match random.next() % 4 {
+    let text = match random.next() % 5 {
         0 => None,
         1 => Some(random.pick(&WORDS).to_string()),
         2 => Some(format!("{} {}", random.pick(&WORDS), random.pick(&WORDS))),
+        3 => Some(random.pick(&PARTS).to_string()),
         _ => Some("нет-такого-слова".to_string()),
     };
     let maybe = |random: &mut Lcg, choices: &[Option<&str>], extra: &str| -> Option<String> {
@@ -228,6 +238,25 @@ async fn the_search_index_answers_random_searches_as_sql_does(db: &TestDb) {
         let expected = sql.search(&params).await.unwrap();
         let answered = indexed.search(&params).await.unwrap();
         assert_eq!(answered, expected, "search {round}: {params:?}");
+    }
+    // Processes published again, with new words and facets: four times half of them, so that
+    // the index first keeps dead rows beside live ones, then loads itself afresh.
+    for (republished, id) in ["2", "3", "4", "5"].into_iter().enumerate() {
+        let again: Vec<Value> = (0..120)
+            .map(|number| {
+                let mut release = random_release(&mut random, number * 2 + republished % 2, id);
+                // Later than every earlier date, so that the new release decides.
+                release["date"] = json!(format!("2030-0{}-01T00:00:00Z", republished + 1));
+                release
+            })
+            .collect();
+        import(&sql, &format!("again-{id}.json"), &package(&again)).await;
+        for round in 0..100 {
+            let params = random_search(&mut random);
+            let expected = sql.search(&params).await.unwrap();
+            let answered = indexed.search(&params).await.unwrap();
+            assert_eq!(answered, expected, "again {id}, search {round}: {params:?}");
+        }
     }
 }
 
