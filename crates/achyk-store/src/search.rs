@@ -159,6 +159,12 @@ pub struct GroupStats {
     pub with_bids: i64,
     pub single_bid: i64,
     pub direct: i64,
+    /// Processes with at least one red flag in the last flag run.
+    pub flagged: i64,
+    /// Awards: each (process, supplier) pair once.
+    pub awards: i64,
+    /// The awards of the group's three suppliers with the most (how concentrated it is).
+    pub top_supplier_awards: i64,
 }
 
 /// One process in a result list.

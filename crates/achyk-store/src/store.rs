@@ -1358,32 +1358,69 @@ impl Store {
             Option<i64>,
             Option<i64>,
             Option<i64>,
+            Option<i64>,
         );
         let column = facet.column();
-        let rows: Vec<Row> = with_pool!(self, |pool, Db, _begin| {
-            sqlx::query_as::<Db, Row>(AssertSqlSafe(format!(
-                "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*), \
+        let buyer = buyer.map_or("", OrgId::as_str);
+        let (rows, suppliers): (Vec<Row>, Vec<(String, i64)>) =
+            with_pool!(self, |pool, Db, _begin| {
+                let rows = sqlx::query_as::<Db, Row>(AssertSqlSafe(format!(
+                    "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*), \
                  SUM(CASE WHEN value_currency = 'KGS' THEN value_amount END), \
                  CAST(SUM(CASE WHEN bids > 0 THEN 1 ELSE 0 END) AS BIGINT), \
                  CAST(SUM(CASE WHEN bids = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT) \
+                 CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT), \
+                 CAST(SUM(CASE WHEN ocid IN (SELECT id FROM flag_results WHERE grp = 'ocid') \
+                   THEN 1 ELSE 0 END) AS BIGINT) \
                  FROM process_summaries WHERE ($1 = '' OR buyer_id = $1) GROUP BY {column} \
                  ORDER BY COALESCE(CAST({column} AS TEXT), '')"
-            )))
-            .bind(buyer.map_or("", OrgId::as_str))
-            .fetch_all(pool)
-            .await?
-        });
+                )))
+                .bind(buyer)
+                .fetch_all(pool)
+                .await?;
+                // Each group's awards per supplier, most first: the group's key repeats.
+                let suppliers = sqlx::query_as::<Db, (String, i64)>(AssertSqlSafe(format!(
+                    "SELECT grp, COUNT(*) FROM ( \
+                   SELECT COALESCE(CAST({column} AS TEXT), '') AS grp, \
+                     parties.organisation_id AS supplier \
+                   FROM process_summaries \
+                   JOIN process_parties parties ON parties.ocid = process_summaries.ocid \
+                     AND parties.role = 'supplier' \
+                   WHERE ($1 = '' OR buyer_id = $1) \
+                 ) awards GROUP BY grp, supplier ORDER BY grp, COUNT(*) DESC"
+                )))
+                .bind(buyer)
+                .fetch_all(pool)
+                .await?;
+                (rows, suppliers)
+            });
+        // Per key: every award, and those of the three suppliers with the most.
+        let mut awards: HashMap<String, (i64, i64, usize)> = HashMap::new();
+        for (key, count) in suppliers {
+            let (all, top, seen) = awards.entry(key).or_default();
+            *all += count;
+            if *seen < 3 {
+                *top += count;
+                *seen += 1;
+            }
+        }
         Ok(rows
             .into_iter()
             .map(
-                |(key, processes, value, with_bids, single_bid, direct)| GroupStats {
-                    key,
-                    processes,
-                    value_kgs: value.unwrap_or(0.0),
-                    with_bids: with_bids.unwrap_or(0),
-                    single_bid: single_bid.unwrap_or(0),
-                    direct: direct.unwrap_or(0),
+                |(key, processes, value, with_bids, single_bid, direct, flagged)| {
+                    let (awards, top_supplier_awards, _) =
+                        awards.get(&key).copied().unwrap_or_default();
+                    GroupStats {
+                        key,
+                        processes,
+                        value_kgs: value.unwrap_or(0.0),
+                        with_bids: with_bids.unwrap_or(0),
+                        single_bid: single_bid.unwrap_or(0),
+                        direct: direct.unwrap_or(0),
+                        flagged: flagged.unwrap_or(0),
+                        awards,
+                        top_supplier_awards,
+                    }
                 },
             )
             .collect())

@@ -45,6 +45,7 @@ both_backends!(
     the_search_index_gives_the_hand_worked_answers_too,
     the_search_index_answers_random_searches_as_sql_does,
     the_search_index_sees_every_committed_import,
+    analytics_groups_count_flagged_processes_and_top_suppliers,
 );
 
 /// Places each process in the region its tender's `x_region` names.
@@ -1762,4 +1763,79 @@ async fn partners_are_the_suppliers_of_a_buyer_and_the_buyers_of_a_supplier(db: 
         ]
     );
     assert!(of("nobody").await.is_empty());
+}
+
+/// A process in `region` won by `suppliers` (their identifiers), for the analytics groups.
+fn awarded(ocid: &str, region: &str, suppliers: &[&str]) -> Value {
+    let parties: Vec<Value> = suppliers
+        .iter()
+        .map(|id| json!({"id": id, "name": id, "identifier": {"scheme": "KG-INN", "id": id}, "roles": ["supplier"]}))
+        .collect();
+    let awards: Vec<Value> = suppliers
+        .iter()
+        .enumerate()
+        .map(|(number, id)| json!({"id": format!("a{number}"), "suppliers": [{"id": id, "name": id}]}))
+        .collect();
+    release(
+        ocid,
+        "1",
+        "2024-01-01T00:00:00Z",
+        json!({"parties": parties, "awards": awards, "tender": {"id": "t", "x_region": region}}),
+    )
+}
+
+/// By hand: Chüy has six processes and six awards (A won two; B, C, D and E one each, C and D
+/// on one two-lot process), so its three busiest suppliers hold 2 + 1 + 1 = 4 of 6 awards; Osh
+/// has one award. Two Chüy processes are flagged, one of them twice; a buyer's flag is not a
+/// process's.
+async fn analytics_groups_count_flagged_processes_and_top_suppliers(db: &TestDb) {
+    let store = db
+        .store()
+        .await
+        .with_normaliser(std::sync::Arc::new(RegionNormaliser));
+    let releases = [
+        awarded("ocds-g-c1", "KG-C", &["A"]),
+        awarded("ocds-g-c2", "KG-C", &["A"]),
+        awarded("ocds-g-c3", "KG-C", &["B"]),
+        awarded("ocds-g-c4", "KG-C", &["C", "D"]),
+        awarded("ocds-g-c5", "KG-C", &["E"]),
+        awarded("ocds-g-c6", "KG-C", &[]),
+        awarded("ocds-g-o1", "KG-O", &["A"]),
+    ];
+    import(&store, "groups.json", &package(&releases)).await;
+    let flag = |group: &str, id: &str, code: &str| achyk_store::StoredFlag {
+        group: group.into(),
+        id: id.into(),
+        code: code.into(),
+        value: 1.0,
+        facts: "[]".into(),
+    };
+    store
+        .replace_flag_results(
+            7,
+            "groups",
+            &[
+                flag("ocid", "ocds-g-c1", "R018"),
+                flag("ocid", "ocds-g-c1", "R024"),
+                flag("ocid", "ocds-g-c3", "R018"),
+                flag("buyer", "ocds-g-o1", "R038"),
+            ],
+            &[],
+        )
+        .await
+        .unwrap();
+    let groups = store.group_stats(Facet::Region).await.unwrap();
+    let found: Vec<(&str, i64, i64, i64, i64)> = groups
+        .iter()
+        .map(|group| {
+            (
+                group.key.as_str(),
+                group.processes,
+                group.flagged,
+                group.awards,
+                group.top_supplier_awards,
+            )
+        })
+        .collect();
+    assert_eq!(found, [("KG-C", 6, 2, 6, 4), ("KG-O", 1, 0, 1, 1)]);
 }

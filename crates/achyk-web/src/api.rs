@@ -455,6 +455,9 @@ async fn analytics(State(state): State<AppState>) -> Result<Json<Value>, ApiErro
                     "processes_with_bids": group.with_bids,
                     "single_bid_processes": group.single_bid,
                     "direct_processes": group.direct,
+                    "flagged_processes": group.flagged,
+                    "awards": group.awards,
+                    "top_three_supplier_awards": group.top_supplier_awards,
                 })
             })
             .collect();
@@ -523,7 +526,7 @@ pub fn openapi_document() -> Value {
             "/api/v1/organisations/{id}": {"get": {"summary": "One organisation and what its processes add up to as buyer",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the organisation"}, "404": error}}},
-            "/api/v1/analytics": {"get": {"summary": "Processes, value, single-bid and direct purchases by region, method, category and year", "responses": {"200": {"description": "groups"}}}},
+            "/api/v1/analytics": {"get": {"summary": "Processes, value, single-bid and direct purchases, red-flagged processes and the awards of the three busiest suppliers, by region, method, category and year", "responses": {"200": {"description": "groups"}}}},
             "/api/v1/projects": {"get": {"summary": "Search infrastructure projects: budget, cost now, overrun, delay, red flags", "parameters": project_parameters, "responses": {"200": {"description": "a page of projects"}, "400": error}}},
             "/api/v1/projects.csv": {"get": {"summary": "A project search as CSV (UTF-8 with BOM), up to 10,000 projects", "parameters": project_parameters, "responses": {"200": {"description": "CSV"}, "400": error}}},
             "/api/v1/projects.xlsx": {"get": {"summary": "A project search as an XLSX workbook (the CSV's columns; amounts as numbers)", "parameters": project_parameters, "responses": {"200": {"description": "XLSX"}, "400": error}}},

@@ -124,6 +124,20 @@ async fn organisations_and_analytics_answer() {
         regions,
         vec![("KG-C".to_string(), 2), ("KG-T".to_string(), 1)]
     );
+    // Both Chüy processes went to one supplier (two awards); Talas awarded nothing yet.
+    let awards: Vec<(i64, i64, i64)> = body["by_region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|group| {
+            (
+                group["awards"].as_i64().unwrap(),
+                group["top_three_supplier_awards"].as_i64().unwrap(),
+                group["flagged_processes"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(awards, vec![(2, 2, 0), (0, 0, 0)]);
 }
 
 #[tokio::test]

@@ -525,14 +525,31 @@ async fn the_analytics_map_colours_regions_by_the_chosen_measure_with_a_table_be
         select(&by_value, "nav.measures [aria-current]"),
         vec!["Ожидаемая стоимость"]
     );
+    // Concentration: both Chüy awards went to one supplier; Talas awarded nothing, so it has
+    // no share (no colour, a dash in the table). Single bids: one of Chüy's two processes with
+    // bids had one; Talas's process had no bids, so no share either.
+    let concentration = site.get("/en/analytics?measure=concentration").await.body;
+    assert_eq!(
+        select(&concentration, "svg.map [data-region=KG-C] title"),
+        vec!["Chüy Region: 100%"]
+    );
+    assert_eq!(fill(&concentration, "KG-T"), vec!["#f0f0f0"]);
+    assert_eq!(
+        rows_of(&concentration, "#regions-table tbody tr"),
+        vec![
+            vec!["2", "4,750,000\u{a0}som", "50%", "50%", "0%", "100%"],
+            vec!["1", "612,000\u{a0}som", "—", "0%", "0%", "—"]
+        ]
+    );
     // Spending by method: open tenders 5,362,000 som in two processes, direct one unknown.
     let methods = rows_of(&page, "#by-method + figure + .scroll tbody tr");
-    // The single-source purchase had one bid: 100% single-bid, 100% direct.
+    // The single-source purchase had one bid: 100% single-bid, 100% direct. Each method's
+    // one award went to a single supplier: 100% to the top three; no flags were computed.
     assert_eq!(
         methods,
         vec![
-            vec!["2", "5,362,000\u{a0}som", "0%", "0%"],
-            vec!["1", "0\u{a0}som", "100%", "100%"]
+            vec!["2", "5,362,000\u{a0}som", "0%", "0%", "0%", "100%"],
+            vec!["1", "0\u{a0}som", "100%", "100%", "0%", "100%"]
         ]
     );
     assert_eq!(

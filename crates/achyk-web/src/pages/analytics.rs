@@ -1,5 +1,6 @@
 //! `/{lang}/analytics`: where and how the money is spent: a map of the regions coloured by a
-//! chosen measure (`?measure=processes|value|single-bid|direct`), and spending by method,
+//! chosen measure (`?measure=processes|value|single-bid|direct|flagged|concentration`), and
+//! spending by method,
 //! category and year, each chart with its data table.
 
 use askama::Template;
@@ -30,14 +31,20 @@ enum Measure {
     Value,
     SingleBid,
     Direct,
+    /// The share of processes with a red flag.
+    Flagged,
+    /// The share of awards won by the three suppliers with the most.
+    Concentration,
 }
 
 impl Measure {
-    const ALL: [Measure; 4] = [
+    const ALL: [Measure; 6] = [
         Measure::Processes,
         Measure::Value,
         Measure::SingleBid,
         Measure::Direct,
+        Measure::Flagged,
+        Measure::Concentration,
     ];
 
     fn code(self) -> &'static str {
@@ -46,30 +53,34 @@ impl Measure {
             Measure::Value => "value",
             Measure::SingleBid => "single-bid",
             Measure::Direct => "direct",
+            Measure::Flagged => "flagged",
+            Measure::Concentration => "concentration",
         }
     }
 
-    fn of(self, group: &GroupStats) -> f64 {
-        let share = |part: i64, whole: i64| {
-            if whole == 0 {
-                0.0
-            } else {
-                100.0 * part as f64 / whole as f64
-            }
-        };
+    /// The measure of a group; none for a share of nothing (no bids, no awards).
+    fn of(self, group: &GroupStats) -> Option<f64> {
+        let share = |part: i64, whole: i64| (whole > 0).then(|| 100.0 * part as f64 / whole as f64);
         match self {
-            Measure::Processes => group.processes as f64,
-            Measure::Value => group.value_kgs,
+            Measure::Processes => Some(group.processes as f64),
+            Measure::Value => Some(group.value_kgs),
             Measure::SingleBid => share(group.single_bid, group.with_bids),
             Measure::Direct => share(group.direct, group.processes),
+            Measure::Flagged => share(group.flagged, group.processes),
+            Measure::Concentration => share(group.top_supplier_awards, group.awards),
         }
     }
 
-    fn words(self, tr: &Tr, value: f64) -> String {
+    fn words(self, tr: &Tr, value: Option<f64>) -> String {
+        let Some(value) = value else {
+            return "—".to_string();
+        };
         match self {
             Measure::Processes => tr.number(value),
             Measure::Value => tr.money(value, "KGS"),
-            Measure::SingleBid | Measure::Direct => format!("{}%", tr.number(value)),
+            Measure::SingleBid | Measure::Direct | Measure::Flagged | Measure::Concentration => {
+                format!("{}%", tr.number(value))
+            }
         }
     }
 }
@@ -86,6 +97,8 @@ pub struct GroupRow {
     pub value: String,
     pub single_bid: String,
     pub direct: String,
+    pub flagged: String,
+    pub concentration: String,
 }
 
 pub struct LegendEntry {
@@ -106,6 +119,8 @@ struct AnalyticsPage {
     chrome: Chrome,
     measures: Vec<MeasureLink>,
     measure_label: String,
+    /// What the chosen measure is, in plain words.
+    measure_explained: String,
     map: String,
     legend: Vec<LegendEntry>,
     regions: Vec<GroupRow>,
@@ -125,6 +140,8 @@ fn rows(tr: &Tr, groups: &[GroupStats], name: impl Fn(&str) -> String) -> Vec<Gr
             value: tr.money(group.value_kgs, "KGS"),
             single_bid: Measure::SingleBid.words(tr, Measure::SingleBid.of(group)),
             direct: Measure::Direct.words(tr, Measure::Direct.of(group)),
+            flagged: Measure::Flagged.words(tr, Measure::Flagged.of(group)),
+            concentration: Measure::Concentration.words(tr, Measure::Concentration.of(group)),
         })
         .collect()
 }
@@ -157,6 +174,7 @@ pub async fn page(
         })
         .collect();
     let measure_label = tr.t(&format!("measure-{}", measure.code()));
+    let measure_explained = tr.t(&format!("measure-{}-explain", measure.code()));
 
     let by_region = state
         .store
@@ -169,14 +187,14 @@ pub async fn page(
         .iter()
         .filter_map(|group| {
             let region = Region::from_iso_code(&group.key)?;
-            let value = measure.of(group);
+            let value = measure.of(group)?;
             Some(MapValue {
                 region,
                 value,
                 title: format!(
                     "{}: {}",
                     region_words(&group.key),
-                    measure.words(&tr, value)
+                    measure.words(&tr, Some(value))
                 ),
             })
         })
@@ -186,15 +204,20 @@ pub async fn page(
         .into_iter()
         .map(|(colour, low, high)| LegendEntry {
             colour,
-            range: format!("{} – {}", measure.words(&tr, low), measure.words(&tr, high)),
+            range: format!(
+                "{} – {}",
+                measure.words(&tr, Some(low)),
+                measure.words(&tr, Some(high))
+            ),
         })
         .collect();
     let map = map::render(&values, &measure_label);
     let mut regions_sorted = by_region.clone();
+    // Most first; groups without the measure (a share of nothing) last.
+    let sort_value = |group: &GroupStats| measure.of(group).unwrap_or(f64::NEG_INFINITY);
     regions_sorted.sort_by(|a, b| {
-        measure
-            .of(b)
-            .total_cmp(&measure.of(a))
+        sort_value(b)
+            .total_cmp(&sort_value(a))
             .then(a.key.cmp(&b.key))
     });
     let regions = rows(&tr, &regions_sorted, region_words);
@@ -244,6 +267,7 @@ pub async fn page(
         chrome,
         measures,
         measure_label,
+        measure_explained,
         map,
         legend,
         regions,
