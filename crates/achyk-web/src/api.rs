@@ -442,11 +442,9 @@ async fn analytics(State(state): State<AppState>) -> Result<Json<Value>, ApiErro
         (Facet::Category, "by_category"),
         (Facet::Year, "by_year"),
     ] {
-        let groups: Vec<Value> = state
-            .store
-            .group_stats(facet)
+        let groups: Vec<Value> = crate::cache::group_stats(&state, facet)
             .await?
-            .into_iter()
+            .iter()
             .map(|group| {
                 json!({
                     "key": group.key,

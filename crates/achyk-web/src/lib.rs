@@ -66,6 +66,7 @@ pub struct AppState {
     )>,
     metrics: Arc<Metrics>,
     pages: Arc<cache::PageCache>,
+    groups: Arc<cache::GroupCache>,
 }
 
 impl AppState {
@@ -84,6 +85,7 @@ impl AppState {
             )),
             metrics: Arc::new(Metrics::new()),
             pages: Arc::default(),
+            groups: Arc::default(),
         }
     }
 

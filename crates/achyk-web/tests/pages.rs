@@ -712,6 +712,60 @@ async fn process_pages_are_kept_until_the_data_changes() {
     assert_eq!(with_cookie, changed);
 }
 
+/// Analytics are grouped once per data generation, and an import shows in them at once.
+#[tokio::test]
+async fn analytics_follow_an_import() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = common::sample_store(directory.path()).await;
+    let app = router(AppState::new(store.clone()));
+    let talas = || {
+        let app = app.clone();
+        async move {
+            let response = app
+                .oneshot(
+                    Request::builder()
+                        .uri("/en/analytics")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let page = String::from_utf8(bytes.to_vec()).unwrap();
+            select(&page, "#regions-table tbody th")
+                .into_iter()
+                .zip(rows_of(&page, "#regions-table tbody tr"))
+                .find(|(region, _)| region == "Talas Region")
+                .map(|(_, cells)| cells[0].clone())
+        }
+    };
+    assert_eq!(talas().await.as_deref(), Some("1"));
+    assert_eq!(talas().await.as_deref(), Some("1"), "again, from the cache");
+    // A second Talas process: the Talas tender under another ocid.
+    let feed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
+    let mut package: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(feed.join("page-1.json")).unwrap()).unwrap();
+    let mut release = package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|release| release["ocid"] == "ocds-h7i0z4-240201550")
+        .unwrap()
+        .clone();
+    release["ocid"] = serde_json::json!("ocds-h7i0z4-240201551");
+    release["id"] = serde_json::json!("ocds-h7i0z4-240201551-1");
+    package["releases"] = serde_json::json!([release]);
+    let text = package.to_string();
+    store
+        .import_publications(&[("more.json", text.as_bytes())])
+        .await
+        .unwrap();
+    assert_eq!(talas().await.as_deref(), Some("2"));
+}
+
 /// Lists name the buyer in the page's language: the sample's Kyrgyz name (its
 /// `identifier.legalName_kg`) in Kyrgyz, the Russian one in Russian.
 #[tokio::test]

@@ -176,9 +176,7 @@ pub async fn page(
     let measure_label = tr.t(&format!("measure-{}", measure.code()));
     let measure_explained = tr.t(&format!("measure-{}-explain", measure.code()));
 
-    let by_region = state
-        .store
-        .group_stats(Facet::Region)
+    let by_region = crate::cache::group_stats(&state, Facet::Region)
         .await
         .map_err(store_error)?;
     let unknown = tr.t("region-unknown");
@@ -212,7 +210,7 @@ pub async fn page(
         })
         .collect();
     let map = map::render(&values, &measure_label);
-    let mut regions_sorted = by_region.clone();
+    let mut regions_sorted = by_region.to_vec();
     // Most first; groups without the measure (a share of nothing) last.
     let sort_value = |group: &GroupStats| measure.of(group).unwrap_or(f64::NEG_INFINITY);
     regions_sorted.sort_by(|a, b| {
@@ -233,7 +231,10 @@ pub async fn page(
         ),
         (Facet::Year, "by-year", "analytics-by-year", ""),
     ] {
-        let mut groups = state.store.group_stats(facet).await.map_err(store_error)?;
+        let mut groups = crate::cache::group_stats(&state, facet)
+            .await
+            .map_err(store_error)?
+            .to_vec();
         if facet != Facet::Year {
             groups.sort_by(|a, b| b.value_kgs.total_cmp(&a.value_kgs).then(a.key.cmp(&b.key)));
         }
