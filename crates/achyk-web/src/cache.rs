@@ -9,7 +9,7 @@
 //! empty.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -106,17 +106,15 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// The analytics groups of every process, per facet: (facet, groups).
+type Groups = Vec<(achyk_store::Facet, Arc<Vec<achyk_store::GroupStats>>)>;
+
 /// The analytics groups of every process, per facet, kept while the data generation lasts:
 /// the same for every language and measure, and a grouping of the whole database each.
 #[derive(Default)]
 pub struct GroupCache {
-    groups: Mutex<(
-        i64,
-        Vec<(
-            achyk_store::Facet,
-            std::sync::Arc<Vec<achyk_store::GroupStats>>,
-        )>,
-    )>,
+    /// The generation they were grouped under, and the groups.
+    groups: Mutex<(i64, Groups)>,
 }
 
 /// [`achyk_store::Store::group_stats`] for `facet`, from the cache when the data has not moved
@@ -124,22 +122,22 @@ pub struct GroupCache {
 pub async fn group_stats(
     state: &AppState,
     facet: achyk_store::Facet,
-) -> Result<std::sync::Arc<Vec<achyk_store::GroupStats>>, achyk_store::StoreError> {
+) -> Result<Arc<Vec<achyk_store::GroupStats>>, achyk_store::StoreError> {
     let (generation, _) = state.store.page_generation().await?;
     {
         let groups = state.groups.groups.lock().expect("the group cache lock");
         if groups.0 == generation
             && let Some((_, found)) = groups.1.iter().find(|(of, _)| *of == facet)
         {
-            return Ok(std::sync::Arc::clone(found));
+            return Ok(Arc::clone(found));
         }
     }
-    let found = std::sync::Arc::new(state.store.group_stats(facet).await?);
+    let found = Arc::new(state.store.group_stats(facet).await?);
     let mut groups = state.groups.groups.lock().expect("the group cache lock");
     if groups.0 != generation {
         *groups = (generation, Vec::new());
     }
     groups.1.retain(|(of, _)| *of != facet);
-    groups.1.push((facet, std::sync::Arc::clone(&found)));
+    groups.1.push((facet, Arc::clone(&found)));
     Ok(found)
 }
