@@ -1351,7 +1351,24 @@ impl Store {
         facet: Facet,
         buyer: Option<&OrgId>,
     ) -> Result<Vec<GroupStats>, StoreError> {
+        let mut groups = self.group_stats_by(&[facet], buyer).await?;
+        Ok(groups.pop().unwrap_or_default())
+    }
+
+    /// [`Store::group_stats_of`] for up to four facets at once, in their order: one pass over
+    /// the processes and one over their suppliers, grouped by every facet together and then
+    /// added up per facet (counts and sums add; a supplier's awards add across groups).
+    pub async fn group_stats_by(
+        &self,
+        facets: &[Facet],
+        buyer: Option<&OrgId>,
+    ) -> Result<Vec<Vec<GroupStats>>, StoreError> {
+        assert!(facets.len() <= 4, "at most four facets at once");
+        /// The four keys, then the process count and the sums.
         type Row = (
+            String,
+            String,
+            String,
             String,
             i64,
             Option<f64>,
@@ -1360,70 +1377,91 @@ impl Store {
             Option<i64>,
             Option<i64>,
         );
-        let column = facet.column();
+        type SupplierRow = (String, String, String, String, String, i64);
+        // Each facet's key as text ('' when missing); unused places are ''.
+        let keys: Vec<String> = (0..4)
+            .map(|place| match facets.get(place) {
+                Some(facet) => format!("COALESCE(CAST({} AS TEXT), '')", facet.column()),
+                None => "''".to_string(),
+            })
+            .collect();
+        let named = keys
+            .iter()
+            .enumerate()
+            .map(|(place, key)| format!("{key} AS k{}", place + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let keys = keys.join(", ");
         let buyer = buyer.map_or("", OrgId::as_str);
-        let (rows, suppliers): (Vec<Row>, Vec<(String, i64)>) =
+        let (rows, suppliers): (Vec<Row>, Vec<SupplierRow>) =
             with_pool!(self, |pool, Db, _begin| {
                 let rows = sqlx::query_as::<Db, Row>(AssertSqlSafe(format!(
-                    "SELECT COALESCE(CAST({column} AS TEXT), ''), COUNT(*), \
-                 SUM(CASE WHEN value_currency = 'KGS' THEN value_amount END), \
-                 CAST(SUM(CASE WHEN bids > 0 THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN bids = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN ocid IN (SELECT id FROM flag_results WHERE grp = 'ocid') \
-                   THEN 1 ELSE 0 END) AS BIGINT) \
-                 FROM process_summaries WHERE ($1 = '' OR buyer_id = $1) GROUP BY {column} \
-                 ORDER BY COALESCE(CAST({column} AS TEXT), '')"
+                    "SELECT {keys}, COUNT(*), \
+                     SUM(CASE WHEN value_currency = 'KGS' THEN value_amount END), \
+                     CAST(SUM(CASE WHEN bids > 0 THEN 1 ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN bids = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN method = 'direct' THEN 1 ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(CASE WHEN ocid IN (SELECT id FROM flag_results WHERE grp = 'ocid') \
+                       THEN 1 ELSE 0 END) AS BIGINT) \
+                     FROM process_summaries WHERE ($1 = '' OR buyer_id = $1) \
+                     GROUP BY 1, 2, 3, 4"
                 )))
                 .bind(buyer)
                 .fetch_all(pool)
                 .await?;
-                // Each group's awards per supplier, most first: the group's key repeats.
-                let suppliers = sqlx::query_as::<Db, (String, i64)>(AssertSqlSafe(format!(
-                    "SELECT grp, COUNT(*) FROM ( \
-                   SELECT COALESCE(CAST({column} AS TEXT), '') AS grp, \
-                     parties.organisation_id AS supplier \
+                let suppliers = sqlx::query_as::<Db, SupplierRow>(AssertSqlSafe(format!(
+                    "SELECT k1, k2, k3, k4, supplier, COUNT(*) FROM ( \
+                   SELECT {named}, parties.organisation_id AS supplier \
                    FROM process_summaries \
                    JOIN process_parties parties ON parties.ocid = process_summaries.ocid \
                      AND parties.role = 'supplier' \
                    WHERE ($1 = '' OR buyer_id = $1) \
-                 ) awards GROUP BY grp, supplier ORDER BY grp, COUNT(*) DESC"
+                 ) awards GROUP BY k1, k2, k3, k4, supplier"
                 )))
                 .bind(buyer)
                 .fetch_all(pool)
                 .await?;
                 (rows, suppliers)
             });
-        // Per key: every award, and those of the three suppliers with the most.
-        let mut awards: HashMap<String, (i64, i64, usize)> = HashMap::new();
-        for (key, count) in suppliers {
-            let (all, top, seen) = awards.entry(key).or_default();
-            *all += count;
-            if *seen < 3 {
-                *top += count;
-                *seen += 1;
+        let key_of = |keys: [&String; 4], place: usize| keys[place].clone();
+        let mut all = Vec::with_capacity(facets.len());
+        for place in 0..facets.len() {
+            let mut groups: std::collections::BTreeMap<String, GroupStats> =
+                std::collections::BTreeMap::new();
+            for (a, b, c, d, processes, value, with_bids, single_bid, direct, flagged) in &rows {
+                let key = key_of([a, b, c, d], place);
+                let group = groups.entry(key.clone()).or_insert_with(|| GroupStats {
+                    key,
+                    ..GroupStats::default()
+                });
+                group.processes += processes;
+                group.value_kgs += value.unwrap_or(0.0);
+                group.with_bids += with_bids.unwrap_or(0);
+                group.single_bid += single_bid.unwrap_or(0);
+                group.direct += direct.unwrap_or(0);
+                group.flagged += flagged.unwrap_or(0);
             }
+            // Each group's awards per supplier, then its three suppliers with the most.
+            let mut awards: HashMap<(String, &str), i64> = HashMap::new();
+            for (a, b, c, d, supplier, count) in &suppliers {
+                *awards
+                    .entry((key_of([a, b, c, d], place), supplier))
+                    .or_default() += count;
+            }
+            let mut per_group: HashMap<String, Vec<i64>> = HashMap::new();
+            for ((key, _), count) in awards {
+                per_group.entry(key).or_default().push(count);
+            }
+            for (key, mut counts) in per_group {
+                counts.sort_unstable_by(|a, b| b.cmp(a));
+                if let Some(group) = groups.get_mut(&key) {
+                    group.awards = counts.iter().sum();
+                    group.top_supplier_awards = counts.iter().take(3).sum();
+                }
+            }
+            all.push(groups.into_values().collect());
         }
-        Ok(rows
-            .into_iter()
-            .map(
-                |(key, processes, value, with_bids, single_bid, direct, flagged)| {
-                    let (awards, top_supplier_awards, _) =
-                        awards.get(&key).copied().unwrap_or_default();
-                    GroupStats {
-                        key,
-                        processes,
-                        value_kgs: value.unwrap_or(0.0),
-                        with_bids: with_bids.unwrap_or(0),
-                        single_bid: single_bid.unwrap_or(0),
-                        direct: direct.unwrap_or(0),
-                        flagged: flagged.unwrap_or(0),
-                        awards,
-                        top_supplier_awards,
-                    }
-                },
-            )
-            .collect())
+        Ok(all)
     }
 
     /// The organisations a buyer's processes were awarded to (or, for a supplier, the buyers

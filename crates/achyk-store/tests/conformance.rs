@@ -1784,10 +1784,10 @@ fn awarded(ocid: &str, region: &str, suppliers: &[&str]) -> Value {
     )
 }
 
-/// By hand: Chüy has six processes and six awards (A won two; B, C, D and E one each, C and D
-/// on one two-lot process), so its three busiest suppliers hold 2 + 1 + 1 = 4 of 6 awards; Osh
-/// has one award. Two Chüy processes are flagged, one of them twice; a buyer's flag is not a
-/// process's.
+/// By hand: Chüy has seven processes and seven awards (A won three; B, C, D and E one each, C
+/// and D on one two-lot process), so its three busiest suppliers hold 3 + 1 + 1 = 5 of 7
+/// awards; Osh has one award. Two Chüy processes are flagged, one of them twice; a buyer's flag
+/// is not a process's.
 async fn analytics_groups_count_flagged_processes_and_top_suppliers(db: &TestDb) {
     let store = db
         .store()
@@ -1801,6 +1801,14 @@ async fn analytics_groups_count_flagged_processes_and_top_suppliers(db: &TestDb)
         awarded("ocds-g-c5", "KG-C", &["E"]),
         awarded("ocds-g-c6", "KG-C", &[]),
         awarded("ocds-g-o1", "KG-O", &["A"]),
+        // A's third Chüy award, in another year and by another method: the groups of several
+        // facets at once must add it to A's other two.
+        {
+            let mut release = awarded("ocds-g-c7", "KG-C", &["A"]);
+            release["date"] = json!("2023-05-01T00:00:00Z");
+            release["tender"]["procurementMethod"] = json!("direct");
+            release
+        },
     ];
     import(&store, "groups.json", &package(&releases)).await;
     let flag = |group: &str, id: &str, code: &str| achyk_store::StoredFlag {
@@ -1837,5 +1845,21 @@ async fn analytics_groups_count_flagged_processes_and_top_suppliers(db: &TestDb)
             )
         })
         .collect();
-    assert_eq!(found, [("KG-C", 6, 2, 6, 4), ("KG-O", 1, 0, 1, 1)]);
+    assert_eq!(found, [("KG-C", 7, 2, 7, 5), ("KG-O", 1, 0, 1, 1)]);
+    // Several facets at once give what each gives alone.
+    let facets = [Facet::Year, Facet::Region, Facet::Method];
+    let together = store.group_stats_by(&facets, None).await.unwrap();
+    for (facet, groups) in facets.iter().zip(&together) {
+        assert_eq!(
+            *groups,
+            store.group_stats(*facet).await.unwrap(),
+            "{facet:?}"
+        );
+    }
+    let methods: Vec<(&str, i64, i64)> = together[2]
+        .iter()
+        .map(|group| (group.key.as_str(), group.awards, group.top_supplier_awards))
+        .collect();
+    // No method given: A won c1, c2 and o1, the other four one each.
+    assert_eq!(methods, [("", 7, 5), ("direct", 1, 1)]);
 }

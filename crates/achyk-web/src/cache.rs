@@ -106,38 +106,50 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The analytics groups of every process, per facet: (facet, groups).
-type Groups = Vec<(achyk_store::Facet, Arc<Vec<achyk_store::GroupStats>>)>;
+/// The facets analytics groups by, grouped together in one pass.
+const ANALYTICS_FACETS: [achyk_store::Facet; 4] = [
+    achyk_store::Facet::Region,
+    achyk_store::Facet::Method,
+    achyk_store::Facet::Category,
+    achyk_store::Facet::Year,
+];
 
-/// The analytics groups of every process, per facet, kept while the data generation lasts:
-/// the same for every language and measure, and a grouping of the whole database each.
+/// The analytics groups of every process, in the order of [`ANALYTICS_FACETS`].
+type Groups = Arc<Vec<Vec<achyk_store::GroupStats>>>;
+
+/// The analytics groups of every process, kept while the data generation lasts: the same for
+/// every language and measure, and a grouping of the whole database.
 #[derive(Default)]
 pub struct GroupCache {
     /// The generation they were grouped under, and the groups.
-    groups: Mutex<(i64, Groups)>,
+    groups: Mutex<Option<(i64, Groups)>>,
 }
 
-/// [`achyk_store::Store::group_stats`] for `facet`, from the cache when the data has not moved
-/// on since.
+/// [`achyk_store::Store::group_stats`] for `facet` (one of [`ANALYTICS_FACETS`]), from the
+/// cache when the data has not moved on since.
 pub async fn group_stats(
     state: &AppState,
     facet: achyk_store::Facet,
-) -> Result<Arc<Vec<achyk_store::GroupStats>>, achyk_store::StoreError> {
+) -> Result<Vec<achyk_store::GroupStats>, achyk_store::StoreError> {
+    let place = ANALYTICS_FACETS
+        .iter()
+        .position(|of| *of == facet)
+        .expect("analytics group by these facets only");
     let (generation, _) = state.store.page_generation().await?;
-    {
-        let groups = state.groups.groups.lock().expect("the group cache lock");
-        if groups.0 == generation
-            && let Some((_, found)) = groups.1.iter().find(|(of, _)| *of == facet)
-        {
-            return Ok(Arc::clone(found));
+    let kept = state
+        .groups
+        .groups
+        .lock()
+        .expect("the group cache lock")
+        .clone();
+    let groups = match kept {
+        Some((kept_under, groups)) if kept_under == generation => groups,
+        _ => {
+            let groups = Arc::new(state.store.group_stats_by(&ANALYTICS_FACETS, None).await?);
+            *state.groups.groups.lock().expect("the group cache lock") =
+                Some((generation, Arc::clone(&groups)));
+            groups
         }
-    }
-    let found = Arc::new(state.store.group_stats(facet).await?);
-    let mut groups = state.groups.groups.lock().expect("the group cache lock");
-    if groups.0 != generation {
-        *groups = (generation, Vec::new());
-    }
-    groups.1.retain(|(of, _)| *of != facet);
-    groups.1.push((facet, Arc::clone(&found)));
-    Ok(found)
+    };
+    Ok(groups[place].clone())
 }

@@ -210,7 +210,7 @@ pub async fn page(
         })
         .collect();
     let map = map::render(&values, &measure_label);
-    let mut regions_sorted = by_region.to_vec();
+    let mut regions_sorted = by_region.clone();
     // Most first; groups without the measure (a share of nothing) last.
     let sort_value = |group: &GroupStats| measure.of(group).unwrap_or(f64::NEG_INFINITY);
     regions_sorted.sort_by(|a, b| {
@@ -233,8 +233,7 @@ pub async fn page(
     ] {
         let mut groups = crate::cache::group_stats(&state, facet)
             .await
-            .map_err(store_error)?
-            .to_vec();
+            .map_err(store_error)?;
         if facet != Facet::Year {
             groups.sort_by(|a, b| b.value_kgs.total_cmp(&a.value_kgs).then(a.key.cmp(&b.key)));
         }
