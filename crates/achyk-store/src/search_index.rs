@@ -490,6 +490,11 @@ impl SearchIndex {
         self.loaded.read().expect("the index lock").generation
     }
 
+    /// How many processes the index holds (its live rows).
+    pub(crate) fn processes(&self) -> usize {
+        self.loaded.read().expect("the index lock").live.count()
+    }
+
     /// Whether more rows are dead than live, so that loading the index afresh would halve it.
     pub(crate) fn wants_reload(&self) -> bool {
         let loaded = self.loaded.read().expect("the index lock");

@@ -174,6 +174,11 @@ impl Store {
         self
     }
 
+    /// How many processes the in-memory search index holds so far (`None` without one).
+    pub fn search_index_processes(&self) -> Option<usize> {
+        self.search_index.as_ref().map(|index| index.processes())
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,

@@ -356,8 +356,20 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Serves the site on `listener` until the process ends.
+/// Serves the site on `listener` until the process ends. The search index starts loading at
+/// once, in the background, so that the first visitor's search does not wait for all of it.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let first = achyk_store::SearchParams {
+            per_page: 1,
+            skip_facets: true,
+            ..Default::default()
+        };
+        if let Err(error) = store.search(&first).await {
+            eprintln!("achyk: the search index did not load: {error}");
+        }
+    });
     axum::serve(listener, router(state)).await
 }
 
@@ -378,6 +390,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     let metrics = &state.metrics;
     let processes = state.store.count_compiled_releases().await.unwrap_or(-1);
+    let indexed = state
+        .store
+        .search_index_processes()
+        .map_or(-1, |processes| processes as i64);
     let body = format!(
         "# HELP achyk_http_requests_total HTTP requests answered.\n\
          # TYPE achyk_http_requests_total counter\n\
@@ -393,7 +409,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
          achyk_uptime_seconds {}\n\
          # HELP achyk_processes Contracting processes stored.\n\
          # TYPE achyk_processes gauge\n\
-         achyk_processes {processes}\n",
+         achyk_processes {processes}\n\
+         # HELP achyk_search_index_processes Processes the in-memory search index holds.\n\
+         # TYPE achyk_search_index_processes gauge\n\
+         achyk_search_index_processes {indexed}\n",
         metrics.requests.load(Ordering::Relaxed),
         metrics.client_errors.load(Ordering::Relaxed),
         metrics.server_errors.load(Ordering::Relaxed),

@@ -712,6 +712,51 @@ async fn process_pages_are_kept_until_the_data_changes() {
     assert_eq!(with_cookie, changed);
 }
 
+/// The server loads its search index as it starts, before anyone searches, and says how far
+/// it got in `/metrics`.
+#[tokio::test]
+async fn the_search_index_loads_as_the_server_starts() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = common::sample_store(directory.path())
+        .await
+        .with_search_index();
+    let state = AppState::new(store.clone());
+    let metric = || {
+        let app = router(state.clone());
+        async move {
+            let response = app
+                .oneshot(
+                    Request::builder()
+                        .uri("/metrics")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            String::from_utf8(bytes.to_vec())
+                .unwrap()
+                .lines()
+                .find_map(|line| line.strip_prefix("achyk_search_index_processes "))
+                .map(str::to_string)
+        }
+    };
+    assert_eq!(metric().await.as_deref(), Some("0"), "nothing searched yet");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    tokio::spawn(achyk_web::serve(state.clone(), listener));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.search_index_processes() != Some(3) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index never loaded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(metric().await.as_deref(), Some("3"));
+}
+
 /// Analytics are grouped once per data generation, and an import shows in them at once.
 #[tokio::test]
 async fn analytics_follow_an_import() {
