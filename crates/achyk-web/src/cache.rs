@@ -27,6 +27,53 @@ const LARGEST: usize = 1 << 20;
 #[derive(Default)]
 pub struct PageCache {
     pages: Mutex<Pages>,
+    generations: GenerationCheck,
+}
+
+/// Asks the database for its data generation on behalf of many requests at once. A request
+/// takes the answer of a question asked after it arrived (so an import committed before the
+/// request is always seen), but requests that arrive while a question is out share the next
+/// one: under load, one round trip answers a whole queue instead of one each.
+#[derive(Default)]
+struct GenerationCheck {
+    /// Numbers arrivals and questions, in one order.
+    clock: std::sync::atomic::AtomicU64,
+    /// Held while a question is out; waiters queue on it in order.
+    asking: tokio::sync::Mutex<()>,
+    /// The last answer and the clock when its question was asked.
+    last: Mutex<Option<(u64, (i64, i64))>>,
+    /// Questions asked so far.
+    asked: std::sync::atomic::AtomicU64,
+}
+
+impl GenerationCheck {
+    async fn generation(
+        &self,
+        store: &achyk_store::Store,
+    ) -> Result<(i64, i64), achyk_store::StoreError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let arrived = self.clock.fetch_add(1, SeqCst);
+        let _asking = self.asking.lock().await;
+        if let Some((asked_at, answer)) = *self.last.lock().expect("the generation lock")
+            && asked_at > arrived
+        {
+            return Ok(answer);
+        }
+        let asked_at = self.clock.fetch_add(1, SeqCst);
+        self.asked.fetch_add(1, SeqCst);
+        let answer = store.page_generation().await?;
+        *self.last.lock().expect("the generation lock") = Some((asked_at, answer));
+        Ok(answer)
+    }
+}
+
+/// How many times the page cache has asked the database for its data generation.
+pub(crate) fn generation_questions(state: &AppState) -> u64 {
+    state
+        .pages
+        .generations
+        .asked
+        .load(std::sync::atomic::Ordering::SeqCst)
 }
 
 #[derive(Default)]
@@ -54,7 +101,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     if !cacheable(&request) {
         return next.run(request).await;
     }
-    let Ok(generation) = state.store.page_generation().await else {
+    let Ok(generation) = state.pages.generations.generation(&state.store).await else {
         return next.run(request).await;
     };
     let path = request.uri().path();

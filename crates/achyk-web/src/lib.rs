@@ -390,6 +390,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     let metrics = &state.metrics;
     let processes = state.store.count_compiled_releases().await.unwrap_or(-1);
+    let checks = cache::generation_questions(&state);
     let indexed = state
         .store
         .search_index_processes()
@@ -412,7 +413,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
          achyk_processes {processes}\n\
          # HELP achyk_search_index_processes Processes the in-memory search index holds.\n\
          # TYPE achyk_search_index_processes gauge\n\
-         achyk_search_index_processes {indexed}\n",
+         achyk_search_index_processes {indexed}\n\
+         # HELP achyk_page_generation_checks_total Times kept pages were checked against the database's data generation (one check answers every request queued behind it).\n\
+         # TYPE achyk_page_generation_checks_total counter\n\
+         achyk_page_generation_checks_total {checks}\n",
         metrics.requests.load(Ordering::Relaxed),
         metrics.client_errors.load(Ordering::Relaxed),
         metrics.server_errors.load(Ordering::Relaxed),

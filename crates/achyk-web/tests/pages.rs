@@ -757,6 +757,50 @@ async fn the_search_index_loads_as_the_server_starts() {
     assert_eq!(metric().await.as_deref(), Some("3"));
 }
 
+/// Requests for kept pages that arrive together share the question to the database whether
+/// the data changed, and each still gets the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_page_requests_share_the_generation_check() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = common::sample_store(directory.path()).await;
+    let app = router(AppState::new(store));
+    let get = |path: &'static str| {
+        let app = app.clone();
+        async move {
+            let response = app
+                .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            String::from_utf8(bytes.to_vec()).unwrap()
+        }
+    };
+    let checks = || async {
+        get("/metrics")
+            .await
+            .lines()
+            .find_map(|line| line.strip_prefix("achyk_page_generation_checks_total "))
+            .map(|count| count.parse::<u64>().unwrap())
+            .unwrap()
+    };
+    let page = get("/en/tenders/ocds-h7i0z4-240201550").await;
+    let before = checks().await;
+    let requests: Vec<_> = (0..64)
+        .map(|_| tokio::spawn(get("/en/tenders/ocds-h7i0z4-240201550")))
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap(), page);
+    }
+    let asked = checks().await - before;
+    assert!(
+        (1..32).contains(&asked),
+        "64 requests at once asked {asked} times"
+    );
+}
+
 /// Analytics are grouped once per data generation, and an import shows in them at once.
 #[tokio::test]
 async fn analytics_follow_an_import() {
