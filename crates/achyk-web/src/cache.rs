@@ -6,7 +6,8 @@
 //! Only `GET /{lang}/tenders/{ocid}` and `GET /{lang}/projects/{id}` answers with status 200
 //! are kept; the key is the path, and for a project page also the day in Bishkek (its delay
 //! counts until today). At most [`ENTRIES`] pages are kept; past that the cache starts again
-//! empty.
+//! empty. Whether the data moved on is asked of the database for every request, but requests
+//! arriving together share one question ([`GenerationCheck`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
