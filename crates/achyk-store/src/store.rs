@@ -1120,17 +1120,17 @@ impl Store {
         let patterns = patterns(params.text.as_deref().unwrap_or(""));
         let per_page = i64::from(params.per_page.clamp(1, 200));
         let offset = i64::from(params.page) * per_page;
-        let search_condition = self.text_condition();
         Ok(with_pool!(self, |pool, Db, _begin| {
             // " WHERE …" with every filter but `skip`'s.
             let push_filters = |query: &mut QueryBuilder<Db>, skip: Option<Facet>| {
                 query.push(" WHERE 1 = 1");
                 // Words never hold `%`, `_` or `\\` (the tokenizer splits there), so the
-                // patterns need no escape clause, which FTS5's trigram index would not take.
+                // patterns need no escape clause. No text index: word searches over every
+                // process go to the in-memory index, and the ones that come here are mostly
+                // within one organisation's processes, which its filter picks first.
                 for pattern in &patterns {
-                    query.push(search_condition);
+                    query.push(" AND search_text LIKE ");
                     query.push_bind(pattern.clone());
-                    query.push(")");
                 }
                 let text_filters = [
                     (Facet::Region, &params.region),
@@ -1266,17 +1266,6 @@ impl Store {
             index.apply(changed, current, flags);
         }
         Ok(())
-    }
-
-    /// The condition a word's pattern is bound into (then closed by `)`): FTS5's trigram
-    /// table on SQLite, a pg_trgm index on the column on PostgreSQL; both answer the same LIKE.
-    fn text_condition(&self) -> &'static str {
-        match self.backend() {
-            Backend::Sqlite => {
-                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
-            }
-            Backend::Postgres => " AND (search_text LIKE ",
-        }
     }
 
     /// [`Store::search`] through the in-memory index: brought up to date first (by one search
