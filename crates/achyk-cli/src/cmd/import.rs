@@ -1,8 +1,8 @@
 //! `achyk import [--db URL] FILE...`: stores publications and recomputes the processes they
 //! change.
 //!
-//! A reader thread parses and hashes the input ([`achyk_store::Ingest`]) while this thread
-//! stores the batches it hands over; then the changed processes are recompiled. Every step is
+//! A reader thread reads the input and has its releases parsed and hashed on every core
+//! ([`achyk_store::Ingest::push_all`]) while this thread stores the batches it hands over; then the changed processes are recompiled. Every step is
 //! a transaction that leaves the database consistent, so a crash or `kill -9` anywhere loses
 //! nothing and duplicates nothing: running the same command again finishes the job.
 
