@@ -9,11 +9,14 @@
 //! previous package, and an [`IngestWarning`] says so if the package then declares others.
 //!
 //! Everything here is synchronous and pure, so it can run on the reader's thread: parsing and
-//! hashing happen there, off the thread that talks to the database.
+//! hashing happen there, off the thread that talks to the database. [`Ingest::push_all`] takes
+//! a run of events at once and parses and hashes their releases on all cores, then hands out
+//! exactly what pushing them one by one would.
 
 use std::fmt;
 
 use achyk_ocds::{Event, ItemKind, Location};
+use rayon::prelude::*;
 
 use crate::model::NewRelease;
 
@@ -65,6 +68,27 @@ pub enum Ingested {
     Warning(IngestWarning),
 }
 
+/// An event with its release (if it is one) already parsed and hashed.
+enum Prepared {
+    Release {
+        bytes: usize,
+        parsed: Result<NewRelease, Rejection>,
+    },
+    Other(Event),
+}
+
+impl Prepared {
+    fn of(event: Event) -> Prepared {
+        match event {
+            Event::Item(item) if item.kind == ItemKind::Release => Prepared::Release {
+                bytes: item.json.len(),
+                parsed: NewRelease::parse(item.json, item.location, Vec::new()),
+            },
+            event => Prepared::Other(event),
+        }
+    }
+}
+
 /// Collects a reader's events into batches of releases; see the module documentation.
 pub struct Ingest {
     batch_size: usize,
@@ -110,28 +134,52 @@ impl Ingest {
 
     /// Takes one event of the source named `source`.
     pub fn push(&mut self, event: Event, out: &mut dyn FnMut(Ingested)) {
+        self.push_prepared(Prepared::of(event), out);
+    }
+
+    /// Takes several events in input order, as many calls of [`Ingest::push`] would, and
+    /// hands out the same; their releases are parsed and hashed in parallel first.
+    pub fn push_all(&mut self, events: Vec<Event>, out: &mut dyn FnMut(Ingested)) {
+        let prepared: Vec<Prepared> = events.into_par_iter().map(Prepared::of).collect();
+        for prepared in prepared {
+            self.push_prepared(prepared, out);
+        }
+    }
+
+    fn push_prepared(&mut self, prepared: Prepared, out: &mut dyn FnMut(Ingested)) {
+        let event = match prepared {
+            Prepared::Release { bytes, parsed } => {
+                let location = match &parsed {
+                    Ok(release) => &release.location,
+                    Err(rejection) => &rejection.location,
+                };
+                if self.source.as_str() != &*location.source {
+                    self.source = location.source.to_string();
+                }
+                self.releases_read += 1;
+                match parsed {
+                    Ok(release) => {
+                        self.pending.push(release);
+                        self.pending_bytes += bytes;
+                        if self.pending_bytes > self.max_pending_bytes {
+                            self.flushed_early = true;
+                            let extensions = self.last_extensions.clone();
+                            self.release_pending(&extensions, out);
+                        }
+                    }
+                    Err(rejection) => self.reject(rejection, out),
+                }
+                return;
+            }
+            Prepared::Other(event) => event,
+        };
         match event {
             Event::Item(item) => {
                 if self.source.as_str() != &*item.location.source {
                     self.source = item.location.source.to_string();
                 }
                 match item.kind {
-                    ItemKind::Release => {
-                        self.releases_read += 1;
-                        let bytes = item.json.len();
-                        match NewRelease::parse(item.json, item.location, Vec::new()) {
-                            Ok(release) => {
-                                self.pending.push(release);
-                                self.pending_bytes += bytes;
-                                if self.pending_bytes > self.max_pending_bytes {
-                                    self.flushed_early = true;
-                                    let extensions = self.last_extensions.clone();
-                                    self.release_pending(&extensions, out);
-                                }
-                            }
-                            Err(rejection) => self.reject(rejection, out),
-                        }
-                    }
+                    ItemKind::Release => unreachable!("releases are prepared above"),
                     ItemKind::Project => out(Ingested::Project {
                         json: item.json,
                         location: item.location,
@@ -377,6 +425,53 @@ mod tests {
             rejections[2]
         );
         assert_eq!(batches(&out).concat().len(), 1);
+    }
+
+    #[test]
+    fn pushing_events_in_runs_hands_out_what_pushing_them_one_by_one_does() {
+        let lots = "https://example.org/ocds_lots_extension/v1.1.5/extension.json";
+        let unknown = "https://example.org/ocds_unheard_of_extension/extension.json";
+        let events = || {
+            let mut events = vec![
+                release(0, "a"),
+                Event::Item(Item {
+                    kind: ItemKind::Release,
+                    json: r#"{"ocid":"x","id":"1"}"#.into(),
+                    location: location(1),
+                }),
+                release(2, "b"),
+                package(&[lots]),
+                Event::Issue(InputIssue {
+                    location: location(3),
+                    ocid: None,
+                    path: None,
+                    message: "broken JSON".into(),
+                }),
+            ];
+            events.extend((4..40).map(|index| release(index, "c")));
+            events.push(package(&[lots, unknown]));
+            events.extend((40..45).map(|index| release(index, "d")));
+            events
+        };
+        let one_by_one = run(4, 300, events());
+        for run_length in [1, 3, 7, 64] {
+            let mut ingest = Ingest::with_max_pending_bytes(4, 300);
+            let mut out = Vec::new();
+            let mut events = events();
+            while !events.is_empty() {
+                let rest = events.split_off(run_length.min(events.len()));
+                ingest.push_all(events, &mut |ingested| out.push(ingested));
+                events = rest;
+            }
+            ingest.finish(&mut |ingested| out.push(ingested));
+            assert_eq!(
+                format!("{out:?}"),
+                format!("{one_by_one:?}"),
+                "runs of {run_length}"
+            );
+            assert_eq!(ingest.releases_read, 44);
+            assert_eq!(ingest.rejected, 2);
+        }
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub(crate) struct ProcessOutput {
     pub latest: (i64, i64),
     pub warnings: Vec<(String, String)>,
     pub parties: Vec<ProcessParty>,
+    /// Each party's JSON text, in `parties`' order: made here, on the worker threads, rather
+    /// than by the one thread that writes to the database.
+    pub party_texts: Vec<String>,
     /// The normalised compiled release, when the store has a normaliser.
     pub normalised: Option<NormalisedProcess>,
     pub summary: ProcessSummary,
@@ -185,6 +188,10 @@ fn recompute_one(
             .and_then(|normalised| normalised.region.clone()),
         (latest_date.clone(), latest.0),
     );
+    let party_texts = parties
+        .iter()
+        .map(|party| serde_json::to_string(&party.json).expect("a JSON value serialises"))
+        .collect();
     let compiled_json = merged.json;
     ProcessOutput {
         ocid: process.ocid,
@@ -194,6 +201,7 @@ fn recompute_one(
         latest,
         warnings,
         parties,
+        party_texts,
         normalised,
         summary,
     }

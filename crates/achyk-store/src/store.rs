@@ -360,7 +360,7 @@ impl Store {
                 let write_previous = async {
                     match merged.take() {
                         Some((outputs, marks)) => {
-                            self.write_processes(&outputs, &marks).await.map(Some)
+                            self.write_processes(outputs, &marks).await.map(Some)
                         }
                         None => Ok(None),
                     }
@@ -380,7 +380,7 @@ impl Store {
                 merged = Some((outputs, marks));
             }
             if let Some((outputs, marks)) = merged.take() {
-                let written = self.write_processes(&outputs, &marks).await?;
+                let written = self.write_processes(outputs, &marks).await?;
                 progress(written.processes);
                 summary.absorb(written);
             }
@@ -450,33 +450,56 @@ impl Store {
         Ok(processes)
     }
 
+    /// Writes a merged batch in one transaction. Takes the outputs so that their large texts
+    /// (compiled and normalised releases) are handed to the driver rather than copied, and
+    /// drops what is left off this thread: this thread and the connection's are the one
+    /// serial chain of a recompute, while the merge has cores to spare.
     async fn write_processes(
         &self,
-        outputs: &[ProcessOutput],
+        mut outputs: Vec<ProcessOutput>,
         marks: &[(String, i64)],
     ) -> Result<RecomputeSummary, StoreError> {
         let now = unix_now();
+        let compiled_texts: Vec<String> = outputs
+            .iter_mut()
+            .map(|output| std::mem::take(&mut output.compiled_json))
+            .collect();
+        let normalised_texts: Vec<String> = outputs
+            .iter_mut()
+            .filter_map(|output| output.normalised.as_mut())
+            .map(|normalised| std::mem::take(&mut normalised.json))
+            .collect();
+        let summary = self
+            .write_outputs(&outputs, compiled_texts, normalised_texts, marks, now)
+            .await;
+        rayon::spawn(move || drop(outputs));
+        summary
+    }
+
+    /// [`Store::write_processes`]'s transaction, with the large texts taken out of `outputs`
+    /// (`normalised_texts` in the order of the outputs that have a normalised release).
+    async fn write_outputs(
+        &self,
+        outputs: &[ProcessOutput],
+        compiled_texts: Vec<String>,
+        normalised_texts: Vec<String>,
+        marks: &[(String, i64)],
+        now: i64,
+    ) -> Result<RecomputeSummary, StoreError> {
         // One row per organisation: the party as it appears in the latest process (by date,
         // then ocid) of this batch; the upsert keeps it only if it is later than the stored one.
-        let mut organisations: HashMap<&OrgId, (&ProcessOutput, &crate::parties::ProcessParty)> =
-            HashMap::new();
+        let mut organisations: HashMap<&OrgId, (&ProcessOutput, usize)> = HashMap::new();
         for output in outputs {
-            for party in &output.parties {
-                let entry = organisations.entry(&party.id).or_insert((output, party));
+            for (index, party) in output.parties.iter().enumerate() {
+                let entry = organisations.entry(&party.id).or_insert((output, index));
                 if (output.latest, &output.ocid) > (entry.0.latest, &entry.0.ocid) {
-                    *entry = (output, party);
+                    *entry = (output, index);
                 }
             }
         }
-        let mut organisations: Vec<(&OrgId, (&ProcessOutput, &crate::parties::ProcessParty))> =
+        let mut organisations: Vec<(&OrgId, (&ProcessOutput, usize))> =
             organisations.into_iter().collect();
         organisations.sort_by(|a, b| a.0.cmp(b.0));
-        let organisation_json: Vec<String> = organisations
-            .iter()
-            .map(|(_, (_, party))| {
-                serde_json::to_string(&party.json).expect("a JSON value serialises")
-            })
-            .collect();
         let roles: Vec<(&str, &str, &str)> = outputs
             .iter()
             .flat_map(|output| {
@@ -520,17 +543,21 @@ impl Store {
 
         let organisations_written = with_pool!(self, |pool, Db, begin| {
             let mut tx = pool.begin_with(begin).await?;
+            let mut compiled_texts = compiled_texts.into_iter();
             for chunk in outputs.chunks(ROWS_PER_STATEMENT) {
                 let mut query = QueryBuilder::<Db>::new(
                     "INSERT INTO compiled_releases (ocid, json, release_count, latest_date, updated_at) ",
                 );
-                query.push_values(chunk, |mut row, output| {
-                    row.push_bind(output.ocid.as_str())
-                        .push_bind(output.compiled_json.as_str())
-                        .push_bind(output.release_count)
-                        .push_bind(output.latest_date.as_str())
-                        .push_bind(now);
-                });
+                query.push_values(
+                    chunk.iter().zip(compiled_texts.by_ref()),
+                    |mut row, (output, text)| {
+                        row.push_bind(output.ocid.as_str())
+                            .push_bind(text)
+                            .push_bind(output.release_count)
+                            .push_bind(output.latest_date.as_str())
+                            .push_bind(now);
+                    },
+                );
                 query.push(
                     " ON CONFLICT (ocid) DO UPDATE SET json = excluded.json, release_count = excluded.release_count, \
                      latest_date = excluded.latest_date, updated_at = excluded.updated_at",
@@ -558,17 +585,21 @@ impl Store {
                 .iter()
                 .filter(|output| output.normalised.is_some())
                 .collect();
+            let mut normalised_texts = normalised_texts.into_iter();
             for chunk in normalised.chunks(ROWS_PER_STATEMENT) {
                 let mut query = QueryBuilder::<Db>::new(
                     "INSERT INTO normalised_releases (ocid, json, region, updated_at) ",
                 );
-                query.push_values(chunk, |mut row, output| {
-                    let normalised = output.normalised.as_ref().expect("filtered above");
-                    row.push_bind(output.ocid.as_str())
-                        .push_bind(normalised.json.as_str())
-                        .push_bind(normalised.region.as_deref())
-                        .push_bind(now);
-                });
+                query.push_values(
+                    chunk.iter().zip(normalised_texts.by_ref()),
+                    |mut row, (output, text)| {
+                        let normalised = output.normalised.as_ref().expect("filtered above");
+                        row.push_bind(output.ocid.as_str())
+                            .push_bind(text)
+                            .push_bind(normalised.region.as_deref())
+                            .push_bind(now);
+                    },
+                );
                 // Two recomputes of one process at once (two imports) write the same row.
                 query.push(
                     " ON CONFLICT (ocid) DO UPDATE SET json = excluded.json, region = excluded.region, \
@@ -621,29 +652,26 @@ impl Store {
                 query.build().execute(&mut *tx).await?;
             }
             let mut organisations_written = 0;
-            for (chunk_number, chunk) in organisations.chunks(ROWS_PER_STATEMENT).enumerate() {
-                let offset = chunk_number * ROWS_PER_STATEMENT;
+            for chunk in organisations.chunks(ROWS_PER_STATEMENT) {
                 let mut query = QueryBuilder::<Db>::new(
                     "INSERT INTO organisations (id, name, identifier_scheme, identifier_id, legal_name, json, \
                      seen_seconds, seen_nanos, seen_ocid, updated_at, name_ky, region) ",
                 );
-                query.push_values(
-                    chunk.iter().enumerate(),
-                    |mut row, (index, (id, (output, party)))| {
-                        row.push_bind(id.as_str())
-                            .push_bind(party.name.as_deref())
-                            .push_bind(party.identifier_scheme.as_deref())
-                            .push_bind(party.identifier_id.as_deref())
-                            .push_bind(party.legal_name.as_deref())
-                            .push_bind(organisation_json[offset + index].as_str())
-                            .push_bind(output.latest.0)
-                            .push_bind(output.latest.1)
-                            .push_bind(output.ocid.as_str())
-                            .push_bind(now)
-                            .push_bind(party.name_ky.as_deref())
-                            .push_bind(party.region.as_deref());
-                    },
-                );
+                query.push_values(chunk.iter(), |mut row, (id, (output, index))| {
+                    let party = &output.parties[*index];
+                    row.push_bind(id.as_str())
+                        .push_bind(party.name.as_deref())
+                        .push_bind(party.identifier_scheme.as_deref())
+                        .push_bind(party.identifier_id.as_deref())
+                        .push_bind(party.legal_name.as_deref())
+                        .push_bind(output.party_texts[*index].as_str())
+                        .push_bind(output.latest.0)
+                        .push_bind(output.latest.1)
+                        .push_bind(output.ocid.as_str())
+                        .push_bind(now)
+                        .push_bind(party.name_ky.as_deref())
+                        .push_bind(party.region.as_deref());
+                });
                 query.push(
                     " ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
                      identifier_scheme = excluded.identifier_scheme, identifier_id = excluded.identifier_id, \
@@ -1125,17 +1153,17 @@ impl Store {
         let patterns = patterns(params.text.as_deref().unwrap_or(""));
         let per_page = i64::from(params.per_page.clamp(1, 200));
         let offset = i64::from(params.page) * per_page;
-        let search_condition = self.text_condition();
         Ok(with_pool!(self, |pool, Db, _begin| {
             // " WHERE …" with every filter but `skip`'s.
             let push_filters = |query: &mut QueryBuilder<Db>, skip: Option<Facet>| {
                 query.push(" WHERE 1 = 1");
                 // Words never hold `%`, `_` or `\\` (the tokenizer splits there), so the
-                // patterns need no escape clause, which FTS5's trigram index would not take.
+                // patterns need no escape clause. No text index: word searches over every
+                // process go to the in-memory index, and the ones that come here are mostly
+                // within one organisation's processes, which its filter picks first.
                 for pattern in &patterns {
-                    query.push(search_condition);
+                    query.push(" AND search_text LIKE ");
                     query.push_bind(pattern.clone());
-                    query.push(")");
                 }
                 let text_filters = [
                     (Facet::Region, &params.region),
@@ -1273,17 +1301,6 @@ impl Store {
             index.apply(changed, current, flags, afresh);
         }
         Ok(())
-    }
-
-    /// The condition a word's pattern is bound into (then closed by `)`): FTS5's trigram
-    /// table on SQLite, a pg_trgm index on the column on PostgreSQL; both answer the same LIKE.
-    fn text_condition(&self) -> &'static str {
-        match self.backend() {
-            Backend::Sqlite => {
-                " AND rowid IN (SELECT rowid FROM process_search WHERE process_search.search_text LIKE "
-            }
-            Backend::Postgres => " AND (search_text LIKE ",
-        }
     }
 
     /// [`Store::search`] through the in-memory index: brought up to date first (by one search

@@ -1,8 +1,8 @@
 //! `achyk import [--db URL] FILE...`: stores publications and recomputes the processes they
 //! change.
 //!
-//! A reader thread parses and hashes the input ([`achyk_store::Ingest`]) while this thread
-//! stores the batches it hands over; then the changed processes are recompiled. Every step is
+//! A reader thread reads the input and has its releases parsed and hashed on every core
+//! ([`achyk_store::Ingest::push_all`]) while this thread stores the batches it hands over; then the changed processes are recompiled. Every step is
 //! a transaction that leaves the database consistent, so a crash or `kill -9` anywhere loses
 //! nothing and duplicates nothing: running the same command again finishes the job.
 
@@ -187,6 +187,9 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Events handed to the ingest at once (see [`Ingest::push_all`]).
+const PARSE_RUN: usize = 64;
+
 /// Reads every input on this (the reader's) thread and hands batches over.
 fn read_inputs(inputs: Vec<(String, Box<dyn Read + Send>)>, sender: mpsc::SyncSender<Message>) {
     let mut ingest = Ingest::new(IMPORT_BATCH_SIZE);
@@ -195,11 +198,20 @@ fn read_inputs(inputs: Vec<(String, Box<dyn Read + Send>)>, sender: mpsc::SyncSe
         let _ = sender.send(Message::Ingested(ingested));
     };
     for (name, reader) in inputs {
+        // Events go to the ingest in runs, so that their releases are parsed and hashed on
+        // every core: one thread alone would hold the storing back.
+        let mut events: Vec<achyk_ocds::Event> = Vec::with_capacity(PARSE_RUN);
         let result = achyk_ocds::read_publication(
             &name,
             BufReader::with_capacity(1 << 20, reader),
-            &mut |event| ingest.push(event, &mut send),
+            &mut |event| {
+                events.push(event);
+                if events.len() >= PARSE_RUN {
+                    ingest.push_all(std::mem::take(&mut events), &mut send);
+                }
+            },
         );
+        ingest.push_all(events, &mut send);
         if let Err(error) = result {
             let _ = sender.send(Message::Failed(
                 anyhow::Error::new(error).context(format!("cannot read {name}")),
