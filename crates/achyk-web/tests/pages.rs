@@ -712,6 +712,20 @@ async fn process_pages_are_kept_until_the_data_changes() {
     assert_eq!(with_cookie, changed);
 }
 
+/// The body of a GET of `path`, which must answer 200.
+async fn body_of(app: &axum::Router, path: &str) -> String {
+    let response = app
+        .clone()
+        .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
 /// The server loads its search index as it starts, before anyone searches, and says how far
 /// it got in `/metrics`.
 #[tokio::test]
@@ -721,27 +735,13 @@ async fn the_search_index_loads_as_the_server_starts() {
         .await
         .with_search_index();
     let state = AppState::new(store.clone());
-    let metric = || {
-        let app = router(state.clone());
-        async move {
-            let response = app
-                .oneshot(
-                    Request::builder()
-                        .uri("/metrics")
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            String::from_utf8(bytes.to_vec())
-                .unwrap()
-                .lines()
-                .find_map(|line| line.strip_prefix("achyk_search_index_processes "))
-                .map(str::to_string)
-        }
+    let app = router(state.clone());
+    let metric = || async {
+        body_of(&app, "/metrics")
+            .await
+            .lines()
+            .find_map(|line| line.strip_prefix("achyk_search_index_processes "))
+            .map(str::to_string)
     };
     assert_eq!(metric().await.as_deref(), Some("0"), "nothing searched yet");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -766,17 +766,7 @@ async fn concurrent_page_requests_share_the_generation_check() {
     let app = router(AppState::new(store));
     let get = |path: &'static str| {
         let app = app.clone();
-        async move {
-            let response = app
-                .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::OK);
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            String::from_utf8(bytes.to_vec()).unwrap()
-        }
+        async move { body_of(&app, path).await }
     };
     let checks = || async {
         get("/metrics")
@@ -807,28 +797,13 @@ async fn analytics_follow_an_import() {
     let directory = tempfile::tempdir().unwrap();
     let store = common::sample_store(directory.path()).await;
     let app = router(AppState::new(store.clone()));
-    let talas = || {
-        let app = app.clone();
-        async move {
-            let response = app
-                .oneshot(
-                    Request::builder()
-                        .uri("/en/analytics")
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            let page = String::from_utf8(bytes.to_vec()).unwrap();
-            select(&page, "#regions-table tbody th")
-                .into_iter()
-                .zip(rows_of(&page, "#regions-table tbody tr"))
-                .find(|(region, _)| region == "Talas Region")
-                .map(|(_, cells)| cells[0].clone())
-        }
+    let talas = || async {
+        let page = body_of(&app, "/en/analytics").await;
+        select(&page, "#regions-table tbody th")
+            .into_iter()
+            .zip(rows_of(&page, "#regions-table tbody tr"))
+            .find(|(region, _)| region == "Talas Region")
+            .map(|(_, cells)| cells[0].clone())
     };
     assert_eq!(talas().await.as_deref(), Some("1"));
     assert_eq!(talas().await.as_deref(), Some("1"), "again, from the cache");
