@@ -198,32 +198,88 @@ fn every_form_gives_the_same_output() {
 #[test]
 fn output_does_not_depend_on_threads_or_spilling() {
     let dir = tempfile::tempdir().unwrap();
-    // About 4 MB of releases, so that a 1 MB budget spills several runs.
-    let file = write(dir.path(), "releases.jsonl", &jsonl(&releases(2500)));
+    // About 20,000 releases (14 MB): from a file only where each release is, is kept (about
+    // 65 bytes each), so that a 1 MB budget spills; from standard input, the texts are kept, and
+    // spill several runs.
+    let lines = jsonl(&releases(8000));
+    let file = write(dir.path(), "releases.jsonl", &lines);
     let baseline = run(achyk()
         .arg("compile")
         .arg(&file)
         .env("RAYON_NUM_THREADS", "1"));
     assert!(baseline.status.success());
     assert!(!baseline.stdout.is_empty());
-    for (threads, memory) in [("4", "160"), ("2", "1"), ("1", "1")] {
-        let output = run(achyk()
-            .arg("compile")
-            .arg(&file)
-            .env("RAYON_NUM_THREADS", threads)
-            .env("ACHYK_COMPILE_MEMORY_MB", memory));
+    for (threads, memory, piped) in [
+        ("4", "160", false),
+        ("2", "1", false),
+        ("1", "1", false),
+        ("2", "1", true),
+    ] {
+        let output = if piped {
+            let mut child = achyk()
+                .args(["compile", "-"])
+                .env("RAYON_NUM_THREADS", threads)
+                .env("ACHYK_COMPILE_MEMORY_MB", memory)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let input = lines.clone();
+            let feeding = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+            let output = child.wait_with_output().unwrap();
+            feeding.join().unwrap();
+            output
+        } else {
+            run(achyk()
+                .arg("compile")
+                .arg(&file)
+                .env("RAYON_NUM_THREADS", threads)
+                .env("ACHYK_COMPILE_MEMORY_MB", memory))
+        };
         assert!(output.status.success());
         assert_eq!(
             output.stdout, baseline.stdout,
-            "threads {threads}, memory {memory} MB"
+            "threads {threads}, memory {memory} MB, piped: {piped}"
         );
         let spilled = String::from_utf8_lossy(&output.stderr).contains("sorted runs spilled");
         assert_eq!(
             spilled,
             memory == "1",
-            "spilling with a budget of {memory} MB"
+            "spilling with a budget of {memory} MB, piped: {piped}"
         );
     }
+}
+
+/// Releases are read again from their file by offset, so the offsets must hold whatever
+/// surrounds the lines: a byte order mark, indents, blank lines, CRLF line ends.
+#[test]
+fn json_lines_read_again_by_offset_give_the_same_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let releases = releases(60);
+    let plain = write(dir.path(), "plain.jsonl", &jsonl(&releases));
+    let mut odd = b"\xEF\xBB\xBF".to_vec();
+    for (position, release) in releases.iter().enumerate() {
+        odd.extend_from_slice(b" \t".repeat(position % 3).as_slice());
+        serde_json::to_writer(&mut odd, release).unwrap();
+        odd.extend_from_slice(if position % 2 == 0 {
+            b"\r\n"
+        } else {
+            b"  \n\n"
+        });
+    }
+    let odd = write(dir.path(), "odd.jsonl", &odd);
+    let reference = run(achyk().arg("compile").arg(&plain));
+    assert!(reference.status.success());
+    assert_eq!(stdout_lines(&reference).len(), 60);
+    let output = run(achyk().arg("compile").arg(&odd));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.stdout, reference.stdout);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::read::scan::{find_quote_or_backslash, find_structural};
+use crate::read::scan::{find_quote_or_backslash, find_string_special, find_structural};
 
 /// Nesting deeper than this is refused (as `serde_json` does), so that hostile input cannot
 /// exhaust the stack.
@@ -85,6 +85,8 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         text,
         bytes: text.as_bytes(),
         position: 0,
+        members: Vec::new(),
+        items: Vec::new(),
     };
     parser.skip_whitespace();
     let node = parser.value(0)?;
@@ -99,6 +101,10 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     position: usize,
+    /// The members and items of the objects and arrays being read, nested ones above the
+    /// outer ones: each container is then allocated once, at its exact size.
+    members: Vec<(Cow<'a, str>, Node<'a>)>,
+    items: Vec<Node<'a>>,
 }
 
 impl<'a> Parser<'a> {
@@ -124,7 +130,7 @@ impl<'a> Parser<'a> {
             None => return Err(self.error("unexpected end of input")),
             Some(b'{') => {
                 self.position += 1;
-                let mut members = Vec::new();
+                let first = self.members.len();
                 self.skip_whitespace();
                 if self.bytes.get(self.position) == Some(&b'}') {
                     self.position += 1;
@@ -135,8 +141,11 @@ impl<'a> Parser<'a> {
                             return Err(self.error("expected a member name"));
                         }
                         let key_start = self.position;
-                        self.string()?;
-                        let key = unescape(&self.text[key_start..self.position]);
+                        let key = if self.string()? {
+                            unescape(&self.text[key_start..self.position])
+                        } else {
+                            Cow::Borrowed(&self.text[key_start + 1..self.position - 1])
+                        };
                         self.skip_whitespace();
                         if self.bytes.get(self.position) != Some(&b':') {
                             return Err(self.error("expected `:`"));
@@ -144,7 +153,7 @@ impl<'a> Parser<'a> {
                         self.position += 1;
                         self.skip_whitespace();
                         let value = self.value(depth + 1)?;
-                        members.push((key, value));
+                        self.members.push((key, value));
                         self.skip_whitespace();
                         match self.bytes.get(self.position) {
                             Some(b',') => self.position += 1,
@@ -156,18 +165,19 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                Body::Object(members)
+                Body::Object(self.members.drain(first..).collect())
             }
             Some(b'[') => {
                 self.position += 1;
-                let mut items = Vec::new();
+                let first = self.items.len();
                 self.skip_whitespace();
                 if self.bytes.get(self.position) == Some(&b']') {
                     self.position += 1;
                 } else {
                     loop {
                         self.skip_whitespace();
-                        items.push(self.value(depth + 1)?);
+                        let item = self.value(depth + 1)?;
+                        self.items.push(item);
                         self.skip_whitespace();
                         match self.bytes.get(self.position) {
                             Some(b',') => self.position += 1,
@@ -179,7 +189,7 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
-                Body::Array(items)
+                Body::Array(self.items.drain(first..).collect())
             }
             Some(b'"') => {
                 self.string()?;
@@ -250,17 +260,20 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Skips a string, checking its escapes; `position` is at its opening quote.
-    fn string(&mut self) -> Result<(), SyntaxError> {
+    /// Skips a string, checking its escapes; `position` is at its opening quote. Tells whether
+    /// the string has escapes.
+    fn string(&mut self) -> Result<bool, SyntaxError> {
         self.position += 1;
+        let mut escaped = false;
         loop {
             match self.bytes.get(self.position) {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
                     self.position += 1;
-                    return Ok(());
+                    return Ok(escaped);
                 }
                 Some(b'\\') => {
+                    escaped = true;
                     self.position += 1;
                     match self.bytes.get(self.position) {
                         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
@@ -280,10 +293,7 @@ impl<'a> Parser<'a> {
                 Some(_) => {
                     // Skip to the next quote, backslash or control character at once.
                     let rest = &self.bytes[self.position..];
-                    let skip = rest
-                        .iter()
-                        .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
-                        .unwrap_or(rest.len());
+                    let skip = find_string_special(rest).unwrap_or(rest.len());
                     self.position += skip.max(1);
                 }
             }

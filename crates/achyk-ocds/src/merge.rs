@@ -37,6 +37,8 @@ use crate::json::{self, Body, Kind, Node};
 use crate::release::parse_instant;
 use crate::rules::{MergeRules, Rule, RuleNode};
 
+mod direct;
+
 type FastHash = foldhash::fast::FixedState;
 
 /// Something odd met while merging one process; the merge still produces a result.
@@ -113,6 +115,17 @@ enum Mode {
 }
 
 fn merge_texts<S: AsRef<str>>(texts: &[S], rules: &MergeRules, mode: Mode) -> MergedText {
+    merge_texts_by(texts, rules, mode, true)
+}
+
+/// [`merge_texts`]; a compiled release is built by the direct merge ([`direct`]) when the
+/// input allows it and `direct` is true, else by flatten and unflatten (tests compare the two).
+fn merge_texts_by<S: AsRef<str>>(
+    texts: &[S],
+    rules: &MergeRules,
+    mode: Mode,
+    direct: bool,
+) -> MergedText {
     let mut warnings = Vec::new();
     let mut releases: Vec<Node<'_>> = Vec::with_capacity(texts.len());
     for text in texts {
@@ -147,6 +160,12 @@ fn merge_texts<S: AsRef<str>>(texts: &[S], rules: &MergeRules, mode: Mode) -> Me
         .unwrap_or_default();
     for warning in &mut warnings {
         warning.ocid.clone_from(&ocid);
+    }
+    if mode == Mode::Compiled
+        && direct
+        && let Some(json) = direct::compile(&releases, &rules.root)
+    {
+        return MergedText { json, warnings };
     }
 
     let mut state = State::new(mode, ocid);
@@ -1213,6 +1232,172 @@ mod tests {
 
     fn rules() -> MergeRules {
         MergeRules::for_extensions(&[])
+    }
+
+    /// A small deterministic generator (xorshift64*), so that a failure can be replayed.
+    struct Random(u64);
+
+    impl Random {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
+        }
+        fn pick<'p>(&mut self, choices: &[&'p str]) -> &'p str {
+            choices[self.below(choices.len())]
+        }
+    }
+
+    /// JSON text of a random value for the member `key`, `depth` levels deep at most, drawing
+    /// on names and identifiers that collide in the ways the merge treats specially. When
+    /// `tame`, each name always holds the same shape and identifiers are strings or integers,
+    /// as in most real data (the direct merge's case).
+    fn random_value(random: &mut Random, depth: usize, tame: bool, key: &str, out: &mut String) {
+        const SCALARS: &[&str] = &[
+            "1",
+            "1.0",
+            "\"s\"",
+            "null",
+            "true",
+            "\"\\u0031\"",
+            "-0",
+            "[1, 2]",
+            "[]",
+        ];
+        const KEYS: &[&str] = &[
+            "a",
+            "b",
+            "\\u0062",
+            "id",
+            "tender",
+            "items",
+            "awards",
+            "parties",
+            "roles",
+            "value",
+            "additionalClassifications",
+            "title",
+        ];
+        const IDS: &[&str] = &[
+            "\"1\"",
+            "1",
+            "\"a\"",
+            "\"\\u0061\"",
+            "1.0",
+            "true",
+            "null",
+            "-0",
+            "0",
+            "{}",
+            "\"2\"",
+        ];
+        const TAME_IDS: &[&str] = &["\"1\"", "\"a\"", "\"\\u0061\"", "\"2\"", "3", "-0"];
+        let choice = if tame {
+            match key {
+                "tender" | "value" => 5,
+                "items" | "awards" | "parties" => 9,
+                _ => 0,
+            }
+        } else if depth == 0 {
+            0
+        } else {
+            random.below(10)
+        };
+        match choice {
+            0..=3 => out.push_str(random.pick(SCALARS)),
+            _ if depth == 0 => out.push_str(if choice < 7 { "{}" } else { "[]" }),
+            4..=6 => {
+                out.push('{');
+                for position in 0..random.below(4) {
+                    if position > 0 {
+                        out.push_str(", ");
+                    }
+                    let key = random.pick(KEYS);
+                    out.push('"');
+                    out.push_str(key);
+                    out.push_str("\": ");
+                    random_value(random, depth - 1, tame, key, out);
+                }
+                out.push('}');
+            }
+            _ => {
+                out.push('[');
+                for position in 0..random.below(4) {
+                    if position > 0 {
+                        out.push(',');
+                    }
+                    if !tame && random.below(12) == 0 {
+                        random_value(random, depth - 1, tame, key, out);
+                        continue;
+                    }
+                    out.push('{');
+                    let mut members = 0;
+                    if random.below(5) > 0 {
+                        out.push_str("\"id\": ");
+                        out.push_str(random.pick(if tame { TAME_IDS } else { IDS }));
+                        members += 1;
+                    }
+                    for _ in 0..random.below(3) {
+                        if members > 0 {
+                            out.push(',');
+                        }
+                        members += 1;
+                        let key = random.pick(KEYS);
+                        out.push('"');
+                        out.push_str(key);
+                        out.push_str("\": ");
+                        random_value(random, depth - 1, tame, key, out);
+                    }
+                    out.push('}');
+                }
+                out.push(']');
+            }
+        }
+    }
+
+    fn random_release(random: &mut Random, number: usize, tame: bool) -> String {
+        let mut out = format!(
+            r#"{{"ocid": "o", "id": "{number}", "date": "2020-01-0{}T00:00:00Z", "tag": ["tender"]"#,
+            1 + random.below(3)
+        );
+        for _ in 0..random.below(5) {
+            let key = random.pick(&["tender", "awards", "parties", "a", "b", "ocid", "tag"]);
+            out.push_str(", \"");
+            out.push_str(key);
+            out.push_str("\": ");
+            random_value(random, 4, tame, key, &mut out);
+        }
+        out.push('}');
+        out
+    }
+
+    #[test]
+    fn direct_merge_equals_flatten_and_unflatten() {
+        let rule_sets = [rules(), MergeRules::none()];
+        let mut random = Random(0x9E37_79B9_7F4A_7C15);
+        let mut direct = 0;
+        for case in 0..20_000 {
+            let releases: Vec<String> = (0..1 + random.below(4))
+                .map(|number| random_release(&mut random, number, case % 4 < 2))
+                .collect();
+            let rules = &rule_sets[case % 2];
+            let general = merge_texts_by(&releases, rules, Mode::Compiled, false);
+            let fast = merge_texts_by(&releases, rules, Mode::Compiled, true);
+            assert_eq!(fast, general, "case {case}: {releases:#?}");
+            let nodes: Vec<Node<'_>> = releases
+                .iter()
+                .map(|text| json::parse(text).unwrap())
+                .collect();
+            if direct::compile(&nodes, &rules.root).is_some() {
+                direct += 1;
+            }
+        }
+        // Both routes were exercised.
+        assert!(
+            direct > 2_000 && direct < 18_000,
+            "{direct} merged directly"
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub enum Rule {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleNode {
     pub rule: Option<Rule>,
-    pub children: HashMap<String, RuleNode>,
+    /// Looked up for every member of every release merged, so with a fast hash (the names
+    /// come from the schema; input only looks them up).
+    pub children: HashMap<String, RuleNode, foldhash::fast::FixedState>,
 }
 
 /// Merge rules for a whole release.

@@ -316,6 +316,7 @@ mod tests {
             kind: ItemKind::Release,
             json: format!(r#"{{"ocid":"{ocid}","id":"{index}","date":"2020-01-01T00:00:00Z"}}"#),
             location: location(index),
+            offset: None,
         })
     }
 
@@ -392,6 +393,7 @@ mod tests {
             kind: ItemKind::Release,
             json: r#"{"ocid":"x","id":"1"}"#.into(),
             location: location(0),
+            offset: None,
         });
         let issue = Event::Issue(InputIssue {
             location: location(1),
@@ -403,6 +405,7 @@ mod tests {
             kind: ItemKind::CompiledRelease,
             json: r#"{"ocid":"y","id":"y-1","date":"2020-01-01T00:00:00Z"}"#.into(),
             location: location(2),
+            offset: None,
         });
         let out = run(
             10,

@@ -1,15 +1,17 @@
 //! `achyk compile`: one compiled (or versioned) release per ocid, as JSON Lines, in ocid order.
 //!
-//! Releases are gathered as JSON text keyed by (ocid, input position). While they fit in the
-//! memory budget they stay in memory; past it, sorted runs are spilled to a temporary folder and
-//! merged back, so peak memory does not depend on how many ocids the input holds. Processes are
-//! then merged in parallel, in batches, and written in ocid order, so the output does not depend
-//! on the number of threads.
+//! Releases are gathered keyed by (ocid, input position): as where they are in their file when
+//! they are lines of an uncompressed regular file (they are read again when their process is
+//! merged), otherwise as JSON text. While they fit in the memory budget they stay in memory;
+//! past it, sorted runs are spilled to a temporary folder and merged back, so peak memory does
+//! not depend on how many ocids the input holds. Processes are then merged in parallel, in
+//! batches, and written in ocid order, so the output does not depend on the number of threads.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,12 +45,86 @@ struct Entry {
     ocid: String,
     position: u64,
     kind: ItemKind,
-    json: String,
+    text: Text,
+}
+
+/// The JSON text of a merge input, or where to read it again.
+enum Text {
+    Held(String),
+    /// `length` bytes at `offset` in the input file numbered `file`.
+    InFile {
+        file: u32,
+        offset: u64,
+        length: u64,
+    },
 }
 
 impl Entry {
+    /// The length of the JSON text, held or not: how much work merging it is.
+    fn text_length(&self) -> usize {
+        match &self.text {
+            Text::Held(json) => json.len(),
+            &Text::InFile { length, .. } => length as usize,
+        }
+    }
+
+    /// How much memory the entry takes.
     fn size(&self) -> usize {
-        self.ocid.len() + self.json.len() + 48
+        self.ocid.len()
+            + 48
+            + match &self.text {
+                Text::Held(json) => json.len(),
+                Text::InFile { .. } => 0,
+            }
+    }
+}
+
+/// The input files that are read again when their processes are merged (regular files), by
+/// their number in the command line, with their length and modification time when first
+/// opened, to tell if one changed meanwhile.
+#[derive(Default)]
+pub struct Rereadable {
+    files: Vec<Option<(File, u64, Option<std::time::SystemTime>)>>,
+}
+
+impl Rereadable {
+    fn text<'t>(&self, text: &'t Text) -> anyhow::Result<std::borrow::Cow<'t, str>> {
+        match text {
+            Text::Held(json) => Ok(std::borrow::Cow::Borrowed(json)),
+            &Text::InFile {
+                file,
+                offset,
+                length,
+            } => {
+                let (handle, _, _) = self.files[file as usize]
+                    .as_ref()
+                    .expect("only rereadable files are referred to");
+                let mut bytes = vec![0; length as usize];
+                handle
+                    .read_exact_at(&mut bytes, offset)
+                    .context("cannot read an input file again")?;
+                Ok(std::borrow::Cow::Owned(String::from_utf8(bytes).map_err(
+                    |_| anyhow::anyhow!("an input file changed while it was compiled"),
+                )?))
+            }
+        }
+    }
+
+    /// Fails if a file reread changed since it was first opened.
+    fn check_unchanged(&self, files: &[PathBuf]) -> anyhow::Result<()> {
+        for (path, file) in files.iter().zip(&self.files) {
+            let Some((handle, length, modified)) = file else {
+                continue;
+            };
+            let metadata = handle.metadata()?;
+            if metadata.len() != *length || metadata.modified().ok() != *modified {
+                anyhow::bail!(
+                    "{} changed while it was compiled; the output may be wrong",
+                    path.display()
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -82,7 +158,7 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.files.clone()
     };
-    gather(&files, &mut sorter, &mut gathered)?;
+    let rereadable = gather(&files, &mut sorter, &mut gathered)?;
 
     let (rules, unknown) =
         MergeRules::for_extension_urls(gathered.extensions.iter().map(String::as_str));
@@ -96,7 +172,8 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
         versioned: args.versioned,
         package: args.package,
     };
-    merge_and_write(sorter, &rules, mode, &gathered.extensions)?;
+    merge_and_write(sorter, &rules, mode, &gathered.extensions, &rereadable)?;
+    rereadable.check_unchanged(&files)?;
 
     if gathered.rejected > 0 {
         eprintln!(
@@ -116,6 +193,7 @@ fn merge_and_write(
     rules: &MergeRules,
     mode: Mode,
     extensions: &[String],
+    rereadable: &Rereadable,
 ) -> anyhow::Result<()> {
     let (batch_sender, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<Entry>>>(2);
     let (output_sender, outputs) = std::sync::mpsc::sync_channel::<Vec<Output>>(2);
@@ -128,11 +206,19 @@ fn merge_and_write(
             })
         });
         let writing = scope.spawn(move || write_outputs(outputs, mode, extensions));
+        let mut merging = Ok(());
         for batch in batches {
-            let merged: Vec<Output> = batch
+            let merged = batch
                 .into_par_iter()
-                .map(|group| merge_group(group, rules, mode))
-                .collect();
+                .map(|group| merge_group(group, rules, mode, rereadable))
+                .collect::<anyhow::Result<Vec<Output>>>();
+            let merged = match merged {
+                Ok(merged) => merged,
+                Err(error) => {
+                    merging = Err(error);
+                    break;
+                }
+            };
             if output_sender.send(merged).is_err() {
                 break;
             }
@@ -145,7 +231,7 @@ fn merge_and_write(
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the grouping thread panicked")));
         // A failed write (a closed pipe) stops the grouping too; report the write's error.
-        written.and(grouped)
+        merging.and(written).and(grouped)
     })
 }
 
@@ -203,41 +289,65 @@ fn write_outputs(
 const CHUNK_EVENTS: usize = 4096;
 
 /// Reads every input on one thread while this one finds each item's ocid (in parallel, chunk by
-/// chunk) and hands the items to the sorter, in input order.
-fn gather(files: &[PathBuf], sorter: &mut Sorter, gathered: &mut Gathered) -> anyhow::Result<()> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Event>>(8);
+/// chunk) and hands the items to the sorter, in input order. Returns the files whose releases
+/// are to be read again.
+fn gather(
+    files: &[PathBuf],
+    sorter: &mut Sorter,
+    gathered: &mut Gathered,
+) -> anyhow::Result<Rereadable> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<Event>)>(8);
+    let (reread_sender, reread) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || -> anyhow::Result<()> {
-            for file in files {
+            for (number, file) in files.iter().enumerate() {
                 let name = file.display().to_string();
                 let reader: Box<dyn Read> = if name == "-" {
                     Box::new(io::stdin().lock())
                 } else {
-                    Box::new(File::open(file).with_context(|| format!("cannot open {name}"))?)
+                    let handle = File::open(file).with_context(|| format!("cannot open {name}"))?;
+                    let metadata = handle
+                        .metadata()
+                        .with_context(|| format!("cannot read {name}"))?;
+                    if metadata.is_file() {
+                        let again = handle
+                            .try_clone()
+                            .with_context(|| format!("cannot read {name}"))?;
+                        let _ = reread_sender
+                            .send((number, (again, metadata.len(), metadata.modified().ok())));
+                    }
+                    Box::new(handle)
                 };
                 let mut chunk = Vec::with_capacity(CHUNK_EVENTS);
                 let mut receiver_gone = false;
                 let mut sink = |event: Event| {
                     chunk.push(event);
                     if chunk.len() >= CHUNK_EVENTS && !receiver_gone {
-                        receiver_gone = sender.send(std::mem::take(&mut chunk)).is_err();
+                        receiver_gone = sender.send((number, std::mem::take(&mut chunk))).is_err();
                     }
                 };
                 read_publication(&name, BufReader::with_capacity(1 << 20, reader), &mut sink)
                     .with_context(|| format!("cannot read {name}"))?;
-                if !chunk.is_empty() && sender.send(chunk).is_err() {
+                if !chunk.is_empty() && sender.send((number, chunk)).is_err() {
                     return Ok(());
                 }
             }
             Ok(())
         });
+        let mut rereadable = Rereadable::default();
+        rereadable.files.resize_with(files.len(), || None);
         let stderr = io::stderr();
         let mut position = 0u64;
         let mut result = Ok(());
-        for chunk in receiver.iter() {
+        for (number, chunk) in receiver.iter() {
             if result.is_err() {
                 continue;
             }
+            // A file's handle is sent before its first chunk.
+            for (reread_number, file) in reread.try_iter() {
+                rereadable.files[reread_number] = Some(file);
+            }
+            let in_file = rereadable.files[number].is_some();
             let heads: Vec<Option<Head>> = chunk
                 .par_iter()
                 .map(|event| match event {
@@ -257,11 +367,19 @@ fn gather(files: &[PathBuf], sorter: &mut Sorter, gathered: &mut Gathered) -> an
                     (Event::Item(item), Some(Ok(ocid))) => {
                         gathered.releases += 1;
                         position += 1;
+                        let text = match item.offset {
+                            Some(offset) if in_file => Text::InFile {
+                                file: number as u32,
+                                offset,
+                                length: item.json.len() as u64,
+                            },
+                            _ => Text::Held(item.json),
+                        };
                         let entry = Entry {
                             ocid,
                             position,
                             kind: item.kind,
-                            json: item.json,
+                            text,
                         };
                         if let Err(error) = sorter.push(entry) {
                             result = Err(error);
@@ -296,7 +414,7 @@ fn gather(files: &[PathBuf], sorter: &mut Sorter, gathered: &mut Gathered) -> an
         let read_result = reading
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread panicked")));
-        result.and(read_result)
+        result.and(read_result).map(|()| rereadable)
     })
 }
 
@@ -346,19 +464,28 @@ struct Output {
     problem: Option<String>,
 }
 
-fn merge_group(group: Vec<Entry>, rules: &MergeRules, mode: Mode) -> Output {
+fn merge_group(
+    group: Vec<Entry>,
+    rules: &MergeRules,
+    mode: Mode,
+    rereadable: &Rereadable,
+) -> anyhow::Result<Output> {
     let ocid = group
         .first()
         .map(|entry| entry.ocid.clone())
         .unwrap_or_default();
+    let texts = group
+        .iter()
+        .map(|entry| rereadable.text(&entry.text))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut releases: Vec<&str> = Vec::with_capacity(group.len());
     let mut published_compiled = None;
     let mut published_versioned = None;
-    for entry in &group {
+    for (entry, json) in group.iter().zip(&texts) {
         match entry.kind {
-            ItemKind::Release => releases.push(&entry.json),
-            ItemKind::CompiledRelease => published_compiled = Some(minified(&entry.json)),
-            ItemKind::VersionedRelease => published_versioned = Some(minified(&entry.json)),
+            ItemKind::Release => releases.push(json),
+            ItemKind::CompiledRelease => published_compiled = Some(minified(json)),
+            ItemKind::VersionedRelease => published_versioned = Some(minified(json)),
             // Never gathered: projects are left out as they are read.
             ItemKind::Project => {}
         }
@@ -403,21 +530,21 @@ fn merge_group(group: Vec<Entry>, rules: &MergeRules, mode: Mode) -> Output {
             record.push_str(&versioned);
         }
         record.push('}');
-        return Output {
+        return Ok(Output {
             json: Some(record),
             warnings,
             problem: None,
-        };
+        });
     }
     let json = if mode.versioned { versioned } else { compiled };
     let problem = json.is_none().then(|| {
         format!("{ocid}: left out: the input has only a published compiled release, not the releases to version")
     });
-    Output {
+    Ok(Output {
         json,
         warnings,
         problem,
-    }
+    })
 }
 
 /// The JSON text without whitespace between tokens (input may be pretty-printed, output is one
@@ -497,7 +624,7 @@ impl Sorter {
             |group: Vec<Entry>,
              batch: &mut Vec<Vec<Entry>>,
              process: &mut dyn FnMut(Vec<Vec<Entry>>) -> anyhow::Result<()>| {
-                batch_bytes += group.iter().map(Entry::size).sum::<usize>();
+                batch_bytes += group.iter().map(Entry::text_length).sum::<usize>();
                 batch.push(group);
                 if batch_bytes >= BATCH_BYTES {
                     batch_bytes = 0;
@@ -576,8 +703,23 @@ fn write_entry(writer: &mut impl Write, entry: &Entry) -> io::Result<()> {
         ItemKind::VersionedRelease => 2,
         ItemKind::Project => 3,
     }])?;
-    writer.write_all(&(entry.json.len() as u64).to_le_bytes())?;
-    writer.write_all(entry.json.as_bytes())
+    match &entry.text {
+        Text::Held(json) => {
+            writer.write_all(&[0])?;
+            writer.write_all(&(json.len() as u64).to_le_bytes())?;
+            writer.write_all(json.as_bytes())
+        }
+        Text::InFile {
+            file,
+            offset,
+            length,
+        } => {
+            writer.write_all(&[1])?;
+            writer.write_all(&file.to_le_bytes())?;
+            writer.write_all(&offset.to_le_bytes())?;
+            writer.write_all(&length.to_le_bytes())
+        }
+    }
 }
 
 fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
@@ -591,12 +733,27 @@ fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
     reader.read_exact(&mut ocid)?;
     let mut position = [0u8; 8];
     reader.read_exact(&mut position)?;
-    let mut kind = [0u8; 1];
+    let mut kind = [0u8; 2];
     reader.read_exact(&mut kind)?;
-    let mut json_length = [0u8; 8];
-    reader.read_exact(&mut json_length)?;
-    let mut json = vec![0u8; u64::from_le_bytes(json_length) as usize];
-    reader.read_exact(&mut json)?;
+    let text = if kind[1] == 0 {
+        let mut json_length = [0u8; 8];
+        reader.read_exact(&mut json_length)?;
+        let mut json = vec![0u8; u64::from_le_bytes(json_length) as usize];
+        reader.read_exact(&mut json)?;
+        Text::Held(String::from_utf8(json).context("a spilled run is corrupt")?)
+    } else {
+        let mut file = [0u8; 4];
+        reader.read_exact(&mut file)?;
+        let mut offset = [0u8; 8];
+        reader.read_exact(&mut offset)?;
+        let mut length = [0u8; 8];
+        reader.read_exact(&mut length)?;
+        Text::InFile {
+            file: u32::from_le_bytes(file),
+            offset: u64::from_le_bytes(offset),
+            length: u64::from_le_bytes(length),
+        }
+    };
     Ok(Some(Entry {
         ocid: String::from_utf8(ocid).context("a spilled run is corrupt")?,
         position: u64::from_le_bytes(position),
@@ -606,6 +763,6 @@ fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
             2 => ItemKind::VersionedRelease,
             _ => ItemKind::Project,
         },
-        json: String::from_utf8(json).context("a spilled run is corrupt")?,
+        text,
     }))
 }

@@ -117,12 +117,24 @@ impl<'a> Context<'a> {
     }
 
     pub fn item(&mut self, kind: ItemKind, json: String, line: Option<u64>) {
+        self.item_at(kind, json, line, None);
+    }
+
+    /// An item whose text is the input's bytes at `offset`.
+    pub fn item_at(
+        &mut self,
+        kind: ItemKind,
+        json: String,
+        line: Option<u64>,
+        offset: Option<u64>,
+    ) {
         let location = self.location(line);
         self.next_index += 1;
         (self.sink)(Event::Item(Item {
             kind,
             json,
             location,
+            offset,
         }));
     }
 

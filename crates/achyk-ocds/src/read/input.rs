@@ -115,13 +115,13 @@ fn read_body<B: BufRead>(
     mut body: B,
     origin: &Origin,
 ) -> io::Result<()> {
-    let (prefix, form, pending) = detect(&mut body);
+    let (prefix, form, pending, mark) = detect(&mut body);
     let rest: Box<dyn BufRead + '_> = match pending {
         None => Box::new(Cursor::new(prefix).chain(body)),
         Some(error) => Box::new(Cursor::new(prefix).chain(BufReader::new(FailOnce(Some(error))))),
     };
     match form {
-        Form::Lines => match read_lines(context, rest) {
+        Form::Lines => match read_lines(context, rest, (!origin.gzip).then_some(mark)) {
             Ok(()) => Ok(()),
             Err((error, line)) => origin.stop(context, error, Some(line)),
         },

@@ -60,7 +60,8 @@
 //! two cases it describes), whatever the size of a package. When streaming, serde_json walks
 //! the structure (object members, array brackets) while a structural scanner over the same
 //! buffer reads the values themselves (array elements, member values) and serde_json checks
-//! each from a slice; JSON Lines are parsed line by line from a slice.
+//! each from a slice; JSON Lines are read in blocks of lines, whose plain releases (nearly every
+//! line) are found and checked in parallel, each line from a slice, and handed over in order.
 
 use std::sync::Arc;
 
@@ -116,6 +117,10 @@ pub struct Item {
     /// members of a top-level object may be normalised; values are byte-for-byte).
     pub json: String,
     pub location: Location,
+    /// Where `json` starts in the input, in bytes, when `json` is exactly the input's bytes
+    /// there (a line of uncompressed JSON Lines): a caller that can read the input again may
+    /// keep this instead of the text.
+    pub offset: Option<u64>,
 }
 
 /// Metadata of a release package or record package.

@@ -383,6 +383,23 @@ pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
     )
 }
 
+/// The first `"`, `\` or control character (below 0x20), eight bytes at a time: where a
+/// string's plain run ends.
+#[inline]
+pub(crate) fn find_string_special(bytes: &[u8]) -> Option<usize> {
+    find_by_words(
+        bytes,
+        |word| {
+            zero_bytes(word ^ (ONES * u64::from(b'"')))
+                | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+                // A byte below 0x20 borrows when 0x20 is taken from it and has its high bit
+                // clear; as with zero bytes, only bits above the first match may be wrong.
+                | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS)
+        },
+        |byte| byte == b'"' || byte == b'\\' || byte < 0x20,
+    )
+}
+
 /// The first `"`, `{`, `}`, `[` or `]`, eight bytes at a time. Setting bit 0x20 turns `[` and `]`
 /// into `{` and `}` and no other byte into either.
 #[inline]
@@ -477,6 +494,23 @@ mod tests {
             }
         }
         for byte in 0..=255u8 {
+            // Each byte alone, and after a control character, whose borrow could mark it.
+            for before in [b'a', 0x1f, 0] {
+                let mut bytes = [b'a'; 13];
+                bytes[6] = before;
+                bytes[7] = byte;
+                let special = |b: &u8| *b == b'"' || *b == b'\\' || *b < 0x20;
+                assert_eq!(
+                    find_string_special(&bytes),
+                    bytes.iter().position(special),
+                    "{before} {byte}"
+                );
+                assert_eq!(
+                    find_string_special(&bytes[7..]),
+                    bytes[7..].iter().position(special),
+                    "{byte}"
+                );
+            }
             let mut bytes = [b'a'; 11];
             bytes[9] = byte;
             let expected = matches!(byte, b'"' | b'{' | b'}' | b'[' | b']').then_some(9);
