@@ -441,6 +441,7 @@ mod tests {
                     kind: ItemKind::Release,
                     json: r#"{"ocid":"x","id":"1"}"#.into(),
                     location: location(1),
+                    offset: None,
                 }),
                 release(2, "b"),
                 package(&[lots]),
