@@ -643,6 +643,23 @@ async fn every_page_weighs_under_100_kb_compressed() {
     }
 }
 
+/// The sample feed's first page, and its Talas tender (`ocds-h7i0z4-240201550`), to publish
+/// again changed.
+fn talas_tender() -> (serde_json::Value, serde_json::Value) {
+    let feed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
+    let package: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(feed.join("page-1.json")).unwrap()).unwrap();
+    let release = package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|release| release["ocid"] == "ocds-h7i0z4-240201550")
+        .unwrap()
+        .clone();
+    (package, release)
+}
+
 /// A process page is rendered once per data generation: the same page again until an import
 /// changes the data, then the new one at once.
 #[tokio::test]
@@ -680,17 +697,7 @@ async fn process_pages_are_kept_until_the_data_changes() {
     let title = |page: &str| select(page, "h1").join(" ");
 
     // The portal publishes the process again, later, under a new title.
-    let feed =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
-    let mut package: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(feed.join("page-1.json")).unwrap()).unwrap();
-    let mut release = package["releases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|release| release["ocid"] == "ocds-h7i0z4-240201550")
-        .unwrap()
-        .clone();
+    let (mut package, mut release) = talas_tender();
     release["id"] = serde_json::json!("ocds-h7i0z4-240201550-republished");
     release["date"] = serde_json::json!("2024-06-01T09:00:00+06:00");
     release["tender"]["title"] = serde_json::json!("Новое название закупки");
@@ -808,17 +815,7 @@ async fn analytics_follow_an_import() {
     assert_eq!(talas().await.as_deref(), Some("1"));
     assert_eq!(talas().await.as_deref(), Some("1"), "again, from the cache");
     // A second Talas process: the Talas tender under another ocid.
-    let feed =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../achyk-kg/tests/fixtures/feed");
-    let mut package: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(feed.join("page-1.json")).unwrap()).unwrap();
-    let mut release = package["releases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|release| release["ocid"] == "ocds-h7i0z4-240201550")
-        .unwrap()
-        .clone();
+    let (mut package, mut release) = talas_tender();
     release["ocid"] = serde_json::json!("ocds-h7i0z4-240201551");
     release["id"] = serde_json::json!("ocds-h7i0z4-240201551-1");
     package["releases"] = serde_json::json!([release]);
