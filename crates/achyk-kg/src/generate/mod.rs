@@ -70,7 +70,16 @@ pub const SLOW_DECISION_SHARE: f64 = 0.01;
 pub const AWARD_AT_OR_ABOVE_ESTIMATE_SHARE: f64 = 0.01;
 pub const COBIDDING_PAIR_SHARE: f64 = 0.01;
 pub const AWARD_WITHOUT_CONTRACT_SHARE: f64 = 0.01;
-/// Share of all processes that are a near miss of each pattern.
+pub const BID_PRICE_DISPARITY_SHARE: f64 = 0.01;
+pub const FIXED_BID_RATIO_SHARE: f64 = 0.01;
+pub const SHARED_ADDRESS_SHARE: f64 = 0.01;
+pub const MOSTLY_DIRECT_BUYER_SHARE: f64 = 0.02;
+pub const DOMINANT_SUPPLIER_SHARE: f64 = 0.01;
+/// A buyer whose spending is concentrated (R051). Every dominant-supplier group and its near
+/// miss carries this pattern too and counts towards the share, which is all it gets.
+pub const CONCENTRATED_BUYER_SHARE: f64 = 0.02;
+/// Share of all processes that are a near miss of each pattern (but see
+/// [`Pattern::near_miss_share`]).
 pub const NEAR_MISS_SHARE: f64 = 0.01;
 
 /// A split purchase is this many processes (inclusive range) of one buyer, one OKGZ code and
@@ -123,6 +132,44 @@ pub const COBIDDING_PAIR_GROUP: (u64, u64) = (4, 6);
 /// every other one is built, so some are published after the span's last day.
 pub const AWARD_WITHOUT_CONTRACT_DAYS: (u64, u64) = (45, 200);
 pub const RECENT_AWARD_DAYS: (u64, u64) = (10, 25);
+
+/// Bid prices far apart (R022 flags the highest at 3 times the lowest or more): a one-lot
+/// process with three to five bids whose highest is these many times the lowest (a cover bid
+/// far above the estimate); in the near miss, the second range of times.
+pub const BID_PRICE_DISPARITY: (f64, f64) = (3.3, 4.5);
+pub const BID_PRICE_DISPARITY_NEAR: (f64, f64) = (2.4, 2.9);
+/// Bid prices in a fixed proportion (R023, 4 decimals): two suppliers (drawn uniformly, and
+/// bidding nowhere else) bid together on one lot in this many processes (inclusive range), the
+/// price of the one with the greater party id always the same ratio (4 decimals, in this
+/// range) of the other's. The near miss is such a group whose ratio moves by
+/// [`FIXED_BID_RATIO_NEAR_STEP`] (inclusive range, in ten-thousandths) from one process to the
+/// next: equal at 3 decimals or nearly, never at 4.
+pub const FIXED_BID_RATIO_GROUP: (u64, u64) = (2, 3);
+pub const FIXED_BID_RATIO: (f64, f64) = (1.03, 1.15);
+pub const FIXED_BID_RATIO_NEAR_STEP: (u64, u64) = (2, 9);
+/// Bidders at one address (R044): two suppliers (drawn uniformly, bidding nowhere else), the
+/// second registered at the first's address, bid together in this many one-lot processes
+/// (inclusive range). The near miss is such a pair on the same street, house number and all,
+/// in another locality.
+pub const SHARED_ADDRESS_GROUP: (u64, u64) = (2, 3);
+/// A buyer that mostly buys directly (R013 flags a share of 50% or more over at least 10
+/// processes): a buyer (drawn uniformly, with no other process) with this many processes
+/// (inclusive range), all but one to three of them direct contracts. Its near miss has as
+/// many processes, just under half of them direct (4 of 10, 5 of 11, 5 of 12).
+pub const MOSTLY_DIRECT_BUYER_GROUP: (u64, u64) = (10, 12);
+/// A supplier that gets most of one buyer's money (R040 flags a share of 50% or more, for
+/// buyers with 5 processes or more): a buyer (drawn uniformly, with no other process) makes
+/// this many direct contracts (inclusive range), each with another supplier; one supplier
+/// (drawn uniformly, contracting nowhere else) gets this share of the value and the others
+/// equal parts of the rest. The near miss gives it the second share, over five contracts.
+/// Both have a Herfindahl-Hirschman index (R051, flagged at 0.25) of at least 0.272 and carry
+/// [`Pattern::ConcentratedBuyer`].
+pub const DOMINANT_SUPPLIER_GROUP: (u64, u64) = (5, 6);
+pub const DOMINANT_SUPPLIER: (f64, f64) = (0.6, 0.8);
+pub const DOMINANT_SUPPLIER_NEAR: (f64, f64) = (0.44, 0.48);
+/// The near miss of a concentrated buyer: six direct contracts, one supplier with this share
+/// and five with equal parts of the rest: an index of 0.211 to 0.232, under R051's 0.25.
+pub const CONCENTRATED_BUYER_NEAR: (f64, f64) = (0.36, 0.4);
 
 /// Of the competitive processes not planted: no bids at all (re-published unsuccessful).
 pub const UNSUCCESSFUL_RATE: f64 = 0.05;
@@ -273,10 +320,25 @@ pub enum Pattern {
     CobiddingPair,
     /// See [`AWARD_WITHOUT_CONTRACT_DAYS`].
     AwardWithoutContract,
+    /// See [`BID_PRICE_DISPARITY`].
+    BidPriceDisparity,
+    /// See [`FIXED_BID_RATIO_GROUP`]; every process of the group is listed.
+    FixedBidRatio,
+    /// See [`SHARED_ADDRESS_GROUP`]; every process of the group is listed.
+    SharedAddress,
+    /// See [`MOSTLY_DIRECT_BUYER_GROUP`]; every process of the group is listed, with the buyer.
+    MostlyDirectBuyer,
+    /// See [`DOMINANT_SUPPLIER_GROUP`]; every process of the group is listed, with the
+    /// supplier.
+    DominantSupplier,
+    /// A buyer's spending concentrated on few suppliers; planted only by the dominant-supplier
+    /// groups and their near misses. Near miss: see [`CONCENTRATED_BUYER_NEAR`]. Listed with
+    /// the buyer.
+    ConcentratedBuyer,
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 16] = [
+    pub const ALL: [Pattern; 22] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
@@ -293,6 +355,12 @@ impl Pattern {
         Pattern::AwardAtOrAboveEstimate,
         Pattern::CobiddingPair,
         Pattern::AwardWithoutContract,
+        Pattern::BidPriceDisparity,
+        Pattern::FixedBidRatio,
+        Pattern::SharedAddress,
+        Pattern::MostlyDirectBuyer,
+        Pattern::DominantSupplier,
+        Pattern::ConcentratedBuyer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -313,6 +381,12 @@ impl Pattern {
             Pattern::AwardAtOrAboveEstimate => "award_at_or_above_estimate",
             Pattern::CobiddingPair => "cobidding_pair",
             Pattern::AwardWithoutContract => "award_without_contract",
+            Pattern::BidPriceDisparity => "bid_price_disparity",
+            Pattern::FixedBidRatio => "fixed_bid_ratio",
+            Pattern::SharedAddress => "shared_address",
+            Pattern::MostlyDirectBuyer => "mostly_direct_buyer",
+            Pattern::DominantSupplier => "dominant_supplier",
+            Pattern::ConcentratedBuyer => "concentrated_buyer",
         }
     }
 
@@ -335,6 +409,31 @@ impl Pattern {
             Pattern::AwardAtOrAboveEstimate => AWARD_AT_OR_ABOVE_ESTIMATE_SHARE,
             Pattern::CobiddingPair => COBIDDING_PAIR_SHARE,
             Pattern::AwardWithoutContract => AWARD_WITHOUT_CONTRACT_SHARE,
+            Pattern::BidPriceDisparity => BID_PRICE_DISPARITY_SHARE,
+            Pattern::FixedBidRatio => FIXED_BID_RATIO_SHARE,
+            Pattern::SharedAddress => SHARED_ADDRESS_SHARE,
+            Pattern::MostlyDirectBuyer => MOSTLY_DIRECT_BUYER_SHARE,
+            Pattern::DominantSupplier => DOMINANT_SUPPLIER_SHARE,
+            Pattern::ConcentratedBuyer => CONCENTRATED_BUYER_SHARE,
+        }
+    }
+
+    /// The share of all processes that are a near miss of this pattern: a buyer of ten
+    /// processes or more is planted at twice the share, so that a small feed has some.
+    pub fn near_miss_share(self) -> f64 {
+        match self {
+            Pattern::MostlyDirectBuyer => 2.0 * NEAR_MISS_SHARE,
+            _ => NEAR_MISS_SHARE,
+        }
+    }
+
+    /// What the indicator of this pattern flags, as `achyk flags` stores its group: the
+    /// process (`ocid`), or the organisation that `planted.jsonl` names (`buyer`, `tenderer`).
+    pub fn flagged_group(self) -> &'static str {
+        match self {
+            Pattern::MostlyDirectBuyer | Pattern::ConcentratedBuyer => "buyer",
+            Pattern::DominantSupplier => "tenderer",
+            _ => "ocid",
         }
     }
 
@@ -348,17 +447,36 @@ impl Pattern {
                 Pattern::AllButWinnerDisqualified,
                 Pattern::LowestBidDisqualified,
             ],
+            Pattern::DominantSupplier => &[Pattern::ConcentratedBuyer],
+            _ => &[],
+        }
+    }
+
+    /// The patterns a planted process of this pattern carries by construction: a supplier with
+    /// most of a buyer's money makes that buyer's spending concentrated. Listed like
+    /// [`Pattern::carried_by_near_miss`].
+    pub fn carried_by_planted(self) -> &'static [Pattern] {
+        match self {
+            Pattern::DominantSupplier => &[Pattern::ConcentratedBuyer],
             _ => &[],
         }
     }
 
     /// The share of all processes planted with this pattern on purpose: the target share less
-    /// what the near misses of other patterns carry.
+    /// what the plantings and near misses of other patterns carry.
     pub fn own_share(self) -> f64 {
         let carried: f64 = Pattern::ALL
             .iter()
-            .filter(|other| other.carried_by_near_miss().contains(&self))
-            .map(|_| NEAR_MISS_SHARE)
+            .map(|other| {
+                let mut share = 0.0;
+                if other.carried_by_near_miss().contains(&self) {
+                    share += other.near_miss_share();
+                }
+                if other.carried_by_planted().contains(&self) {
+                    share += other.target_share();
+                }
+                share
+            })
             .sum();
         (self.target_share() - carried).max(0.0)
     }
@@ -370,6 +488,10 @@ pub struct Planted {
     pub ocid: String,
     pub pattern: Pattern,
     pub near_miss: bool,
+    /// For a pattern whose indicator flags an organisation ([`Pattern::flagged_group`]): the
+    /// buyer's or the supplier's party id, which the process helps carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
 }
 
 /// The realised statistics of a feed (`summary.json`).
@@ -469,11 +591,13 @@ impl Feed {
         );
         let calendar = Calendar::new(&settings);
         let mut plans = process::plan_processes(&settings, &world, &calendar);
-        world.pair_suppliers = plans
+        world.reserved_suppliers = plans
             .iter()
             .filter_map(|plan| plan.pair)
             .flat_map(|(winner, loser)| [winner, loser])
+            .chain(plans.iter().filter_map(|plan| plan.favoured))
             .collect();
+        process::share_addresses(&plans, &mut world);
         let mut order = Vec::with_capacity(plans.len() * 2);
         let mut tally = Tally::default();
         // Awards without a contract (and their near misses) are dated against the feed's
@@ -522,9 +646,10 @@ impl Feed {
         &self.summary
     }
 
-    /// The processes that carry a planted pattern or a near miss, in planning order (a near
-    /// miss that carries another pattern is listed again as planted with it, see
-    /// [`Pattern::carried_by_near_miss`]).
+    /// The processes that carry a planted pattern or a near miss, in planning order (a process
+    /// that carries another pattern is listed again as planted with it, see
+    /// [`Pattern::carried_by_near_miss`] and [`Pattern::carried_by_planted`]), each with the
+    /// organisation its indicator flags when that is not the process.
     pub fn planted(&self) -> Vec<Planted> {
         self.plans
             .iter()
@@ -537,21 +662,31 @@ impl Feed {
                 let carried: &[Pattern] = if near_miss {
                     pattern.carried_by_near_miss()
                 } else {
-                    &[]
+                    pattern.carried_by_planted()
                 };
-                let mut lines = vec![Planted {
+                let line = |pattern: Pattern, near_miss: bool| Planted {
                     ocid: plan.ocid(),
                     pattern,
                     near_miss,
-                }];
-                lines.extend(carried.iter().map(|&pattern| Planted {
-                    ocid: plan.ocid(),
-                    pattern,
-                    near_miss: false,
-                }));
+                    organisation: self.organisation(plan, pattern),
+                };
+                let mut lines = vec![line(pattern, near_miss)];
+                lines.extend(carried.iter().map(|&pattern| line(pattern, false)));
                 lines
             })
             .collect()
+    }
+
+    /// The organisation a process helps carry a pattern for, when the pattern's indicator
+    /// flags organisations: the buyer, or the group's favoured supplier.
+    fn organisation(&self, plan: &Plan, pattern: Pattern) -> Option<String> {
+        match pattern.flagged_group() {
+            "buyer" => Some(self.world.buyers[plan.buyer as usize].party_id.clone()),
+            "tenderer" => plan
+                .favoured
+                .map(|supplier| self.world.suppliers[supplier as usize].party_id.clone()),
+            _ => None,
+        }
     }
 
     pub fn page_count(&self) -> usize {
@@ -857,7 +992,10 @@ impl Tally {
         match plan.role {
             Role::Background => {}
             Role::Planted(pattern) => {
-                *summary.planted.entry(pattern.code().into()).or_default() += 1
+                *summary.planted.entry(pattern.code().into()).or_default() += 1;
+                for carried in pattern.carried_by_planted() {
+                    *summary.planted.entry(carried.code().into()).or_default() += 1;
+                }
             }
             Role::NearMiss(pattern) => {
                 *summary

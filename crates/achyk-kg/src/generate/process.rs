@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use super::random::{
     Rng, SECONDS_PER_DAY, SECONDS_PER_HOUR, days_from_civil, derive_seed, weekday,
 };
-use super::vocabulary::{Category, Classification, DLO, OKGZ};
+use super::vocabulary::{Category, Classification, DLO, OKGZ, PLACES};
 use super::world::World;
 use super::*;
 
@@ -169,8 +169,14 @@ pub(crate) struct Plan {
     /// The supplier of a direct contract.
     pub supplier: Option<u32>,
     pub cartel: Option<u16>,
-    /// A bidding pair's (winner, loser).
+    /// A bidding pair's (winner, loser), or the two suppliers of a fixed bid ratio or a shared
+    /// address.
     pub pair: Option<(u32, u32)>,
+    /// The ratio of the price of the pair's supplier with the greater party id to the other's
+    /// (a fixed bid ratio and its near miss).
+    pub ratio: Option<f64>,
+    /// The supplier a dominant-supplier group (or its near miss) favours.
+    pub favoured: Option<u32>,
     /// `tenderNumber` (competitive) or the contract-based id (direct), set once every plan is
     /// dated.
     pub number: String,
@@ -274,6 +280,18 @@ pub(crate) fn group_size(role: Role) -> (u64, u64) {
             REPEAT_DIRECT_AWARD_GROUP.0 - 1,
             REPEAT_DIRECT_AWARD_GROUP.0 - 1,
         ),
+        Role::Planted(Pattern::FixedBidRatio) | Role::NearMiss(Pattern::FixedBidRatio) => {
+            FIXED_BID_RATIO_GROUP
+        }
+        Role::Planted(Pattern::SharedAddress) | Role::NearMiss(Pattern::SharedAddress) => {
+            SHARED_ADDRESS_GROUP
+        }
+        Role::Planted(Pattern::MostlyDirectBuyer) | Role::NearMiss(Pattern::MostlyDirectBuyer) => {
+            MOSTLY_DIRECT_BUYER_GROUP
+        }
+        Role::Planted(Pattern::DominantSupplier) => DOMINANT_SUPPLIER_GROUP,
+        Role::NearMiss(Pattern::DominantSupplier) => (5, 5),
+        Role::NearMiss(Pattern::ConcentratedBuyer) => (6, 6),
         _ => (1, 1),
     }
 }
@@ -283,7 +301,7 @@ pub(crate) fn role_shares() -> Vec<(Role, f64)> {
     let mut shares = Vec::new();
     for pattern in Pattern::ALL {
         shares.push((Role::Planted(pattern), pattern.own_share()));
-        shares.push((Role::NearMiss(pattern), NEAR_MISS_SHARE));
+        shares.push((Role::NearMiss(pattern), pattern.near_miss_share()));
     }
     shares
 }
@@ -324,6 +342,7 @@ pub(crate) fn plan_processes(
     let mut plans: Vec<Plan> = Vec::with_capacity(total as usize);
     let mut direct_pairs: HashSet<(u32, u32)> = HashSet::new();
     let mut pair_suppliers: HashSet<u32> = HashSet::new();
+    let mut buyers = Buyers::default();
     while (plans.len() as u64) < total {
         let mut draw = rng.unit();
         let mut role = Role::Background;
@@ -335,11 +354,16 @@ pub(crate) fn plan_processes(
             draw -= probability;
         }
         let (low, high) = group_size(role);
-        let size = rng.between(low, high).min(total - plans.len() as u64);
+        let mut size = rng.between(low, high).min(total - plans.len() as u64);
+        if size < low {
+            // The feed's last processes cannot hold a whole group: they are not planted.
+            role = Role::Background;
+            size = 1;
+        }
         let seed_of = |index: usize| derive_seed(settings.seed, PROCESS_STREAM, index as u64);
         match role {
             Role::Planted(Pattern::SplitPurchase) | Role::NearMiss(Pattern::SplitPurchase) => {
-                let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                let buyer = buyers.draw(&mut rng, world);
                 let start = calendar.window_start(&mut rng, SPLIT_PURCHASE_WINDOW_DAYS);
                 let law = calendar.law(start);
                 let okgz = rng.below(OKGZ.len() as u64) as u16;
@@ -369,14 +393,22 @@ pub(crate) fn plan_processes(
                         supplier: None,
                         cartel: None,
                         pair: None,
+                        ratio: None,
+                        favoured: None,
                         number: String::new(),
                     });
                 }
             }
             Role::Planted(Pattern::RepeatDirectAward)
             | Role::NearMiss(Pattern::RepeatDirectAward) => {
-                let buyer = world.buyer_draw.draw(&mut rng) as u32;
-                let supplier = fresh_direct_supplier(&mut rng, world, buyer, &mut direct_pairs);
+                let buyer = buyers.draw(&mut rng, world);
+                let supplier = fresh_direct_supplier(
+                    &mut rng,
+                    world,
+                    buyer,
+                    &mut direct_pairs,
+                    &pair_suppliers,
+                );
                 let start = calendar.window_start(&mut rng, REPEAT_DIRECT_AWARD_WINDOW_DAYS);
                 let law = calendar.law(start);
                 for _ in 0..size {
@@ -393,11 +425,122 @@ pub(crate) fn plan_processes(
                         supplier: Some(supplier),
                         cartel: None,
                         pair: None,
+                        ratio: None,
+                        favoured: None,
                         number: String::new(),
                     });
                 }
             }
-            Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair) => {
+            Role::Planted(Pattern::MostlyDirectBuyer)
+            | Role::NearMiss(Pattern::MostlyDirectBuyer) => {
+                let buyer = buyers.reserve(&mut rng, world);
+                let direct_count = if matches!(role, Role::Planted(_)) {
+                    size - rng.between(1, 3)
+                } else {
+                    (size - 1) / 2
+                };
+                // Which of the processes are direct: the first ones, shuffled.
+                let mut direct: Vec<bool> = (0..size).map(|index| index < direct_count).collect();
+                for index in (1..direct.len()).rev() {
+                    direct.swap(index, rng.below(index as u64 + 1) as usize);
+                }
+                for direct in direct {
+                    let day = calendar.draw_day(&mut rng);
+                    let law = calendar.law(day);
+                    let method = if direct {
+                        Method::Direct
+                    } else {
+                        law.draw_competitive_method(&mut rng)
+                    };
+                    let supplier = direct.then(|| {
+                        fresh_direct_supplier(
+                            &mut rng,
+                            world,
+                            buyer,
+                            &mut direct_pairs,
+                            &pair_suppliers,
+                        )
+                    });
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method,
+                        role,
+                        okgz: None,
+                        threshold_share: None,
+                        supplier,
+                        cartel: None,
+                        pair: None,
+                        ratio: None,
+                        favoured: None,
+                        number: String::new(),
+                    });
+                }
+            }
+            Role::Planted(Pattern::DominantSupplier)
+            | Role::NearMiss(Pattern::DominantSupplier)
+            | Role::NearMiss(Pattern::ConcentratedBuyer) => {
+                // Direct contracts of one buyer within a year under one law, each with another
+                // supplier; the first supplier (reserved, so that it contracts nowhere else)
+                // gets `share` of the value, the others equal parts of the rest. Values stay
+                // under 80% of the threshold (R049 looks at the last 10%).
+                let buyer = buyers.reserve(&mut rng, world);
+                let (low, high) = match role {
+                    Role::Planted(_) => DOMINANT_SUPPLIER,
+                    Role::NearMiss(Pattern::DominantSupplier) => DOMINANT_SUPPLIER_NEAR,
+                    _ => CONCENTRATED_BUYER_NEAR,
+                };
+                let share = rng.uniform(low, high);
+                let favoured_value = rng.uniform(0.3, 0.75);
+                let other_value = favoured_value / share * (1.0 - share) / (size - 1) as f64;
+                let favoured =
+                    reserve_supplier(&mut rng, world, &direct_pairs, &mut pair_suppliers);
+                let start = calendar.window_start(&mut rng, 365);
+                let law = calendar.law(start);
+                for index in 0..size {
+                    let day = start + rng.below(365 - 3) as i64;
+                    let supplier = if index == 0 {
+                        direct_pairs.insert((buyer, favoured));
+                        favoured
+                    } else {
+                        fresh_direct_supplier(
+                            &mut rng,
+                            world,
+                            buyer,
+                            &mut direct_pairs,
+                            &pair_suppliers,
+                        )
+                    };
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method: Method::Direct,
+                        role,
+                        okgz: None,
+                        threshold_share: Some(if index == 0 {
+                            favoured_value
+                        } else {
+                            other_value
+                        }),
+                        supplier: Some(supplier),
+                        cartel: None,
+                        pair: None,
+                        ratio: None,
+                        favoured: Some(favoured),
+                        number: String::new(),
+                    });
+                }
+            }
+            Role::Planted(
+                Pattern::CobiddingPair | Pattern::FixedBidRatio | Pattern::SharedAddress,
+            )
+            | Role::NearMiss(
+                Pattern::CobiddingPair | Pattern::FixedBidRatio | Pattern::SharedAddress,
+            ) => {
                 // Two suppliers of no cartel and no other pair.
                 let suppliers = world.suppliers.len() as u64;
                 let mut pick = |rng: &mut Rng| {
@@ -415,8 +558,27 @@ pub(crate) fn plan_processes(
                 };
                 let winner = pick(&mut rng);
                 let loser = pick(&mut rng);
+                // A fixed ratio on the 4-decimal grid; in the near miss, moved by a few
+                // ten-thousandths from one process to the next.
+                let mut ratios: Vec<Option<f64>> = vec![None; size as usize];
+                if matches!(
+                    role,
+                    Role::Planted(Pattern::FixedBidRatio) | Role::NearMiss(Pattern::FixedBidRatio)
+                ) {
+                    let mut steps =
+                        (rng.uniform(FIXED_BID_RATIO.0, FIXED_BID_RATIO.1) * 10_000.0).round();
+                    for ratio in &mut ratios {
+                        *ratio = Some(steps / 10_000.0);
+                        if matches!(role, Role::NearMiss(_)) {
+                            steps += rng
+                                .between(FIXED_BID_RATIO_NEAR_STEP.0, FIXED_BID_RATIO_NEAR_STEP.1)
+                                as f64;
+                        }
+                    }
+                }
+                let mut ratios = ratios.into_iter();
                 for _ in 0..size {
-                    let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                    let buyer = buyers.draw(&mut rng, world);
                     let day = calendar.draw_day(&mut rng);
                     let law = calendar.law(day);
                     let method = law.draw_competitive_method(&mut rng);
@@ -432,12 +594,14 @@ pub(crate) fn plan_processes(
                         supplier: None,
                         cartel: None,
                         pair: Some((winner, loser)),
+                        ratio: ratios.next().flatten(),
+                        favoured: None,
                         number: String::new(),
                     });
                 }
             }
             _ => {
-                let buyer = world.buyer_draw.draw(&mut rng) as u32;
+                let buyer = buyers.draw(&mut rng, world);
                 let mut day = calendar.draw_day(&mut rng);
                 let just_under = matches!(
                     role,
@@ -468,8 +632,15 @@ pub(crate) fn plan_processes(
                 } else {
                     law.draw_competitive_method(&mut rng)
                 };
-                let supplier = direct
-                    .then(|| fresh_direct_supplier(&mut rng, world, buyer, &mut direct_pairs));
+                let supplier = direct.then(|| {
+                    fresh_direct_supplier(
+                        &mut rng,
+                        world,
+                        buyer,
+                        &mut direct_pairs,
+                        &pair_suppliers,
+                    )
+                });
                 let cartel = (role == Role::Planted(Pattern::IdenticalBidPrices))
                     .then(|| rng.below(world.cartels.len() as u64) as u16);
                 plans.push(Plan {
@@ -484,6 +655,8 @@ pub(crate) fn plan_processes(
                     supplier,
                     cartel,
                     pair: None,
+                    ratio: None,
+                    favoured: None,
                     number: String::new(),
                 });
             }
@@ -531,13 +704,48 @@ pub(crate) fn date_from_latest(plan: &mut Plan, world: &World, calendar: &Calend
     }
 }
 
+/// Registers the second supplier of each shared-address pair at the first's address; for a
+/// near miss, at the same street address in another locality. Done once every process is
+/// planned, before any is built.
+pub(crate) fn share_addresses(plans: &[Plan], world: &mut World) {
+    let mut done: HashSet<(u32, u32)> = HashSet::new();
+    for plan in plans {
+        let (Role::Planted(Pattern::SharedAddress) | Role::NearMiss(Pattern::SharedAddress)) =
+            plan.role
+        else {
+            continue;
+        };
+        let (first, second) = plan.pair.expect("planned with a pair");
+        if !done.insert((first, second)) {
+            continue;
+        }
+        let street = world.suppliers[first as usize].street.clone();
+        let place = world.suppliers[first as usize].place;
+        let to = &mut world.suppliers[second as usize];
+        to.street = street;
+        to.place = if matches!(plan.role, Role::Planted(_)) {
+            place
+        } else {
+            let mut rng = Rng::new(plan.seed ^ 0xADD2);
+            loop {
+                let other = rng.pick(PLACES);
+                if other.locality != place.locality {
+                    break other;
+                }
+            }
+        };
+    }
+}
+
 /// A supplier this buyer has not contracted directly before, so that repeated direct awards
-/// happen only where they are planted (in a tiny feed, a repeat is accepted after a while).
+/// happen only where they are planted (in a tiny feed, a repeat is accepted after a while),
+/// and none of the reserved suppliers (of the planted pairs and dominant-supplier groups).
 fn fresh_direct_supplier(
     rng: &mut Rng,
     world: &World,
     buyer: u32,
     pairs: &mut HashSet<(u32, u32)>,
+    reserved: &HashSet<u32>,
 ) -> u32 {
     for attempt in 0..200 {
         let supplier = if attempt < 20 {
@@ -545,11 +753,74 @@ fn fresh_direct_supplier(
         } else {
             rng.below(world.suppliers.len() as u64) as u32
         };
-        if pairs.insert((buyer, supplier)) {
+        if !reserved.contains(&supplier) && pairs.insert((buyer, supplier)) {
             return supplier;
         }
     }
     rng.below(world.suppliers.len() as u64) as u32
+}
+
+/// A supplier (drawn uniformly) that no buyer has contracted directly yet, of no cartel and not
+/// reserved already, reserved from now on: no other process draws it.
+fn reserve_supplier(
+    rng: &mut Rng,
+    world: &World,
+    direct_pairs: &HashSet<(u32, u32)>,
+    reserved: &mut HashSet<u32>,
+) -> u32 {
+    let contracted: HashSet<u32> = direct_pairs.iter().map(|&(_, supplier)| supplier).collect();
+    let suppliers = world.suppliers.len() as u64;
+    for _ in 0..1000 {
+        let supplier = rng.below(suppliers) as u32;
+        let in_cartel = world
+            .cartels
+            .iter()
+            .any(|cartel| cartel.contains(&supplier));
+        if !in_cartel && !contracted.contains(&supplier) && reserved.insert(supplier) {
+            return supplier;
+        }
+    }
+    rng.below(suppliers) as u32
+}
+
+/// The buyers drawn so far, and those reserved for a planted group (no other process draws
+/// them, so that the group's figures are the buyer's).
+#[derive(Default)]
+struct Buyers {
+    drawn: HashSet<u32>,
+    reserved: HashSet<u32>,
+}
+
+impl Buyers {
+    /// A buyer by the heavy-tailed draw, none of the reserved ones (while others are left).
+    fn draw(&mut self, rng: &mut Rng, world: &World) -> u32 {
+        let mut buyer = world.buyer_draw.draw(rng) as u32;
+        let mut attempts = 0;
+        while self.reserved.contains(&buyer) && attempts < 1000 {
+            buyer = world.buyer_draw.draw(rng) as u32;
+            attempts += 1;
+        }
+        self.drawn.insert(buyer);
+        buyer
+    }
+
+    /// A buyer drawn uniformly among those with no process yet, reserved from now on (in a
+    /// feed with few buyers, after a while, any buyer not reserved).
+    fn reserve(&mut self, rng: &mut Rng, world: &World) -> u32 {
+        let count = world.buyers.len() as u64;
+        let mut buyer = rng.below(count) as u32;
+        for attempt in 0..2000 {
+            let fresh = !self.reserved.contains(&buyer)
+                && (attempt >= 1000 || !self.drawn.contains(&buyer));
+            if fresh {
+                break;
+            }
+            buyer = rng.below(count) as u32;
+        }
+        self.reserved.insert(buyer);
+        self.drawn.insert(buyer);
+        buyer
+    }
 }
 
 /// Tender numbers are the publication day (`YYMMDD`) and the day's sequence number, as on the
@@ -1105,10 +1376,10 @@ fn draw_supplier_not_in(rng: &mut Rng, world: &World, taken: &[u32]) -> u32 {
     let unreserved = world
         .suppliers
         .len()
-        .saturating_sub(world.pair_suppliers.len());
+        .saturating_sub(world.reserved_suppliers.len());
     loop {
         let supplier = world.supplier_draw.draw(rng) as u32;
-        let reserved = world.pair_suppliers.contains(&supplier) && taken.len() < unreserved;
+        let reserved = world.reserved_suppliers.contains(&supplier) && taken.len() < unreserved;
         if (!taken.contains(&supplier) && !reserved) || taken.len() >= world.suppliers.len() {
             return supplier;
         }
@@ -1133,6 +1404,9 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
             rng.between(3, 5) as usize
         }
         Role::Planted(Pattern::IdenticalBidPrices) => suppliers.len() + rng.between(1, 3) as usize,
+        Role::Planted(Pattern::BidPriceDisparity) | Role::NearMiss(Pattern::BidPriceDisparity) => {
+            rng.between(3, 5) as usize
+        }
         _ => 2 + rng.weighted(&BID_COUNT_WEIGHTS),
     }
     .min(world.suppliers.len());
@@ -1305,6 +1579,53 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
             let (first, rest) = process.bids.split_at_mut(1);
             if cheapest > 0 {
                 std::mem::swap(&mut first[0].lots[0], &mut rest[cheapest - 1].lots[0]);
+            }
+        }
+        Role::Planted(Pattern::BidPriceDisparity) | Role::NearMiss(Pattern::BidPriceDisparity) => {
+            // One lot: the dearest bid priced again at a multiple of the cheapest.
+            let (low, high) = if matches!(role, Role::Planted(_)) {
+                BID_PRICE_DISPARITY
+            } else {
+                BID_PRICE_DISPARITY_NEAR
+            };
+            let amounts: Vec<i64> = process.bids.iter().map(|bid| bid.lots[0].2).collect();
+            let lowest = *amounts.iter().min().expect("three bids at least");
+            let dearest = (0..amounts.len())
+                .max_by_key(|&index| amounts[index])
+                .expect("three bids at least");
+            let mut amount = (lowest as f64 * rng.uniform(low, high)).round() as i64;
+            while !used.insert(amount) {
+                amount -= 1;
+            }
+            let entry = &mut process.bids[dearest].lots[0];
+            entry.1 = entry.1.max(amount);
+            entry.2 = amount;
+        }
+        Role::Planted(Pattern::FixedBidRatio) | Role::NearMiss(Pattern::FixedBidRatio) => {
+            // One lot: the pair's supplier with the smaller party id bids 78% to 86% of the
+            // estimate, the other the planned ratio of that (at most 99% of it).
+            let ratio = plan.ratio.expect("planned with a ratio");
+            let (first, second) = plan.pair.expect("planned with a pair");
+            let (smaller, greater) = if world.suppliers[first as usize].party_id
+                < world.suppliers[second as usize].party_id
+            {
+                (0, 1)
+            } else {
+                (1, 0)
+            };
+            let estimate = process.lots[0].value as f64;
+            let mut base = (estimate * rng.uniform(0.78, 0.86)).round() as i64;
+            let mut multiple = (base as f64 * ratio).round() as i64;
+            while used.contains(&base) || used.contains(&multiple) || base == multiple {
+                base -= 1;
+                multiple = (base as f64 * ratio).round() as i64;
+            }
+            used.insert(base);
+            used.insert(multiple);
+            for (index, amount) in [(smaller, base), (greater, multiple)] {
+                let entry = &mut process.bids[index].lots[0];
+                entry.1 = entry.1.max(amount);
+                entry.2 = amount;
             }
         }
         Role::Background => keep_disqualifications_plain(process),

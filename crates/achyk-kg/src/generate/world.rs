@@ -35,9 +35,11 @@ pub(crate) struct World {
     pub supplier_draw: HeavyTail,
     /// Groups of two or three suppliers that bid identical prices when planted together.
     pub cartels: Vec<Vec<u32>>,
-    /// The suppliers of the planted bidding pairs, set once every process is planned: no other
-    /// process draws them as bidders, so that a pair bids together only where planted.
-    pub pair_suppliers: std::collections::HashSet<u32>,
+    /// The suppliers of the planted pairs (bidding pairs, fixed bid ratios, shared addresses)
+    /// and the favoured suppliers of the dominant-supplier groups, set once every process is
+    /// planned: no other process draws them as bidders, so that a pair bids together, and a
+    /// favoured supplier is awarded, only where planted.
+    pub reserved_suppliers: std::collections::HashSet<u32>,
 }
 
 const ORGANISATION_STREAM: u64 = 1;
@@ -85,7 +87,7 @@ impl World {
             buyer_draw: HeavyTail::new(buyer_count, BUYER_TAIL_EXPONENT),
             supplier_draw: HeavyTail::new(supplier_count, SUPPLIER_TAIL_EXPONENT),
             cartels,
-            pair_suppliers: std::collections::HashSet::new(),
+            reserved_suppliers: std::collections::HashSet::new(),
         }
     }
 }
