@@ -35,6 +35,7 @@ PAIRS = [
     ("cobidding_pair", "R053"),
     ("award_without_contract", "R063"),
     ("bid_price_disparity", "R022"),
+    ("heavily_discounted_bid", "R058"),
     ("fixed_bid_ratio", "R023"),
     ("shared_address", "R044"),
     ("mostly_direct_buyer", "R013", "buyer"),

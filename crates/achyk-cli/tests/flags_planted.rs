@@ -11,7 +11,7 @@ use std::process::Command;
 use achyk_store::Store;
 
 /// Each planted pattern, the indicator that must flag it, and (for the reader) its near miss.
-const PAIRS: [(&str, &str, &str); 19] = [
+const PAIRS: [(&str, &str, &str); 20] = [
     ("single_bid", "R018", "two bids, the cheaper disqualified"),
     ("late_winning_bid", "R030", "a late bid that lost"),
     (
@@ -84,6 +84,11 @@ const PAIRS: [(&str, &str, &str); 19] = [
         "bid_price_disparity",
         "R022",
         "the highest bid 2.4-2.9 times the lowest",
+    ),
+    (
+        "heavily_discounted_bid",
+        "R058",
+        "the next bid 12-16% above the winner's, under the fence (about 20%)",
     ),
     (
         "fixed_bid_ratio",
@@ -216,7 +221,10 @@ fn planted_patterns_are_flagged_and_near_misses_are_not() {
         for (pattern, code, group, near_miss) in ORGANISATION_PAIRS {
             let positives = &organisations[&(pattern.to_string(), false)];
             // Groups of 5 to 12 processes: a few organisations in 1,500 processes.
-            assert!(!positives.is_empty(), "{pattern} has no planted organisation");
+            assert!(
+                !positives.is_empty(),
+                "{pattern} has no planted organisation"
+            );
             for id in positives {
                 assert!(
                     organisation_codes(id.clone(), group).await.contains(code),

@@ -573,6 +573,48 @@ fn the_realised_statistics_meet_the_stated_targets() {
         let ratio = disparity_ratio[&ocid];
         assert!((2.39..2.91).contains(&ratio), "{ocid}: {ratio}");
     }
+    // The second-lowest valid bid against the winner's (the lowest valid), relative to it, per
+    // lot (R058): 0.3 or more exactly where planted (background bids are 78% to 99.5% of the
+    // lot's value, so their differences stay under 0.276); near misses 0.12 to 0.16.
+    let mut discounted = HashSet::new();
+    let mut discount: HashMap<String, f64> = HashMap::new();
+    for (ocid, release) in &latest {
+        if ocid.contains("contract-based") {
+            continue;
+        }
+        let mut valid: HashMap<&str, Vec<i64>> = HashMap::new();
+        for bid in release["bids"]["details"].as_array().into_iter().flatten() {
+            if bid["status"] != "valid" {
+                continue;
+            }
+            for lot in bid["relatedLots"].as_array().unwrap() {
+                valid
+                    .entry(lot["id"].as_str().unwrap())
+                    .or_default()
+                    .push(lot["value"]["amount"].as_i64().unwrap());
+            }
+        }
+        for mut amounts in valid.into_values() {
+            if amounts.len() < 2 {
+                continue;
+            }
+            amounts.sort_unstable();
+            let difference = (amounts[1] - amounts[0]) as f64 / amounts[0] as f64;
+            let entry = discount.entry(ocid.clone()).or_default();
+            *entry = entry.max(difference);
+            if difference >= 0.3 {
+                discounted.insert(ocid.clone());
+            }
+        }
+    }
+    assert_eq!(
+        discounted,
+        listed(Pattern::HeavilyDiscountedBid, Some(false))
+    );
+    for ocid in listed(Pattern::HeavilyDiscountedBid, Some(true)) {
+        let difference = discount[&ocid];
+        assert!((0.119..0.17).contains(&difference), "{ocid}: {difference}");
+    }
     // The same pair with the same ratio (4 decimals) in two processes or more (R023): every
     // planted group, no near miss. Elsewhere only by chance, between busy bidders.
     let repeated: HashSet<String> = ratios
@@ -582,8 +624,8 @@ fn the_realised_statistics_meet_the_stated_targets() {
         .collect();
     assert!(listed(Pattern::FixedBidRatio, Some(false)).is_subset(&repeated));
     assert!(listed(Pattern::FixedBidRatio, Some(true)).is_disjoint(&repeated));
-    // Two bidders of one process at the same full address (R044): every planted process,
-    // no near miss (same street address, another locality).
+    // Two bidders of one process at the same full address (R044) exactly where planted; the
+    // near misses share the street address only (another locality).
     let mut shared_address = HashSet::new();
     let mut shared_street = HashSet::new();
     for (ocid, release) in &latest {
@@ -609,8 +651,7 @@ fn the_realised_statistics_meet_the_stated_targets() {
             }
         }
     }
-    assert!(listed(Pattern::SharedAddress, Some(false)).is_subset(&shared_address));
-    assert!(listed(Pattern::SharedAddress, Some(true)).is_disjoint(&shared_address));
+    assert_eq!(shared_address, listed(Pattern::SharedAddress, Some(false)));
     assert!(listed(Pattern::SharedAddress, Some(true)).is_subset(&shared_street));
     // Per buyer (the procuring entity's party): processes, direct ones, and the active award
     // value per supplier (R013, R040, R051).

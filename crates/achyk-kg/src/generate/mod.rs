@@ -71,6 +71,7 @@ pub const AWARD_AT_OR_ABOVE_ESTIMATE_SHARE: f64 = 0.01;
 pub const COBIDDING_PAIR_SHARE: f64 = 0.01;
 pub const AWARD_WITHOUT_CONTRACT_SHARE: f64 = 0.01;
 pub const BID_PRICE_DISPARITY_SHARE: f64 = 0.01;
+pub const HEAVILY_DISCOUNTED_BID_SHARE: f64 = 0.01;
 pub const FIXED_BID_RATIO_SHARE: f64 = 0.01;
 pub const SHARED_ADDRESS_SHARE: f64 = 0.01;
 pub const MOSTLY_DIRECT_BUYER_SHARE: f64 = 0.02;
@@ -138,6 +139,14 @@ pub const RECENT_AWARD_DAYS: (u64, u64) = (10, 25);
 /// far above the estimate); in the near miss, the second range of times.
 pub const BID_PRICE_DISPARITY: (f64, f64) = (3.3, 4.5);
 pub const BID_PRICE_DISPARITY_NEAR: (f64, f64) = (2.4, 2.9);
+/// A heavily discounted winning bid (R058 flags the difference between the second-lowest
+/// valid bid and the winning one, relative to the winning one, at or above the upper fence of
+/// all such differences): a one-lot process with three to five bids whose cheapest (the
+/// winner) is priced again so that the next one is this much more, relative to it. The near
+/// miss's next bid is the second range more. Otherwise bids are 78% to 99.5% of their lot's
+/// value, so background differences stay under 0.276 and the fence they set is about 0.2.
+pub const HEAVILY_DISCOUNTED_BY: (f64, f64) = (0.45, 0.8);
+pub const SLIGHTLY_DISCOUNTED_BY: (f64, f64) = (0.12, 0.16);
 /// Bid prices in a fixed proportion (R023, 4 decimals): two suppliers (drawn uniformly, and
 /// bidding nowhere else) bid together on one lot in this many processes (inclusive range), the
 /// price of the one with the greater party id always the same ratio (4 decimals, in this
@@ -322,6 +331,8 @@ pub enum Pattern {
     AwardWithoutContract,
     /// See [`BID_PRICE_DISPARITY`].
     BidPriceDisparity,
+    /// See [`HEAVILY_DISCOUNTED_BY`].
+    HeavilyDiscountedBid,
     /// See [`FIXED_BID_RATIO_GROUP`]; every process of the group is listed.
     FixedBidRatio,
     /// See [`SHARED_ADDRESS_GROUP`]; every process of the group is listed.
@@ -338,7 +349,7 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 22] = [
+    pub const ALL: [Pattern; 23] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
@@ -356,6 +367,7 @@ impl Pattern {
         Pattern::CobiddingPair,
         Pattern::AwardWithoutContract,
         Pattern::BidPriceDisparity,
+        Pattern::HeavilyDiscountedBid,
         Pattern::FixedBidRatio,
         Pattern::SharedAddress,
         Pattern::MostlyDirectBuyer,
@@ -382,6 +394,7 @@ impl Pattern {
             Pattern::CobiddingPair => "cobidding_pair",
             Pattern::AwardWithoutContract => "award_without_contract",
             Pattern::BidPriceDisparity => "bid_price_disparity",
+            Pattern::HeavilyDiscountedBid => "heavily_discounted_bid",
             Pattern::FixedBidRatio => "fixed_bid_ratio",
             Pattern::SharedAddress => "shared_address",
             Pattern::MostlyDirectBuyer => "mostly_direct_buyer",
@@ -410,6 +423,7 @@ impl Pattern {
             Pattern::CobiddingPair => COBIDDING_PAIR_SHARE,
             Pattern::AwardWithoutContract => AWARD_WITHOUT_CONTRACT_SHARE,
             Pattern::BidPriceDisparity => BID_PRICE_DISPARITY_SHARE,
+            Pattern::HeavilyDiscountedBid => HEAVILY_DISCOUNTED_BID_SHARE,
             Pattern::FixedBidRatio => FIXED_BID_RATIO_SHARE,
             Pattern::SharedAddress => SHARED_ADDRESS_SHARE,
             Pattern::MostlyDirectBuyer => MOSTLY_DIRECT_BUYER_SHARE,
@@ -591,11 +605,24 @@ impl Feed {
         );
         let calendar = Calendar::new(&settings);
         let mut plans = process::plan_processes(&settings, &world, &calendar);
+        let bidding_pair = |plan: &&Plan| {
+            matches!(
+                plan.role,
+                Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair)
+            )
+        };
         world.reserved_suppliers = plans
             .iter()
+            .filter(bidding_pair)
             .filter_map(|plan| plan.pair)
             .flat_map(|(winner, loser)| [winner, loser])
             .chain(plans.iter().filter_map(|plan| plan.favoured))
+            .collect();
+        world.kept_apart = plans
+            .iter()
+            .filter(|plan| !bidding_pair(plan))
+            .filter_map(|plan| plan.pair)
+            .map(|(one, other)| (one.min(other), one.max(other)))
             .collect();
         process::share_addresses(&plans, &mut world);
         let mut order = Vec::with_capacity(plans.len() * 2);

@@ -1074,7 +1074,15 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
         }
         _ => 1,
     };
-    let lot_values = split_value(&mut rng, value, lot_count);
+    let mut lot_values = split_value(&mut rng, value, lot_count);
+    if role == Role::NearMiss(Pattern::IdenticalBidPrices) {
+        // The price of lot 1 is bid again on lot 2: the two lots are worth the same, so that
+        // the price is a plausible one on both (not a bid three times another on its lot,
+        // which R022 and R058 would rightly flag).
+        let both = lot_values[0] + lot_values[1];
+        lot_values[0] = round_to(both as f64 / 2.0, 100);
+        lot_values[1] = both - lot_values[0];
+    }
     let lots: Vec<Lot> = lot_values
         .iter()
         .enumerate()
@@ -1371,7 +1379,8 @@ pub(crate) fn build(plan: &Plan, world: &World) -> Process {
     process
 }
 
-/// A bidder not already taken, and none of the planted pairs' suppliers (while others are left).
+/// A bidder not already taken, none of the reserved suppliers and no partner of a bidder taken
+/// in a pair kept apart (while others are left).
 fn draw_supplier_not_in(rng: &mut Rng, world: &World, taken: &[u32]) -> u32 {
     let unreserved = world
         .suppliers
@@ -1379,7 +1388,13 @@ fn draw_supplier_not_in(rng: &mut Rng, world: &World, taken: &[u32]) -> u32 {
         .saturating_sub(world.reserved_suppliers.len());
     loop {
         let supplier = world.supplier_draw.draw(rng) as u32;
-        let reserved = world.reserved_suppliers.contains(&supplier) && taken.len() < unreserved;
+        let reserved = (world.reserved_suppliers.contains(&supplier)
+            || taken.iter().any(|&other| {
+                world
+                    .kept_apart
+                    .contains(&(supplier.min(other), supplier.max(other)))
+            }))
+            && taken.len() < unreserved;
         if (!taken.contains(&supplier) && !reserved) || taken.len() >= world.suppliers.len() {
             return supplier;
         }
@@ -1404,7 +1419,8 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
             rng.between(3, 5) as usize
         }
         Role::Planted(Pattern::IdenticalBidPrices) => suppliers.len() + rng.between(1, 3) as usize,
-        Role::Planted(Pattern::BidPriceDisparity) | Role::NearMiss(Pattern::BidPriceDisparity) => {
+        Role::Planted(Pattern::BidPriceDisparity | Pattern::HeavilyDiscountedBid)
+        | Role::NearMiss(Pattern::BidPriceDisparity | Pattern::HeavilyDiscountedBid) => {
             rng.between(3, 5) as usize
         }
         _ => 2 + rng.weighted(&BID_COUNT_WEIGHTS),
@@ -1598,6 +1614,25 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
                 amount -= 1;
             }
             let entry = &mut process.bids[dearest].lots[0];
+            entry.1 = entry.1.max(amount);
+            entry.2 = amount;
+        }
+        Role::Planted(Pattern::HeavilyDiscountedBid)
+        | Role::NearMiss(Pattern::HeavilyDiscountedBid) => {
+            // One lot: the cheapest bid (the winner) priced again under the next cheapest.
+            let (low, high) = if matches!(role, Role::Planted(_)) {
+                HEAVILY_DISCOUNTED_BY
+            } else {
+                SLIGHTLY_DISCOUNTED_BY
+            };
+            let mut ranked: Vec<usize> = (0..process.bids.len()).collect();
+            ranked.sort_by_key(|&index| process.bids[index].lots[0].2);
+            let second = process.bids[ranked[1]].lots[0].2;
+            let mut amount = (second as f64 / (1.0 + rng.uniform(low, high))).round() as i64;
+            while !used.insert(amount) {
+                amount -= 1;
+            }
+            let entry = &mut process.bids[ranked[0]].lots[0];
             entry.1 = entry.1.max(amount);
             entry.2 = amount;
         }

@@ -35,11 +35,14 @@ pub(crate) struct World {
     pub supplier_draw: HeavyTail,
     /// Groups of two or three suppliers that bid identical prices when planted together.
     pub cartels: Vec<Vec<u32>>,
-    /// The suppliers of the planted pairs (bidding pairs, fixed bid ratios, shared addresses)
-    /// and the favoured suppliers of the dominant-supplier groups, set once every process is
-    /// planned: no other process draws them as bidders, so that a pair bids together, and a
-    /// favoured supplier is awarded, only where planted.
+    /// The suppliers of the planted bidding pairs and the favoured suppliers of the
+    /// dominant-supplier groups, set once every process is planned: no other process draws
+    /// them as bidders, so that a pair bids together, and a favoured supplier is awarded, only
+    /// where planted.
     pub reserved_suppliers: std::collections::HashSet<u32>,
+    /// The pairs (smaller index first) planted with a fixed bid ratio or a shared address: each
+    /// bids elsewhere, but no other process draws both, so that they meet only where planted.
+    pub kept_apart: std::collections::HashSet<(u32, u32)>,
 }
 
 const ORGANISATION_STREAM: u64 = 1;
@@ -67,6 +70,18 @@ impl World {
                 new_supplier(&mut rng, region, &mut inns, &mut names)
             })
             .collect();
+        // Two companies are not registered at one address by chance: a full address drawn
+        // again gets a building number (R044 finds shared addresses only where planted).
+        let mut suppliers: Vec<Organisation> = suppliers;
+        let mut addresses: HashSet<(&'static str, String)> = HashSet::new();
+        for supplier in &mut suppliers {
+            let mut building = 1;
+            let street = supplier.street.clone();
+            while !addresses.insert((supplier.place.locality, supplier.street.clone())) {
+                building += 1;
+                supplier.street = format!("{street}, корп. {building}");
+            }
+        }
         let cartel_count = (supplier_count / 200).max(1);
         let cartels = (0..cartel_count)
             .map(|_| {
@@ -88,6 +103,7 @@ impl World {
             supplier_draw: HeavyTail::new(supplier_count, SUPPLIER_TAIL_EXPONENT),
             cartels,
             reserved_suppliers: std::collections::HashSet::new(),
+            kept_apart: std::collections::HashSet::new(),
         }
     }
 }
