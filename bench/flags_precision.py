@@ -41,6 +41,7 @@ PAIRS = [
     ("mostly_direct_buyer", "R013", "buyer"),
     ("dominant_supplier", "R040", "tenderer"),
     ("concentrated_buyer", "R051", "buyer"),
+    ("disqualifying_buyer", "R038", "buyer"),
 ]
 
 directory = sys.argv[1]

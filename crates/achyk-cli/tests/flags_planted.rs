@@ -104,7 +104,7 @@ const PAIRS: [(&str, &str, &str); 20] = [
 
 /// Patterns whose indicator flags an organisation: the pattern, the indicator, the group the
 /// flag is stored in, and (for the reader) the near miss.
-const ORGANISATION_PAIRS: [(&str, &str, &str, &str); 3] = [
+const ORGANISATION_PAIRS: [(&str, &str, &str, &str); 4] = [
     (
         "mostly_direct_buyer",
         "R013",
@@ -122,6 +122,12 @@ const ORGANISATION_PAIRS: [(&str, &str, &str, &str); 3] = [
         "R051",
         "buyer",
         "an index of 0.21-0.23 over six suppliers",
+    ),
+    (
+        "disqualifying_buyer",
+        "R038",
+        "buyer",
+        "1 of 12-16 bids disqualified, under the fence (about 0.11)",
     ),
 ];
 

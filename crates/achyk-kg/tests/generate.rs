@@ -247,6 +247,7 @@ fn the_realised_statistics_meet_the_stated_targets() {
             Pattern::DominantSupplier => (DOMINANT_SUPPLIER_GROUP, (5, 5)),
             // Carried by the dominant-supplier groups (5 or 6) and their near misses (5).
             Pattern::ConcentratedBuyer => ((5, 6), (6, 6)),
+            Pattern::DisqualifyingBuyer => ((3, 3), (2, 2)),
             _ => ((1, 1), (1, 1)),
         };
         let count = planted
@@ -661,6 +662,8 @@ fn the_realised_statistics_meet_the_stated_targets() {
         direct: u64,
         awarded: u64,
         suppliers: HashMap<String, f64>,
+        bids: u64,
+        disqualified: u64,
     }
     let mut buyers: HashMap<String, Buyer> = HashMap::new();
     for (ocid, release) in &latest {
@@ -681,6 +684,12 @@ fn the_realised_statistics_meet_the_stated_targets() {
         let buyer = buyers.entry(id).or_default();
         buyer.processes += 1;
         buyer.direct += u64::from(ocid.contains("contract-based"));
+        if !ocid.contains("contract-based") {
+            for bid in release["bids"]["details"].as_array().into_iter().flatten() {
+                buyer.bids += 1;
+                buyer.disqualified += u64::from(bid["status"] == "disqualified");
+            }
+        }
         let mut awarded = false;
         for award in release["awards"].as_array().into_iter().flatten() {
             if award["status"] == "active" {
@@ -768,6 +777,18 @@ fn the_realised_statistics_meet_the_stated_targets() {
         let (_, share, hhi) = concentration(&buyers[&id]);
         assert!(buyers[&id].awarded == 6 && share < 0.5, "{id}");
         assert!((0.21..0.235).contains(&hhi), "{id}: {hhi}");
+    }
+    // Disqualified bids (R038): 3 of 5 to 8 in each planted process, 1 of 12 to 16 bids over
+    // a near miss's two processes.
+    for id in organisations(Pattern::DisqualifyingBuyer, false) {
+        let buyer = &buyers[&id];
+        assert!(buyer.processes == 3 && buyer.disqualified == 9, "{id}");
+        assert!(buyer.disqualified * 8 >= buyer.bids * 3, "{id}");
+    }
+    for id in organisations(Pattern::DisqualifyingBuyer, true) {
+        let buyer = &buyers[&id];
+        assert!(buyer.processes == 2 && buyer.disqualified == 1, "{id}");
+        assert!((12..=16).contains(&buyer.bids), "{id}");
     }
     // A favoured supplier contracts with its buyer only.
     let favoured: HashSet<String> = organisations(Pattern::DominantSupplier, false)

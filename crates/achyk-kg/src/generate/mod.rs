@@ -76,6 +76,7 @@ pub const FIXED_BID_RATIO_SHARE: f64 = 0.01;
 pub const SHARED_ADDRESS_SHARE: f64 = 0.01;
 pub const MOSTLY_DIRECT_BUYER_SHARE: f64 = 0.02;
 pub const DOMINANT_SUPPLIER_SHARE: f64 = 0.01;
+pub const DISQUALIFYING_BUYER_SHARE: f64 = 0.01;
 /// A buyer whose spending is concentrated (R051). Every dominant-supplier group and its near
 /// miss carries this pattern too and counts towards the share, which is all it gets.
 pub const CONCENTRATED_BUYER_SHARE: f64 = 0.02;
@@ -176,6 +177,14 @@ pub const MOSTLY_DIRECT_BUYER_GROUP: (u64, u64) = (10, 12);
 pub const DOMINANT_SUPPLIER_GROUP: (u64, u64) = (5, 6);
 pub const DOMINANT_SUPPLIER: (f64, f64) = (0.6, 0.8);
 pub const DOMINANT_SUPPLIER_NEAR: (f64, f64) = (0.44, 0.48);
+/// A buyer that disqualifies many bids (R038 flags a buyer's share of disqualified bids at or
+/// above the upper fence of all buyers' shares, about 0.11 on these feeds): a buyer (drawn
+/// uniformly, with no other process) with this many competitive processes of one lot, each
+/// with 5 to 8 bids of which 3 are disqualified (never the two cheapest): a share of 0.375 to
+/// 0.6. Its near miss has this many processes of 6 to 8 bids, one bid disqualified in all: a
+/// share of 0.0625 to 0.083.
+pub const DISQUALIFYING_BUYER_GROUP: u64 = 3;
+pub const DISQUALIFYING_BUYER_NEAR_GROUP: u64 = 2;
 /// The near miss of a concentrated buyer: six direct contracts, one supplier with this share
 /// and five with equal parts of the rest: an index of 0.211 to 0.232, under R051's 0.25.
 pub const CONCENTRATED_BUYER_NEAR: (f64, f64) = (0.36, 0.4);
@@ -342,6 +351,9 @@ pub enum Pattern {
     /// See [`DOMINANT_SUPPLIER_GROUP`]; every process of the group is listed, with the
     /// supplier.
     DominantSupplier,
+    /// See [`DISQUALIFYING_BUYER_GROUP`]; every process of the group is listed, with the
+    /// buyer.
+    DisqualifyingBuyer,
     /// A buyer's spending concentrated on few suppliers; planted only by the dominant-supplier
     /// groups and their near misses. Near miss: see [`CONCENTRATED_BUYER_NEAR`]. Listed with
     /// the buyer.
@@ -349,7 +361,7 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    pub const ALL: [Pattern; 23] = [
+    pub const ALL: [Pattern; 24] = [
         Pattern::SingleBid,
         Pattern::SplitPurchase,
         Pattern::RepeatDirectAward,
@@ -373,6 +385,7 @@ impl Pattern {
         Pattern::MostlyDirectBuyer,
         Pattern::DominantSupplier,
         Pattern::ConcentratedBuyer,
+        Pattern::DisqualifyingBuyer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -400,6 +413,7 @@ impl Pattern {
             Pattern::MostlyDirectBuyer => "mostly_direct_buyer",
             Pattern::DominantSupplier => "dominant_supplier",
             Pattern::ConcentratedBuyer => "concentrated_buyer",
+            Pattern::DisqualifyingBuyer => "disqualifying_buyer",
         }
     }
 
@@ -429,6 +443,7 @@ impl Pattern {
             Pattern::MostlyDirectBuyer => MOSTLY_DIRECT_BUYER_SHARE,
             Pattern::DominantSupplier => DOMINANT_SUPPLIER_SHARE,
             Pattern::ConcentratedBuyer => CONCENTRATED_BUYER_SHARE,
+            Pattern::DisqualifyingBuyer => DISQUALIFYING_BUYER_SHARE,
         }
     }
 
@@ -445,7 +460,9 @@ impl Pattern {
     /// process (`ocid`), or the organisation that `planted.jsonl` names (`buyer`, `tenderer`).
     pub fn flagged_group(self) -> &'static str {
         match self {
-            Pattern::MostlyDirectBuyer | Pattern::ConcentratedBuyer => "buyer",
+            Pattern::MostlyDirectBuyer
+            | Pattern::ConcentratedBuyer
+            | Pattern::DisqualifyingBuyer => "buyer",
             Pattern::DominantSupplier => "tenderer",
             _ => "ocid",
         }

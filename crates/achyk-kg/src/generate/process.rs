@@ -177,6 +177,8 @@ pub(crate) struct Plan {
     pub ratio: Option<f64>,
     /// The supplier a dominant-supplier group (or its near miss) favours.
     pub favoured: Option<u32>,
+    /// How many bids a disqualifying buyer's process (or its near miss) disqualifies.
+    pub disqualify: Option<usize>,
     /// `tenderNumber` (competitive) or the contract-based id (direct), set once every plan is
     /// dated.
     pub number: String,
@@ -292,6 +294,13 @@ pub(crate) fn group_size(role: Role) -> (u64, u64) {
         Role::Planted(Pattern::DominantSupplier) => DOMINANT_SUPPLIER_GROUP,
         Role::NearMiss(Pattern::DominantSupplier) => (5, 5),
         Role::NearMiss(Pattern::ConcentratedBuyer) => (6, 6),
+        Role::Planted(Pattern::DisqualifyingBuyer) => {
+            (DISQUALIFYING_BUYER_GROUP, DISQUALIFYING_BUYER_GROUP)
+        }
+        Role::NearMiss(Pattern::DisqualifyingBuyer) => (
+            DISQUALIFYING_BUYER_NEAR_GROUP,
+            DISQUALIFYING_BUYER_NEAR_GROUP,
+        ),
         _ => (1, 1),
     }
 }
@@ -395,6 +404,7 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: None,
+                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -427,6 +437,7 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: None,
+                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -475,6 +486,37 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: None,
+                        disqualify: None,
+                        number: String::new(),
+                    });
+                }
+            }
+            Role::Planted(Pattern::DisqualifyingBuyer)
+            | Role::NearMiss(Pattern::DisqualifyingBuyer) => {
+                let buyer = buyers.reserve(&mut rng, world);
+                for index in 0..size {
+                    let day = calendar.draw_day(&mut rng);
+                    let law = calendar.law(day);
+                    let method = law.draw_competitive_method(&mut rng);
+                    let disqualify = match role {
+                        Role::Planted(_) => 3,
+                        _ => usize::from(index == 0),
+                    };
+                    plans.push(Plan {
+                        seed: seed_of(plans.len()),
+                        buyer,
+                        published: Calendar::office_time(&mut rng, day),
+                        law,
+                        method,
+                        role,
+                        okgz: None,
+                        threshold_share: None,
+                        supplier: None,
+                        cartel: None,
+                        pair: None,
+                        ratio: None,
+                        favoured: None,
+                        disqualify: Some(disqualify),
                         number: String::new(),
                     });
                 }
@@ -531,6 +573,7 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: Some(favoured),
+                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -596,6 +639,7 @@ pub(crate) fn plan_processes(
                         pair: Some((winner, loser)),
                         ratio: ratios.next().flatten(),
                         favoured: None,
+                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -657,6 +701,7 @@ pub(crate) fn plan_processes(
                     pair: None,
                     ratio: None,
                     favoured: None,
+                    disqualify: None,
                     number: String::new(),
                 });
             }
@@ -1423,6 +1468,8 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
         | Role::NearMiss(Pattern::BidPriceDisparity | Pattern::HeavilyDiscountedBid) => {
             rng.between(3, 5) as usize
         }
+        Role::Planted(Pattern::DisqualifyingBuyer) => rng.between(5, 8) as usize,
+        Role::NearMiss(Pattern::DisqualifyingBuyer) => rng.between(6, 8) as usize,
         _ => 2 + rng.weighted(&BID_COUNT_WEIGHTS),
     }
     .min(world.suppliers.len());
@@ -1635,6 +1682,18 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
             let entry = &mut process.bids[ranked[0]].lots[0];
             entry.1 = entry.1.max(amount);
             entry.2 = amount;
+        }
+        Role::Planted(Pattern::DisqualifyingBuyer)
+        | Role::NearMiss(Pattern::DisqualifyingBuyer) => {
+            // One lot: the planned number of bids disqualified, drawn among all but the two
+            // cheapest (so the cheapest wins, and two valid bids at least remain).
+            let mut ranked: Vec<usize> = (0..process.bids.len()).collect();
+            ranked.sort_by_key(|&index| process.bids[index].lots[0].2);
+            let mut candidates = ranked.split_off(2.min(ranked.len()));
+            for _ in 0..plan.disqualify.unwrap_or(0).min(candidates.len()) {
+                let index = candidates.swap_remove(rng.below(candidates.len() as u64) as usize);
+                process.bids[index].status = BidStatus::Disqualified;
+            }
         }
         Role::Planted(Pattern::FixedBidRatio) | Role::NearMiss(Pattern::FixedBidRatio) => {
             // One lot: the pair's supplier with the smaller party id bids 78% to 86% of the
