@@ -8,8 +8,8 @@ Reads DIR/achyk.db (the stored flags; a flag is on a process when it is raised o
 its facts name the ocid) and DIR/feed/planted.jsonl (what the generator planted, and the near
 misses it put beside them), and prints one line per pattern and indicator.
 
-Most indicators flag processes. Those that flag organisations (R013, R038 and R051 a buyer, R040 a
-supplier, group `tenderer`) are counted by organisation: planted.jsonl names the organisation
+Most indicators flag processes. Those that flag organisations (R013 and R051 a buyer, R040 and
+R050 a supplier, group `tenderer`) are counted by organisation: planted.jsonl names the organisation
 of each line (`organisation`), and a flag counts when raised on that organisation in that
 group. Their lines say "buyers" or "tenderers" after the code.
 """
@@ -41,7 +41,7 @@ PAIRS = [
     ("mostly_direct_buyer", "R013", "buyer"),
     ("dominant_supplier", "R040", "tenderer"),
     ("concentrated_buyer", "R051", "buyer"),
-    ("disqualifying_buyer", "R038", "buyer"),
+    ("market_leader", "R050", "tenderer"),
 ]
 
 directory = sys.argv[1]

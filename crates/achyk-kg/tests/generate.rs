@@ -247,7 +247,7 @@ fn the_realised_statistics_meet_the_stated_targets() {
             Pattern::DominantSupplier => (DOMINANT_SUPPLIER_GROUP, (5, 5)),
             // Carried by the dominant-supplier groups (5 or 6) and their near misses (5).
             Pattern::ConcentratedBuyer => ((5, 6), (6, 6)),
-            Pattern::DisqualifyingBuyer => ((3, 3), (2, 2)),
+            Pattern::MarketLeader => ((3, 3), (3, 3)),
             _ => ((1, 1), (1, 1)),
         };
         let count = planted
@@ -662,8 +662,6 @@ fn the_realised_statistics_meet_the_stated_targets() {
         direct: u64,
         awarded: u64,
         suppliers: HashMap<String, f64>,
-        bids: u64,
-        disqualified: u64,
     }
     let mut buyers: HashMap<String, Buyer> = HashMap::new();
     for (ocid, release) in &latest {
@@ -684,12 +682,6 @@ fn the_realised_statistics_meet_the_stated_targets() {
         let buyer = buyers.entry(id).or_default();
         buyer.processes += 1;
         buyer.direct += u64::from(ocid.contains("contract-based"));
-        if !ocid.contains("contract-based") {
-            for bid in release["bids"]["details"].as_array().into_iter().flatten() {
-                buyer.bids += 1;
-                buyer.disqualified += u64::from(bid["status"] == "disqualified");
-            }
-        }
         let mut awarded = false;
         for award in release["awards"].as_array().into_iter().flatten() {
             if award["status"] == "active" {
@@ -778,17 +770,59 @@ fn the_realised_statistics_meet_the_stated_targets() {
         assert!(buyers[&id].awarded == 6 && share < 0.5, "{id}");
         assert!((0.21..0.235).contains(&hhi), "{id}: {hhi}");
     }
-    // Disqualified bids (R038): 3 of 5 to 8 in each planted process, 1 of 12 to 16 bids over
-    // a near miss's two processes.
-    for id in organisations(Pattern::DisqualifyingBuyer, false) {
-        let buyer = &buyers[&id];
-        assert!(buyer.processes == 3 && buyer.disqualified == 9, "{id}");
-        assert!(buyer.disqualified * 8 >= buyer.bids * 3, "{id}");
+    // Markets (R050: the first 4 characters of the lots' classification, when all lots share
+    // them): each market leader's share of its market's active award value, 0.6 to 0.75, and
+    // its near miss's 0.42 to 0.47, each in one market of 10 processes or more.
+    let mut markets: HashMap<String, (HashSet<String>, HashMap<String, f64>)> = HashMap::new();
+    for (ocid, release) in &latest {
+        let prefixes: HashSet<String> = release["tender"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["classification"]["id"].as_str().unwrap()[..4].to_owned())
+            .collect();
+        if prefixes.len() != 1 {
+            continue;
+        }
+        let market = markets
+            .entry(prefixes.into_iter().next().unwrap())
+            .or_default();
+        for award in release["awards"].as_array().into_iter().flatten() {
+            if award["status"] != "active" {
+                continue;
+            }
+            let supplier = release["bids"]["details"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|bid| bid["id"] == award["relatedBid"])
+                .unwrap()["tenderers"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            market.0.insert(ocid.clone());
+            *market.1.entry(supplier).or_default() += award["value"]["amount"].as_f64().unwrap();
+        }
     }
-    for id in organisations(Pattern::DisqualifyingBuyer, true) {
-        let buyer = &buyers[&id];
-        assert!(buyer.processes == 2 && buyer.disqualified == 1, "{id}");
-        assert!((12..=16).contains(&buyer.bids), "{id}");
+    for (near_miss, (low, high)) in [(false, MARKET_LEADER), (true, MARKET_LEADER_NEAR)] {
+        let leaders = organisations(Pattern::MarketLeader, near_miss);
+        assert!(!leaders.is_empty());
+        for leader in leaders {
+            let held: Vec<f64> = markets
+                .values()
+                .filter(|(ocids, _)| ocids.len() >= 10)
+                .filter_map(|(_, suppliers)| {
+                    let total: f64 = suppliers.values().sum();
+                    suppliers.get(&leader).map(|value| value / total)
+                })
+                .collect();
+            assert_eq!(held.len(), 1, "{leader} in {} markets", held.len());
+            assert!(
+                held[0] >= low - 0.002 && held[0] <= high + 0.002,
+                "{leader}: {}",
+                held[0]
+            );
+        }
     }
     // A favoured supplier contracts with its buyer only.
     let favoured: HashSet<String> = organisations(Pattern::DominantSupplier, false)

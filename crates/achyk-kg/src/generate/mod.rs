@@ -75,11 +75,13 @@ pub const HEAVILY_DISCOUNTED_BID_SHARE: f64 = 0.01;
 pub const FIXED_BID_RATIO_SHARE: f64 = 0.01;
 pub const SHARED_ADDRESS_SHARE: f64 = 0.01;
 pub const MOSTLY_DIRECT_BUYER_SHARE: f64 = 0.02;
-pub const DOMINANT_SUPPLIER_SHARE: f64 = 0.01;
-pub const DISQUALIFYING_BUYER_SHARE: f64 = 0.01;
+/// Twice the usual share, so that a small feed has some groups of five or six.
+pub const DOMINANT_SUPPLIER_SHARE: f64 = 0.02;
+/// Half the usual shares: each group takes a market of its own, and there are 29.
+pub const MARKET_LEADER_SHARE: f64 = 0.005;
 /// A buyer whose spending is concentrated (R051). Every dominant-supplier group and its near
 /// miss carries this pattern too and counts towards the share, which is all it gets.
-pub const CONCENTRATED_BUYER_SHARE: f64 = 0.02;
+pub const CONCENTRATED_BUYER_SHARE: f64 = 0.03;
 /// Share of all processes that are a near miss of each pattern (but see
 /// [`Pattern::near_miss_share`]).
 pub const NEAR_MISS_SHARE: f64 = 0.01;
@@ -177,14 +179,16 @@ pub const MOSTLY_DIRECT_BUYER_GROUP: (u64, u64) = (10, 12);
 pub const DOMINANT_SUPPLIER_GROUP: (u64, u64) = (5, 6);
 pub const DOMINANT_SUPPLIER: (f64, f64) = (0.6, 0.8);
 pub const DOMINANT_SUPPLIER_NEAR: (f64, f64) = (0.44, 0.48);
-/// A buyer that disqualifies many bids (R038 flags a buyer's share of disqualified bids at or
-/// above the upper fence of all buyers' shares, about 0.11 on these feeds): a buyer (drawn
-/// uniformly, with no other process) with this many competitive processes of one lot, each
-/// with 5 to 8 bids of which 3 are disqualified (never the two cheapest): a share of 0.375 to
-/// 0.6. Its near miss has this many processes of 6 to 8 bids, one bid disqualified in all: a
-/// share of 0.0625 to 0.083.
-pub const DISQUALIFYING_BUYER_GROUP: u64 = 3;
-pub const DISQUALIFYING_BUYER_NEAR_GROUP: u64 = 2;
+/// A supplier that holds most of a market (R050 flags a share of 50% or more of the active
+/// award value of a 4-digit classification, in markets of 10 processes or more): a supplier
+/// (drawn uniformly, bidding nowhere else) wins this many open tenders of one lot in one OKGZ
+/// market that no other such group takes, with the cheapest of background-like bids; once
+/// every other process is built, the three are valued so that its awards make this share of
+/// the market's award value. The near miss's supplier gets the second share. Every OKGZ market
+/// of these feeds has 20 processes or more, so the three are large purchases.
+pub const MARKET_LEADER_GROUP: u64 = 3;
+pub const MARKET_LEADER: (f64, f64) = (0.6, 0.75);
+pub const MARKET_LEADER_NEAR: (f64, f64) = (0.42, 0.47);
 /// The near miss of a concentrated buyer: six direct contracts, one supplier with this share
 /// and five with equal parts of the rest: an index of 0.211 to 0.232, under R051's 0.25.
 pub const CONCENTRATED_BUYER_NEAR: (f64, f64) = (0.36, 0.4);
@@ -351,9 +355,8 @@ pub enum Pattern {
     /// See [`DOMINANT_SUPPLIER_GROUP`]; every process of the group is listed, with the
     /// supplier.
     DominantSupplier,
-    /// See [`DISQUALIFYING_BUYER_GROUP`]; every process of the group is listed, with the
-    /// buyer.
-    DisqualifyingBuyer,
+    /// See [`MARKET_LEADER_GROUP`]; every process of the group is listed, with the supplier.
+    MarketLeader,
     /// A buyer's spending concentrated on few suppliers; planted only by the dominant-supplier
     /// groups and their near misses. Near miss: see [`CONCENTRATED_BUYER_NEAR`]. Listed with
     /// the buyer.
@@ -385,7 +388,7 @@ impl Pattern {
         Pattern::MostlyDirectBuyer,
         Pattern::DominantSupplier,
         Pattern::ConcentratedBuyer,
-        Pattern::DisqualifyingBuyer,
+        Pattern::MarketLeader,
     ];
 
     pub fn code(self) -> &'static str {
@@ -413,7 +416,7 @@ impl Pattern {
             Pattern::MostlyDirectBuyer => "mostly_direct_buyer",
             Pattern::DominantSupplier => "dominant_supplier",
             Pattern::ConcentratedBuyer => "concentrated_buyer",
-            Pattern::DisqualifyingBuyer => "disqualifying_buyer",
+            Pattern::MarketLeader => "market_leader",
         }
     }
 
@@ -443,15 +446,17 @@ impl Pattern {
             Pattern::MostlyDirectBuyer => MOSTLY_DIRECT_BUYER_SHARE,
             Pattern::DominantSupplier => DOMINANT_SUPPLIER_SHARE,
             Pattern::ConcentratedBuyer => CONCENTRATED_BUYER_SHARE,
-            Pattern::DisqualifyingBuyer => DISQUALIFYING_BUYER_SHARE,
+            Pattern::MarketLeader => MARKET_LEADER_SHARE,
         }
     }
 
     /// The share of all processes that are a near miss of this pattern: a buyer of ten
-    /// processes or more is planted at twice the share, so that a small feed has some.
+    /// processes or more is planted at twice the share, so that a small feed has some, and a
+    /// market leader at half, like its plantings.
     pub fn near_miss_share(self) -> f64 {
         match self {
             Pattern::MostlyDirectBuyer => 2.0 * NEAR_MISS_SHARE,
+            Pattern::MarketLeader => MARKET_LEADER_SHARE,
             _ => NEAR_MISS_SHARE,
         }
     }
@@ -460,10 +465,8 @@ impl Pattern {
     /// process (`ocid`), or the organisation that `planted.jsonl` names (`buyer`, `tenderer`).
     pub fn flagged_group(self) -> &'static str {
         match self {
-            Pattern::MostlyDirectBuyer
-            | Pattern::ConcentratedBuyer
-            | Pattern::DisqualifyingBuyer => "buyer",
-            Pattern::DominantSupplier => "tenderer",
+            Pattern::MostlyDirectBuyer | Pattern::ConcentratedBuyer => "buyer",
+            Pattern::DominantSupplier | Pattern::MarketLeader => "tenderer",
             _ => "ocid",
         }
     }
@@ -645,17 +648,24 @@ impl Feed {
         let mut order = Vec::with_capacity(plans.len() * 2);
         let mut tally = Tally::default();
         // Awards without a contract (and their near misses) are dated against the feed's
-        // latest date, so they are built last, once every other process is.
+        // latest date, so they are built last, once every other process is. Market leaders
+        // are valued against their market, so they are built once more after that (their
+        // dates do not depend on their values, and count towards the latest date).
         let mut latest: Option<i64> = None;
+        let mut markets = process::Markets::default();
         for (index, plan) in plans.iter().enumerate() {
             if plan.dated_from_latest() {
                 continue;
             }
             let built = process::build(plan, &world);
+            latest = latest.max(built.latest_date());
+            if plan.sized_to_market() {
+                continue;
+            }
+            markets.add(&built);
             for &(stage, date) in &built.releases {
                 order.push((date, index as u32, stage));
             }
-            latest = latest.max(built.latest_date());
             tally.add(plan, &built, &world);
         }
         let latest = latest.unwrap_or(calendar.end_day * random::SECONDS_PER_DAY);
@@ -664,6 +674,18 @@ impl Feed {
                 continue;
             }
             process::date_from_latest(plan, &world, &calendar, latest);
+            let built = process::build(plan, &world);
+            markets.add(&built);
+            for &(stage, date) in &built.releases {
+                order.push((date, index as u32, stage));
+            }
+            tally.add(plan, &built, &world);
+        }
+        process::size_to_markets(&mut plans, &world, &markets);
+        for (index, plan) in plans.iter().enumerate() {
+            if !plan.sized_to_market() {
+                continue;
+            }
             let built = process::build(plan, &world);
             for &(stage, date) in &built.releases {
                 order.push((date, index as u32, stage));

@@ -177,14 +177,21 @@ pub(crate) struct Plan {
     pub ratio: Option<f64>,
     /// The supplier a dominant-supplier group (or its near miss) favours.
     pub favoured: Option<u32>,
-    /// How many bids a disqualifying buyer's process (or its near miss) disqualifies.
-    pub disqualify: Option<usize>,
     /// `tenderNumber` (competitive) or the contract-based id (direct), set once every plan is
     /// dated.
     pub number: String,
 }
 
 impl Plan {
+    /// Whether the process is a market leader's or its near miss's, valued against its market
+    /// once every other process is built ([`size_to_markets`]).
+    pub(crate) fn sized_to_market(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Planted(Pattern::MarketLeader) | Role::NearMiss(Pattern::MarketLeader)
+        )
+    }
+
     /// Whether the process is an award without a contract or its near miss, which are dated
     /// against the feed's latest date ([`date_from_latest`]).
     pub(crate) fn dated_from_latest(&self) -> bool {
@@ -294,13 +301,9 @@ pub(crate) fn group_size(role: Role) -> (u64, u64) {
         Role::Planted(Pattern::DominantSupplier) => DOMINANT_SUPPLIER_GROUP,
         Role::NearMiss(Pattern::DominantSupplier) => (5, 5),
         Role::NearMiss(Pattern::ConcentratedBuyer) => (6, 6),
-        Role::Planted(Pattern::DisqualifyingBuyer) => {
-            (DISQUALIFYING_BUYER_GROUP, DISQUALIFYING_BUYER_GROUP)
+        Role::Planted(Pattern::MarketLeader) | Role::NearMiss(Pattern::MarketLeader) => {
+            (MARKET_LEADER_GROUP, MARKET_LEADER_GROUP)
         }
-        Role::NearMiss(Pattern::DisqualifyingBuyer) => (
-            DISQUALIFYING_BUYER_NEAR_GROUP,
-            DISQUALIFYING_BUYER_NEAR_GROUP,
-        ),
         _ => (1, 1),
     }
 }
@@ -352,6 +355,10 @@ pub(crate) fn plan_processes(
     let mut direct_pairs: HashSet<(u32, u32)> = HashSet::new();
     let mut pair_suppliers: HashSet<u32> = HashSet::new();
     let mut buyers = Buyers::default();
+    // The OKGZ markets (4-digit prefixes) not yet taken by a market leader or its near miss.
+    let mut free_markets: Vec<&str> = OKGZ.iter().map(|class| market_of(class.id)).collect();
+    free_markets.sort_unstable();
+    free_markets.dedup();
     while (plans.len() as u64) < total {
         let mut draw = rng.unit();
         let mut role = Role::Background;
@@ -364,8 +371,14 @@ pub(crate) fn plan_processes(
         }
         let (low, high) = group_size(role);
         let mut size = rng.between(low, high).min(total - plans.len() as u64);
-        if size < low {
-            // The feed's last processes cannot hold a whole group: they are not planted.
+        let no_market = free_markets.is_empty()
+            && matches!(
+                role,
+                Role::Planted(Pattern::MarketLeader) | Role::NearMiss(Pattern::MarketLeader)
+            );
+        if size < low || no_market {
+            // The feed's last processes cannot hold a whole group (or every market has its
+            // leader): they are not planted.
             role = Role::Background;
             size = 1;
         }
@@ -404,7 +417,6 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: None,
-                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -437,7 +449,6 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: None,
-                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -486,37 +497,38 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: None,
-                        disqualify: None,
                         number: String::new(),
                     });
                 }
             }
-            Role::Planted(Pattern::DisqualifyingBuyer)
-            | Role::NearMiss(Pattern::DisqualifyingBuyer) => {
-                let buyer = buyers.reserve(&mut rng, world);
-                for index in 0..size {
+            Role::Planted(Pattern::MarketLeader) | Role::NearMiss(Pattern::MarketLeader) => {
+                let market =
+                    free_markets.swap_remove(rng.below(free_markets.len() as u64) as usize);
+                let classes: Vec<usize> = (0..OKGZ.len())
+                    .filter(|&index| market_of(OKGZ[index].id) == market)
+                    .collect();
+                let okgz = classes[rng.below(classes.len() as u64) as usize] as u16;
+                let favoured =
+                    reserve_supplier(&mut rng, world, &direct_pairs, &mut pair_suppliers);
+                for _ in 0..size {
+                    let buyer = buyers.draw(&mut rng, world);
                     let day = calendar.draw_day(&mut rng);
                     let law = calendar.law(day);
-                    let method = law.draw_competitive_method(&mut rng);
-                    let disqualify = match role {
-                        Role::Planted(_) => 3,
-                        _ => usize::from(index == 0),
-                    };
                     plans.push(Plan {
                         seed: seed_of(plans.len()),
                         buyer,
                         published: Calendar::office_time(&mut rng, day),
                         law,
-                        method,
+                        method: law.open_tender_method(),
                         role,
-                        okgz: None,
-                        threshold_share: None,
+                        okgz: Some(okgz),
+                        // A first guess, set again against the market (`size_to_markets`).
+                        threshold_share: Some(rng.uniform(1.2, 3.0)),
                         supplier: None,
                         cartel: None,
                         pair: None,
                         ratio: None,
-                        favoured: None,
-                        disqualify: Some(disqualify),
+                        favoured: Some(favoured),
                         number: String::new(),
                     });
                 }
@@ -573,7 +585,6 @@ pub(crate) fn plan_processes(
                         pair: None,
                         ratio: None,
                         favoured: Some(favoured),
-                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -639,7 +650,6 @@ pub(crate) fn plan_processes(
                         pair: Some((winner, loser)),
                         ratio: ratios.next().flatten(),
                         favoured: None,
-                        disqualify: None,
                         number: String::new(),
                     });
                 }
@@ -701,7 +711,6 @@ pub(crate) fn plan_processes(
                     pair: None,
                     ratio: None,
                     favoured: None,
-                    disqualify: None,
                     number: String::new(),
                 });
             }
@@ -746,6 +755,75 @@ pub(crate) fn date_from_latest(plan: &mut Plan, world: &World, calendar: &Calend
         if calendar.law(day) == plan.law {
             break;
         }
+    }
+}
+
+/// A market as R050 sees it: the first 4 characters of a classification id.
+fn market_of(id: &str) -> &str {
+    &id[..4.min(id.len())]
+}
+
+/// The active award value of each market (R050's: a process whose lots are all of one market
+/// counts there), over the processes added.
+#[derive(Default)]
+pub(crate) struct Markets {
+    values: std::collections::HashMap<&'static str, f64>,
+}
+
+impl Markets {
+    pub(crate) fn add(&mut self, process: &Process) {
+        let markets: HashSet<&'static str> = process
+            .lots
+            .iter()
+            .map(|lot| market_of(lot.classification.id))
+            .collect();
+        if let [market] = markets.into_iter().collect::<Vec<_>>().as_slice() {
+            let awarded: i64 = process
+                .awards
+                .iter()
+                .filter(|award| award.status == "active" && award.amount > 0)
+                .map(|award| award.amount)
+                .sum();
+            *self.values.entry(market).or_default() += awarded as f64;
+        }
+    }
+}
+
+/// Values each market leader's group (and near miss) so that its supplier's awards make the
+/// planned share of its market: `share / (1 - share)` times the rest of the market, spread
+/// over the group as first guessed. Bids and awards are shares of the value, so they scale
+/// with it.
+pub(crate) fn size_to_markets(plans: &mut [Plan], world: &World, markets: &Markets) {
+    let mut start = 0;
+    while start < plans.len() {
+        if !plans[start].sized_to_market() {
+            start += 1;
+            continue;
+        }
+        let (role, okgz) = (plans[start].role, plans[start].okgz);
+        let mut end = start + 1;
+        while end < plans.len() && plans[end].role == role && plans[end].okgz == okgz {
+            end += 1;
+        }
+        let (low, high) = if matches!(role, Role::Planted(_)) {
+            MARKET_LEADER
+        } else {
+            MARKET_LEADER_NEAR
+        };
+        let share = Rng::new(plans[start].seed ^ 0x3A7E).uniform(low, high);
+        let market = market_of(OKGZ[okgz.expect("planned in a market") as usize].id);
+        let rest = markets.values.get(market).copied().unwrap_or(0.0);
+        let won: i64 = plans[start..end]
+            .iter()
+            .flat_map(|plan| build(plan, world).awards)
+            .filter(|award| award.status == "active")
+            .map(|award| award.amount)
+            .sum();
+        let factor = share / (1.0 - share) * rest / won.max(1) as f64;
+        for plan in &mut plans[start..end] {
+            plan.threshold_share = plan.threshold_share.map(|guess| guess * factor);
+        }
+        start = end;
     }
 }
 
@@ -1456,6 +1534,9 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
     if let Some((winner, loser)) = plan.pair {
         suppliers.extend([winner, loser]);
     }
+    if let Some(favoured) = plan.favoured {
+        suppliers.push(favoured);
+    }
     let count = match role {
         Role::Planted(Pattern::SingleBid) => 1,
         Role::NearMiss(Pattern::SingleBid) => 2,
@@ -1468,8 +1549,6 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
         | Role::NearMiss(Pattern::BidPriceDisparity | Pattern::HeavilyDiscountedBid) => {
             rng.between(3, 5) as usize
         }
-        Role::Planted(Pattern::DisqualifyingBuyer) => rng.between(5, 8) as usize,
-        Role::NearMiss(Pattern::DisqualifyingBuyer) => rng.between(6, 8) as usize,
         _ => 2 + rng.weighted(&BID_COUNT_WEIGHTS),
     }
     .min(world.suppliers.len());
@@ -1634,8 +1713,10 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
                 entry.2 = amount;
             }
         }
-        Role::Planted(Pattern::CobiddingPair) | Role::NearMiss(Pattern::CobiddingPair) => {
-            // One lot: the pair's winner (the first bidder) takes the cheapest price.
+        Role::Planted(Pattern::CobiddingPair | Pattern::MarketLeader)
+        | Role::NearMiss(Pattern::CobiddingPair | Pattern::MarketLeader) => {
+            // One lot: the pair's winner or the market leader (the first bidder) takes the
+            // cheapest price.
             let cheapest = (0..process.bids.len())
                 .min_by_key(|&index| process.bids[index].lots[0].2)
                 .expect("the pair bids");
@@ -1682,18 +1763,6 @@ fn add_bids(rng: &mut Rng, plan: &Plan, world: &World, process: &mut Process, fi
             let entry = &mut process.bids[ranked[0]].lots[0];
             entry.1 = entry.1.max(amount);
             entry.2 = amount;
-        }
-        Role::Planted(Pattern::DisqualifyingBuyer)
-        | Role::NearMiss(Pattern::DisqualifyingBuyer) => {
-            // One lot: the planned number of bids disqualified, drawn among all but the two
-            // cheapest (so the cheapest wins, and two valid bids at least remain).
-            let mut ranked: Vec<usize> = (0..process.bids.len()).collect();
-            ranked.sort_by_key(|&index| process.bids[index].lots[0].2);
-            let mut candidates = ranked.split_off(2.min(ranked.len()));
-            for _ in 0..plan.disqualify.unwrap_or(0).min(candidates.len()) {
-                let index = candidates.swap_remove(rng.below(candidates.len() as u64) as usize);
-                process.bids[index].status = BidStatus::Disqualified;
-            }
         }
         Role::Planted(Pattern::FixedBidRatio) | Role::NearMiss(Pattern::FixedBidRatio) => {
             // One lot: the pair's supplier with the smaller party id bids 78% to 86% of the
