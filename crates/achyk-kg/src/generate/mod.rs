@@ -150,8 +150,8 @@ pub const BID_PRICE_DISPARITY_NEAR: (f64, f64) = (2.4, 2.9);
 /// value, so background differences stay under 0.276 and the fence they set is about 0.2.
 pub const HEAVILY_DISCOUNTED_BY: (f64, f64) = (0.45, 0.8);
 pub const SLIGHTLY_DISCOUNTED_BY: (f64, f64) = (0.12, 0.16);
-/// Bid prices in a fixed proportion (R023, 4 decimals): two suppliers (drawn uniformly, and
-/// bidding nowhere else) bid together on one lot in this many processes (inclusive range), the
+/// Bid prices in a fixed proportion (R023, 4 decimals): two suppliers (drawn uniformly; each
+/// bids elsewhere, but no other process draws both) bid together on one lot in this many processes (inclusive range), the
 /// price of the one with the greater party id always the same ratio (4 decimals, in this
 /// range) of the other's. The near miss is such a group whose ratio moves by
 /// [`FIXED_BID_RATIO_NEAR_STEP`] (inclusive range, in ten-thousandths) from one process to the
@@ -159,8 +159,8 @@ pub const SLIGHTLY_DISCOUNTED_BY: (f64, f64) = (0.12, 0.16);
 pub const FIXED_BID_RATIO_GROUP: (u64, u64) = (2, 3);
 pub const FIXED_BID_RATIO: (f64, f64) = (1.03, 1.15);
 pub const FIXED_BID_RATIO_NEAR_STEP: (u64, u64) = (2, 9);
-/// Bidders at one address (R044): two suppliers (drawn uniformly, bidding nowhere else), the
-/// second registered at the first's address, bid together in this many one-lot processes
+/// Bidders at one address (R044): two suppliers (drawn uniformly; each bids elsewhere, but no
+/// other process draws both), the second registered at the first's address, bid together in this many one-lot processes
 /// (inclusive range). The near miss is such a pair on the same street, house number and all,
 /// in another locality.
 pub const SHARED_ADDRESS_GROUP: (u64, u64) = (2, 3);
@@ -185,7 +185,8 @@ pub const DOMINANT_SUPPLIER_NEAR: (f64, f64) = (0.44, 0.48);
 /// market that no other such group takes, with the cheapest of background-like bids; once
 /// every other process is built, the three are valued so that its awards make this share of
 /// the market's award value. The near miss's supplier gets the second share. Every OKGZ market
-/// of these feeds has 20 processes or more, so the three are large purchases.
+/// of a feed of 1,500 processes or more has 20 processes or more, so the three are large
+/// purchases.
 pub const MARKET_LEADER_GROUP: u64 = 3;
 pub const MARKET_LEADER: (f64, f64) = (0.6, 0.75);
 pub const MARKET_LEADER_NEAR: (f64, f64) = (0.42, 0.47);
