@@ -920,6 +920,13 @@ fn the_realised_statistics_meet_the_stated_targets() {
 fn projects_are_valid_oc4ids_made_of_the_feeds_works_contracts() {
     let feed = Feed::new(settings(6_000, 11)).unwrap();
     let package = feed.projects();
+    // Written a project at a time, the package is the same text as serialised whole.
+    let mut written = Vec::new();
+    feed.write_projects(&mut written).unwrap();
+    assert_eq!(
+        String::from_utf8(written).unwrap(),
+        serde_json::to_string(&package).unwrap()
+    );
     let projects = package["projects"].as_array().unwrap();
     assert!(projects.len() > 300, "{} projects", projects.len());
     let mut works = HashSet::new();

@@ -869,9 +869,8 @@ impl Feed {
             writer.write_all(b"\n")
         })?;
         let projects_path = folder.join(PROJECTS_FILE);
-        let projects = self.projects();
         write_json(&projects_path, |writer| {
-            serde_json::to_writer(&mut *writer, &projects).map_err(std::io::Error::from)?;
+            self.write_projects(&mut *writer)?;
             writer.write_all(b"\n")
         })?;
         Ok(WrittenFeed {

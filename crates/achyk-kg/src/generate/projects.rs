@@ -72,6 +72,54 @@ struct Works {
 impl Feed {
     /// The demo's projects as an OC4IDS project package.
     pub fn projects(&self) -> Value {
+        let mut package = self.project_package_head();
+        let mut projects = Vec::new();
+        self.each_project(|project| {
+            projects.push(project);
+            Ok(())
+        })
+        .expect("collecting cannot fail");
+        package["projects"] = Value::Array(projects);
+        package
+    }
+
+    /// Writes [`Feed::projects`]'s package as one line of JSON, a project at a time, so that
+    /// memory holds one project rather than all (a large feed has hundreds of megabytes of
+    /// them as values).
+    pub fn write_projects(&self, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let head = serde_json::to_string(&self.project_package_head())?;
+        // The head's members, then `projects` last, as in `projects()`'s object.
+        writer.write_all(head[..head.len() - 1].as_bytes())?;
+        writer.write_all(b",\"projects\":[")?;
+        let mut first = true;
+        self.each_project(|project| {
+            if !first {
+                writer.write_all(b",")?;
+            }
+            first = false;
+            serde_json::to_writer(&mut *writer, &project)?;
+            Ok(())
+        })?;
+        writer.write_all(b"]}")
+    }
+
+    /// The package's members other than `projects`.
+    fn project_package_head(&self) -> Value {
+        let last_day = super::random::days_from_civil(i64::from(self.settings.last_year), 12, 31);
+        json!({
+            "version": "0.9",
+            "uri": "https://achyk.example/demo/projects.json",
+            "publishedDate": format_time(last_day * SECONDS_PER_DAY),
+            "publisher": {"name": super::PUBLISHER_NAME},
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+        })
+    }
+
+    /// Hands each project to `each`, in the package's order.
+    fn each_project(
+        &self,
+        mut each: impl FnMut(Value) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let mut by_object: BTreeMap<(u32, &'static str), Vec<Works>> = BTreeMap::new();
         for (index, plan) in self.plans.iter().enumerate() {
             let built = process::build(plan, &self.world);
@@ -100,7 +148,7 @@ impl Feed {
                 });
         }
         let last_day = super::random::days_from_civil(i64::from(self.settings.last_year), 12, 31);
-        let mut projects = Vec::new();
+        let mut number = 0;
         for ((buyer, _), mut works) in by_object {
             works.sort_by_key(|works| works.signed);
             let mut rng = Rng::new(derive_seed(
@@ -119,17 +167,11 @@ impl Feed {
                     .max(1);
                 let (group, after) = rest.split_at(phases);
                 rest = after;
-                projects.push(self.project(projects.len(), buyer, group, last_day, &mut rng));
+                each(self.project(number, buyer, group, last_day, &mut rng))?;
+                number += 1;
             }
         }
-        json!({
-            "version": "0.9",
-            "uri": "https://achyk.example/demo/projects.json",
-            "publishedDate": format_time(last_day * SECONDS_PER_DAY),
-            "publisher": {"name": super::PUBLISHER_NAME},
-            "license": "https://creativecommons.org/licenses/by/4.0/",
-            "projects": projects,
-        })
+        Ok(())
     }
 
     fn project(
