@@ -89,7 +89,7 @@ impl Feed {
     pub fn write_projects(&self, writer: &mut dyn std::io::Write) -> std::io::Result<()> {
         let head = serde_json::to_string(&self.project_package_head())?;
         // The head's members, then `projects` last, as in `projects()`'s object.
-        writer.write_all(head[..head.len() - 1].as_bytes())?;
+        writer.write_all(&head.as_bytes()[..head.len() - 1])?;
         writer.write_all(b",\"projects\":[")?;
         let mut first = true;
         self.each_project(|project| {
