@@ -18,8 +18,8 @@ pub use merge::{
     MergeWarning, Merged, MergedText, compile, compile_texts, versioned, versioned_texts,
 };
 pub use read::{
-    Event, InputIssue, Item, ItemKind, Location, PackageMeta, ReadOptions, read_publication,
-    read_publication_with,
+    Event, InputIssue, Item, ItemHead, ItemKind, Location, PackageMeta, ReadOptions,
+    read_publication, read_publication_with,
 };
 pub use release::{ReleaseHead, ReleaseProblem};
 pub use rules::MergeRules;

@@ -741,3 +741,47 @@ proptest! {
         let _ = read_all(&bytes);
     }
 }
+
+/// Where the reader says a line's `ocid` and `date` are, they are where `top_level_members`
+/// (which looks for them by itself) finds them: the last of a repeated name, escaped names,
+/// spaces around values, values of any type, members only nested deeper ignored.
+#[test]
+fn a_line_head_points_at_its_last_top_level_ocid_and_date() {
+    let lines = [
+        r#"{"ocid":"a-1","id":"1","date":"2024-01-01T00:00:00Z"}"#,
+        r#"{"date" :  "2024-01-01T00:00:00Z" , "ocid": "a-2", "ocid" : "a-2b"}"#,
+        r#"{"oc\u0069d":"a-3","tender":{"ocid":"nested","date":"x"},"d\u0061te":null}"#,
+        r#"  {"ocid":"a-4","date":17,"date":{"nested":"2024"}}  "#,
+        r#"{"ocid":["not","a","string"]}"#,
+        r#"{"ocid":"a-6","parties":[{"date":"2020"}],"date":"2024-02-02T00:00:00+06:00"}"#,
+    ];
+    let input = lines.join("\n");
+    let mut heads = Vec::new();
+    read_publication("heads.jsonl", input.as_bytes(), &mut |event| {
+        if let Event::Item(item) = event {
+            heads.push((item.json, item.head));
+        }
+    })
+    .unwrap();
+    assert_eq!(heads.len(), lines.len());
+    for (json, head) in heads {
+        let head = head.unwrap_or_else(|| panic!("no head for {json}"));
+        let raw = |range: Option<(usize, usize)>| range.map(|(start, end)| &json[start..end]);
+        let expected = achyk_ocds::json::top_level_members(&json, ["ocid", "date"]).unwrap();
+        assert_eq!([raw(head.ocid), raw(head.date)], expected, "{json}");
+    }
+}
+
+/// Items that are not lines of plain releases carry no head: a caller looks for themselves.
+#[test]
+fn items_of_a_package_carry_no_head() {
+    let package = r#"{"releases":[{"ocid":"a","date":"2024-01-01T00:00:00Z"}]}"#;
+    let mut heads = Vec::new();
+    read_publication("package.json", package.as_bytes(), &mut |event| {
+        if let Event::Item(item) = event {
+            heads.push(item.head);
+        }
+    })
+    .unwrap();
+    assert_eq!(heads, [None]);
+}

@@ -317,6 +317,7 @@ mod tests {
             json: format!(r#"{{"ocid":"{ocid}","id":"{index}","date":"2020-01-01T00:00:00Z"}}"#),
             location: location(index),
             offset: None,
+            head: None,
         })
     }
 
@@ -394,6 +395,7 @@ mod tests {
             json: r#"{"ocid":"x","id":"1"}"#.into(),
             location: location(0),
             offset: None,
+            head: None,
         });
         let issue = Event::Issue(InputIssue {
             location: location(1),
@@ -406,6 +408,7 @@ mod tests {
             json: r#"{"ocid":"y","id":"y-1","date":"2020-01-01T00:00:00Z"}"#.into(),
             location: location(2),
             offset: None,
+            head: None,
         });
         let out = run(
             10,
@@ -442,6 +445,7 @@ mod tests {
                     json: r#"{"ocid":"x","id":"1"}"#.into(),
                     location: location(1),
                     offset: None,
+                    head: None,
                 }),
                 release(2, "b"),
                 package(&[lots]),

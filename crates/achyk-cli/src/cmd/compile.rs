@@ -351,7 +351,7 @@ fn gather(
             let heads: Vec<Option<Head>> = chunk
                 .par_iter()
                 .map(|event| match event {
-                    Event::Item(item) => Some(head_of(&item.json)),
+                    Event::Item(item) => Some(head_of(&item.json, item.head)),
                     _ => None,
                 })
                 .collect();
@@ -422,11 +422,18 @@ fn gather(
 type Head = Result<String, (Option<String>, String)>;
 
 /// Reads the ocid of an item and checks its date, without building the value (the reader has
-/// already checked that the text is JSON).
-fn head_of(json: &str) -> Head {
+/// already checked that the text is JSON, and may have found where both are: `found`).
+fn head_of(json: &str, found: Option<achyk_ocds::ItemHead>) -> Head {
     use achyk_ocds::ReleaseProblem;
     use achyk_ocds::json::{top_level_members, unescape};
-    let Some([ocid, date]) = top_level_members(json, ["ocid", "date"]) else {
+    let members = match found {
+        Some(found) => {
+            let raw = |range: Option<(usize, usize)>| range.map(|(start, end)| &json[start..end]);
+            Some([raw(found.ocid), raw(found.date)])
+        }
+        None => top_level_members(json, ["ocid", "date"]),
+    };
+    let Some([ocid, date]) = members else {
         return Err((None, "not a JSON object".to_owned()));
     };
     let ocid = match ocid {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::scan::StreamBuffer;
-use super::{Event, InputIssue, Item, ItemKind, Location, PackageMeta};
+use super::{Event, InputIssue, Item, ItemHead, ItemKind, Location, PackageMeta};
 
 /// How the reader knows the line it is on.
 #[derive(Clone)]
@@ -117,16 +117,17 @@ impl<'a> Context<'a> {
     }
 
     pub fn item(&mut self, kind: ItemKind, json: String, line: Option<u64>) {
-        self.item_at(kind, json, line, None);
+        self.item_at(kind, json, line, None, None);
     }
 
-    /// An item whose text is the input's bytes at `offset`.
+    /// An item whose text is the input's bytes at `offset`, with its `head` when known.
     pub fn item_at(
         &mut self,
         kind: ItemKind,
         json: String,
         line: Option<u64>,
         offset: Option<u64>,
+        head: Option<ItemHead>,
     ) {
         let location = self.location(line);
         self.next_index += 1;
@@ -135,6 +136,7 @@ impl<'a> Context<'a> {
             json,
             location,
             offset,
+            head,
         }));
     }
 

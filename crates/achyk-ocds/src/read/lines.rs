@@ -5,9 +5,10 @@ use std::io::{self, BufRead, Read};
 
 use rayon::prelude::*;
 
+use super::ItemHead;
 use super::ItemKind;
 use super::context::{Context, Lines, split_error};
-use super::stream::{is_plain_release, read_values};
+use super::stream::{plain_release_head, read_values};
 
 /// How much of the input is looked at to tell JSON Lines from other JSON. A first line longer
 /// than this is read as streamed JSON, which handles JSON Lines too, only without skipping
@@ -143,7 +144,7 @@ fn read_block(
             Some(line)
         })
         .collect();
-    let plain: Vec<Option<(usize, String)>> = lines
+    let plain: Vec<Option<(usize, String, ItemHead)>> = lines
         .par_iter()
         .map(|(_, line)| plain_release(line))
         .collect();
@@ -151,26 +152,29 @@ fn read_block(
         let number = number + index as u64 + 1;
         let offset = offset.map(|offset| offset + start as u64);
         match plain {
-            Some((indent, text)) => {
+            Some((indent, text, head)) => {
                 context.lines = Lines::Fixed(number);
                 let offset = offset.map(|offset| offset + indent as u64);
-                context.item_at(ItemKind::Release, text, Some(number), offset);
+                context.item_at(ItemKind::Release, text, Some(number), offset, Some(head));
             }
             None => read_line(context, line, number, offset),
         }
     }
 }
 
-/// The text of a line holding a plain release (see [`is_plain_release`]), with the length of
-/// its indent; `None` for anything else, which [`read_line`] reads and reports.
-fn plain_release(bytes: &[u8]) -> Option<(usize, String)> {
+/// The text of a line holding a plain release (see [`plain_release_head`]), with the length of
+/// its indent and its head; `None` for anything else, which [`read_line`] reads and reports.
+fn plain_release(bytes: &[u8]) -> Option<(usize, String, ItemHead)> {
     let text = bytes.trim_ascii_start();
     let indent = bytes.len() - text.len();
     // Several times faster than `std::str::from_utf8` on Cyrillic text; a line it refuses is
     // read (and its error reported) by `read_line`.
     let text = simdutf8::basic::from_utf8(text.trim_ascii_end()).ok()?;
-    (!text.is_empty() && matches!(is_plain_release(text), Ok(true)))
-        .then(|| (indent, text.to_owned()))
+    if text.is_empty() {
+        return None;
+    }
+    let head = plain_release_head(text).ok()??;
+    Some((indent, text.to_owned(), head))
 }
 
 fn read_line(context: &mut Context<'_>, bytes: &[u8], number: u64, offset: Option<u64>) {
@@ -195,9 +199,15 @@ fn read_line(context: &mut Context<'_>, bytes: &[u8], number: u64, offset: Optio
             return;
         }
     };
-    match is_plain_release(text) {
-        Ok(true) => context.item_at(ItemKind::Release, text.to_owned(), Some(number), offset),
-        Ok(false) => {
+    match plain_release_head(text) {
+        Ok(Some(head)) => context.item_at(
+            ItemKind::Release,
+            text.to_owned(),
+            Some(number),
+            offset,
+            Some(head),
+        ),
+        Ok(None) => {
             context.value_start = Some(number);
             let mut deserializer = serde_json::Deserializer::from_str(text);
             if let Err(error) = read_values(context, &mut deserializer) {

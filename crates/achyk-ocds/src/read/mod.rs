@@ -121,6 +121,17 @@ pub struct Item {
     /// there (a line of uncompressed JSON Lines): a caller that can read the input again may
     /// keep this instead of the text.
     pub offset: Option<u64>,
+    /// Where the release's `ocid` and `date` are in `json`, when the reader found them while
+    /// it checked the text (lines of JSON Lines that are plain releases).
+    pub head: Option<ItemHead>,
+}
+
+/// The byte ranges in an item's text of the raw values of its last top-level `ocid` and `date`
+/// members (the members a JSON parser keeps when a name repeats), `None` for one it lacks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ItemHead {
+    pub ocid: Option<(usize, usize)>,
+    pub date: Option<(usize, usize)>,
 }
 
 /// Metadata of a release package or record package.

@@ -16,7 +16,7 @@ use super::context::{
     Context, Lines, Stop, count_newlines, is_utf8_error, raw_type_name, split_error,
 };
 use super::scan::{Next, Scanned, SharedReader, StreamBuffer};
-use super::{ItemKind, PackageMeta};
+use super::{ItemHead, ItemKind, PackageMeta};
 
 /// Members whose presence before `releases` shows that an object is a package, not a record.
 const PACKAGE_KEYS: [&str; 7] = [
@@ -54,10 +54,26 @@ pub(crate) fn read_values<'de, R: serde_json::de::Read<'de>>(
 /// Whether a complete JSON text is an object with an `ocid` and none of the members of a record or
 /// package: a bare release, whose text can be used as it is. Fails if the text is not one JSON value.
 pub(crate) fn is_plain_release(text: &str) -> Result<bool, serde_json::Error> {
+    plain_release_head(text).map(|head| head.is_some())
+}
+
+/// [`is_plain_release`], with where the release's `ocid` and `date` are in `text` when it is
+/// one.
+pub(crate) fn plain_release_head(text: &str) -> Result<Option<ItemHead>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let plain = deserializer.deserialize_any(ShapeVisitor)?;
+    let shape = deserializer.deserialize_any(ShapeVisitor)?;
     deserializer.end()?;
-    Ok(plain)
+    // Each member's raw text is a slice of `text`: its range is where it starts in `text`.
+    let range = |raw: Option<&str>| {
+        raw.map(|raw| {
+            let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + raw.len())
+        })
+    };
+    Ok(shape.plain.then(|| ItemHead {
+        ocid: range(shape.ocid),
+        date: range(shape.date),
+    }))
 }
 
 /// The `visit_*` methods of a visitor that wants a container: each scalar is reported through
@@ -952,7 +968,7 @@ fn is_linked_release(raw: &str) -> bool {
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
             let mut linked = true;
             while let Some(kind) = map.next_key_seed(KeyKindSeed)? {
-                linked &= kind == KeyKind::LinkMember;
+                linked &= matches!(kind, KeyKind::LinkMember | KeyKind::Date);
                 map.next_value::<IgnoredAny>()?;
             }
             Ok(linked)
@@ -1317,9 +1333,10 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyKind {
     Ocid,
+    Date,
     /// `releases`, `records`, `compiledRelease` or `versionedRelease`.
     Container,
-    /// `url`, `date` or `tag`.
+    /// `url` or `tag` (or `date`, a [`KeyKind::Date`]).
     LinkMember,
     Other,
 }
@@ -1344,61 +1361,77 @@ impl<'de> Visitor<'de> for KeyKindSeed {
         Ok(match key {
             "ocid" => KeyKind::Ocid,
             "releases" | "records" | "compiledRelease" | "versionedRelease" => KeyKind::Container,
-            "url" | "date" | "tag" => KeyKind::LinkMember,
+            "date" => KeyKind::Date,
+            "url" | "tag" => KeyKind::LinkMember,
             _ => KeyKind::Other,
         })
     }
+}
+
+/// What [`ShapeVisitor`] found: whether the value is a plain release, and the raw text of its
+/// last top-level `ocid` and `date` members.
+#[derive(Default)]
+struct Shape<'de> {
+    plain: bool,
+    ocid: Option<&'de str>,
+    date: Option<&'de str>,
 }
 
 /// Validates a whole value and tells whether it is a plain release (see [`is_plain_release`]).
 struct ShapeVisitor;
 
 impl<'de> Visitor<'de> for ShapeVisitor {
-    type Value = bool;
+    type Value = Shape<'de>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let (mut ocid, mut container) = (false, false);
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape<'de>, A::Error> {
+        let (mut shape, mut container) = (Shape::default(), false);
         while let Some(kind) = map.next_key_seed(KeyKindSeed)? {
             match kind {
-                KeyKind::Ocid => ocid = true,
-                KeyKind::Container => container = true,
-                KeyKind::LinkMember | KeyKind::Other => {}
+                KeyKind::Ocid => shape.ocid = Some(map.next_value::<&RawValue>()?.get()),
+                KeyKind::Date => shape.date = Some(map.next_value::<&RawValue>()?.get()),
+                KeyKind::Container => {
+                    container = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
+                KeyKind::LinkMember | KeyKind::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
-            map.next_value::<IgnoredAny>()?;
         }
-        Ok(ocid && !container)
+        shape.plain = shape.ocid.is_some() && !container;
+        Ok(shape)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(false)
+        Ok(Shape::default())
     }
 
-    fn visit_unit<E>(self) -> Result<bool, E> {
-        Ok(false)
+    fn visit_unit<E>(self) -> Result<Shape<'de>, E> {
+        Ok(Shape::default())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-        Ok(false)
+    fn visit_bool<E>(self, _: bool) -> Result<Shape<'de>, E> {
+        Ok(Shape::default())
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-        Ok(false)
+    fn visit_i64<E>(self, _: i64) -> Result<Shape<'de>, E> {
+        Ok(Shape::default())
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-        Ok(false)
+    fn visit_u64<E>(self, _: u64) -> Result<Shape<'de>, E> {
+        Ok(Shape::default())
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-        Ok(false)
+    fn visit_f64<E>(self, _: f64) -> Result<Shape<'de>, E> {
+        Ok(Shape::default())
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-        Ok(false)
+    fn visit_str<E>(self, _: &str) -> Result<Shape<'de>, E> {
+        Ok(Shape::default())
     }
 }
