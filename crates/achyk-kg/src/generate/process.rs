@@ -183,6 +183,27 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// A plan with nothing planted beyond its role: no fixed classification, value, supplier,
+    /// cartel, pair, ratio or favoured supplier, and no number yet.
+    fn new(seed: u64, buyer: u32, published: i64, law: Law, method: Method, role: Role) -> Plan {
+        Plan {
+            seed,
+            buyer,
+            published,
+            law,
+            method,
+            role,
+            okgz: None,
+            threshold_share: None,
+            supplier: None,
+            cartel: None,
+            pair: None,
+            ratio: None,
+            favoured: None,
+            number: String::new(),
+        }
+    }
+
     /// Whether the process is a market leader's or its near miss's, valued against its market
     /// once every other process is built ([`size_to_markets`]).
     pub(crate) fn sized_to_market(&self) -> bool {
@@ -403,21 +424,11 @@ pub(crate) fn plan_processes(
                             rng.uniform(SPLIT_PURCHASE_OVER.0, SPLIT_PURCHASE_OVER.1),
                         )
                     };
+                    let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
-                        seed: seed_of(plans.len()),
-                        buyer,
-                        published: Calendar::office_time(&mut rng, day),
-                        law,
-                        method,
-                        role,
                         okgz: Some(okgz),
                         threshold_share: Some(share),
-                        supplier: None,
-                        cartel: None,
-                        pair: None,
-                        ratio: None,
-                        favoured: None,
-                        number: String::new(),
+                        ..Plan::new(seed_of(plans.len()), buyer, published, law, method, role)
                     });
                 }
             }
@@ -435,21 +446,17 @@ pub(crate) fn plan_processes(
                 let law = calendar.law(start);
                 for _ in 0..size {
                     let day = start + rng.below(REPEAT_DIRECT_AWARD_WINDOW_DAYS as u64 - 3) as i64;
+                    let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
-                        seed: seed_of(plans.len()),
-                        buyer,
-                        published: Calendar::office_time(&mut rng, day),
-                        law,
-                        method: Method::Direct,
-                        role,
-                        okgz: None,
-                        threshold_share: None,
                         supplier: Some(supplier),
-                        cartel: None,
-                        pair: None,
-                        ratio: None,
-                        favoured: None,
-                        number: String::new(),
+                        ..Plan::new(
+                            seed_of(plans.len()),
+                            buyer,
+                            published,
+                            law,
+                            Method::Direct,
+                            role,
+                        )
                     });
                 }
             }
@@ -483,21 +490,10 @@ pub(crate) fn plan_processes(
                             &pair_suppliers,
                         )
                     });
+                    let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
-                        seed: seed_of(plans.len()),
-                        buyer,
-                        published: Calendar::office_time(&mut rng, day),
-                        law,
-                        method,
-                        role,
-                        okgz: None,
-                        threshold_share: None,
                         supplier,
-                        cartel: None,
-                        pair: None,
-                        ratio: None,
-                        favoured: None,
-                        number: String::new(),
+                        ..Plan::new(seed_of(plans.len()), buyer, published, law, method, role)
                     });
                 }
             }
@@ -514,22 +510,20 @@ pub(crate) fn plan_processes(
                     let buyer = buyers.draw(&mut rng, world);
                     let day = calendar.draw_day(&mut rng);
                     let law = calendar.law(day);
+                    let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
-                        seed: seed_of(plans.len()),
-                        buyer,
-                        published: Calendar::office_time(&mut rng, day),
-                        law,
-                        method: law.open_tender_method(),
-                        role,
                         okgz: Some(okgz),
                         // A first guess, set again against the market (`size_to_markets`).
                         threshold_share: Some(rng.uniform(1.2, 3.0)),
-                        supplier: None,
-                        cartel: None,
-                        pair: None,
-                        ratio: None,
                         favoured: Some(favoured),
-                        number: String::new(),
+                        ..Plan::new(
+                            seed_of(plans.len()),
+                            buyer,
+                            published,
+                            law,
+                            law.open_tender_method(),
+                            role,
+                        )
                     });
                 }
             }
@@ -567,25 +561,23 @@ pub(crate) fn plan_processes(
                             &pair_suppliers,
                         )
                     };
+                    let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
-                        seed: seed_of(plans.len()),
-                        buyer,
-                        published: Calendar::office_time(&mut rng, day),
-                        law,
-                        method: Method::Direct,
-                        role,
-                        okgz: None,
                         threshold_share: Some(if index == 0 {
                             favoured_value
                         } else {
                             other_value
                         }),
                         supplier: Some(supplier),
-                        cartel: None,
-                        pair: None,
-                        ratio: None,
                         favoured: Some(favoured),
-                        number: String::new(),
+                        ..Plan::new(
+                            seed_of(plans.len()),
+                            buyer,
+                            published,
+                            law,
+                            Method::Direct,
+                            role,
+                        )
                     });
                 }
             }
@@ -636,21 +628,11 @@ pub(crate) fn plan_processes(
                     let day = calendar.draw_day(&mut rng);
                     let law = calendar.law(day);
                     let method = law.draw_competitive_method(&mut rng);
+                    let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
-                        seed: seed_of(plans.len()),
-                        buyer,
-                        published: Calendar::office_time(&mut rng, day),
-                        law,
-                        method,
-                        role,
-                        okgz: None,
-                        threshold_share: None,
-                        supplier: None,
-                        cartel: None,
                         pair: Some((winner, loser)),
                         ratio: ratios.next().flatten(),
-                        favoured: None,
-                        number: String::new(),
+                        ..Plan::new(seed_of(plans.len()), buyer, published, law, method, role)
                     });
                 }
             }
@@ -697,21 +679,12 @@ pub(crate) fn plan_processes(
                 });
                 let cartel = (role == Role::Planted(Pattern::IdenticalBidPrices))
                     .then(|| rng.below(world.cartels.len() as u64) as u16);
+                let published = Calendar::office_time(&mut rng, day);
                 plans.push(Plan {
-                    seed: seed_of(plans.len()),
-                    buyer,
-                    published: Calendar::office_time(&mut rng, day),
-                    law,
-                    method,
-                    role,
-                    okgz: None,
                     threshold_share,
                     supplier,
                     cartel,
-                    pair: None,
-                    ratio: None,
-                    favoured: None,
-                    number: String::new(),
+                    ..Plan::new(seed_of(plans.len()), buyer, published, law, method, role)
                 });
             }
         }
