@@ -15,7 +15,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Collector, Context, Fact, Flag, Group, Process, settings::R023};
+use crate::{Collector, Context, Fact, Flag, Group, Process, kept::Kept, settings::R023};
+
+/// A rounded ratio between the prices of two tenderers of a process, as indices into its
+/// sorted tenderers (the smaller id first) and the ratio × 10^decimals.
+pub(crate) type Ratio = (u32, u32, i64);
 
 /// A tenderer's price in a process per currency: `Some((bid index, amount))` for its only
 /// priced bid, `None` when it has several.
@@ -41,25 +45,28 @@ fn prices(process: &Process) -> Prices<'_> {
     prices
 }
 
-pub(crate) fn run(
-    processes: &[Process],
+/// The distinct ratios the process shows; `lots` are its lots (`Process::lot_processes`),
+/// `tenderers` the distinct tenderers of its submitted bids, sorted.
+pub(crate) fn keep(
+    process: &Process,
+    lots: &[(String, Process)],
+    tenderers: &[&str],
     options: &R023,
     context: &Context,
-    collector: &mut Collector,
-) {
-    let threshold = options.threshold.unwrap_or(2);
+) -> Vec<Ratio> {
     let decimals = options.decimals.unwrap_or(4);
     let scale = 10_f64.powi(decimals as i32);
     let one = scale as i64;
-    // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
-    let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
+    let position = |tenderer: &str| {
+        tenderers
+            .binary_search(&tenderer)
+            .expect("a priced tenderer is a tenderer of a submitted bid") as u32
+    };
+    let mut ratios: BTreeSet<Ratio> = BTreeSet::new();
     // A multi-lot process is priced per lot: each lot is compared on its own (the same ratio
     // on two lots of one process still counts that process once).
-    let lots: Vec<Vec<(String, Process)>> = processes.iter().map(Process::lot_processes).collect();
-    let units = processes.iter().zip(&lots).flat_map(|(process, lots)| {
-        let whole = lots.is_empty().then_some(process);
-        whole.into_iter().chain(lots.iter().map(|(_, lot)| lot))
-    });
+    let whole = lots.is_empty().then_some(process);
+    let units = whole.into_iter().chain(lots.iter().map(|(_, lot)| lot));
     for process in units {
         if !context.prices_comparable(process) {
             continue;
@@ -84,12 +91,31 @@ pub(crate) fn run(
                     if !scaled.is_finite() || scaled >= 9e18 || scaled as i64 == one {
                         continue;
                     }
-                    ratios
-                        .entry((low, high, scaled as i64))
-                        .or_default()
-                        .insert(&process.ocid);
+                    ratios.insert((position(low), position(high), scaled as i64));
                 }
             }
+        }
+    }
+    ratios.into_iter().collect()
+}
+
+pub(crate) fn run(kept: &[Box<Kept>], options: &R023, collector: &mut Collector) {
+    let threshold = options.threshold.unwrap_or(2);
+    let decimals = options.decimals.unwrap_or(4);
+    let scale = 10_f64.powi(decimals as i32);
+    let one = scale as i64;
+    // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
+    let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
+    for process in kept {
+        for &(low, high, scaled) in &process.r023 {
+            ratios
+                .entry((
+                    process.tenderers[low as usize].as_str(),
+                    process.tenderers[high as usize].as_str(),
+                    scaled,
+                ))
+                .or_default()
+                .insert(&process.ocid);
         }
     }
     let mut tenderers: BTreeMap<&str, (usize, Vec<Fact>)> = BTreeMap::new();

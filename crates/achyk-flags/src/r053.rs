@@ -10,7 +10,40 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Collector, Fact, Flag, Group, Process, r044::rival_pairs, settings::R053};
+use crate::{Collector, Fact, Flag, Group, Process, kept::Kept, r044::rival_pairs, settings::R053};
+
+/// Two rival tenderers of a process, as indices into its sorted tenderers (the smaller id
+/// first), and whether each won it.
+pub(crate) struct Rivals {
+    low: u32,
+    high: u32,
+    low_won: bool,
+    high_won: bool,
+}
+
+/// The process's rival pairs; `tenderers` are the distinct tenderers of its submitted bids,
+/// sorted.
+pub(crate) fn keep(process: &Process, tenderers: &[&str]) -> Vec<Rivals> {
+    let winners: BTreeSet<&str> = process
+        .active_awards()
+        .flat_map(|award| &award.suppliers)
+        .map(String::as_str)
+        .collect();
+    let index = |tenderer: &str| {
+        tenderers
+            .binary_search(&tenderer)
+            .expect("a rival is a tenderer of a submitted bid") as u32
+    };
+    rival_pairs(process)
+        .into_iter()
+        .map(|(low, high)| Rivals {
+            low: index(low),
+            high: index(high),
+            low_won: winners.contains(low),
+            high_won: winners.contains(high),
+        })
+        .collect()
+}
 
 #[derive(Default)]
 struct Pair<'a> {
@@ -19,21 +52,18 @@ struct Pair<'a> {
     wins: (usize, usize),
 }
 
-pub(crate) fn run(processes: &[Process], options: &R053, collector: &mut Collector) {
+pub(crate) fn run(kept: &[Box<Kept>], options: &R053, collector: &mut Collector) {
     let minimum = options.minimum_processes.unwrap_or(4);
     let threshold = options.threshold.unwrap_or(0.75);
     let mut pairs: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
-    for process in processes {
-        let winners: BTreeSet<&str> = process
-            .active_awards()
-            .flat_map(|award| &award.suppliers)
-            .map(String::as_str)
-            .collect();
-        for (low, high) in rival_pairs(process) {
+    for process in kept {
+        for rivals in &process.r053 {
+            let low = process.tenderers[rivals.low as usize].as_str();
+            let high = process.tenderers[rivals.high as usize].as_str();
             let pair = pairs.entry((low, high)).or_default();
             pair.ocids.push(&process.ocid);
-            pair.wins.0 += usize::from(winners.contains(low));
-            pair.wins.1 += usize::from(winners.contains(high));
+            pair.wins.0 += usize::from(rivals.low_won);
+            pair.wins.1 += usize::from(rivals.high_won);
         }
     }
     let mut tenderers: BTreeMap<&str, (usize, Vec<Fact>)> = BTreeMap::new();
