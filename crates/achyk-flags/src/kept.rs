@@ -20,8 +20,8 @@ pub(crate) struct Kept {
     pub awards: Vec<r040::Award>,
     /// The distinct tenderers of the submitted bids, sorted: R023 and R053 name them by index.
     pub tenderers: Vec<String>,
-    pub r023: Vec<r023::Ratio>,
-    pub r053: Vec<r053::Rivals>,
+    pub r023: Vec<r023::Priced>,
+    pub r053: Option<r053::Bidders>,
     pub r039: Option<r039::Unanswered>,
     pub r063: Vec<r063::Unsigned>,
 }
@@ -59,14 +59,14 @@ impl Kept {
                 .collect();
             tenderers.sort_unstable();
             tenderers.dedup();
-            if let Some(options) = &s.r023 {
+            if s.r023.is_some() {
                 let context = Context { settings };
-                kept.r023 = r023::keep(process, lots, &tenderers, options, &context);
+                kept.r023 = r023::keep(process, lots, &tenderers, &context);
             }
             if s.r053.is_some() {
                 kept.r053 = r053::keep(process, &tenderers);
             }
-            if !kept.r023.is_empty() || !kept.r053.is_empty() {
+            if !kept.r023.is_empty() || kept.r053.is_some() {
                 kept.tenderers = tenderers.into_iter().map(str::to_owned).collect();
             }
         }
