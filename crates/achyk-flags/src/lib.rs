@@ -12,6 +12,7 @@
 //! compared across processes (R024, R058), the currency is the configured `currency`, else the
 //! most common currency of the valid bids considered, ties broken by the smaller code.
 
+mod kept;
 mod process;
 mod r003;
 mod r010;
@@ -51,6 +52,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
+
+use kept::Kept;
 
 pub use process::{Award, Bid, Contract, Enquiry, PartyDetails, Process};
 pub use settings::{CODES, Settings, SettingsError};
@@ -265,16 +268,21 @@ impl Indicators {
     /// Computes over processes already extracted (one per ocid, as a database holds them), so
     /// that a caller paging through a large database keeps only these, not the JSON.
     pub fn compute_processes(processes: Vec<Process>, settings: &Settings) -> Results {
-        let plan = Plan::of(settings);
-        let (mut entries, tallies) = processes
-            .into_par_iter()
-            .fold(Read::default, |mut read, process| {
-                read.add(&plan, process, 0);
-                read
-            })
-            .reduce(Read::default, Read::merge)
-            .done();
-        Self::finish(&mut entries, tallies, settings)
+        let mut computation = Self::start(settings);
+        computation.add_processes(processes);
+        computation.finish()
+    }
+
+    /// A computation fed processes a batch at a time (one per ocid, as a database holds them):
+    /// each batch is judged and reduced to what the indicators that compare processes need
+    /// before the next is read, so that the processes never have to be held all at once. The
+    /// result is [`Indicators::compute_processes`]'s over all the batches, whatever their order
+    /// and sizes.
+    pub fn start(settings: &Settings) -> Computation<'_> {
+        Computation {
+            plan: Plan::of(settings),
+            read: Read::default(),
+        }
     }
 
     /// Computes over JSON Lines text; returns the results and the (1-based) numbers of the lines
@@ -392,14 +400,18 @@ impl Indicators {
         entries
             .par_sort_unstable_by(|a, b| a.ocid.cmp(&b.ocid).then_with(|| a.digest.cmp(&b.digest)));
         let mut per_process: Vec<Vec<Flag>> = Vec::with_capacity(entries.len());
-        let mut processes: Vec<Process> = Vec::new();
+        // The records stay where they were made (boxed), so that they are never held twice.
+        let mut processes = Vec::new();
         for entry in entries.drain(..) {
             per_process.push(entry.flags);
-            processes.extend(entry.kept.map(|process| *process));
+            if let Some(mut kept) = entry.kept {
+                kept.ocid = entry.ocid;
+                processes.push(kept);
+            }
         }
         // R039 and R063 age to the latest date in the data, so they wait for all of it.
-        let as_of = settings.r063.as_ref().and_then(|_| r063::as_of(&processes));
-        let r039_as_of = settings.r039.as_ref().and_then(|_| r039::as_of(&processes));
+        let as_of = settings.r063.as_ref().and(tallies.latest_r063);
+        let r039_as_of = settings.r039.as_ref().and(tallies.latest_r039);
         if as_of.is_some() || r039_as_of.is_some() {
             let aged: Vec<Vec<Flag>> = processes
                 .par_iter()
@@ -408,8 +420,8 @@ impl Indicators {
                     if let (Some(options), Some(as_of)) = (&settings.r063, as_of) {
                         flags.extend(r063::check(process, options, as_of));
                     }
-                    if let (Some(options), Some(as_of)) = (&settings.r039, r039_as_of) {
-                        flags.extend(r039::check(process, options, as_of));
+                    if let (Some(_), Some(as_of)) = (&settings.r039, r039_as_of) {
+                        flags.extend(r039::check(process, as_of));
                     }
                     flags
                 })
@@ -472,7 +484,7 @@ impl Indicators {
             r013::run(&processes, options, &mut collector);
         }
         if let Some(options) = &settings.r011 {
-            r011::run(&processes, options, settings, &mut collector);
+            r011::run(&processes, options, &mut collector);
         }
         if let Some(options) = &settings.r055 {
             r055::run(&processes, options, &mut collector);
@@ -486,7 +498,7 @@ impl Indicators {
             );
         }
         if let Some(options) = &settings.r023 {
-            r023::run(&processes, options, &context, &mut collector);
+            r023::run(&processes, options, &mut collector);
         }
         if let Some(options) = &settings.r050 {
             r050::run(&processes, options, &mut collector);
@@ -499,6 +511,34 @@ impl Indicators {
             maps: std::mem::take(&mut collector.maps),
             flags: collector.into_flags(),
         }
+    }
+}
+
+/// Processes judged so far, batch by batch: see [`Indicators::start`].
+pub struct Computation<'a> {
+    plan: Plan<'a>,
+    read: Read,
+}
+
+impl Computation<'_> {
+    /// Judges a batch of processes (in parallel) and keeps only what the run still needs.
+    pub fn add_processes(&mut self, processes: Vec<Process>) {
+        let plan = &self.plan;
+        let read = processes
+            .into_par_iter()
+            .fold(Read::default, |mut read, process| {
+                read.add(plan, process, 0);
+                read
+            })
+            .reduce(Read::default, Read::merge);
+        self.read = std::mem::take(&mut self.read).merge(read);
+    }
+
+    /// The results over every process added.
+    pub fn finish(self) -> Results {
+        let settings = self.plan.settings;
+        let (mut entries, tallies) = self.read.done();
+        Indicators::finish(&mut entries, tallies, settings)
     }
 }
 
@@ -595,6 +635,9 @@ struct Tallies {
     r025: r025::Counts,
     r038: r038::Tallies,
     r048: r048::Suppliers,
+    /// The latest instants of the processes read, as R039 and R063 count them.
+    latest_r039: Option<i128>,
+    latest_r063: Option<i128>,
 }
 
 impl Tallies {
@@ -632,6 +675,12 @@ impl Tallies {
         if let Some(options) = &settings.r048 {
             r048::add(process, options, &mut self.r048);
         }
+        if settings.r039.is_some() {
+            self.latest_r039 = self.latest_r039.max(r039::latest(process));
+        }
+        if settings.r063.is_some() {
+            self.latest_r063 = self.latest_r063.max(r063::latest(process));
+        }
     }
 
     fn merge(&mut self, other: Tallies) {
@@ -640,6 +689,8 @@ impl Tallies {
         r025::merge(&mut self.r025, other.r025);
         self.r038.merge(other.r038);
         r048::merge(&mut self.r048, other.r048);
+        self.latest_r039 = self.latest_r039.max(other.latest_r039);
+        self.latest_r063 = self.latest_r063.max(other.latest_r063);
     }
 }
 
@@ -649,7 +700,7 @@ struct Entry {
     ocid: String,
     digest: u64,
     flags: Vec<Flag>,
-    kept: Option<Box<Process>>,
+    kept: Option<Box<Kept>>,
 }
 
 /// What a run needs of each process: which parts to extract, and which to keep once the
@@ -666,8 +717,9 @@ struct Plan<'a> {
     lots: bool,
     /// Read for the indicators of one process.
     read: process::Needs,
-    /// Kept for the indicators that compare processes; `None` when none of them runs.
-    keep: Option<process::Needs>,
+    /// Whether an indicator that compares processes runs (each keeps a few records of every
+    /// process: see [`Kept`]).
+    cross: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -699,23 +751,13 @@ impl<'a> Plan<'a> {
             || s.r039.is_some()
             || s.r063.is_some()
             || by_date;
-        let keep = cross.then(|| process::Needs {
-            texts: false,
-            details: false,
-            enquiries: s.r039.is_some(),
-            contracts: s.r063.is_some() || s.r039.is_some() || s.r023.is_some() || by_date,
-            classifications: read.classifications,
-            award_items: read.award_items,
-            lots: s.r023.is_some(),
-            bid_dates: s.r039.is_some(),
-        });
         Plan {
             settings,
             facts: true,
             maps: true,
             lots: true,
             read,
-            keep,
+            cross,
         }
     }
 
@@ -737,7 +779,7 @@ impl<'a> Plan<'a> {
         }
         process.strip(&self.read);
         // A multi-lot process's lots, built once for the lot-aware indicators.
-        let lots = if lot_aware(settings) {
+        let lots = if lot_aware(settings) || settings.r023.is_some() {
             process.lot_processes()
         } else {
             Vec::new()
@@ -761,25 +803,21 @@ impl<'a> Plan<'a> {
         flags.shrink_to_fit();
         let judged_lots: &[(String, Process)] = if self.lots { &lots } else { &[] };
         tallies.add(&process, judged_lots, digest, settings, self.maps);
-        drop(lots);
-        match &self.keep {
-            Some(keep) => {
-                process.strip(keep);
-                Some(Entry {
-                    ocid: process.ocid.clone(),
-                    digest,
-                    flags,
-                    kept: Some(Box::new(process)),
-                })
-            }
-            None if flags.is_empty() => None,
-            None => Some(Entry {
+        if self.cross {
+            let kept = Kept::of(&process, &lots, settings);
+            return Some(Entry {
                 ocid: process.ocid,
                 digest,
                 flags,
-                kept: None,
-            }),
+                kept: Some(Box::new(kept)),
+            });
         }
+        (!flags.is_empty()).then_some(Entry {
+            ocid: process.ocid,
+            digest,
+            flags,
+            kept: None,
+        })
     }
 }
 

@@ -6,50 +6,65 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Collector, Fact, Flag, Group, Process, Settings, settings::R011};
+use crate::{Collector, Fact, Flag, Group, Process, Settings, kept::Kept, settings::R011};
 
 const NANOS_PER_DAY: f64 = 86_400.0 * 1e9;
 
-/// A purchase just under its threshold: (when, value, threshold, ocid).
-type Candidate<'a> = (i128, f64, f64, &'a str);
+/// A purchase just under its threshold, as kept of its process: its classification, when,
+/// its value and the threshold in force (its buyer is kept beside it).
+pub(crate) struct Candidate {
+    classification: String,
+    when: i128,
+    value: f64,
+    threshold: f64,
+}
 
-pub(crate) fn run(
-    processes: &[Process],
-    options: &R011,
-    settings: &Settings,
-    collector: &mut Collector,
-) {
+/// The process as a purchase just under its threshold, when it is one.
+pub(crate) fn keep(process: &Process, options: &R011, settings: &Settings) -> Option<Candidate> {
     let share = options.share.unwrap_or(0.85);
+    let (Some(_buyer), Some(classification), Some(when), Some((value, currency))) = (
+        process.buyer.as_deref(),
+        process.classification.as_deref(),
+        process.decided(),
+        process.value(),
+    ) else {
+        return None;
+    };
+    if settings
+        .currency
+        .as_deref()
+        .is_some_and(|wanted| wanted != currency)
+    {
+        return None;
+    }
+    let threshold = settings.threshold_at(when)?;
+    (value >= share * threshold && value < threshold).then(|| Candidate {
+        classification: classification.to_owned(),
+        when,
+        value,
+        threshold,
+    })
+}
+
+pub(crate) fn run(kept: &[Box<Kept>], options: &R011, collector: &mut Collector) {
     let minimum = options.minimum_processes.unwrap_or(3).max(2);
     let window = (options.window_days.unwrap_or(30.0) * NANOS_PER_DAY) as i128;
-    let mut groups: BTreeMap<(&str, &str), Vec<Candidate>> = BTreeMap::new();
-    for process in processes {
-        let (Some(buyer), Some(classification), Some(when), Some((value, currency))) = (
-            process.buyer.as_deref(),
-            process.classification.as_deref(),
-            process.decided(),
-            process.value(),
-        ) else {
+    // Per (buyer, classification): (when, value, threshold, ocid), in the processes' order.
+    type Purchase<'a> = (i128, f64, f64, &'a str);
+    let mut groups: BTreeMap<(&str, &str), Vec<Purchase>> = BTreeMap::new();
+    for process in kept {
+        let (Some(buyer), Some(candidate)) = (process.buyer.as_deref(), &process.r011) else {
             continue;
         };
-        if settings
-            .currency
-            .as_deref()
-            .is_some_and(|wanted| wanted != currency)
-        {
-            continue;
-        }
-        let Some(threshold) = settings.threshold_at(when) else {
-            continue;
-        };
-        if value >= share * threshold && value < threshold {
-            groups.entry((buyer, classification)).or_default().push((
-                when,
-                value,
-                threshold,
+        groups
+            .entry((buyer, &candidate.classification))
+            .or_default()
+            .push((
+                candidate.when,
+                candidate.value,
+                candidate.threshold,
                 &process.ocid,
             ));
-        }
     }
     let mut buyers: BTreeMap<&str, Vec<Fact>> = BTreeMap::new();
     for ((buyer, classification), mut candidates) in groups {

@@ -4,22 +4,31 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Collector, Fact, Flag, Group, Process, r010::non_competitive, settings::R013};
+use crate::{
+    Collector, Fact, Flag, Group, Process, kept::Kept, r010::non_competitive, settings::R013,
+};
 
-pub(crate) fn run(processes: &[Process], options: &R013, collector: &mut Collector) {
+/// Whether the process's method is non-competitive, when it names a buyer and a method.
+pub(crate) fn keep(process: &Process, options: &R013) -> Option<bool> {
+    process.buyer.as_ref()?;
+    let method = process.procurement_method.as_deref()?;
+    Some(non_competitive(
+        method,
+        options.procurement_methods.as_ref(),
+    ))
+}
+
+pub(crate) fn run(kept: &[Box<Kept>], options: &R013, collector: &mut Collector) {
     let threshold = options.threshold.unwrap_or(0.5);
     let minimum = options.minimum_contracting_processes.unwrap_or(10);
     let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for process in processes {
-        let (Some(buyer), Some(method)) = (
-            process.buyer.as_deref(),
-            process.procurement_method.as_deref(),
-        ) else {
+    for process in kept {
+        let (Some(buyer), Some(non_competitive)) = (process.buyer.as_deref(), process.r013) else {
             continue;
         };
         let entry = counts.entry(buyer).or_default();
         entry.0 += 1;
-        if non_competitive(method, options.procurement_methods.as_ref()) {
+        if non_competitive {
             entry.1 += 1;
         }
     }

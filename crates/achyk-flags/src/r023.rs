@@ -15,8 +15,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Collector, Context, Fact, Flag, Group, Process, settings::R023};
+use crate::{Collector, Context, Fact, Flag, Group, Process, kept::Kept, settings::R023};
 
+/// The prices of one currency in a process (or a lot of it) whose prices are comparable, as
+/// kept of it: (tenderer, as an index into the process's sorted tenderers; its bid, as an index
+/// into the bids; the amount), sorted by tenderer. The ratios are worked out from them when
+/// every process has been read, as they would be from the process.
+pub(crate) type Priced = Vec<(u32, u32, f64)>;
 /// A tenderer's price in a process per currency: `Some((bid index, amount))` for its only
 /// priced bid, `None` when it has several.
 type Prices<'a> = BTreeMap<(&'a str, &'a str), Option<(usize, f64)>>;
@@ -41,56 +46,105 @@ fn prices(process: &Process) -> Prices<'_> {
     prices
 }
 
-pub(crate) fn run(
-    processes: &[Process],
-    options: &R023,
+/// The process's prices, one list per currency of each unit priced on its own (the process,
+/// or each of its lots); `lots` are its lots (`Process::lot_processes`), `tenderers` the
+/// distinct tenderers of its submitted bids, sorted.
+pub(crate) fn keep(
+    process: &Process,
+    lots: &[(String, Process)],
+    tenderers: &[&str],
     context: &Context,
-    collector: &mut Collector,
-) {
-    let threshold = options.threshold.unwrap_or(2);
-    let decimals = options.decimals.unwrap_or(4);
-    let scale = 10_f64.powi(decimals as i32);
-    let one = scale as i64;
-    // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
-    let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
+) -> Vec<Priced> {
+    let position = |tenderer: &str| {
+        tenderers
+            .binary_search(&tenderer)
+            .expect("a priced tenderer is a tenderer of a submitted bid") as u32
+    };
+    let mut kept = Vec::new();
     // A multi-lot process is priced per lot: each lot is compared on its own (the same ratio
     // on two lots of one process still counts that process once).
-    let lots: Vec<Vec<(String, Process)>> = processes.iter().map(Process::lot_processes).collect();
-    let units = processes.iter().zip(&lots).flat_map(|(process, lots)| {
-        let whole = lots.is_empty().then_some(process);
-        whole.into_iter().chain(lots.iter().map(|(_, lot)| lot))
-    });
+    let whole = lots.is_empty().then_some(process);
+    let units = whole.into_iter().chain(lots.iter().map(|(_, lot)| lot));
     for process in units {
         if !context.prices_comparable(process) {
             continue;
         }
-        let mut by_currency: BTreeMap<&str, Vec<(&str, usize, f64)>> = BTreeMap::new();
+        let mut by_currency: BTreeMap<&str, Priced> = BTreeMap::new();
         for ((currency, tenderer), price) in prices(process) {
             if let Some((bid, amount)) = price {
-                by_currency
-                    .entry(currency)
-                    .or_default()
-                    .push((tenderer, bid, amount));
+                by_currency.entry(currency).or_default().push((
+                    position(tenderer),
+                    bid as u32,
+                    amount,
+                ));
             }
         }
-        for priced in by_currency.values() {
-            // Sorted by tenderer id: `low` always has the smaller id.
-            for (index, &(low, low_bid, low_amount)) in priced.iter().enumerate() {
-                for &(high, high_bid, high_amount) in &priced[index + 1..] {
-                    if low_bid == high_bid {
-                        continue;
-                    }
-                    let scaled = (high_amount / low_amount * scale).round();
-                    if !scaled.is_finite() || scaled >= 9e18 || scaled as i64 == one {
-                        continue;
-                    }
-                    ratios
-                        .entry((low, high, scaled as i64))
-                        .or_default()
-                        .insert(&process.ocid);
+        // Two prices at least make a ratio.
+        kept.extend(by_currency.into_values().filter(|priced| priced.len() > 1));
+    }
+    kept
+}
+
+/// Calls `found` with every (smaller id, greater id, rounded ratio × `scale`) the kept prices
+/// of `process` show, in order (a ratio may repeat, on two lots of one process).
+fn ratios_of<'a>(process: &'a Kept, scale: f64, mut found: impl FnMut(&'a str, &'a str, i64)) {
+    let one = scale as i64;
+    let name = |tenderer: u32| process.tenderers[tenderer as usize].as_str();
+    for priced in &process.r023 {
+        // Sorted by tenderer id: `low` always has the smaller id.
+        for (index, &(low, low_bid, low_amount)) in priced.iter().enumerate() {
+            for &(high, high_bid, high_amount) in &priced[index + 1..] {
+                if low_bid == high_bid {
+                    continue;
                 }
+                let scaled = (high_amount / low_amount * scale).round();
+                if !scaled.is_finite() || scaled >= 9e18 || scaled as i64 == one {
+                    continue;
+                }
+                found(name(low), name(high), scaled as i64);
             }
         }
+    }
+}
+
+pub(crate) fn run(kept: &[Box<Kept>], options: &R023, collector: &mut Collector) {
+    let threshold = options.threshold.unwrap_or(2);
+    let decimals = options.decimals.unwrap_or(4);
+    let scale = 10_f64.powi(decimals as i32);
+    let one = scale as i64;
+    // Nearly every two bidders show a ratio of their own, seen once: a first pass counts the
+    // ratios by a digest, so that only those seen often enough (and the few that share their
+    // digest) are gathered with their processes. The digest only filters; what is flagged is
+    // decided on the ratios themselves.
+    let digest = |low: &str, high: &str, scaled: i64| {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0).hash_one((low, high, scaled))
+    };
+    let mut seen: Vec<u64> = Vec::new();
+    for process in kept {
+        ratios_of(process, scale, |low, high, scaled| {
+            seen.push(digest(low, high, scaled));
+        });
+    }
+    seen.sort_unstable();
+    let mut often: Vec<u64> = seen
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= threshold)
+        .map(|run| run[0])
+        .collect();
+    often.shrink_to_fit();
+    drop(seen);
+    // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
+    let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
+    for process in kept {
+        ratios_of(process, scale, |low, high, scaled| {
+            if often.binary_search(&digest(low, high, scaled)).is_ok() {
+                ratios
+                    .entry((low, high, scaled))
+                    .or_default()
+                    .insert(&process.ocid);
+            }
+        });
     }
     let mut tenderers: BTreeMap<&str, (usize, Vec<Fact>)> = BTreeMap::new();
     for ((low, high, scaled), ocids) in ratios {

@@ -11,30 +11,55 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Collector, Fact, Flag, Group, Process, settings::Concentration};
+use crate::{Collector, Fact, Flag, Group, Process, kept::Kept, settings::Concentration};
+
+/// An active award with an amount and a currency, as kept of its process (R040/R051, R050).
+pub(crate) struct Award {
+    pub amount: f64,
+    pub currency: String,
+    pub suppliers: Vec<String>,
+    /// The market R050 counts it in, when it runs and the award belongs to one market.
+    pub market: Option<String>,
+}
+
+/// The process's active awards with an amount and a currency, in order.
+pub(crate) fn keep(process: &Process, r050: Option<&crate::settings::R050>) -> Vec<Award> {
+    process
+        .active_awards()
+        .filter_map(|award| {
+            let (Some(amount), Some(currency)) = (award.amount, award.currency.as_deref()) else {
+                return None;
+            };
+            Some(Award {
+                amount,
+                currency: currency.to_owned(),
+                suppliers: award.suppliers.clone(),
+                market: r050.and_then(|options| crate::r050::market(process, award, options)),
+            })
+        })
+        .collect()
+}
 
 /// Per buyer: (currency, processes counted, value per supplier).
 type Markets<'a> = BTreeMap<&'a str, (String, usize, BTreeMap<&'a str, f64>)>;
 
-fn markets(processes: &[Process]) -> Markets<'_> {
+fn markets(kept: &[Box<Kept>]) -> Markets<'_> {
     // The most common award currency of each buyer.
     let mut currencies: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-    for process in processes {
+    for process in kept {
         let Some(buyer) = process.buyer.as_deref() else {
             continue;
         };
-        for award in process.active_awards() {
-            if let (Some(_), Some(currency)) = (award.amount, award.currency.as_deref()) {
-                *currencies
-                    .entry(buyer)
-                    .or_default()
-                    .entry(currency)
-                    .or_default() += 1;
-            }
+        for award in &process.awards {
+            *currencies
+                .entry(buyer)
+                .or_default()
+                .entry(&award.currency)
+                .or_default() += 1;
         }
     }
     let mut out: Markets<'_> = BTreeMap::new();
-    for process in processes {
+    for process in kept {
         let Some(buyer) = process.buyer.as_deref() else {
             continue;
         };
@@ -53,11 +78,8 @@ fn markets(processes: &[Process]) -> Markets<'_> {
             continue;
         };
         let mut counted = false;
-        for award in process.active_awards() {
-            let (Some(amount), Some(award_currency)) = (award.amount, award.currency.as_deref())
-            else {
-                continue;
-            };
+        for award in &process.awards {
+            let (amount, award_currency) = (award.amount, award.currency.as_str());
             if award_currency != currency || award.suppliers.is_empty() {
                 continue;
             }
@@ -78,12 +100,12 @@ fn markets(processes: &[Process]) -> Markets<'_> {
 }
 
 pub(crate) fn run(
-    processes: &[Process],
+    kept: &[Box<Kept>],
     r040: Option<&Concentration>,
     r051: Option<&Concentration>,
     collector: &mut Collector,
 ) {
-    for (buyer, (currency, count, suppliers)) in markets(processes) {
+    for (buyer, (currency, count, suppliers)) in markets(kept) {
         let total: f64 = suppliers.values().sum();
         if total <= 0.0 {
             continue;

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Collector, Fact, Flag, Group, Process, settings::R050};
+use crate::{Award, Collector, Fact, Flag, Group, Process, kept::Kept, settings::R050};
 
 #[derive(Default)]
 struct Market<'a> {
@@ -21,31 +21,40 @@ struct Market<'a> {
     suppliers: BTreeMap<&'a str, f64>,
 }
 
-pub(crate) fn run(processes: &[Process], options: &R050, collector: &mut Collector) {
-    let threshold = options.threshold.unwrap_or(0.5);
+/// The market of an active award of `process` with an amount and a currency, when it counts
+/// in one (a positive amount, suppliers, and items of a single market).
+pub(crate) fn market(process: &Process, award: &Award, options: &R050) -> Option<String> {
     let digits = options.digits.unwrap_or(4);
+    let amount = award.amount?;
+    if !amount.is_finite() || amount <= 0.0 || award.suppliers.is_empty() {
+        return None;
+    }
+    let codes = if award.classifications.is_empty() {
+        &process.tender_classifications
+    } else {
+        &award.classifications
+    };
+    let mut prefixes: BTreeSet<String> = codes
+        .iter()
+        .map(|code| code.chars().take(digits).collect())
+        .collect();
+    if prefixes.len() == 1 {
+        prefixes.pop_first()
+    } else {
+        None
+    }
+}
+
+pub(crate) fn run(kept: &[Box<Kept>], options: &R050, collector: &mut Collector) {
+    let threshold = options.threshold.unwrap_or(0.5);
     let minimum = options.minimum_contracting_processes.unwrap_or(10);
     let mut markets: BTreeMap<(String, &str), Market<'_>> = BTreeMap::new();
-    for process in processes {
-        for award in process.active_awards() {
-            let (Some(amount), Some(currency)) = (award.amount, award.currency.as_deref()) else {
+    for process in kept {
+        for award in &process.awards {
+            let Some(prefix) = &award.market else {
                 continue;
             };
-            if !amount.is_finite() || amount <= 0.0 || award.suppliers.is_empty() {
-                continue;
-            }
-            let codes = if award.classifications.is_empty() {
-                &process.tender_classifications
-            } else {
-                &award.classifications
-            };
-            let prefixes: BTreeSet<String> = codes
-                .iter()
-                .map(|code| code.chars().take(digits).collect())
-                .collect();
-            let Some(prefix) = prefixes.first().filter(|_| prefixes.len() == 1) else {
-                continue;
-            };
+            let (amount, currency) = (award.amount, award.currency.as_str());
             let market = markets.entry((prefix.clone(), currency)).or_default();
             market.processes.insert(&process.ocid);
             let part = amount / award.suppliers.len() as f64;

@@ -10,7 +10,69 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Collector, Fact, Flag, Group, Process, r044::rival_pairs, settings::R053};
+use crate::{Collector, Fact, Flag, Group, Process, kept::Kept, settings::R053};
+
+/// What R053 keeps of a process: the tenderers of each submitted bid, as indices into the
+/// process's sorted tenderers (`bids`, one list per bid), and whether each of those tenderers
+/// won it (`won`). The rival pairs are found from them when every process has been read, as
+/// `rival_pairs` finds them in the process.
+#[derive(Default)]
+pub(crate) struct Bidders {
+    bids: Vec<Box<[u32]>>,
+    won: Vec<bool>,
+}
+
+/// The process's bidders; `tenderers` are the distinct tenderers of its submitted bids, sorted.
+pub(crate) fn keep(process: &Process, tenderers: &[&str]) -> Option<Bidders> {
+    if tenderers.len() < 2 {
+        return None;
+    }
+    let winners: BTreeSet<&str> = process
+        .active_awards()
+        .flat_map(|award| &award.suppliers)
+        .map(String::as_str)
+        .collect();
+    let index = |tenderer: &str| {
+        tenderers
+            .binary_search(&tenderer)
+            .expect("a tenderer of a submitted bid") as u32
+    };
+    let bids = process
+        .submitted_bids()
+        .map(|bid| {
+            let mut named: Vec<u32> = bid.tenderers.iter().map(|id| index(id)).collect();
+            named.sort_unstable();
+            named.dedup();
+            named.into_boxed_slice()
+        })
+        .collect();
+    let won = tenderers
+        .iter()
+        .map(|tenderer| winners.contains(tenderer))
+        .collect();
+    Some(Bidders { bids, won })
+}
+
+/// The rival pairs of a process from what was kept of it, as `rival_pairs` gives them: two
+/// tenderers each with a bid without the other, the smaller index (and id) first, in order.
+fn rivals(bidders: &Bidders) -> Vec<(u32, u32)> {
+    let alone = |one: u32, other: u32| {
+        bidders
+            .bids
+            .iter()
+            .any(|bid| bid.binary_search(&one).is_ok() && bid.binary_search(&other).is_err())
+    };
+    let count = bidders.won.len() as u32;
+    let mut pairs = Vec::new();
+    for low in 0..count {
+        for high in low + 1..count {
+            if alone(low, high) && alone(high, low) {
+                pairs.push((low, high));
+            }
+        }
+    }
+    pairs
+}
 
 #[derive(Default)]
 struct Pair<'a> {
@@ -19,21 +81,51 @@ struct Pair<'a> {
     wins: (usize, usize),
 }
 
-pub(crate) fn run(processes: &[Process], options: &R053, collector: &mut Collector) {
+pub(crate) fn run(kept: &[Box<Kept>], options: &R053, collector: &mut Collector) {
     let minimum = options.minimum_processes.unwrap_or(4);
     let threshold = options.threshold.unwrap_or(0.75);
+    // Most pairs of rivals meet once: a first pass counts the pairs by a digest, so that only
+    // those that meet often enough (and the few that share their digest) are gathered with
+    // their processes. The digest only filters; what is flagged is decided on the pairs.
+    let digest = |low: &str, high: &str| {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0).hash_one((low, high))
+    };
+    let mut seen: Vec<u64> = Vec::new();
+    for process in kept {
+        let Some(bidders) = &process.r053 else {
+            continue;
+        };
+        for (low, high) in rivals(bidders) {
+            seen.push(digest(
+                &process.tenderers[low as usize],
+                &process.tenderers[high as usize],
+            ));
+        }
+    }
+    seen.sort_unstable();
+    let mut often: Vec<u64> = seen
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= minimum)
+        .map(|run| run[0])
+        .collect();
+    often.shrink_to_fit();
+    drop(seen);
     let mut pairs: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
-    for process in processes {
-        let winners: BTreeSet<&str> = process
-            .active_awards()
-            .flat_map(|award| &award.suppliers)
-            .map(String::as_str)
-            .collect();
-        for (low, high) in rival_pairs(process) {
+    for process in kept {
+        let Some(bidders) = &process.r053 else {
+            continue;
+        };
+        for (low_index, high_index) in rivals(bidders) {
+            let low = process.tenderers[low_index as usize].as_str();
+            let high = process.tenderers[high_index as usize].as_str();
+            if often.binary_search(&digest(low, high)).is_err() {
+                continue;
+            }
             let pair = pairs.entry((low, high)).or_default();
             pair.ocids.push(&process.ocid);
-            pair.wins.0 += usize::from(winners.contains(low));
-            pair.wins.1 += usize::from(winners.contains(high));
+            pair.wins.0 += usize::from(bidders.won[low_index as usize]);
+            pair.wins.1 += usize::from(bidders.won[high_index as usize]);
         }
     }
     let mut tenderers: BTreeMap<&str, (usize, Vec<Fact>)> = BTreeMap::new();

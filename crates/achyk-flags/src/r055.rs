@@ -5,36 +5,48 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Collector, Fact, Flag, Group, Process, settings::R055};
+use crate::{Collector, Fact, Flag, Group, Process, kept::Kept, settings::R055};
 
 const NANOS_PER_DAY: f64 = 86_400.0 * 1e9;
 
-pub(crate) fn run(processes: &[Process], options: &R055, collector: &mut Collector) {
-    let minimum = options.minimum_processes.unwrap_or(3).max(2);
-    let window = (options.window_days.unwrap_or(365.0) * NANOS_PER_DAY) as i128;
+/// A direct award, as kept of its process: when, and to whom (its buyer is kept beside it).
+pub(crate) struct Award {
+    when: i128,
+    supplier: String,
+}
+
+/// The process as a direct award to a single supplier, when it is one.
+pub(crate) fn keep(process: &Process, options: &R055) -> Option<Award> {
     let direct = |method: &str| match &options.procurement_methods {
         Some(methods) => methods.contains(method),
         None => method == "direct",
     };
+    let (Some(_buyer), Some(method), Some(when)) = (
+        process.buyer.as_deref(),
+        process.procurement_method.as_deref(),
+        process.decided(),
+    ) else {
+        return None;
+    };
+    if !direct(method) {
+        return None;
+    }
+    let supplier = process.single_winner()?.to_owned();
+    Some(Award { when, supplier })
+}
+
+pub(crate) fn run(kept: &[Box<Kept>], options: &R055, collector: &mut Collector) {
+    let minimum = options.minimum_processes.unwrap_or(3).max(2);
+    let window = (options.window_days.unwrap_or(365.0) * NANOS_PER_DAY) as i128;
     let mut pairs: BTreeMap<(&str, &str), Vec<(i128, &str)>> = BTreeMap::new();
-    for process in processes {
-        let (Some(buyer), Some(method), Some(when)) = (
-            process.buyer.as_deref(),
-            process.procurement_method.as_deref(),
-            process.decided(),
-        ) else {
-            continue;
-        };
-        if !direct(method) {
-            continue;
-        }
-        let Some(supplier) = process.single_winner() else {
+    for process in kept {
+        let (Some(buyer), Some(award)) = (process.buyer.as_deref(), &process.r055) else {
             continue;
         };
         pairs
-            .entry((buyer, supplier))
+            .entry((buyer, &award.supplier))
             .or_default()
-            .push((when, &process.ocid));
+            .push((award.when, &process.ocid));
     }
     let mut buyers: BTreeMap<&str, Vec<Fact>> = BTreeMap::new();
     let mut suppliers: BTreeMap<&str, Vec<Fact>> = BTreeMap::new();

@@ -1,6 +1,6 @@
 //! The output does not depend on the input order or the thread count.
 
-use achyk_flags::{Indicators, Settings};
+use achyk_flags::{Indicators, Process, Results, Settings};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -58,11 +58,34 @@ fn release(index: usize, choices: &[u8]) -> Value {
     })
 }
 
-fn compute(releases: &[Value], threads: usize) -> String {
-    let pool = rayon::ThreadPoolBuilder::new()
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+fn compute(releases: &[Value], threads: usize) -> String {
+    pool(threads)
+        .install(|| Indicators::compute(releases, &settings()))
+        .to_cardinal_json(true, true, true)
+        .to_string()
+}
+
+/// As `achyk flags` computes: the processes given a batch at a time.
+fn batched(releases: &[Value], batch: usize, threads: usize) -> Results {
+    let settings = settings();
+    let processes: Vec<Process> = releases.iter().filter_map(Process::from_release).collect();
+    pool(threads).install(|| {
+        let mut computation = Indicators::start(&settings);
+        for chunk in processes.chunks(batch) {
+            computation.add_processes(chunk.to_vec());
+        }
+        computation.finish()
+    })
+}
+
+fn settings() -> Settings {
     let mut settings = Settings::all();
     if let Some(r048) = settings.r048.as_mut() {
         r048.minimum_contracting_processes = Some(1);
@@ -79,9 +102,7 @@ fn compute(releases: &[Value], threads: usize) -> String {
         r053.minimum_processes = Some(2);
         r053.threshold = Some(0.5);
     }
-    pool.install(|| Indicators::compute(releases, &settings))
-        .to_cardinal_json(true, true, true)
-        .to_string()
+    settings
 }
 
 proptest! {
@@ -102,5 +123,24 @@ proptest! {
             shuffled.swap(index, (state % (index as u64 + 1)) as usize);
         }
         prop_assert_eq!(compute(&releases, 1), compute(&shuffled, threads));
+    }
+
+    #[test]
+    fn batches_of_any_size_give_the_results_of_all_at_once(
+        choices in proptest::collection::vec(any::<u8>(), 16..64),
+        count in 1usize..60,
+        batch in 1usize..20,
+        threads in 1usize..5,
+    ) {
+        let releases: Vec<Value> = (0..count).map(|index| release(index, &choices)).collect();
+        let whole = pool(1).install(|| Indicators::compute(&releases, &settings()));
+        let got = batched(&releases, batch, threads);
+        // The flags with their facts; then meta (whose NaN is not equal to itself: compared as
+        // written) and maps.
+        prop_assert_eq!(&got.flags, &whole.flags);
+        prop_assert_eq!(
+            got.to_cardinal_json(true, true, true),
+            whole.to_cardinal_json(true, true, true)
+        );
     }
 }

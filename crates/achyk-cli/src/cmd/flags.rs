@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use achyk_flags::{Indicators, Process, Settings};
 use achyk_store::{Ocid, RiskScore, StoredFlag};
 use anyhow::Context;
+use rayon::prelude::*;
 
 /// Releases read per query.
 const PAGE: usize = 1_000;
@@ -50,7 +51,10 @@ pub async fn compute_and_store(
     settings_text: &str,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let mut processes: Vec<Process> = Vec::new();
+    // Each page is judged as it is read: only what the indicators that compare processes need
+    // is kept of it, never the processes themselves.
+    let mut computation = Indicators::start(settings);
+    let mut count = 0i64;
     let mut buyers: Vec<(String, String)> = Vec::new();
     let mut unreadable = 0usize;
     let mut after: Option<Ocid> = None;
@@ -61,10 +65,16 @@ pub async fn compute_and_store(
             .context("cannot read the normalised releases")?;
         let Some(last) = page.last() else { break };
         after = Some(last.ocid.clone());
-        for row in &page {
-            let process = serde_json::from_str::<serde_json::Value>(&row.json)
-                .ok()
-                .and_then(|release| Process::from_release(&release));
+        let read: Vec<Option<Process>> = page
+            .par_iter()
+            .map(|row| {
+                serde_json::from_str::<serde_json::Value>(&row.json)
+                    .ok()
+                    .and_then(|release| Process::from_release(&release))
+            })
+            .collect();
+        let mut processes = Vec::with_capacity(read.len());
+        for (row, process) in page.iter().zip(read) {
             match process {
                 Some(process) => {
                     if let Some(buyer) = &process.buyer {
@@ -81,22 +91,12 @@ pub async fn compute_and_store(
                 }
             }
         }
+        drop(page);
+        count += processes.len() as i64;
+        computation.add_processes(processes);
     }
-    let count = processes.len() as i64;
     // A flag of one lot is shown, and scored, as a flag of its process (its facts name the lot).
-    let results = Indicators::compute_processes(processes, settings).with_lots_on_processes();
-    let flags: Vec<StoredFlag> = results
-        .flags
-        .iter()
-        .map(|flag| StoredFlag {
-            group: flag.group.stored_name().to_owned(),
-            id: flag.id.clone(),
-            code: flag.code.to_owned(),
-            value: flag.value,
-            facts: serde_json::Value::Array(flag.facts.iter().map(|fact| fact.to_json()).collect())
-                .to_string(),
-        })
-        .collect();
+    let results = computation.finish().with_lots_on_processes();
     let scores: Vec<RiskScore> = achyk_flags::risk::scores(&results, &buyers, &BTreeMap::new())
         .into_iter()
         .map(|score| RiskScore {
@@ -104,6 +104,24 @@ pub async fn compute_and_store(
             id: score.id,
             score: score.score,
             flags: score.flags,
+        })
+        .collect();
+    drop(buyers);
+    let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for flag in &results.flags {
+        *per_code.entry(flag.code).or_default() += 1;
+    }
+    // Each flag is dropped as it is written out, so that it is never held twice.
+    let flags: Vec<StoredFlag> = results
+        .flags
+        .into_iter()
+        .map(|flag| StoredFlag {
+            group: flag.group.stored_name().to_owned(),
+            id: flag.id,
+            code: flag.code.to_owned(),
+            value: flag.value,
+            facts: serde_json::Value::Array(flag.facts.iter().map(|fact| fact.to_json()).collect())
+                .to_string(),
         })
         .collect();
     use sha2::Digest;
@@ -115,10 +133,6 @@ pub async fn compute_and_store(
         .replace_flag_results(count, &digest, &flags, &scores)
         .await
         .context("cannot store the results")?;
-    let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for flag in &results.flags {
-        *per_code.entry(flag.code).or_default() += 1;
-    }
     let codes: Vec<String> = per_code
         .iter()
         .map(|(code, count)| format!("{code} {count}"))
