@@ -687,15 +687,7 @@ fn the_realised_statistics_meet_the_stated_targets() {
             if award["status"] == "active" {
                 awarded = true;
                 // The raw feed names the award's bid, and the bid its tenderer.
-                let supplier = release["bids"]["details"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|bid| bid["id"] == award["relatedBid"])
-                    .unwrap()["tenderers"][0]["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned();
+                let supplier = award_supplier(release, award);
                 *buyer.suppliers.entry(supplier).or_default() +=
                     award["value"]["amount"].as_f64().unwrap();
             }
@@ -791,15 +783,7 @@ fn the_realised_statistics_meet_the_stated_targets() {
             if award["status"] != "active" {
                 continue;
             }
-            let supplier = release["bids"]["details"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|bid| bid["id"] == award["relatedBid"])
-                .unwrap()["tenderers"][0]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned();
+            let supplier = award_supplier(release, award);
             market.0.insert(ocid.clone());
             *market.1.entry(supplier).or_default() += award["value"]["amount"].as_f64().unwrap();
         }
@@ -986,4 +970,17 @@ fn projects_are_valid_oc4ids_made_of_the_feeds_works_contracts() {
         DURATION_MODIFICATION_RATE,
         (1, 1),
     );
+}
+
+/// The supplier of an award in the raw feed: the tenderer of the bid the award names.
+fn award_supplier(release: &Value, award: &Value) -> String {
+    release["bids"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|bid| bid["id"] == award["relatedBid"])
+        .unwrap()["tenderers"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

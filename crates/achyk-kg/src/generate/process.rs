@@ -476,20 +476,15 @@ pub(crate) fn plan_processes(
                 for direct in direct {
                     let day = calendar.draw_day(&mut rng);
                     let law = calendar.law(day);
-                    let method = if direct {
-                        Method::Direct
-                    } else {
-                        law.draw_competitive_method(&mut rng)
-                    };
-                    let supplier = direct.then(|| {
-                        fresh_direct_supplier(
-                            &mut rng,
-                            world,
-                            buyer,
-                            &mut direct_pairs,
-                            &pair_suppliers,
-                        )
-                    });
+                    let (method, supplier) = method_and_supplier(
+                        direct,
+                        law,
+                        &mut rng,
+                        world,
+                        buyer,
+                        &mut direct_pairs,
+                        &pair_suppliers,
+                    );
                     let published = Calendar::office_time(&mut rng, day);
                     plans.push(Plan {
                         supplier,
@@ -663,20 +658,15 @@ pub(crate) fn plan_processes(
                     }
                     _ => None,
                 };
-                let method = if direct {
-                    Method::Direct
-                } else {
-                    law.draw_competitive_method(&mut rng)
-                };
-                let supplier = direct.then(|| {
-                    fresh_direct_supplier(
-                        &mut rng,
-                        world,
-                        buyer,
-                        &mut direct_pairs,
-                        &pair_suppliers,
-                    )
-                });
+                let (method, supplier) = method_and_supplier(
+                    direct,
+                    law,
+                    &mut rng,
+                    world,
+                    buyer,
+                    &mut direct_pairs,
+                    &pair_suppliers,
+                );
                 let cartel = (role == Role::Planted(Pattern::IdenticalBidPrices))
                     .then(|| rng.below(world.cartels.len() as u64) as u16);
                 let published = Calendar::office_time(&mut rng, day);
@@ -830,6 +820,25 @@ pub(crate) fn share_addresses(plans: &[Plan], world: &mut World) {
                 }
             }
         };
+    }
+}
+
+/// A process's method (direct, or a competitive one drawn under `law`) and, when direct, a
+/// fresh supplier for it (see [`fresh_direct_supplier`]).
+fn method_and_supplier(
+    direct: bool,
+    law: Law,
+    rng: &mut Rng,
+    world: &World,
+    buyer: u32,
+    pairs: &mut HashSet<(u32, u32)>,
+    reserved: &HashSet<u32>,
+) -> (Method, Option<u32>) {
+    if direct {
+        let supplier = fresh_direct_supplier(rng, world, buyer, pairs, reserved);
+        (Method::Direct, Some(supplier))
+    } else {
+        (law.draw_competitive_method(rng), None)
     }
 }
 
