@@ -1249,6 +1249,22 @@ mod tests {
         }
     }
 
+    /// Member names the random values use.
+    const KEYS: &[&str] = &[
+        "a",
+        "b",
+        "\\u0062",
+        "id",
+        "tender",
+        "items",
+        "awards",
+        "parties",
+        "roles",
+        "value",
+        "additionalClassifications",
+        "title",
+    ];
+
     /// JSON text of a random value for the member `key`, `depth` levels deep at most, drawing
     /// on names and identifiers that collide in the ways the merge treats specially. When
     /// `tame`, each name always holds the same shape and identifiers are strings or integers,
@@ -1264,20 +1280,6 @@ mod tests {
             "-0",
             "[1, 2]",
             "[]",
-        ];
-        const KEYS: &[&str] = &[
-            "a",
-            "b",
-            "\\u0062",
-            "id",
-            "tender",
-            "items",
-            "awards",
-            "parties",
-            "roles",
-            "value",
-            "additionalClassifications",
-            "title",
         ];
         const IDS: &[&str] = &[
             "\"1\"",
@@ -1313,11 +1315,7 @@ mod tests {
                     if position > 0 {
                         out.push_str(", ");
                     }
-                    let key = random.pick(KEYS);
-                    out.push('"');
-                    out.push_str(key);
-                    out.push_str("\": ");
-                    random_value(random, depth - 1, tame, key, out);
+                    random_member(random, depth - 1, tame, out);
                 }
                 out.push('}');
             }
@@ -1343,17 +1341,22 @@ mod tests {
                             out.push(',');
                         }
                         members += 1;
-                        let key = random.pick(KEYS);
-                        out.push('"');
-                        out.push_str(key);
-                        out.push_str("\": ");
-                        random_value(random, depth - 1, tame, key, out);
+                        random_member(random, depth - 1, tame, out);
                     }
                     out.push('}');
                 }
                 out.push(']');
             }
         }
+    }
+
+    /// `"key": value` with a random key and a value of at most `depth` levels for it.
+    fn random_member(random: &mut Random, depth: usize, tame: bool, out: &mut String) {
+        let key = random.pick(KEYS);
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\": ");
+        random_value(random, depth, tame, key, out);
     }
 
     fn random_release(random: &mut Random, number: usize, tame: bool) -> String {
