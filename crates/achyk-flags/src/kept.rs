@@ -79,3 +79,16 @@ impl Kept {
         kept
     }
 }
+
+/// The digests that occur at least `minimum` times in `seen`, sorted (for a binary search):
+/// the first pass of R023 and R053, which then gather only what may reach their minimum.
+pub(crate) fn frequent(mut seen: Vec<u64>, minimum: usize) -> Vec<u64> {
+    seen.sort_unstable();
+    let mut often: Vec<u64> = seen
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= minimum)
+        .map(|run| run[0])
+        .collect();
+    often.shrink_to_fit();
+    often
+}

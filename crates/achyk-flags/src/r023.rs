@@ -126,14 +126,7 @@ pub(crate) fn run(kept: &[Box<Kept>], options: &R023, collector: &mut Collector)
             seen.push(digest(low, high, scaled));
         });
     }
-    seen.sort_unstable();
-    let mut often: Vec<u64> = seen
-        .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= threshold)
-        .map(|run| run[0])
-        .collect();
-    often.shrink_to_fit();
-    drop(seen);
+    let often = crate::kept::frequent(seen, threshold);
     // (smaller id, greater id, rounded ratio × 10^decimals) → the processes that show it.
     let mut ratios: BTreeMap<(&str, &str, i64), BTreeSet<&str>> = BTreeMap::new();
     for process in kept {

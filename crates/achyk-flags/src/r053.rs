@@ -103,14 +103,7 @@ pub(crate) fn run(kept: &[Box<Kept>], options: &R053, collector: &mut Collector)
             ));
         }
     }
-    seen.sort_unstable();
-    let mut often: Vec<u64> = seen
-        .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= minimum)
-        .map(|run| run[0])
-        .collect();
-    often.shrink_to_fit();
-    drop(seen);
+    let often = crate::kept::frequent(seen, minimum);
     let mut pairs: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
     for process in kept {
         let Some(bidders) = &process.r053 else {
