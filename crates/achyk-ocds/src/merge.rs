@@ -127,9 +127,10 @@ fn merge_texts_by<S: AsRef<str>>(
     direct: bool,
 ) -> MergedText {
     let mut warnings = Vec::new();
+    let arena = json::Bump::new();
     let mut releases: Vec<Node<'_>> = Vec::with_capacity(texts.len());
     for text in texts {
-        match json::parse(text.as_ref()) {
+        match json::parse(text.as_ref(), &arena) {
             Ok(node) => releases.push(node),
             Err(error) => warnings.push(MergeWarning {
                 ocid: String::new(),
@@ -438,7 +439,8 @@ fn python_equal(a: &Raw<'_>, b: &Raw<'_>) -> bool {
     if a.kind != b.kind && !(numeric(a.kind) && numeric(b.kind)) {
         return false;
     }
-    match (json::parse(&a.text), json::parse(&b.text)) {
+    let arena = json::Bump::new();
+    match (json::parse(&a.text, &arena), json::parse(&b.text, &arena)) {
         (Ok(a), Ok(b)) => nodes_equal(&a, &b),
         _ => false,
     }
@@ -455,7 +457,7 @@ fn nodes_equal(a: &Node<'_>, b: &Node<'_>) -> bool {
                     .all(|(key, value)| b.get(key).is_some_and(|other| nodes_equal(value, other)))
         }
         (Body::Array(a), Body::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| nodes_equal(a, b))
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(a, b)| nodes_equal(a, b))
         }
         _ => {
             let numeric_key = |node: &Node<'_>| match node.kind() {
@@ -486,24 +488,24 @@ fn effective_members<'n, 'a>(node: &'n Node<'a>) -> Vec<(&'n str, &'n Node<'a>)>
     };
     let mut out: Vec<(&str, &Node<'a>)> = Vec::with_capacity(members.len());
     if !has_duplicate_keys(members) {
-        out.extend(members.iter().map(|(key, value)| (key.as_ref(), value)));
+        out.extend(members.iter().map(|(key, value)| (*key, value)));
         return out;
     }
     let mut positions: std::collections::HashMap<&str, usize, FastHash> =
         std::collections::HashMap::default();
-    for (key, value) in members {
-        match positions.get(key.as_ref()) {
+    for (key, value) in members.iter() {
+        match positions.get(key) {
             Some(&position) => out[position].1 = value,
             None => {
-                positions.insert(key.as_ref(), out.len());
-                out.push((key.as_ref(), value));
+                positions.insert(key, out.len());
+                out.push((key, value));
             }
         }
     }
     out
 }
 
-fn has_duplicate_keys(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
+fn has_duplicate_keys(members: &[(&str, Node<'_>)]) -> bool {
     if members.len() <= 24 {
         members
             .iter()
@@ -512,7 +514,7 @@ fn has_duplicate_keys(members: &[(Cow<'_, str>, Node<'_>)]) -> bool {
     } else {
         let mut seen =
             std::collections::HashSet::with_capacity_and_hasher(members.len(), FastHash::default());
-        !members.iter().all(|(key, _)| seen.insert(key.as_ref()))
+        !members.iter().all(|(key, _)| seen.insert(*key))
     }
 }
 
@@ -757,7 +759,7 @@ impl<'a> State<'a> {
                 deduplicated = effective_members(object);
                 &mut deduplicated.iter().copied()
             } else {
-                &mut members.iter().map(|(key, value)| (key.as_ref(), value))
+                &mut members.iter().map(|(key, value)| (*key, value))
             };
         for (key, value) in members {
             if top_level && key == "tag" {
@@ -1119,18 +1121,29 @@ impl<'a> Builder<'a> {
     fn array_of(&mut self, index: usize) -> Option<&mut Vec<usize>> {
         let replaced = match &mut self.nodes[index] {
             Out::Leaf(raw) if raw.kind == Kind::Array => {
+                let arena = json::Bump::new();
                 let items: Vec<Raw<'a>> = match &raw.text {
                     Cow::Borrowed(text) => {
                         let text: &'a str = text;
-                        match json::parse(text) {
+                        match json::parse(text, &arena) {
                             Ok(Node {
                                 body: Body::Array(items),
                                 ..
-                            }) => items.iter().map(Raw::of).collect(),
+                            }) => items
+                                .iter()
+                                .map(|item| {
+                                    // The item's text, as a slice of `text` (not of the arena).
+                                    let start = item.raw.as_ptr() as usize - text.as_ptr() as usize;
+                                    Raw {
+                                        text: Cow::Borrowed(&text[start..start + item.raw.len()]),
+                                        kind: item.kind(),
+                                    }
+                                })
+                                .collect(),
                             _ => Vec::new(),
                         }
                     }
-                    Cow::Owned(text) => match json::parse(text) {
+                    Cow::Owned(text) => match json::parse(text, &arena) {
                         Ok(Node {
                             body: Body::Array(items),
                             ..
@@ -1388,9 +1401,10 @@ mod tests {
             let general = merge_texts_by(&releases, rules, Mode::Compiled, false);
             let fast = merge_texts_by(&releases, rules, Mode::Compiled, true);
             assert_eq!(fast, general, "case {case}: {releases:#?}");
+            let arena = json::Bump::new();
             let nodes: Vec<Node<'_>> = releases
                 .iter()
-                .map(|text| json::parse(text).unwrap())
+                .map(|text| json::parse(text, &arena).unwrap())
                 .collect();
             if direct::compile(&nodes, &rules.root).is_some() {
                 direct += 1;

@@ -143,21 +143,21 @@ fn merge_members<'a>(
     if has_duplicate_keys(members) {
         return Err(GiveUp);
     }
-    for (key, value) in members {
+    for &(key, ref value) in members.iter() {
         if (top_level && key == "tag") || (skip_id && key == "id") {
             continue;
         }
-        let child_rules = rules.children.get(key.as_ref());
+        let child_rules = rules.children.get(key);
         let rule = child_rules.and_then(|node| node.rule);
         if rule == Some(Rule::Omit) {
             continue;
         }
-        let existing = out.iter().position(|member| member.key == *key);
+        let existing = out.iter().position(|member| member.key == key);
         let child_rules = child_rules.unwrap_or(&EMPTY_RULES);
         match (shape(value, rule), existing) {
             (Shape::Nothing, _) => {}
             (Shape::Leaf, None) => out.push(Member {
-                key: key.clone(),
+                key: Cow::Borrowed(key),
                 value: Value::Leaf(value.raw),
             }),
             (Shape::Leaf, Some(index)) => match &mut out[index].value {
@@ -169,7 +169,7 @@ fn merge_members<'a>(
                 merge_members(&mut members, value, child_rules, false, false)?;
                 if !members.is_empty() {
                     out.push(Member {
-                        key: key.clone(),
+                        key: Cow::Borrowed(key),
                         value: Value::Object(members),
                     });
                 }
@@ -185,7 +185,7 @@ fn merge_members<'a>(
                 merge_items(&mut items, value, child_rules)?;
                 if !items.is_empty() {
                     out.push(Member {
-                        key: key.clone(),
+                        key: Cow::Borrowed(key),
                         value: Value::Items(items),
                     });
                 }
@@ -222,7 +222,7 @@ fn merge_items<'a>(out: &mut Vec<Item<'a>>, array: &Node<'a>, rules: &RuleNode) 
     // The `id` member of an item is a leaf of its own, unless the rules omit it.
     let id_is_leaf = rules.children.get("id").and_then(|node| node.rule) != Some(Rule::Omit);
     let mut seen: Vec<Cow<'a, str>> = Vec::new();
-    for item in items {
+    for item in items.iter() {
         let Body::Object(members) = &item.body else {
             return Err(GiveUp);
         };
