@@ -465,9 +465,11 @@ fn read_hex(chars: &mut std::str::Chars<'_>) -> u32 {
 /// Appends `raw` (valid JSON) to `out` without whitespace outside strings.
 pub fn write_minified(raw: &str, out: &mut String) {
     let bytes = raw.as_bytes();
-    if !bytes
-        .iter()
-        .any(|byte| matches!(byte, b' ' | b'\n' | b'\r' | b'\t'))
+    // A valid JSON text that starts and ends with a quote is one string: nothing to take out.
+    if (bytes.len() >= 2 && bytes[0] == b'"' && bytes[bytes.len() - 1] == b'"')
+        || !bytes
+            .iter()
+            .any(|byte| matches!(byte, b' ' | b'\n' | b'\r' | b'\t'))
     {
         out.push_str(raw);
         return;
@@ -497,6 +499,12 @@ pub fn write_minified(raw: &str, out: &mut String) {
 /// Appends `text` to `out` as a JSON string literal.
 pub fn write_string(text: &str, out: &mut String) {
     out.push('"');
+    if find_string_special(text.as_bytes()).is_none() {
+        // Nothing to escape (most names and values).
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (index, byte) in text.bytes().enumerate() {
         let escape = match byte {

@@ -88,26 +88,47 @@ pub struct Rereadable {
 }
 
 impl Rereadable {
-    fn text<'t>(&self, text: &'t Text) -> anyhow::Result<std::borrow::Cow<'t, str>> {
-        match text {
-            Text::Held(json) => Ok(std::borrow::Cow::Borrowed(json)),
-            &Text::InFile {
+    /// The JSON texts of `entries`: held ones borrowed, the others read again into `buffer`,
+    /// one after the other (one buffer, reused from group to group, rather than an allocation
+    /// per release).
+    fn texts<'t>(
+        &self,
+        entries: &'t [Entry],
+        buffer: &'t mut Vec<u8>,
+    ) -> anyhow::Result<Vec<&'t str>> {
+        let mut ranges = Vec::with_capacity(entries.len());
+        buffer.clear();
+        for entry in entries {
+            if let &Text::InFile {
                 file,
                 offset,
                 length,
-            } => {
+            } = &entry.text
+            {
                 let (handle, _, _) = self.files[file as usize]
                     .as_ref()
                     .expect("only rereadable files are referred to");
-                let mut bytes = vec![0; length as usize];
+                let start = buffer.len();
+                buffer.resize(start + length as usize, 0);
                 handle
-                    .read_exact_at(&mut bytes, offset)
+                    .read_exact_at(&mut buffer[start..], offset)
                     .context("cannot read an input file again")?;
-                Ok(std::borrow::Cow::Owned(String::from_utf8(bytes).map_err(
-                    |_| anyhow::anyhow!("an input file changed while it was compiled"),
-                )?))
+                ranges.push(start..buffer.len());
             }
         }
+        let buffer: &'t [u8] = buffer;
+        let mut ranges = ranges.into_iter();
+        entries
+            .iter()
+            .map(|entry| match &entry.text {
+                Text::Held(json) => Ok(json.as_str()),
+                Text::InFile { .. } => {
+                    let range = ranges.next().expect("a range per text read");
+                    simdutf8::basic::from_utf8(&buffer[range])
+                        .map_err(|_| anyhow::anyhow!("an input file changed while it was compiled"))
+                }
+            })
+            .collect()
     }
 
     /// Fails if a file reread changed since it was first opened.
@@ -481,14 +502,27 @@ fn merge_group(
         .first()
         .map(|entry| entry.ocid.clone())
         .unwrap_or_default();
-    let texts = group
-        .iter()
-        .map(|entry| rereadable.text(&entry.text))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        let texts = rereadable.texts(&group, buffer)?;
+        Ok(merge_texts(&ocid, &group, &texts, rules, mode))
+    })
+}
+
+/// [`merge_group`] once the texts are read.
+fn merge_texts(
+    ocid: &str,
+    group: &[Entry],
+    texts: &[&str],
+    rules: &MergeRules,
+    mode: Mode,
+) -> Output {
     let mut releases: Vec<&str> = Vec::with_capacity(group.len());
     let mut published_compiled = None;
     let mut published_versioned = None;
-    for (entry, json) in group.iter().zip(&texts) {
+    for (entry, json) in group.iter().zip(texts) {
         match entry.kind {
             ItemKind::Release => releases.push(json),
             ItemKind::CompiledRelease => published_compiled = Some(minified(json)),
@@ -537,21 +571,21 @@ fn merge_group(
             record.push_str(&versioned);
         }
         record.push('}');
-        return Ok(Output {
+        return Output {
             json: Some(record),
             warnings,
             problem: None,
-        });
+        };
     }
     let json = if mode.versioned { versioned } else { compiled };
     let problem = json.is_none().then(|| {
         format!("{ocid}: left out: the input has only a published compiled release, not the releases to version")
     });
-    Ok(Output {
+    Output {
         json,
         warnings,
         problem,
-    })
+    }
 }
 
 /// The JSON text without whitespace between tokens (input may be pretty-printed, output is one
