@@ -419,3 +419,106 @@ fn records_with_linked_releases_use_the_published_compiled_release() {
     );
     assert_eq!(stdout_lines(&output), vec![compiled]);
 }
+
+/// Runs `achyk compile -` on `input` fed through a pipe.
+fn compile_piped(input: &[u8]) -> Output {
+    let mut child = achyk()
+        .args(["compile", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeding = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let output = child.wait_with_output().unwrap();
+    feeding.join().unwrap();
+    output
+}
+
+/// The lines of standard error, sorted, with `path` named `-` as standard input is.
+fn sorted_stderr(output: &Output, path: &Path) -> Vec<String> {
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    let mut lines: Vec<String> = stderr
+        .lines()
+        .filter(|line| !line.contains("sorted runs spilled"))
+        .map(|line| line.replace(&path.display().to_string(), "-"))
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Lines of a JSON Lines file are only skimmed when first read, and checked when merged: a
+/// broken one must be reported with the same words as when it is read from a pipe (where
+/// every line is checked as it is read), left out, and nothing else changed.
+#[test]
+fn skimmed_lines_are_checked_as_piped_ones_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = releases(8000);
+    let broken: Vec<Vec<u8>> = [
+        // A number with a leading zero, an unknown escape, a raw tab in a string, invalid
+        // UTF-8 deep inside, mismatched brackets: all look like releases with a good head.
+        &br#"{"ocid": "ocds-h7i0z4-00000", "date": "2024-01-01T00:00:00Z", "x": 01}"#[..],
+        br#"{"ocid": "ocds-h7i0z4-00000", "date": "2024-01-02T00:00:00Z", "x": "a\qb"}"#,
+        b"{\"ocid\": \"ocds-h7i0z4-07919\", \"date\": \"2024-01-03T00:00:00Z\", \"x\": \"a\tb\"}",
+        b"{\"ocid\": \"ocds-h7i0z4-07919\", \"date\": \"2024-01-04T00:00:00Z\", \"t\": {\"n\": \"\xff\"}}",
+        br#"{"ocid": "ocds-h7i0z4-15838", "date": "2024-01-05T00:00:00Z", "t": [1, 2}}"#,
+        // The only release of its process, broken: no output for it.
+        br#"{"ocid": "ocds-only-broken", "date": "2024-01-06T00:00:00Z", "x": [tru]}"#,
+        // A bad date on a broken line: the broken JSON is what is reported.
+        br#"{"ocid": "ocds-h7i0z4-00000", "date": "yesterday", "x": nul}"#,
+        // An escaped name (left to the full check) and trailing text: read as from a pipe.
+        br#"{"oc\u0069d": "ocds-escaped", "date": "2024-01-07T00:00:00Z", "id": "e"}"#,
+        br#"{"ocid": "ocds-h7i0z4-00000", "date": "2024-01-08T00:00:00Z"} x"#,
+    ]
+    .iter()
+    .map(|line| line.to_vec())
+    .collect();
+    // Every line above but the one with an escaped name is rejected.
+    let is_rejected = |line: &[u8]| !line.starts_with(br#"{"oc\u0069d""#);
+    let mut input = Vec::new();
+    let mut rejected = 0;
+    for (number, release) in good.iter().enumerate() {
+        serde_json::to_writer(&mut input, release).unwrap();
+        input.push(b'\n');
+        if number % 2000 == 1 {
+            let line = &broken[number / 2000 % broken.len()];
+            input.extend_from_slice(line);
+            input.push(b'\n');
+            rejected += usize::from(is_rejected(line));
+        }
+    }
+    for line in &broken {
+        input.extend_from_slice(line);
+        input.push(b'\n');
+        rejected += usize::from(is_rejected(line));
+    }
+    let file = write(dir.path(), "broken.jsonl", &input);
+    let piped = compile_piped(&input);
+    assert_eq!(piped.status.code(), Some(1));
+    let expected = sorted_stderr(&piped, Path::new("-"));
+    // Every broken line is reported once, and counted (the reference for what follows).
+    assert_eq!(expected.len(), rejected + 1, "{expected:#?}");
+    let summary = format!("achyk: {rejected} of the input items were rejected");
+    assert!(expected.iter().any(|line| line.starts_with(&summary)));
+    for memory in ["160", "1"] {
+        let output = run(achyk()
+            .arg("compile")
+            .arg(&file)
+            .env("ACHYK_COMPILE_MEMORY_MB", memory));
+        assert_eq!(output.status.code(), Some(1), "memory {memory} MB");
+        assert_eq!(
+            sorted_stderr(&output, &file),
+            expected,
+            "memory {memory} MB"
+        );
+        assert_eq!(output.stdout, piped.stdout, "memory {memory} MB");
+    }
+    let ocids: Vec<Value> = stdout_lines(&piped)
+        .iter()
+        .map(|release| release["ocid"].clone())
+        .collect();
+    assert!(ocids.contains(&json!("ocds-escaped")));
+    assert!(!ocids.contains(&json!("ocds-only-broken")));
+}

@@ -15,11 +15,12 @@ pub mod schema;
 pub mod validate;
 
 pub use merge::{
-    MergeWarning, Merged, MergedText, compile, compile_texts, versioned, versioned_texts,
+    MergeWarning, Merged, MergedText, compile, compile_nodes, compile_texts, versioned,
+    versioned_nodes, versioned_texts,
 };
 pub use read::{
-    Event, InputIssue, Item, ItemHead, ItemKind, Location, PackageMeta, ReadOptions,
-    read_publication, read_publication_with,
+    Event, InputIssue, Item, ItemHead, ItemKind, Location, PackageMeta, ReadOptions, SkimmedLine,
+    check_line, read_publication, read_publication_skimming, read_publication_with,
 };
 pub use release::{ReleaseHead, ReleaseProblem};
 pub use rules::MergeRules;

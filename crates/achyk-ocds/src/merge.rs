@@ -95,6 +95,25 @@ pub fn versioned_texts<S: AsRef<str>>(releases: &[S], rules: &MergeRules) -> Mer
     merge_texts(releases, rules, Mode::Versioned)
 }
 
+/// [`compile_texts`] for releases already parsed (with [`json::parse`]), in input order.
+pub fn compile_nodes(releases: &[Node<'_>], rules: &MergeRules) -> MergedText {
+    merge_nodes(releases, Vec::new(), rules, Mode::Compiled, true)
+}
+
+/// [`versioned_texts`] for releases already parsed, in input order.
+pub fn versioned_nodes(releases: &[Node<'_>], rules: &MergeRules) -> MergedText {
+    merge_nodes(releases, Vec::new(), rules, Mode::Versioned, true)
+}
+
+/// The warning for a release text that is not JSON, which the merge leaves out.
+pub fn not_json(error: &json::SyntaxError) -> MergeWarning {
+    MergeWarning {
+        ocid: String::new(),
+        path: String::new(),
+        message: format!("release left out: not JSON: {error}"),
+    }
+}
+
 fn merge_values(releases: &[Value], rules: &MergeRules, mode: Mode) -> MergedText {
     let texts: Vec<String> = releases.iter().map(Value::to_string).collect();
     merge_texts(&texts, rules, mode)
@@ -132,13 +151,21 @@ fn merge_texts_by<S: AsRef<str>>(
     for text in texts {
         match json::parse(text.as_ref(), &arena) {
             Ok(node) => releases.push(node),
-            Err(error) => warnings.push(MergeWarning {
-                ocid: String::new(),
-                path: String::new(),
-                message: format!("release left out: not JSON: {error}"),
-            }),
+            Err(error) => warnings.push(not_json(&error)),
         }
     }
+    merge_nodes(&releases, warnings, rules, mode, direct)
+}
+
+/// Merges parsed releases (in input order), after `warnings` already met.
+fn merge_nodes(
+    releases: &[Node<'_>],
+    mut warnings: Vec<MergeWarning>,
+    rules: &MergeRules,
+    mode: Mode,
+    direct: bool,
+) -> MergedText {
+    let mut releases = releases.to_vec();
     if releases.len() > 1 {
         let instant_of = |release: &Node<'_>| {
             release
@@ -146,13 +173,8 @@ fn merge_texts_by<S: AsRef<str>>(
                 .and_then(Node::as_str)
                 .and_then(|date| parse_instant(&date))
         };
-        let mut keyed: Vec<(Option<i128>, Node<'_>)> = releases
-            .into_iter()
-            .map(|release| (instant_of(&release), release))
-            .collect();
-        // `sort_by` is stable: releases at the same instant keep their input order.
-        keyed.sort_by_key(|entry| entry.0);
-        releases = keyed.into_iter().map(|(_, release)| release).collect();
+        // `sort_by_cached_key` is stable: releases at the same instant keep their input order.
+        releases.sort_by_cached_key(instant_of);
     }
     let ocid = releases
         .iter()

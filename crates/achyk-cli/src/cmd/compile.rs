@@ -15,7 +15,10 @@ use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use achyk_ocds::{Event, ItemKind, MergeRules, read_publication};
+use achyk_ocds::{
+    Event, InputIssue, ItemKind, MergeRules, ReadOptions, SkimmedLine, read_publication,
+    read_publication_skimming,
+};
 use anyhow::Context;
 use rayon::prelude::*;
 
@@ -46,6 +49,9 @@ struct Entry {
     position: u64,
     kind: ItemKind,
     text: Text,
+    /// The line number of a line of JSON Lines that was skimmed, not checked, when read: it is
+    /// checked when it is merged.
+    unchecked_line: Option<u64>,
 }
 
 /// The JSON text of a merge input, or where to read it again.
@@ -71,7 +77,7 @@ impl Entry {
     /// How much memory the entry takes.
     fn size(&self) -> usize {
         self.ocid.len()
-            + 48
+            + 64
             + match &self.text {
                 Text::Held(json) => json.len(),
                 Text::InFile { .. } => 0,
@@ -85,17 +91,22 @@ impl Entry {
 #[derive(Default)]
 pub struct Rereadable {
     files: Vec<Option<(File, u64, Option<std::time::SystemTime>)>>,
+    /// Every input's name, as in locations.
+    names: Vec<String>,
 }
 
 impl Rereadable {
     /// The JSON texts of `entries`: held ones borrowed, the others read again into `buffer`,
     /// one after the other (one buffer, reused from group to group, rather than an allocation
     /// per release).
+    /// A skimmed line that is not UTF-8 is `Err` with its bytes; a checked one that no longer
+    /// is fails the whole compile (its file changed).
+    #[allow(clippy::type_complexity)]
     fn texts<'t>(
         &self,
         entries: &'t [Entry],
         buffer: &'t mut Vec<u8>,
-    ) -> anyhow::Result<Vec<&'t str>> {
+    ) -> anyhow::Result<Vec<Result<&'t str, &'t [u8]>>> {
         let mut ranges = Vec::with_capacity(entries.len());
         buffer.clear();
         for entry in entries {
@@ -105,9 +116,7 @@ impl Rereadable {
                 length,
             } = &entry.text
             {
-                let (handle, _, _) = self.files[file as usize]
-                    .as_ref()
-                    .expect("only rereadable files are referred to");
+                let handle = self.handle(file);
                 let start = buffer.len();
                 buffer.resize(start + length as usize, 0);
                 handle
@@ -121,14 +130,48 @@ impl Rereadable {
         entries
             .iter()
             .map(|entry| match &entry.text {
-                Text::Held(json) => Ok(json.as_str()),
+                Text::Held(json) => Ok(Ok(json.as_str())),
                 Text::InFile { .. } => {
-                    let range = ranges.next().expect("a range per text read");
-                    simdutf8::basic::from_utf8(&buffer[range])
-                        .map_err(|_| anyhow::anyhow!("an input file changed while it was compiled"))
+                    let bytes = &buffer[ranges.next().expect("a range per text read")];
+                    match (simdutf8::basic::from_utf8(bytes), entry.unchecked_line) {
+                        (Ok(text), _) => Ok(Ok(text)),
+                        (Err(_), Some(_)) => Ok(Err(bytes)),
+                        (Err(_), None) => {
+                            anyhow::bail!("an input file changed while it was compiled")
+                        }
+                    }
                 }
             })
             .collect()
+    }
+
+    fn handle(&self, file: u32) -> &File {
+        let (handle, _, _) = self.files[file as usize]
+            .as_ref()
+            .expect("only rereadable files are referred to");
+        handle
+    }
+
+    /// The issue of a skimmed line found broken: the one reading it would have reported.
+    fn line_issue(&self, entry: &Entry, bytes: &[u8], error: Option<String>) -> InputIssue {
+        let Text::InFile { file, .. } = entry.text else {
+            unreachable!("only lines of files are skimmed")
+        };
+        let name = &self.names[file as usize];
+        let line = entry.unchecked_line.expect("a skimmed line");
+        achyk_ocds::check_line(name, line, bytes).unwrap_or_else(|| {
+            // The reader takes the line (nesting serde_json accepts and this parser does not).
+            InputIssue {
+                location: achyk_ocds::Location {
+                    source: name.as_str().into(),
+                    line: Some(line),
+                    index: 0,
+                },
+                ocid: Some(entry.ocid.clone()),
+                path: None,
+                message: format!("release left out: not JSON: {}", error.unwrap_or_default()),
+            }
+        })
     }
 
     /// Fails if a file reread changed since it was first opened.
@@ -193,7 +236,7 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
         versioned: args.versioned,
         package: args.package,
     };
-    merge_and_write(sorter, &rules, mode, &gathered.extensions, &rereadable)?;
+    gathered.rejected += merge_and_write(sorter, &rules, mode, &gathered.extensions, &rereadable)?;
     rereadable.check_unchanged(&files)?;
 
     if gathered.rejected > 0 {
@@ -208,14 +251,15 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
 
 /// Merges the gathered processes and writes them, as a pipeline of three threads so that both
 /// cores stay busy: one groups entries by ocid (reading spilled runs back), this one merges
-/// batches of processes in parallel, and one writes the results in order.
+/// batches of processes in parallel, and one writes the results in order. Returns how many
+/// skimmed lines were found broken and left out.
 fn merge_and_write(
     sorter: Sorter,
     rules: &MergeRules,
     mode: Mode,
     extensions: &[String],
     rereadable: &Rereadable,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u64> {
     let (batch_sender, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<Entry>>>(2);
     let (output_sender, outputs) = std::sync::mpsc::sync_channel::<Vec<Output>>(2);
     std::thread::scope(|scope| {
@@ -252,7 +296,9 @@ fn merge_and_write(
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the grouping thread panicked")));
         // A failed write (a closed pipe) stops the grouping too; report the write's error.
-        merging.and(written).and(grouped)
+        merging
+            .and(written)
+            .and_then(|rejected| grouped.map(|()| rejected))
     })
 }
 
@@ -260,7 +306,8 @@ fn write_outputs(
     outputs: std::sync::mpsc::Receiver<Vec<Output>>,
     mode: Mode,
     extensions: &[String],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<u64> {
+    let mut rejected = 0;
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     if mode.package {
@@ -280,6 +327,10 @@ fn write_outputs(
     let mut first_record = true;
     for batch in outputs {
         for output in batch {
+            for issue in &output.rejected {
+                eprintln!("achyk: {issue}");
+            }
+            rejected += output.rejected.len() as u64;
             for warning in &output.warnings {
                 eprintln!("achyk: warning: {warning}");
             }
@@ -303,11 +354,17 @@ fn write_outputs(
         writeln!(out, "]}}")?;
     }
     out.flush()?;
-    Ok(())
+    Ok(rejected)
 }
 
 /// Events are handed from the reading thread to the gathering one in chunks of this many.
 const CHUNK_EVENTS: usize = 4096;
+
+/// What the reading thread hands over: an event, or a line it skimmed.
+enum Reading {
+    Event(Event),
+    Skimmed(SkimmedLine),
+}
 
 /// Reads every input on one thread while this one finds each item's ocid (in parallel, chunk by
 /// chunk) and hands the items to the sorter, in input order. Returns the files whose releases
@@ -317,12 +374,14 @@ fn gather(
     sorter: &mut Sorter,
     gathered: &mut Gathered,
 ) -> anyhow::Result<Rereadable> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<Event>)>(8);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Vec<Reading>)>(8);
     let (reread_sender, reread) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || -> anyhow::Result<()> {
             for (number, file) in files.iter().enumerate() {
                 let name = file.display().to_string();
+                // Lines of a regular file are skimmed: they are checked when read again.
+                let mut skim = false;
                 let reader: Box<dyn Read> = if name == "-" {
                     Box::new(io::stdin().lock())
                 } else {
@@ -336,19 +395,31 @@ fn gather(
                             .with_context(|| format!("cannot read {name}"))?;
                         let _ = reread_sender
                             .send((number, (again, metadata.len(), metadata.modified().ok())));
+                        skim = true;
                     }
                     Box::new(handle)
                 };
-                let mut chunk = Vec::with_capacity(CHUNK_EVENTS);
-                let mut receiver_gone = false;
-                let mut sink = |event: Event| {
-                    chunk.push(event);
-                    if chunk.len() >= CHUNK_EVENTS && !receiver_gone {
-                        receiver_gone = sender.send((number, std::mem::take(&mut chunk))).is_err();
+                let chunk = std::cell::RefCell::new(Vec::with_capacity(CHUNK_EVENTS));
+                let receiver_gone = std::cell::Cell::new(false);
+                let push = |read: Reading| {
+                    let mut chunk = chunk.borrow_mut();
+                    chunk.push(read);
+                    if chunk.len() >= CHUNK_EVENTS && !receiver_gone.get() {
+                        let full = std::mem::take(&mut *chunk);
+                        receiver_gone.set(sender.send((number, full)).is_err());
                     }
                 };
-                read_publication(&name, BufReader::with_capacity(1 << 20, reader), &mut sink)
-                    .with_context(|| format!("cannot read {name}"))?;
+                let mut sink = |event| push(Reading::Event(event));
+                let input = BufReader::with_capacity(1 << 20, reader);
+                if skim {
+                    let mut skimmed = |line| push(Reading::Skimmed(line));
+                    let options = ReadOptions::default();
+                    read_publication_skimming(&name, input, &options, &mut sink, &mut skimmed)
+                } else {
+                    read_publication(&name, input, &mut sink)
+                }
+                .with_context(|| format!("cannot read {name}"))?;
+                let chunk = chunk.into_inner();
                 if !chunk.is_empty() && sender.send((number, chunk)).is_err() {
                     return Ok(());
                 }
@@ -357,6 +428,10 @@ fn gather(
         });
         let mut rereadable = Rereadable::default();
         rereadable.files.resize_with(files.len(), || None);
+        rereadable.names = files
+            .iter()
+            .map(|file| file.display().to_string())
+            .collect();
         let stderr = io::stderr();
         let mut position = 0u64;
         let mut result = Ok(());
@@ -371,13 +446,65 @@ fn gather(
             let in_file = rereadable.files[number].is_some();
             let heads: Vec<Option<Head>> = chunk
                 .par_iter()
-                .map(|event| match event {
-                    Event::Item(item) => Some(head_of(&item.json, item.head)),
-                    _ => None,
+                .map(|read| match read {
+                    Reading::Event(Event::Item(item)) => Some(head_of(&item.json, item.head)),
+                    Reading::Skimmed(line) => {
+                        Some(head_of_raw(Some(&line.ocid), line.date.as_deref()))
+                    }
+                    Reading::Event(_) => None,
                 })
                 .collect();
-            for (event, head) in chunk.into_iter().zip(heads) {
-                match (event, head) {
+            for (read, head) in chunk.into_iter().zip(heads) {
+                let event = match (read, head) {
+                    (Reading::Event(event), head) => (event, head),
+                    (Reading::Skimmed(line), Some(Ok(ocid))) => {
+                        gathered.releases += 1;
+                        position += 1;
+                        let entry = Entry {
+                            ocid,
+                            position,
+                            kind: ItemKind::Release,
+                            text: Text::InFile {
+                                file: number as u32,
+                                offset: line.offset,
+                                length: line.length,
+                            },
+                            unchecked_line: line.location.line,
+                        };
+                        if let Err(error) = sorter.push(entry) {
+                            result = Err(error);
+                            break;
+                        }
+                        continue;
+                    }
+                    (Reading::Skimmed(line), head) => {
+                        // A release left out by its head: report what is wrong with the line
+                        // first, as reading it would have.
+                        gathered.releases += 1;
+                        gathered.rejected += 1;
+                        let mut bytes = vec![0; line.length as usize];
+                        let reread = rereadable
+                            .handle(number as u32)
+                            .read_exact_at(&mut bytes, line.offset)
+                            .context("cannot read an input file again");
+                        if let Err(error) = reread {
+                            result = Err(error);
+                            break;
+                        }
+                        let number = line.location.line.unwrap_or_default();
+                        let issue = achyk_ocds::check_line(&line.location.source, number, &bytes);
+                        let message = match (issue, head) {
+                            (Some(issue), _) => issue.to_string(),
+                            (None, Some(Err((ocid, problem)))) => {
+                                left_out(&line.location, ocid, &problem)
+                            }
+                            (None, _) => unreachable!("a skimmed line has a head"),
+                        };
+                        let _ = writeln!(stderr.lock(), "achyk: {message}");
+                        continue;
+                    }
+                };
+                match event {
                     (Event::Item(item), _) if item.kind == ItemKind::Project => {
                         let _ = writeln!(
                             stderr.lock(),
@@ -401,6 +528,7 @@ fn gather(
                             position,
                             kind: item.kind,
                             text,
+                            unchecked_line: None,
                         };
                         if let Err(error) = sorter.push(entry) {
                             result = Err(error);
@@ -410,12 +538,8 @@ fn gather(
                     (Event::Item(item), Some(Err((ocid, problem)))) => {
                         gathered.releases += 1;
                         gathered.rejected += 1;
-                        let ocid = ocid.map(|ocid| format!(" [{ocid}]")).unwrap_or_default();
-                        let _ = writeln!(
-                            stderr.lock(),
-                            "achyk: {}{ocid}: release left out: {problem}",
-                            item.location
-                        );
+                        let message = left_out(&item.location, ocid, &problem);
+                        let _ = writeln!(stderr.lock(), "achyk: {message}");
                     }
                     (Event::Package(meta), _) => {
                         for url in meta.extensions {
@@ -442,11 +566,16 @@ fn gather(
 /// An item's ocid, or why it is left out (with its ocid when it has one).
 type Head = Result<String, (Option<String>, String)>;
 
+/// The message for a release left out for `problem` with its head.
+fn left_out(location: &achyk_ocds::Location, ocid: Option<String>, problem: &str) -> String {
+    let ocid = ocid.map(|ocid| format!(" [{ocid}]")).unwrap_or_default();
+    format!("{location}{ocid}: release left out: {problem}")
+}
+
 /// Reads the ocid of an item and checks its date, without building the value (the reader has
 /// already checked that the text is JSON, and may have found where both are: `found`).
 fn head_of(json: &str, found: Option<achyk_ocds::ItemHead>) -> Head {
-    use achyk_ocds::ReleaseProblem;
-    use achyk_ocds::json::{top_level_members, unescape};
+    use achyk_ocds::json::top_level_members;
     let members = match found {
         Some(found) => {
             let raw = |range: Option<(usize, usize)>| range.map(|(start, end)| &json[start..end]);
@@ -457,6 +586,13 @@ fn head_of(json: &str, found: Option<achyk_ocds::ItemHead>) -> Head {
     let Some([ocid, date]) = members else {
         return Err((None, "not a JSON object".to_owned()));
     };
+    head_of_raw(ocid, date)
+}
+
+/// [`head_of`] from the raw text of the `ocid` and `date` members.
+fn head_of_raw(ocid: Option<&str>, date: Option<&str>) -> Head {
+    use achyk_ocds::ReleaseProblem;
+    use achyk_ocds::json::unescape;
     let ocid = match ocid {
         None | Some("null") => return Err((None, ReleaseProblem::MissingOcid.to_string())),
         Some(raw) if raw.starts_with('"') => unescape(raw).into_owned(),
@@ -490,6 +626,8 @@ struct Output {
     json: Option<String>,
     warnings: Vec<achyk_ocds::MergeWarning>,
     problem: Option<String>,
+    /// Skimmed lines found broken, left out.
+    rejected: Vec<InputIssue>,
 }
 
 fn merge_group(
@@ -498,51 +636,84 @@ fn merge_group(
     mode: Mode,
     rereadable: &Rereadable,
 ) -> anyhow::Result<Output> {
-    let ocid = group
-        .first()
-        .map(|entry| entry.ocid.clone())
-        .unwrap_or_default();
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     BUFFER.with_borrow_mut(|buffer| {
         let texts = rereadable.texts(&group, buffer)?;
-        Ok(merge_texts(&ocid, &group, &texts, rules, mode))
+        Ok(merge_texts(&group, &texts, rules, mode, rereadable))
     })
 }
 
-/// [`merge_group`] once the texts are read.
+/// [`merge_group`] once the texts are read. Each release is parsed here: a skimmed line that
+/// is not JSON is left out and reported as reading it would have.
 fn merge_texts(
-    ocid: &str,
     group: &[Entry],
-    texts: &[&str],
+    texts: &[Result<&str, &[u8]>],
     rules: &MergeRules,
     mode: Mode,
+    rereadable: &Rereadable,
 ) -> Output {
+    let ocid = group
+        .first()
+        .map(|entry| entry.ocid.clone())
+        .unwrap_or_default();
+    let arena = achyk_ocds::json::Bump::new();
     let mut releases: Vec<&str> = Vec::with_capacity(group.len());
+    let mut nodes = Vec::with_capacity(group.len());
     let mut published_compiled = None;
     let mut published_versioned = None;
-    for (entry, json) in group.iter().zip(texts) {
+    let mut rejected = Vec::new();
+    let mut warnings = Vec::new();
+    for (entry, text) in group.iter().zip(texts) {
+        let json = match text {
+            Ok(json) => *json,
+            Err(bytes) => {
+                rejected.push(rereadable.line_issue(entry, bytes, None));
+                continue;
+            }
+        };
         match entry.kind {
-            ItemKind::Release => releases.push(json),
+            ItemKind::Release => match achyk_ocds::json::parse(json, &arena) {
+                Ok(node) => {
+                    releases.push(json);
+                    nodes.push(node);
+                }
+                Err(error) if entry.unchecked_line.is_some() => {
+                    let error = Some(error.to_string());
+                    rejected.push(rereadable.line_issue(entry, json.as_bytes(), error));
+                }
+                Err(error) => warnings.push(achyk_ocds::MergeWarning {
+                    ocid: ocid.clone(),
+                    ..achyk_ocds::merge::not_json(&error)
+                }),
+            },
             ItemKind::CompiledRelease => published_compiled = Some(minified(json)),
             ItemKind::VersionedRelease => published_versioned = Some(minified(json)),
             // Never gathered: projects are left out as they are read.
             ItemKind::Project => {}
         }
     }
-    let mut warnings = Vec::new();
-    let (compiled, versioned) = if releases.is_empty() {
+    let only_published = group.iter().all(|entry| entry.kind != ItemKind::Release);
+    let (compiled, versioned) = if only_published {
         // Records whose releases are only links: use what the publisher compiled.
         (published_compiled, published_versioned)
+    } else if nodes.is_empty() {
+        // Every release was left out.
+        return Output {
+            json: None,
+            warnings,
+            problem: None,
+            rejected,
+        };
     } else {
         let compiled = (!mode.versioned || mode.package).then(|| {
-            let merged = achyk_ocds::compile_texts(&releases, rules);
+            let merged = achyk_ocds::compile_nodes(&nodes, rules);
             warnings.extend(merged.warnings);
             merged.json
         });
         let versioned = mode.versioned.then(|| {
-            let merged = achyk_ocds::versioned_texts(&releases, rules);
+            let merged = achyk_ocds::versioned_nodes(&nodes, rules);
             if compiled.is_none() {
                 warnings.extend(merged.warnings);
             }
@@ -575,6 +746,7 @@ fn merge_texts(
             json: Some(record),
             warnings,
             problem: None,
+            rejected,
         };
     }
     let json = if mode.versioned { versioned } else { compiled };
@@ -585,6 +757,7 @@ fn merge_texts(
         json,
         warnings,
         problem,
+        rejected,
     }
 }
 
@@ -738,6 +911,7 @@ fn write_entry(writer: &mut impl Write, entry: &Entry) -> io::Result<()> {
     writer.write_all(&(entry.ocid.len() as u32).to_le_bytes())?;
     writer.write_all(entry.ocid.as_bytes())?;
     writer.write_all(&entry.position.to_le_bytes())?;
+    writer.write_all(&entry.unchecked_line.unwrap_or(0).to_le_bytes())?;
     writer.write_all(&[match entry.kind {
         ItemKind::Release => 0,
         ItemKind::CompiledRelease => 1,
@@ -774,6 +948,8 @@ fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
     reader.read_exact(&mut ocid)?;
     let mut position = [0u8; 8];
     reader.read_exact(&mut position)?;
+    let mut line = [0u8; 8];
+    reader.read_exact(&mut line)?;
     let mut kind = [0u8; 2];
     reader.read_exact(&mut kind)?;
     let text = if kind[1] == 0 {
@@ -798,6 +974,8 @@ fn read_entry(reader: &mut impl Read) -> anyhow::Result<Option<Entry>> {
     Ok(Some(Entry {
         ocid: String::from_utf8(ocid).context("a spilled run is corrupt")?,
         position: u64::from_le_bytes(position),
+        // Lines are numbered from 1: 0 is none.
+        unchecked_line: Some(u64::from_le_bytes(line)).filter(|&line| line > 0),
         kind: match kind[0] {
             0 => ItemKind::Release,
             1 => ItemKind::CompiledRelease,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::scan::StreamBuffer;
-use super::{Event, InputIssue, Item, ItemHead, ItemKind, Location, PackageMeta};
+use super::{Event, InputIssue, Item, ItemHead, ItemKind, Location, PackageMeta, SkimmedLine};
 
 /// How the reader knows the line it is on.
 #[derive(Clone)]
@@ -32,6 +32,8 @@ pub(crate) struct Context<'a> {
     pub value_start: Option<u64>,
     pub stop: Option<Stop>,
     sink: &'a mut dyn FnMut(Event),
+    /// Where skimmed lines go, when the caller skims (see [`super::read_publication_skimming`]).
+    pub skimmed: Option<&'a mut dyn FnMut(SkimmedLine)>,
     next_index: u64,
 }
 
@@ -44,6 +46,7 @@ impl<'a> Context<'a> {
             value_start: None,
             stop: None,
             sink,
+            skimmed: None,
             next_index: 0,
         }
     }
@@ -59,6 +62,8 @@ impl<'a> Context<'a> {
             value_start: None,
             stop: None,
             sink,
+            // Only lines of JSON Lines are skimmed, and they are read in the first context.
+            skimmed: None,
             next_index: self.next_index,
         }
     }
@@ -138,6 +143,30 @@ impl<'a> Context<'a> {
             offset,
             head,
         }));
+    }
+
+    /// Hands over a skimmed line (the caller skims: `skimmed` is set).
+    pub fn skimmed_at(
+        &mut self,
+        number: u64,
+        offset: u64,
+        length: u64,
+        head: (String, Option<String>),
+    ) {
+        let location = self.location(Some(number));
+        self.next_index += 1;
+        let (ocid, date) = head;
+        let skimmed = self
+            .skimmed
+            .as_mut()
+            .expect("lines are skimmed only for a caller that skims");
+        skimmed(SkimmedLine {
+            location,
+            offset,
+            length,
+            ocid,
+            date,
+        });
     }
 
     pub fn issue(

@@ -5,10 +5,12 @@ use std::io::{self, BufRead, Read};
 
 use rayon::prelude::*;
 
-use super::ItemHead;
-use super::ItemKind;
+use std::sync::Arc;
+
 use super::context::{Context, Lines, split_error};
+use super::skim::skim_release;
 use super::stream::{plain_release_head, read_values};
+use super::{Event, InputIssue, ItemHead, ItemKind};
 
 /// How much of the input is looked at to tell JSON Lines from other JSON. A first line longer
 /// than this is read as streamed JSON, which handles JSON Lines too, only without skipping
@@ -127,8 +129,9 @@ pub(crate) fn read_lines(
 }
 
 /// Hands over the lines of a block, which end at `ends`, the first being line `number + 1`
-/// at `offset`. The lines that are plain releases, nearly all, are found in parallel; the others
-/// are read one by one.
+/// at `offset`. The lines that are plain releases, nearly all, are found (checked, or skimmed
+/// when the caller skims and the input's offsets are known) in parallel; the others are read
+/// one by one.
 fn read_block(
     context: &mut Context<'_>,
     block: &[u8],
@@ -144,27 +147,62 @@ fn read_block(
             Some(line)
         })
         .collect();
-    let plain: Vec<Option<(usize, String, ItemHead)>> = lines
+    let skim = context.skimmed.is_some() && offset.is_some();
+    let found: Vec<Found> = lines
         .par_iter()
-        .map(|(_, line)| plain_release(line))
+        .map(|(_, line)| {
+            let skimmed = skim.then(|| skimmed_release(line)).flatten();
+            skimmed
+                .or_else(|| plain_release(line))
+                .unwrap_or(Found::Other)
+        })
         .collect();
-    for (index, ((start, line), plain)) in lines.into_iter().zip(plain).enumerate() {
+    for (index, ((start, line), found)) in lines.into_iter().zip(found).enumerate() {
         let number = number + index as u64 + 1;
         let offset = offset.map(|offset| offset + start as u64);
-        match plain {
-            Some((indent, text, head)) => {
+        match found {
+            Found::Plain { indent, text, head } => {
                 context.lines = Lines::Fixed(number);
                 let offset = offset.map(|offset| offset + indent as u64);
                 context.item_at(ItemKind::Release, text, Some(number), offset, Some(head));
             }
-            None => read_line(context, line, number, offset),
+            Found::Skimmed {
+                indent,
+                length,
+                ocid,
+                date,
+            } => {
+                let offset = offset.expect("lines are skimmed only where offsets are known");
+                context.skimmed_at(number, offset + indent as u64, length as u64, (ocid, date));
+            }
+            Found::Other => read_line(context, line, number, offset),
         }
     }
 }
 
+/// What a line was found to be, in parallel.
+enum Found {
+    /// A plain release (see [`plain_release_head`]), checked.
+    Plain {
+        indent: usize,
+        text: String,
+        head: ItemHead,
+    },
+    /// What looks like a plain release, skimmed: its length, and the raw text of its `ocid`
+    /// and `date`.
+    Skimmed {
+        indent: usize,
+        length: usize,
+        ocid: String,
+        date: Option<String>,
+    },
+    /// Anything else, left to [`read_line`].
+    Other,
+}
+
 /// The text of a line holding a plain release (see [`plain_release_head`]), with the length of
 /// its indent and its head; `None` for anything else, which [`read_line`] reads and reports.
-fn plain_release(bytes: &[u8]) -> Option<(usize, String, ItemHead)> {
+fn plain_release(bytes: &[u8]) -> Option<Found> {
     let text = bytes.trim_ascii_start();
     let indent = bytes.len() - text.len();
     // Several times faster than `std::str::from_utf8` on Cyrillic text; a line it refuses is
@@ -174,7 +212,53 @@ fn plain_release(bytes: &[u8]) -> Option<(usize, String, ItemHead)> {
         return None;
     }
     let head = plain_release_head(text).ok()??;
-    Some((indent, text.to_owned(), head))
+    Some(Found::Plain {
+        indent,
+        text: text.to_owned(),
+        head,
+    })
+}
+
+/// A line that looks like a plain release, skimmed (see [`skim_release`]); `None` when it does
+/// not, or when its `ocid` or `date` is not UTF-8: the full check then reads it.
+fn skimmed_release(bytes: &[u8]) -> Option<Found> {
+    let text = bytes.trim_ascii_start();
+    let indent = bytes.len() - text.len();
+    let text = text.trim_ascii_end();
+    let head = skim_release(text)?;
+    let raw = |(start, end): (usize, usize)| {
+        std::str::from_utf8(&text[start..end])
+            .ok()
+            .map(str::to_owned)
+    };
+    let ocid = raw(head.ocid?)?;
+    let date = match head.date {
+        Some(range) => Some(raw(range)?),
+        None => None,
+    };
+    Some(Found::Skimmed {
+        indent,
+        length: text.len(),
+        ocid,
+        date,
+    })
+}
+
+/// The issue [`read_publication`](super::read_publication) reports for line `number` of
+/// JSON Lines in `source`, whose bytes are `line`, or `None` when it reads the line without
+/// one (for a caller that skimmed the line and found it broken later).
+pub fn check_line(source: &str, number: u64, line: &[u8]) -> Option<InputIssue> {
+    let mut issue = None;
+    let mut sink = |event: Event| {
+        if let Event::Issue(found) = event {
+            issue.get_or_insert(found);
+        }
+    };
+    {
+        let mut context = Context::new(Arc::from(source), usize::MAX, &mut sink);
+        read_line(&mut context, line, number, None);
+    }
+    issue
 }
 
 fn read_line(context: &mut Context<'_>, bytes: &[u8], number: u64, offset: Option<u64>) {

@@ -62,6 +62,8 @@
 //! buffer reads the values themselves (array elements, member values) and serde_json checks
 //! each from a slice; JSON Lines are read in blocks of lines, whose plain releases (nearly every
 //! line) are found and checked in parallel, each line from a slice, and handed over in order.
+//! [`read_publication_skimming`] skims such lines instead of checking them (`skim.rs`), for a
+//! caller that parses every release later anyway.
 
 use std::sync::Arc;
 
@@ -69,7 +71,10 @@ mod context;
 mod input;
 mod lines;
 pub(crate) mod scan;
+mod skim;
 mod stream;
+
+pub use lines::check_line;
 
 /// Where in the input something was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +137,20 @@ pub struct Item {
 pub struct ItemHead {
     pub ocid: Option<(usize, usize)>,
     pub date: Option<(usize, usize)>,
+}
+
+/// A line of uncompressed JSON Lines that looks like a plain release, handed over by
+/// [`read_publication_skimming`] without having been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkimmedLine {
+    pub location: Location,
+    /// Where the line's value starts in the input, in bytes, and how long it is.
+    pub offset: u64,
+    pub length: u64,
+    /// The raw JSON text of the line's last top-level `ocid` member.
+    pub ocid: String,
+    /// The raw JSON text of its last top-level `date` member, if it has one.
+    pub date: Option<String>,
 }
 
 /// Metadata of a release package or record package.
@@ -220,5 +239,26 @@ pub fn read_publication_with<R: std::io::Read>(
     sink: &mut dyn FnMut(Event),
 ) -> std::io::Result<()> {
     let mut context = context::Context::new(Arc::from(source), options.hold_limit, sink);
+    input::read(&mut context, reader)
+}
+
+/// [`read_publication_with`] for a caller that reads lines again by offset and checks them then
+/// (`achyk compile`, which parses every release fully when it merges it). Lines of uncompressed
+/// JSON Lines that look like plain releases are skimmed, not checked: several times faster.
+/// They go to `skimmed`, not to `sink`, as [`SkimmedLine`]s, in input order with the events
+/// around them; everything else goes to `sink` as [`read_publication_with`] sends it.
+///
+/// A skimmed line's `ocid` and `date` are exact when the line is valid JSON. The caller must
+/// check the line before using it, and report one that fails with [`check_line`], which gives
+/// the issue [`read_publication`] would have reported for it.
+pub fn read_publication_skimming<R: std::io::Read>(
+    source: &str,
+    reader: R,
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(Event),
+    skimmed: &mut dyn FnMut(SkimmedLine),
+) -> std::io::Result<()> {
+    let mut context = context::Context::new(Arc::from(source), options.hold_limit, sink);
+    context.skimmed = Some(skimmed);
     input::read(&mut context, reader)
 }
