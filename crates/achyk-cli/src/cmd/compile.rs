@@ -358,7 +358,7 @@ fn write_outputs(
 }
 
 /// Events are handed from the reading thread to the gathering one in chunks of this many.
-const CHUNK_EVENTS: usize = 4096;
+const CHUNK_EVENTS: usize = 1024;
 
 /// What the reading thread hands over: an event, or a line it skimmed.
 enum Reading {

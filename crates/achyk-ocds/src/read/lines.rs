@@ -87,83 +87,170 @@ const BLOCK_BYTES: usize = 4 * 1024 * 1024;
 /// Reads JSON Lines to the end. `start` is where `body` starts in the input, when its bytes
 /// are the input's (not decompressed), so that items can tell their offsets. On an IO error,
 /// returns it with the number of the line it interrupted.
+///
+/// A pipeline over three blocks: while the thread pool finds what the lines of one block are,
+/// this thread hands over the block before it and reads the block after it.
 pub(crate) fn read_lines(
     context: &mut Context<'_>,
-    mut body: impl BufRead,
+    body: impl BufRead,
     start: Option<u64>,
 ) -> Result<(), (io::Error, u64)> {
-    let mut block = Vec::with_capacity(BLOCK_BYTES + 64 * 1024);
-    let mut ends = Vec::new();
+    let skim = context.skimmed.is_some() && start.is_some();
+    let mut reader = BlockReader {
+        body,
+        tail: Vec::new(),
+        ended: false,
+    };
     let mut number = 0u64;
     let mut offset = start;
+    let mut current = reader.next(Vec::new());
+    let mut found = find_lines(&current, skim);
+    let mut following = reader.next(Vec::new());
     loop {
-        block.clear();
-        ends.clear();
+        let mut following_found = Vec::new();
+        let mut after = None;
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| following_found = find_lines(&following, skim));
+            hand_over(context, &current, found, number, offset);
+            after = Some(reader.next(std::mem::take(&mut current.bytes)));
+        });
+        number += current.ends.len() as u64;
+        offset = offset.map(|offset| offset + current.length as u64);
+        if let Some(error) = current.failure.take() {
+            return Err((error, number + 1));
+        }
+        if current.ends.is_empty() {
+            return Ok(());
+        }
+        current = std::mem::replace(&mut following, after.expect("the next block was read"));
+        found = following_found;
+    }
+}
+
+/// Complete lines of the input, read in one go.
+struct Block {
+    /// The lines, and room to read more (only `..length` is input).
+    bytes: Vec<u8>,
+    length: usize,
+    /// Where each line ends (after its newline, or at the end of the input).
+    ends: Vec<usize>,
+    /// The IO error that ended the input after these lines, if one did.
+    failure: Option<io::Error>,
+}
+
+/// Reads blocks of whole lines straight into their buffers (no copy through the reader's own
+/// buffer), keeping the unfinished last line of one block for the next.
+struct BlockReader<B> {
+    body: B,
+    tail: Vec<u8>,
+    ended: bool,
+}
+
+impl<B: BufRead> BlockReader<B> {
+    /// The next block, read into `bytes` (the buffer of a block already handed over); empty
+    /// once the input has ended.
+    fn next(&mut self, mut bytes: Vec<u8>) -> Block {
+        if bytes.len() < BLOCK_BYTES + 64 * 1024 || bytes.len() > 4 * BLOCK_BYTES {
+            // A new buffer, or giving back the memory of an unusually long line.
+            bytes = vec![0; BLOCK_BYTES + 64 * 1024];
+        }
+        let mut length = self.tail.len();
+        if bytes.len() < length {
+            bytes.resize(length + BLOCK_BYTES, 0);
+        }
+        bytes[..length].copy_from_slice(&self.tail);
+        self.tail.clear();
         let mut failure = None;
-        while block.len() < BLOCK_BYTES {
-            match body.read_until(b'\n', &mut block) {
-                Ok(0) => break,
-                Ok(_) => ends.push(block.len()),
+        let mut complete = 0;
+        while !self.ended {
+            if length == bytes.len() {
+                // A line longer than the buffer.
+                bytes.resize(bytes.len() * 2, 0);
+            }
+            match self.body.read(&mut bytes[length..]) {
+                Ok(0) => self.ended = true,
+                Ok(read) => {
+                    length += read;
+                    if length >= BLOCK_BYTES
+                        && let Some(last) = memchr::memrchr(b'\n', &bytes[..length])
+                    {
+                        complete = last + 1;
+                        break;
+                    }
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 Err(error) => {
+                    self.ended = true;
                     failure = Some(error);
-                    break;
                 }
             }
         }
-        // What an error interrupted is not a line.
-        block.truncate(ends.last().copied().unwrap_or(0));
-        read_block(context, &block, &ends, number, offset);
-        number += ends.len() as u64;
-        offset = offset.map(|offset| offset + block.len() as u64);
-        if let Some(error) = failure {
-            return Err((error, number + 1));
+        if self.ended {
+            complete = match failure {
+                // What an error interrupted is not a line.
+                Some(_) => memchr::memrchr(b'\n', &bytes[..length]).map_or(0, |last| last + 1),
+                None => length,
+            };
+        } else {
+            self.tail.extend_from_slice(&bytes[complete..length]);
         }
-        if ends.is_empty() {
-            return Ok(());
+        let mut ends: Vec<usize> = memchr::memchr_iter(b'\n', &bytes[..complete])
+            .map(|newline| newline + 1)
+            .collect();
+        if ends.last().copied().unwrap_or(0) < complete {
+            ends.push(complete);
         }
-        if block.capacity() > 4 * BLOCK_BYTES {
-            // Give back the memory of an unusually long line.
-            block = Vec::with_capacity(BLOCK_BYTES + 64 * 1024);
+        Block {
+            bytes,
+            length: complete,
+            ends,
+            failure,
         }
     }
 }
 
-/// Hands over the lines of a block, which end at `ends`, the first being line `number + 1`
-/// at `offset`. The lines that are plain releases, nearly all, are found (checked, or skimmed
-/// when the caller skims and the input's offsets are known) in parallel; the others are read
-/// one by one.
-fn read_block(
-    context: &mut Context<'_>,
-    block: &[u8],
-    ends: &[usize],
-    number: u64,
-    offset: Option<u64>,
-) {
-    let lines: Vec<(usize, &[u8])> = ends
+/// What each line of `block` is, found in parallel: checked, or skimmed when `skim`.
+fn find_lines(block: &Block, skim: bool) -> Vec<Found> {
+    let mut start = 0;
+    let lines: Vec<&[u8]> = block
+        .ends
         .iter()
-        .scan(0, |start, &end| {
-            let line = (*start, &block[*start..end]);
-            *start = end;
-            Some(line)
+        .map(|&end| {
+            let line = &block.bytes[start..end];
+            start = end;
+            line
         })
         .collect();
-    let skim = context.skimmed.is_some() && offset.is_some();
-    let found: Vec<Found> = lines
+    lines
         .par_iter()
-        .map(|(_, line)| {
+        .map(|line| {
             let skimmed = skim.then(|| skimmed_release(line)).flatten();
             skimmed
                 .or_else(|| plain_release(line))
                 .unwrap_or(Found::Other)
         })
-        .collect();
-    for (index, ((start, line), found)) in lines.into_iter().zip(found).enumerate() {
+        .collect()
+}
+
+/// Hands over the lines of a block, the first being line `number + 1` at `offset`, with what
+/// they were found to be: plain releases (nearly all) at once, the others read one by one.
+fn hand_over(
+    context: &mut Context<'_>,
+    block: &Block,
+    found: Vec<Found>,
+    number: u64,
+    offset: Option<u64>,
+) {
+    let mut start = 0;
+    for (index, (&end, found)) in block.ends.iter().zip(found).enumerate() {
+        let line = &block.bytes[start..end];
+        let line_offset = offset.map(|offset| offset + start as u64);
+        start = end;
         let number = number + index as u64 + 1;
-        let offset = offset.map(|offset| offset + start as u64);
         match found {
             Found::Plain { indent, text, head } => {
                 context.lines = Lines::Fixed(number);
-                let offset = offset.map(|offset| offset + indent as u64);
+                let offset = line_offset.map(|offset| offset + indent as u64);
                 context.item_at(ItemKind::Release, text, Some(number), offset, Some(head));
             }
             Found::Skimmed {
@@ -172,10 +259,10 @@ fn read_block(
                 ocid,
                 date,
             } => {
-                let offset = offset.expect("lines are skimmed only where offsets are known");
+                let offset = line_offset.expect("lines are skimmed only where offsets are known");
                 context.skimmed_at(number, offset + indent as u64, length as u64, (ocid, date));
             }
-            Found::Other => read_line(context, line, number, offset),
+            Found::Other => read_line(context, line, number, line_offset),
         }
     }
 }
@@ -317,5 +404,99 @@ fn read_line(context: &mut Context<'_>, bytes: &[u8], number: u64, offset: Optio
             };
             context.issue(Some(number), None, None, message);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out its bytes `step` at a time, then fails if `fail`.
+    struct Trickle {
+        bytes: Vec<u8>,
+        position: usize,
+        step: usize,
+        fail: bool,
+    }
+
+    impl io::Read for Trickle {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            if self.position == self.bytes.len() && self.fail {
+                return Err(io::Error::other("gone"));
+            }
+            let count = buffer
+                .len()
+                .min(self.step)
+                .min(self.bytes.len() - self.position);
+            buffer[..count].copy_from_slice(&self.bytes[self.position..self.position + count]);
+            self.position += count;
+            Ok(count)
+        }
+    }
+
+    /// Every block's lines, one after the other, and the error that ended them.
+    fn lines_read(bytes: &[u8], step: usize, fail: bool) -> (Vec<Vec<u8>>, bool) {
+        let body = io::BufReader::new(Trickle {
+            bytes: bytes.to_vec(),
+            position: 0,
+            step,
+            fail,
+        });
+        let mut reader = BlockReader {
+            body,
+            tail: Vec::new(),
+            ended: false,
+        };
+        let mut lines = Vec::new();
+        let mut buffer = Vec::new();
+        loop {
+            let block = reader.next(buffer);
+            let mut start = 0;
+            for &end in &block.ends {
+                lines.push(block.bytes[start..end].to_vec());
+                start = end;
+            }
+            assert_eq!(start, block.length);
+            if block.failure.is_some() {
+                return (lines, true);
+            }
+            if block.ends.is_empty() {
+                return (lines, false);
+            }
+            buffer = block.bytes;
+        }
+    }
+
+    #[test]
+    fn blocks_hold_whole_lines_whatever_their_length() {
+        // Short lines across block boundaries, a line four times longer than a block, and a
+        // last line without a newline: the lines are those of splitting after each newline.
+        let mut input = Vec::new();
+        for number in 0..200_000 {
+            input.extend_from_slice(format!("{{\"line\": {number}, \"pad\": \"").as_bytes());
+            input.extend(std::iter::repeat_n(b'x', number % 97));
+            input.extend_from_slice(b"\"}\n");
+            if number == 100_000 {
+                input.extend(std::iter::repeat_n(b'y', 4 * BLOCK_BYTES));
+                input.push(b'\n');
+            }
+        }
+        input.extend_from_slice(b"{\"last\": true}");
+        let expected: Vec<Vec<u8>> = input
+            .split_inclusive(|&byte| byte == b'\n')
+            .map(<[u8]>::to_vec)
+            .collect();
+        for step in [usize::MAX, 65_536, 1_000_003] {
+            assert_eq!(lines_read(&input, step, false), (expected.clone(), false));
+        }
+        // An error in the middle of a line: the lines before it, not the piece of it.
+        let cut = input.len() / 2 + 10;
+        let before = input[..cut]
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .unwrap();
+        let (lines, failed) = lines_read(&input[..cut], 65_536, true);
+        assert!(failed);
+        assert_eq!(lines.concat(), &input[..before + 1]);
     }
 }
