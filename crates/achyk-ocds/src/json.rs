@@ -92,7 +92,8 @@ pub fn parse<'a>(text: &'a str, arena: &'a Bump) -> Result<Node<'a>, SyntaxError
         text,
         bytes: text.as_bytes(),
         position: 0,
-        stack: Vec::new(),
+        // Deep enough for a release without growing.
+        stack: Vec::with_capacity(64),
     };
     parser.skip_whitespace();
     parser.value("", 0)?;

@@ -1269,6 +1269,40 @@ mod tests {
         MergeRules::for_extensions(&[])
     }
 
+    #[test]
+    fn duplicate_member_names_are_found() {
+        // (names, whether one repeats), by hand: long names alike in length and first eight
+        // bytes, and objects past the 24 members compared word by word.
+        let many: Vec<String> = (0..30).map(|number| format!("member{number}")).collect();
+        let cases: Vec<(Vec<&str>, bool)> = vec![
+            (vec!["id", "date", "ocid"], false),
+            (vec!["id", "date", "id"], true),
+            (vec!["procuringX", "procuringY"], false),
+            (vec!["procuringX", "tender", "procuringX"], true),
+            (vec!["", "a", ""], true),
+            (many.iter().map(String::as_str).collect(), false),
+            (
+                many.iter().chain(&many[3..4]).map(String::as_str).collect(),
+                true,
+            ),
+        ];
+        for (names, repeats) in cases {
+            let text = format!(
+                "{{{}}}",
+                names
+                    .iter()
+                    .map(|name| format!("\"{name}\": 1"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let arena = json::Bump::new();
+            let Body::Object(members) = json::parse(&text, &arena).unwrap().body else {
+                panic!("an object")
+            };
+            assert_eq!(has_duplicate_keys(members), repeats, "{names:?}");
+        }
+    }
+
     /// A small deterministic generator (xorshift64*), so that a failure can be replayed.
     struct Random(u64);
 

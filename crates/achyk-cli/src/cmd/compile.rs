@@ -636,12 +636,16 @@ fn merge_group(
     mode: Mode,
     rereadable: &Rereadable,
 ) -> anyhow::Result<Output> {
+    // The buffer the texts are read into and the arena their trees are built in, kept from
+    // group to group.
     thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        static BUFFER: std::cell::RefCell<(Vec<u8>, achyk_ocds::json::Bump)> =
+            std::cell::RefCell::new((Vec::new(), achyk_ocds::json::Bump::new()));
     }
-    BUFFER.with_borrow_mut(|buffer| {
+    BUFFER.with_borrow_mut(|(buffer, arena)| {
+        arena.reset();
         let texts = rereadable.texts(&group, buffer)?;
-        Ok(merge_texts(&group, &texts, rules, mode, rereadable))
+        Ok(merge_texts(&group, &texts, arena, rules, mode, rereadable))
     })
 }
 
@@ -650,6 +654,7 @@ fn merge_group(
 fn merge_texts(
     group: &[Entry],
     texts: &[Result<&str, &[u8]>],
+    arena: &achyk_ocds::json::Bump,
     rules: &MergeRules,
     mode: Mode,
     rereadable: &Rereadable,
@@ -658,7 +663,6 @@ fn merge_texts(
         .first()
         .map(|entry| entry.ocid.clone())
         .unwrap_or_default();
-    let arena = achyk_ocds::json::Bump::new();
     let mut releases: Vec<&str> = Vec::with_capacity(group.len());
     let mut nodes = Vec::with_capacity(group.len());
     let mut published_compiled = None;
@@ -674,7 +678,7 @@ fn merge_texts(
             }
         };
         match entry.kind {
-            ItemKind::Release => match achyk_ocds::json::parse(json, &arena) {
+            ItemKind::Release => match achyk_ocds::json::parse(json, arena) {
                 Ok(node) => {
                     releases.push(json);
                     nodes.push(node);

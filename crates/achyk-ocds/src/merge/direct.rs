@@ -143,6 +143,9 @@ fn merge_members<'a>(
     if has_duplicate_keys(members) {
         return Err(GiveUp);
     }
+    // Releases of a process mostly have their members in the same order: look for each one
+    // first after the one found before.
+    let mut next = 0;
     for &(key, ref value) in members.iter() {
         if (top_level && key == "tag") || (skip_id && key == "id") {
             continue;
@@ -152,7 +155,11 @@ fn merge_members<'a>(
         if rule == Some(Rule::Omit) {
             continue;
         }
-        let existing = out.iter().position(|member| member.key == key);
+        let existing = match out.get(next) {
+            Some(member) if member.key == key => Some(next),
+            _ => out.iter().position(|member| member.key == key),
+        };
+        next = existing.map_or(out.len() + 1, |index| index + 1);
         let child_rules = child_rules.unwrap_or(&EMPTY_RULES);
         match (shape(value, rule), existing) {
             (Shape::Nothing, _) => {}
