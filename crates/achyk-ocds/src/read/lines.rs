@@ -84,6 +84,10 @@ pub(crate) fn detect<B: BufRead>(body: &mut B) -> (Vec<u8>, Form, Option<io::Err
 /// parallel, then handed over in order.
 const BLOCK_BYTES: usize = 4 * 1024 * 1024;
 
+/// Blocks are read this much at a time (as much as the reader's own buffer, so that reads go
+/// past it rather than through it).
+const READ_BYTES: usize = 1024 * 1024;
+
 /// Reads JSON Lines to the end. `start` is where `body` starts in the input, when its bytes
 /// are the input's (not decompressed), so that items can tell their offsets. On an IO error,
 /// returns it with the number of the line it interrupted.
@@ -167,7 +171,8 @@ impl<B: BufRead> BlockReader<B> {
                 // A line longer than the buffer.
                 bytes.resize(bytes.len() * 2, 0);
             }
-            match self.body.read(&mut bytes[length..]) {
+            let end = bytes.len().min(length + READ_BYTES);
+            match self.body.read(&mut bytes[length..end]) {
                 Ok(0) => self.ended = true,
                 Ok(read) => {
                     length += read;
