@@ -281,13 +281,18 @@ impl<'a> Parser<'a> {
         self.position += 1;
         let mut escaped = false;
         loop {
-            match self.bytes.get(self.position) {
-                None => return Err(self.error("unterminated string")),
-                Some(b'"') => {
+            // Skip to the next quote, backslash or control character at once.
+            let Some(skip) = find_string_special(&self.bytes[self.position..]) else {
+                self.position = self.bytes.len();
+                return Err(self.error("unterminated string"));
+            };
+            self.position += skip;
+            match self.bytes[self.position] {
+                b'"' => {
                     self.position += 1;
                     return Ok(escaped);
                 }
-                Some(b'\\') => {
+                b'\\' => {
                     escaped = true;
                     self.position += 1;
                     match self.bytes.get(self.position) {
@@ -304,13 +309,7 @@ impl<'a> Parser<'a> {
                         _ => return Err(self.error("invalid escape")),
                     }
                 }
-                Some(0..=0x1f) => return Err(self.error("control character in string")),
-                Some(_) => {
-                    // Skip to the next quote, backslash or control character at once.
-                    let rest = &self.bytes[self.position..];
-                    let skip = find_string_special(rest).unwrap_or(rest.len());
-                    self.position += skip.max(1);
-                }
+                _ => return Err(self.error("control character in string")),
             }
         }
     }
