@@ -474,9 +474,18 @@ fn skimmed_lines_are_checked_as_piped_ones_are() {
     ]
     .iter()
     .map(|line| line.to_vec())
+    .chain([format!(
+        r#"{{"ocid": "ocds-deep", "date": "2024-01-09T00:00:00Z", "x": {}{}}}"#,
+        "[".repeat(150),
+        "]".repeat(150)
+    )
+    .into_bytes()])
     .collect();
-    // Every line above but the one with an escaped name is rejected.
-    let is_rejected = |line: &[u8]| !line.starts_with(br#"{"oc\u0069d""#);
+    // Every line above is rejected but the one with an escaped name, and the one nested deeper
+    // than the merge reads: reading takes it, and the merge leaves it out with a warning.
+    let is_deep = |line: &[u8]| line.starts_with(br#"{"ocid": "ocds-deep""#);
+    let is_rejected = |line: &[u8]| !line.starts_with(br#"{"oc\u0069d""#) && !is_deep(line);
+    let mut warned = 0;
     let mut input = Vec::new();
     let mut rejected = 0;
     for (number, release) in good.iter().enumerate() {
@@ -487,19 +496,29 @@ fn skimmed_lines_are_checked_as_piped_ones_are() {
             input.extend_from_slice(line);
             input.push(b'\n');
             rejected += usize::from(is_rejected(line));
+            warned += usize::from(is_deep(line));
         }
     }
     for line in &broken {
         input.extend_from_slice(line);
         input.push(b'\n');
         rejected += usize::from(is_rejected(line));
+        warned += usize::from(is_deep(line));
     }
     let file = write(dir.path(), "broken.jsonl", &input);
     let piped = compile_piped(&input);
     assert_eq!(piped.status.code(), Some(1));
     let expected = sorted_stderr(&piped, Path::new("-"));
     // Every broken line is reported once, and counted (the reference for what follows).
-    assert_eq!(expected.len(), rejected + 1, "{expected:#?}");
+    assert_eq!(expected.len(), rejected + warned + 1, "{expected:#?}");
+    let deep = "achyk: warning: ocds-deep: release left out: not JSON: nested too deeply";
+    assert_eq!(
+        expected
+            .iter()
+            .filter(|line| line.starts_with(deep))
+            .count(),
+        warned
+    );
     let summary = format!("achyk: {rejected} of the input items were rejected");
     assert!(expected.iter().any(|line| line.starts_with(&summary)));
     for memory in ["160", "1"] {
@@ -521,4 +540,5 @@ fn skimmed_lines_are_checked_as_piped_ones_are() {
         .collect();
     assert!(ocids.contains(&json!("ocds-escaped")));
     assert!(!ocids.contains(&json!("ocds-only-broken")));
+    assert!(!ocids.contains(&json!("ocds-deep")));
 }

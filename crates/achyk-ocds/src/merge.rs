@@ -52,7 +52,11 @@ pub struct MergeWarning {
 
 impl std::fmt::Display for MergeWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.ocid, self.path, self.message)
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.ocid, self.message)
+        } else {
+            write!(f, "{} {}: {}", self.ocid, self.path, self.message)
+        }
     }
 }
 

@@ -85,6 +85,9 @@ impl Entry {
     }
 }
 
+/// The text of an entry, or the bytes of a skimmed line that are not UTF-8.
+type TextRead<'t> = Result<&'t str, &'t [u8]>;
+
 /// The input files that are read again when their processes are merged (regular files), by
 /// their number in the command line, with their length and modification time when first
 /// opened, to tell if one changed meanwhile.
@@ -101,12 +104,11 @@ impl Rereadable {
     /// per release).
     /// A skimmed line that is not UTF-8 is `Err` with its bytes; a checked one that no longer
     /// is fails the whole compile (its file changed).
-    #[allow(clippy::type_complexity)]
     fn texts<'t>(
         &self,
         entries: &'t [Entry],
         buffer: &'t mut Vec<u8>,
-    ) -> anyhow::Result<Vec<Result<&'t str, &'t [u8]>>> {
+    ) -> anyhow::Result<Vec<TextRead<'t>>> {
         let mut ranges = Vec::with_capacity(entries.len());
         buffer.clear();
         for entry in entries {
@@ -152,26 +154,14 @@ impl Rereadable {
         handle
     }
 
-    /// The issue of a skimmed line found broken: the one reading it would have reported.
-    fn line_issue(&self, entry: &Entry, bytes: &[u8], error: Option<String>) -> InputIssue {
-        let Text::InFile { file, .. } = entry.text else {
-            unreachable!("only lines of files are skimmed")
+    /// The issue reading a skimmed line found broken would have reported; `None` if reading
+    /// takes it (nesting deeper than the merge's parser goes, which serde_json skips): it is
+    /// then left out with a warning, as a checked release would be.
+    fn line_issue(&self, entry: &Entry, bytes: &[u8]) -> Option<InputIssue> {
+        let (Text::InFile { file, .. }, Some(line)) = (&entry.text, entry.unchecked_line) else {
+            return None;
         };
-        let name = &self.names[file as usize];
-        let line = entry.unchecked_line.expect("a skimmed line");
-        achyk_ocds::check_line(name, line, bytes).unwrap_or_else(|| {
-            // The reader takes the line (nesting serde_json accepts and this parser does not).
-            InputIssue {
-                location: achyk_ocds::Location {
-                    source: name.as_str().into(),
-                    line: Some(line),
-                    index: 0,
-                },
-                ocid: Some(entry.ocid.clone()),
-                path: None,
-                message: format!("release left out: not JSON: {}", error.unwrap_or_default()),
-            }
-        })
+        achyk_ocds::check_line(&self.names[*file as usize], line, bytes)
     }
 
     /// Fails if a file reread changed since it was first opened.
@@ -653,7 +643,7 @@ fn merge_group(
 /// is not JSON is left out and reported as reading it would have.
 fn merge_texts(
     group: &[Entry],
-    texts: &[Result<&str, &[u8]>],
+    texts: &[TextRead<'_>],
     arena: &achyk_ocds::json::Bump,
     rules: &MergeRules,
     mode: Mode,
@@ -670,10 +660,18 @@ fn merge_texts(
     let mut rejected = Vec::new();
     let mut warnings = Vec::new();
     for (entry, text) in group.iter().zip(texts) {
+        let left_out = |message: String| achyk_ocds::MergeWarning {
+            ocid: ocid.clone(),
+            path: String::new(),
+            message,
+        };
         let json = match text {
             Ok(json) => *json,
             Err(bytes) => {
-                rejected.push(rereadable.line_issue(entry, bytes, None));
+                match rereadable.line_issue(entry, bytes) {
+                    Some(issue) => rejected.push(issue),
+                    None => warnings.push(left_out("release left out: not UTF-8".to_owned())),
+                }
                 continue;
             }
         };
@@ -683,14 +681,10 @@ fn merge_texts(
                     releases.push(json);
                     nodes.push(node);
                 }
-                Err(error) if entry.unchecked_line.is_some() => {
-                    let error = Some(error.to_string());
-                    rejected.push(rereadable.line_issue(entry, json.as_bytes(), error));
-                }
-                Err(error) => warnings.push(achyk_ocds::MergeWarning {
-                    ocid: ocid.clone(),
-                    ..achyk_ocds::merge::not_json(&error)
-                }),
+                Err(error) => match rereadable.line_issue(entry, json.as_bytes()) {
+                    Some(issue) => rejected.push(issue),
+                    None => warnings.push(left_out(achyk_ocds::merge::not_json(&error).message)),
+                },
             },
             ItemKind::CompiledRelease => published_compiled = Some(minified(json)),
             ItemKind::VersionedRelease => published_versioned = Some(minified(json)),
