@@ -216,21 +216,11 @@ fn output_does_not_depend_on_threads_or_spilling() {
         ("2", "1", true),
     ] {
         let output = if piped {
-            let mut child = achyk()
-                .args(["compile", "-"])
-                .env("RAYON_NUM_THREADS", threads)
-                .env("ACHYK_COMPILE_MEMORY_MB", memory)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
-            let input = lines.clone();
-            let feeding = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-            let output = child.wait_with_output().unwrap();
-            feeding.join().unwrap();
-            output
+            let environment = [
+                ("RAYON_NUM_THREADS", threads),
+                ("ACHYK_COMPILE_MEMORY_MB", memory),
+            ];
+            compile_piped(&lines, &environment)
         } else {
             run(achyk()
                 .arg("compile")
@@ -420,10 +410,11 @@ fn records_with_linked_releases_use_the_published_compiled_release() {
     assert_eq!(stdout_lines(&output), vec![compiled]);
 }
 
-/// Runs `achyk compile -` on `input` fed through a pipe.
-fn compile_piped(input: &[u8]) -> Output {
+/// Runs `achyk compile -` on `input` fed through a pipe, with `environment` set.
+fn compile_piped(input: &[u8], environment: &[(&str, &str)]) -> Output {
     let mut child = achyk()
         .args(["compile", "-"])
+        .envs(environment.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -506,7 +497,7 @@ fn skimmed_lines_are_checked_as_piped_ones_are() {
         warned += usize::from(is_deep(line));
     }
     let file = write(dir.path(), "broken.jsonl", &input);
-    let piped = compile_piped(&input);
+    let piped = compile_piped(&input, &[]);
     assert_eq!(piped.status.code(), Some(1));
     let expected = sorted_stderr(&piped, Path::new("-"));
     // Every broken line is reported once, and counted (the reference for what follows).

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 pub use bumpalo::Bump;
 
-use crate::read::scan::{find_quote_or_backslash, find_string_special, find_structural};
+use crate::read::scan::{find_quote_or_backslash, find_string_special};
+use crate::read::skim::container_end;
 
 /// Nesting deeper than this is refused (as `serde_json` does), so that hostile input cannot
 /// exhaust the stack.
@@ -359,7 +360,7 @@ pub fn top_level_members<'t, const N: usize>(
     }
 }
 
-fn skip_whitespace_at(bytes: &[u8], mut position: usize) -> usize {
+pub(crate) fn skip_whitespace_at(bytes: &[u8], mut position: usize) -> usize {
     while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(position) {
         position += 1;
     }
@@ -378,31 +379,12 @@ fn skip_string(bytes: &[u8], mut position: usize) -> Option<usize> {
     }
 }
 
-/// The position after the value starting at `position`.
-fn skip_value(bytes: &[u8], position: usize) -> Option<usize> {
+/// The position after the value starting at `position` (objects and arrays skipped by their
+/// brackets, 64 bytes at a time: see [`container_end`]).
+pub(crate) fn skip_value(bytes: &[u8], position: usize) -> Option<usize> {
     match bytes.get(position)? {
         b'"' => skip_string(bytes, position),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut cursor = position;
-            loop {
-                cursor += find_structural(bytes.get(cursor..)?)?;
-                match bytes[cursor] {
-                    b'"' => {
-                        cursor = skip_string(bytes, cursor)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    _ => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(cursor + 1);
-                        }
-                    }
-                }
-                cursor += 1;
-            }
-        }
+        b'{' | b'[' => container_end(bytes, position),
         _ => {
             let mut cursor = position;
             while let Some(byte) = bytes.get(cursor) {

@@ -71,7 +71,7 @@ mod context;
 mod input;
 mod lines;
 pub(crate) mod scan;
-mod skim;
+pub(crate) mod skim;
 mod stream;
 
 pub use lines::check_line;

@@ -14,6 +14,7 @@
 
 use super::ItemHead;
 use super::scan::find_quote_or_backslash;
+use crate::json::{skip_value, skip_whitespace_at as skip_whitespace};
 
 /// Where the `ocid` and `date` of the release on `line` are, when the line looks like a plain
 /// release: an object with an `ocid` and none of `releases`, `records`, `compiledRelease` and
@@ -41,11 +42,7 @@ pub(crate) fn skim_release(line: &[u8]) -> Option<ItemHead> {
         }
         position = skip_whitespace(line, position + 1);
         let start = position;
-        position = match line.get(position)? {
-            b'"' => string_end(line, position)?,
-            b'{' | b'[' => container_end(line, position)?,
-            _ => scalar_end(line, position)?,
-        };
+        position = skip_value(line, position)?;
         match name {
             b"ocid" => head.ocid = Some((start, position)),
             b"date" => head.date = Some((start, position)),
@@ -61,34 +58,6 @@ pub(crate) fn skim_release(line: &[u8]) -> Option<ItemHead> {
     }
     let ends_the_line = skip_whitespace(line, position + 1) == line.len();
     (ends_the_line && head.ocid.is_some()).then_some(head)
-}
-
-fn skip_whitespace(bytes: &[u8], mut position: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(position) {
-        position += 1;
-    }
-    position
-}
-
-/// The position after the string whose opening quote is at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut position = start + 1;
-    loop {
-        position += find_quote_or_backslash(bytes.get(position..)?)?;
-        if bytes[position] == b'"' {
-            return Some(position + 1);
-        }
-        position += 2;
-    }
-}
-
-/// The position after the number or literal at `start`.
-fn scalar_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let length = bytes[start..]
-        .iter()
-        .position(|byte| matches!(byte, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
-        .unwrap_or(bytes.len() - start);
-    (length > 0).then_some(start + length)
 }
 
 /// The position after the object or array whose opening bracket is at `start`.
