@@ -200,7 +200,9 @@ pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
     }
     .context("cannot make a temporary folder for spilled runs")?;
     let mut sorter = Sorter {
-        buffer: Vec::new(),
+        // Room for the most entries a first run can hold (each counts at least 64 bytes), so
+        // that the buffer is not copied as it grows (untouched room costs no memory).
+        buffer: Vec::with_capacity(FIRST_RUN_BYTES.min(budget) / 64),
         buffered: 0,
         budget,
         runs: Vec::new(),
