@@ -24,6 +24,8 @@ use super::{has_duplicate_keys, python_text};
 struct Member<'a> {
     key: Cow<'a, str>,
     value: Value<'a>,
+    /// Its merge rules, kept so that later releases need not look them up.
+    rules: &'a RuleNode,
 }
 
 enum Value<'a> {
@@ -54,10 +56,11 @@ type Outcome = Result<(), GiveUp>;
 
 /// The compiled release of `releases` (ordered oldest first), or `None` when the general merge
 /// must handle them.
-pub(super) fn compile(releases: &[Node<'_>], rules: &RuleNode) -> Option<String> {
-    let mut top: Vec<Member<'_>> = vec![Member {
+pub(super) fn compile<'a>(releases: &[Node<'a>], rules: &'a RuleNode) -> Option<String> {
+    let mut top: Vec<Member<'a>> = vec![Member {
         key: Cow::Borrowed("tag"),
         value: Value::Leaf(r#"["compiled"]"#),
+        rules: &EMPTY_RULES,
     }];
     let mut any = false;
     for release in releases {
@@ -70,6 +73,7 @@ pub(super) fn compile(releases: &[Node<'_>], rules: &RuleNode) -> Option<String>
                 top.push(Member {
                     key: Cow::Borrowed(key),
                     value: Value::Leaf("null"),
+                    rules: rules.children.get(key).unwrap_or(&EMPTY_RULES),
                 });
             }
         }
@@ -133,7 +137,7 @@ static EMPTY_RULES: std::sync::LazyLock<RuleNode> = std::sync::LazyLock::new(Rul
 fn merge_members<'a>(
     out: &mut Vec<Member<'a>>,
     object: &Node<'a>,
-    rules: &RuleNode,
+    rules: &'a RuleNode,
     top_level: bool,
     skip_id: bool,
 ) -> Outcome {
@@ -150,22 +154,26 @@ fn merge_members<'a>(
         if (top_level && key == "tag") || (skip_id && key == "id") {
             continue;
         }
-        let child_rules = rules.children.get(key);
-        let rule = child_rules.and_then(|node| node.rule);
-        if rule == Some(Rule::Omit) {
-            continue;
-        }
         let existing = match out.get(next) {
             Some(member) if member.key == key => Some(next),
             _ => out.iter().position(|member| member.key == key),
         };
+        // A member already merged has its rules; a new one looks them up.
+        let child_rules: &'a RuleNode = match existing {
+            Some(index) => out[index].rules,
+            None => rules.children.get(key).unwrap_or(&EMPTY_RULES),
+        };
+        let rule = child_rules.rule;
+        if rule == Some(Rule::Omit) {
+            continue;
+        }
         next = existing.map_or(out.len() + 1, |index| index + 1);
-        let child_rules = child_rules.unwrap_or(&EMPTY_RULES);
         match (shape(value, rule), existing) {
             (Shape::Nothing, _) => {}
             (Shape::Leaf, None) => out.push(Member {
                 key: Cow::Borrowed(key),
                 value: Value::Leaf(value.raw),
+                rules: child_rules,
             }),
             (Shape::Leaf, Some(index)) => match &mut out[index].value {
                 Value::Leaf(raw) => *raw = value.raw,
@@ -178,6 +186,7 @@ fn merge_members<'a>(
                     out.push(Member {
                         key: Cow::Borrowed(key),
                         value: Value::Object(members),
+                        rules: child_rules,
                     });
                 }
             }
@@ -194,6 +203,7 @@ fn merge_members<'a>(
                     out.push(Member {
                         key: Cow::Borrowed(key),
                         value: Value::Items(items),
+                        rules: child_rules,
                     });
                 }
             }
@@ -222,7 +232,7 @@ fn identifier_key<'a>(id: &Node<'a>) -> Option<(Cow<'a, str>, bool)> {
     }
 }
 
-fn merge_items<'a>(out: &mut Vec<Item<'a>>, array: &Node<'a>, rules: &RuleNode) -> Outcome {
+fn merge_items<'a>(out: &mut Vec<Item<'a>>, array: &Node<'a>, rules: &'a RuleNode) -> Outcome {
     let Body::Array(items) = &array.body else {
         return Err(GiveUp);
     };
