@@ -23,6 +23,15 @@ pub(crate) fn return_freed_memory_at_once() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
 
+/// Makes the allocator keep freed memory instead of giving it back to the system. For
+/// `compile`, which frees and allocates again as it goes, this saves faulting the same memory
+/// in again: on a virtual machine that hands idle guest memory back to its host, the first run
+/// after a pause took 2.5–4.3 s instead of 2.2–2.6 s (peak memory is about the same).
+pub(crate) fn keep_freed_memory() {
+    // SAFETY: as in `return_freed_memory_at_once`.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "achyk",
@@ -131,6 +140,8 @@ mod tests {
             }
             super::return_freed_memory_at_once();
             assert_eq!(libmimalloc_sys::mi_option_get(option), 0);
+            super::keep_freed_memory();
+            assert_eq!(libmimalloc_sys::mi_option_get(option), -1);
         }
     }
 }

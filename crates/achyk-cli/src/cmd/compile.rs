@@ -191,6 +191,7 @@ pub struct Gathered {
 }
 
 pub fn run(args: CompileArgs) -> anyhow::Result<ExitCode> {
+    crate::keep_freed_memory();
     let budget = args.memory_mb.max(1) * 1024 * 1024;
     let temp_dir = match &args.temp_dir {
         Some(dir) => tempfile::Builder::new()
