@@ -875,7 +875,7 @@ impl Sorter {
                 self.spill()?;
             }
             eprintln!(
-                "achyk: the input did not fit in memory at once; merging {} sorted runs spilled to {}",
+                "achyk: merging {} sorted runs spilled to {}",
                 self.runs.len(),
                 self.dir.display()
             );
