@@ -25,8 +25,9 @@ pub(crate) fn return_freed_memory_at_once() {
 
 /// Makes the allocator keep freed memory instead of giving it back to the system. For
 /// `compile`, which frees and allocates again as it goes, this saves faulting the same memory
-/// in again: on a virtual machine that hands idle guest memory back to its host, the first run
-/// after a pause took 2.5–4.3 s instead of 2.2–2.6 s (peak memory is about the same).
+/// in again (peak memory is about the same). It was added for slow first runs after a pause
+/// on a virtual machine; most of that slowness turned out to be the benchmark truncating the
+/// previous output inside the timed command (see bench/README.md), so this is a small saving.
 pub(crate) fn keep_freed_memory() {
     // SAFETY: as in `return_freed_memory_at_once`.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }

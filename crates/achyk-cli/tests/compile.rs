@@ -533,3 +533,29 @@ fn skimmed_lines_are_checked_as_piped_ones_are() {
     assert!(!ocids.contains(&json!("ocds-only-broken")));
     assert!(!ocids.contains(&json!("ocds-deep")));
 }
+
+#[test]
+fn escaped_ocids_of_skimmed_lines_group_with_plain_ones() {
+    // The same ocid written plainly and with an escape (`\u0065` is `e`), on lines of a file
+    // (skimmed) and piped (checked): one process, merged from both.
+    let dir = tempfile::tempdir().unwrap();
+    let input = concat!(
+        r#"{"ocid": "ocds-esc-1", "date": "2024-01-01T00:00:00Z", "id": "1", "a": 1}"#,
+        "\n",
+        r#"{"ocid": "ocds-\u0065sc-1", "date": "2024-01-02T00:00:00Z", "id": "2", "b": 2}"#,
+        "\n",
+    );
+    let file = write(dir.path(), "escaped.jsonl", input.as_bytes());
+    let piped = compile_piped(input.as_bytes(), &[]);
+    let read = run(achyk().arg("compile").arg(&file));
+    assert!(read.status.success());
+    assert_eq!(read.stdout, piped.stdout);
+    let compiled = stdout_lines(&read);
+    assert_eq!(compiled.len(), 1, "{compiled:#?}");
+    assert_eq!(compiled[0]["ocid"], json!("ocds-esc-1"));
+    assert_eq!(compiled[0]["id"], json!("ocds-esc-1-2024-01-02T00:00:00Z"));
+    assert_eq!(
+        (&compiled[0]["a"], &compiled[0]["b"]),
+        (&json!(1), &json!(2))
+    );
+}

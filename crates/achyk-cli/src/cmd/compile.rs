@@ -7,6 +7,7 @@
 //! not depend on how many ocids the input holds. Processes are then merged in parallel, in
 //! batches, and written in ocid order, so the output does not depend on the number of threads.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
@@ -437,7 +438,7 @@ fn gather(
         let stderr = io::stderr();
         let mut position = 0u64;
         let mut result = Ok(());
-        for (number, chunk) in receiver.iter() {
+        for (number, mut chunk) in receiver.iter() {
             if result.is_err() {
                 continue;
             }
@@ -447,11 +448,13 @@ fn gather(
             }
             let in_file = rereadable.files[number].is_some();
             let heads: Vec<Option<Head>> = chunk
-                .par_iter()
+                .par_iter_mut()
                 .map(|read| match read {
                     Reading::Event(Event::Item(item)) => Some(head_of(&item.json, item.head)),
                     Reading::Skimmed(line) => {
-                        Some(head_of_raw(Some(&line.ocid), line.date.as_deref()))
+                        // The line's raw ocid becomes the entry's: nothing else reads it.
+                        let ocid = std::mem::take(&mut line.ocid);
+                        Some(head_of_raw(Some(Cow::Owned(ocid)), line.date.as_deref()))
                     }
                     Reading::Event(_) => None,
                 })
@@ -588,16 +591,26 @@ fn head_of(json: &str, found: Option<achyk_ocds::ItemHead>) -> Head {
     let Some([ocid, date]) = members else {
         return Err((None, "not a JSON object".to_owned()));
     };
-    head_of_raw(ocid, date)
+    head_of_raw(ocid.map(Cow::Borrowed), date)
 }
 
-/// [`head_of`] from the raw text of the `ocid` and `date` members.
-fn head_of_raw(ocid: Option<&str>, date: Option<&str>) -> Head {
+/// [`head_of`] from the raw text of the `ocid` and `date` members (the ocid's text owned when
+/// the caller can give it up).
+fn head_of_raw(ocid: Option<Cow<'_, str>>, date: Option<&str>) -> Head {
     use achyk_ocds::ReleaseProblem;
     use achyk_ocds::json::unescape;
     let ocid = match ocid {
-        None | Some("null") => return Err((None, ReleaseProblem::MissingOcid.to_string())),
-        Some(raw) if raw.starts_with('"') => unescape(raw).into_owned(),
+        None => return Err((None, ReleaseProblem::MissingOcid.to_string())),
+        Some(raw) if raw == "null" => {
+            return Err((None, ReleaseProblem::MissingOcid.to_string()));
+        }
+        // An owned literal without escapes is its value between its quotes: no new allocation.
+        Some(Cow::Owned(mut raw)) if raw.starts_with('"') && !raw.contains('\\') => {
+            raw.pop();
+            raw.remove(0);
+            raw
+        }
+        Some(raw) if raw.starts_with('"') => unescape(&raw).into_owned(),
         Some(_) => return Err((None, ReleaseProblem::BadOcid.to_string())),
     };
     if ocid.trim().is_empty() {
